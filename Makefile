@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with only python3 and make: `make demo`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+LANDING ?= data/landing
+HOME_DIR ?= data
+UNITS ?= 8
+DAYS ?= 92
+START ?= 2026-07-01
+DEFECTS ?= 0.01
+KEY_FILE := $(HOME_DIR)/pii.key
+
+.PHONY: venv demo test run generate dev bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The demo key lives outside git, readable by its owner only; production sets MUTU_PII_KEY.
+$(KEY_FILE):
+	mkdir -p $(HOME_DIR)
+	( umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@ )
+
+generate: venv
+	$(BIN)/mutu generate --out $(LANDING) --units $(UNITS) --days $(DAYS) --start $(START) --defects $(DEFECTS)
+
+demo: venv $(KEY_FILE)
+	rm -rf $(LANDING)
+	$(BIN)/mutu generate --out $(LANDING) --units $(UNITS) --days $(DAYS) --start $(START) --defects $(DEFECTS)
+	MUTU_PII_KEY_FILE=$(KEY_FILE) $(BIN)/mutu run --landing $(LANDING) --home $(HOME_DIR)
+
+run: venv $(KEY_FILE)
+	MUTU_PII_KEY_FILE=$(KEY_FILE) $(BIN)/mutu run --landing $(LANDING) --home $(HOME_DIR)
+
+# Dagster UI on the demo home, loopback only.
+dev: venv $(KEY_FILE)
+	DAGSTER_HOME=$(abspath $(HOME_DIR))/dagster MUTU_HOME=$(abspath $(HOME_DIR)) MUTU_LANDING=$(abspath $(LANDING)) \
+	MUTU_PII_KEY_FILE=$(abspath $(KEY_FILE)) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,241 @@
+"""Data contracts (ODCS v3 YAML in `data_contracts/`): the single source of truth for every dataset.
+
+Parsers cast to `Contract.polars_schema`, validation builds its suite from `Contract.rules`,
+Dagster reads `Contract.table_schema` and the warehouse its column comments from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import polars as pl
+import yaml
+from open_data_contract_standard.model import OpenDataContractStandard
+from pydantic import ValidationError
+
+from pipelines.errors import ContractError
+
+CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "data_contracts"
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "number": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+    "timestamp": pl.Datetime("us"),
+}
+STATUS_CHANGE = pl.Struct({"status": pl.String(), "at": pl.Datetime("us")})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    logical_type: str
+    required: bool
+    unique: bool
+    description: str
+    allowed: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    max_length: int | None = None
+    pii: str | None = None  # "pseudonymise" | "scrub" | None
+    stored_as: str | None = None
+    derived: bool = False
+    item_allowed: tuple[Any, ...] | None = None  # for arrays of status changes
+
+    @property
+    def polars_type(self) -> pl.DataType:
+        if self.logical_type == "array":
+            return pl.List(STATUS_CHANGE)
+        if self.logical_type == "object":
+            return pl.String()  # personal-data objects are replaced before storage
+        return POLARS_TYPES[self.logical_type]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A dataset-level quality rule; `engine` is great_expectations or mutu (checks needing joins)."""
+
+    name: str
+    description: str
+    engine: str
+    implementation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    path: Path
+    source: str
+    table: str
+    description: str
+    owners: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rules: tuple[Rule, ...]
+    unique_key: tuple[str, ...]
+    partition_column: str | None
+    version: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{name} is not a column of contract {self.name}")
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def landed_columns(self) -> list[Column]:
+        """Columns a source file is expected to deliver (not derived by Mutu)."""
+        return [c for c in self.columns if not c.derived]
+
+    @property
+    def polars_schema(self) -> pl.Schema:
+        """Schema of the landed record after parsing (personal data not yet removed)."""
+        return pl.Schema({c.name: c.polars_type for c in self.columns})
+
+    @property
+    def stored_columns(self) -> list[tuple[str, pl.DataType, str]]:
+        """(name, type, description) of what staging stores: personal objects become pseudonyms."""
+        out = []
+        for c in self.columns:
+            if c.pii == "pseudonymise":
+                out.append((c.stored_as or f"{c.name}_pseudonym", pl.String(), f"Keyed pseudonym (HMAC-SHA256) of {c.name}."))
+            else:
+                out.append((c.name, c.polars_type, c.description))
+        return out
+
+    @property
+    def stored_schema(self) -> pl.Schema:
+        return pl.Schema({n: t for n, t, _ in self.stored_columns})
+
+    def table_schema(self):
+        """Dagster column schema of the stored dataset."""
+        from dagster import TableColumn, TableColumnConstraints, TableSchema
+
+        cols = []
+        for name, dtype, desc in self.stored_columns:
+            src = next((c for c in self.columns if c.name == name), None)
+            constraints = None
+            if src is not None:
+                other = []
+                if src.allowed:
+                    other.append("one of " + ", ".join(map(str, src.allowed)))
+                if src.minimum is not None or src.maximum is not None:
+                    other.append(f"between {src.minimum} and {src.maximum}")
+                constraints = TableColumnConstraints(nullable=not src.required, unique=src.unique, other=other)
+            cols.append(TableColumn(name=name, type=str(dtype), description=desc, constraints=constraints))
+        return TableSchema(columns=cols)
+
+
+def _custom(props: list | None) -> dict[str, Any]:
+    return {p.property: p.value for p in (props or [])}
+
+
+def _column(prop) -> Column:
+    opts = prop.logicalTypeOptions or {}
+    custom = _custom(prop.customProperties)
+    item_allowed = None
+    if prop.logicalType == "array" and prop.items is not None:
+        status = next((p for p in (prop.items.properties or []) if p.name == "status"), None)
+        if status is not None and status.enum:
+            item_allowed = tuple(e.value for e in status.enum)
+    return Column(
+        name=prop.name,
+        logical_type=prop.logicalType,
+        required=bool(prop.required),
+        unique=bool(prop.unique),
+        description=(prop.description or "").strip(),
+        allowed=tuple(e.value for e in prop.enum) if prop.enum else None,
+        minimum=opts.get("minimum"),
+        maximum=opts.get("maximum"),
+        pattern=opts.get("pattern"),
+        max_length=opts.get("maxLength"),
+        pii=custom.get("pii"),
+        stored_as=custom.get("storedAs"),
+        derived=bool(custom.get("derived", False)),
+        item_allowed=item_allowed,
+    )
+
+
+@cache
+def _odcs_json_schema() -> dict:
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
+    return json.loads(text)
+
+
+def load_contract(path: Path) -> Contract:
+    """Parse and validate one contract; any defect names the file and the field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContractError(f"{path}: cannot read contract YAML: {exc}") from exc
+    try:
+        jsonschema.validate(raw, _odcs_json_schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise ContractError(f"{path}: field {where}: {exc.message}") from exc
+    try:
+        odcs = OpenDataContractStandard.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(p) for p in first["loc"])
+        raise ContractError(f"{path}: field {where}: {first['msg']}") from exc
+    if not odcs.schema_ or len(odcs.schema_) != 1:
+        raise ContractError(f"{path}: field schema: a Mutu contract describes exactly one dataset")
+    obj = odcs.schema_[0]
+    columns = tuple(_column(p) for p in obj.properties or [])
+    for col in columns:
+        if col.logical_type not in POLARS_TYPES and col.logical_type not in ("array", "object"):
+            raise ContractError(f"{path}: field schema/0/properties/{col.name}/logicalType: unsupported {col.logical_type!r}")
+    rules = []
+    for q in obj.quality or []:
+        if q.type != "custom" or q.engine not in ("great_expectations", "mutu") or not isinstance(q.implementation, dict):
+            raise ContractError(f"{path}: field schema/0/quality/{q.name}: expected type custom, engine great_expectations or mutu, and an implementation mapping")
+        rules.append(Rule(name=q.name, description=q.description or q.name, engine=q.engine, implementation=q.implementation))
+    custom = _custom(odcs.customProperties)
+    owners = tuple(m.username for m in (odcs.team.members if odcs.team and odcs.team.members else []))
+    unique_key = tuple(custom.get("uniqueKey") or ())
+    for name in unique_key:
+        if name not in {c.name for c in columns}:
+            raise ContractError(f"{path}: field customProperties/uniqueKey: {name} is not a column")
+    return Contract(
+        name=odcs.name,
+        path=path,
+        source=custom.get("source", odcs.name),
+        table=obj.physicalName or obj.name,
+        description=(obj.description or "").strip(),
+        owners=owners,
+        columns=columns,
+        rules=tuple(rules),
+        unique_key=unique_key,
+        partition_column=custom.get("partitionColumn"),
+        version=odcs.version,
+    )
+
+
+@cache
+def contracts(directory: Path = CONTRACTS_DIR) -> dict[str, Contract]:
+    """Every contract in the folder, by dataset name; loading fails loudly on the first bad one."""
+    found = {}
+    for path in sorted(directory.glob("*.odcs.yaml")):
+        contract = load_contract(path)
+        found[contract.name] = contract
+    if not found:
+        raise ContractError(f"{directory}: no *.odcs.yaml data contracts found")
+    return found
+
+
+def contract(name: str) -> Contract:
+    return contracts()[name]

@@ -1,0 +1,139 @@
+"""Ingest one partition of one source: read, parse, validate, split into loaded rows and quarantine.
+
+Writes, per partition, the staged rows and the audit evidence (row accounting, quarantine,
+validation results, schema drift) to the lake; rows in = rows loaded + rows quarantined, per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import lake
+from pipelines.contracts import Contract, contract
+from pipelines.errors import MutuError
+from pipelines.landing import LandedFile
+from pipelines.parsing import ParsedFile, parse
+from pipelines.profiles import Profile, profile
+from pipelines.reading import read_file
+from pipelines.validation import validate
+
+ACCOUNTING_SCHEMA = {
+    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "profile": pl.String,
+    "file_status": pl.String, "error": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64, "ingested_at": pl.Datetime("us", "UTC"),
+}
+QUARANTINE_SCHEMA = {
+    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64,
+    "rules": pl.List(pl.String), "raw_json": pl.String,
+}
+RESULTS_SCHEMA = {
+    "dataset": pl.String, "partition_key": pl.String, "rule": pl.String, "engine": pl.String, "description": pl.String,
+    "rows_evaluated": pl.Int64, "rows_failed": pl.Int64, "success": pl.Boolean, "examples": pl.List(pl.String),
+    "validated_at": pl.Datetime("us", "UTC"),
+}
+DRIFT_SCHEMA = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "finding": pl.String}
+
+
+@dataclass
+class IngestReport:
+    dataset: str
+    partition_key: str
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    files: int = 0
+    files_rejected: int = 0
+    failed_rules: dict[str, int] = field(default_factory=dict)
+    results: list[dict] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=timezone.utc)
+
+
+def _reference(lake_dir: Path, name: str) -> pl.DataFrame:
+    frame = lake.read_table(lake_dir, "staging", name)
+    if frame is None:
+        return pl.DataFrame(schema=contract(name).stored_schema)
+    return frame
+
+
+def ingest(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, lake_dir: Path, key: bytes) -> IngestReport:
+    parsed: list[ParsedFile] = []
+    accounting, drift = [], []
+    for landed, prof in files:
+        try:
+            result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
+        except MutuError as exc:
+            accounting.append({"source_file": landed.relative, "profile": prof.name, "file_status": "rejected", "error": str(exc)[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
+            continue
+        parsed.append(result)
+        drift += [{"source_file": landed.relative, "finding": d} for d in result.drift]
+        accounting.append({"source_file": landed.relative, "profile": prof.name, "file_status": "read", "error": None})
+
+    rows = pl.concat([p.rows for p in parsed], how="vertical_relaxed") if parsed else pl.DataFrame(schema={"source_file": pl.String, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String), **spec.stored_schema})
+    checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
+    marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
+    good = marked.filter(pl.col("violations").list.len() == 0)
+    bad = marked.filter(pl.col("violations").list.len() > 0)
+
+    per_file = marked.group_by("source_file").agg(
+        pl.len().alias("rows_in"), (pl.col("violations").list.len() == 0).sum().alias("rows_loaded"), (pl.col("violations").list.len() > 0).sum().alias("rows_quarantined")
+    )
+    counts = {r["source_file"]: r for r in per_file.iter_rows(named=True)}
+    for row in accounting:
+        if row["file_status"] == "read":
+            c = counts.get(row["source_file"], {"rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
+            row.update(rows_in=c["rows_in"], rows_loaded=c["rows_loaded"], rows_quarantined=c["rows_quarantined"])
+
+    stamp = _now()
+    common = {"dataset": spec.name, "partition_key": partition_key}
+    staged = good.select(pl.lit(partition_key).alias("partition_key"), "source_file", "source_row", *spec.stored_schema)
+    lake.write_partition(staged, lake_dir, "staging", spec.name, partition_key)
+    lake.write_partition(
+        bad.select(pl.lit(spec.name).alias("dataset"), pl.lit(partition_key).alias("partition_key"), "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json").cast(QUARANTINE_SCHEMA),
+        lake_dir, "quarantine", spec.name, partition_key,
+    )
+    lake.write_partition(pl.DataFrame([{**common, **a, "ingested_at": stamp} for a in accounting], schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, partition_key)
+    results = [{**common, "rule": r["rule"], "engine": r["engine"], "description": r["description"], "rows_evaluated": r["evaluated"], "rows_failed": r["failed"], "success": r["failed"] == 0, "examples": r["examples"], "validated_at": stamp} for r in checked.results]
+    lake.write_partition(pl.DataFrame(results, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, partition_key)
+    lake.write_partition(pl.DataFrame([{**common, **d} for d in drift], schema=DRIFT_SCHEMA), lake_dir, "schema_drift", spec.name, partition_key)
+
+    return IngestReport(
+        dataset=spec.name, partition_key=partition_key,
+        rows_in=sum(a["rows_in"] for a in accounting), rows_loaded=good.height, rows_quarantined=bad.height,
+        files=len(accounting), files_rejected=sum(a["file_status"] == "rejected" for a in accounting),
+        failed_rules={r["rule"]: r["failed"] for r in checked.results if r["failed"]}, results=results,
+    )
+
+
+def ingest_source_partition(landing_files: list[LandedFile], source_dataset: str, partition_key: str, lake_dir: Path, key: bytes) -> IngestReport:
+    files = [(f, profile(f.source, f.profile)) for f in landing_files]
+    return ingest(files, contract(source_dataset), partition_key, date.fromisoformat(partition_key), lake_dir, key)
+
+
+def reference_profile(dataset: str) -> Profile:
+    """Reference files are canonical CSV named after their dataset; no vendor mapping."""
+    spec = contract(dataset)
+    return Profile(
+        source="reference", name=dataset, path=spec.path, dataset=dataset, description=f"canonical {dataset}.csv",
+        file_type="csv", glob=f"{dataset}.csv", encoding="utf-8-sig",
+        columns={c.name: [c.name] for c in spec.landed_columns}, constants={},
+        date_formats=("%Y-%m-%d",),
+    )
+
+
+def ingest_reference(landing: Path, lake_dir: Path, key: bytes) -> list[IngestReport]:
+    from pipelines.landing import REFERENCE_DATASETS
+
+    reports = []
+    for dataset in REFERENCE_DATASETS:
+        path = landing / "reference" / f"{dataset}.csv"
+        landed = LandedFile("reference", dataset, path, str(path.relative_to(landing)), None)
+        files = [(landed, reference_profile(dataset))] if path.exists() else []
+        reports.append(ingest(files, contract(dataset), lake.REFERENCE_PARTITION, date(1970, 1, 1), lake_dir, key))
+    return reports

@@ -1,0 +1,42 @@
+"""The lake: Parquet files under HOME/lake, one per table, dataset and partition.
+
+Writing a partition replaces its file atomically (write aside, then rename), so re-running a
+partition never doubles rows and a crash never leaves half a file under the real name.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import polars as pl
+
+REFERENCE_PARTITION = "reference"
+
+
+def partition_path(lake: Path, table: str, dataset: str, partition: str) -> Path:
+    return lake / table / dataset / f"{partition}.parquet"
+
+
+def write_partition(frame: pl.DataFrame, lake: Path, table: str, dataset: str, partition: str) -> Path:
+    target = partition_path(lake, table, dataset, partition)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    aside = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        frame.write_parquet(aside, compression="zstd", statistics=True)
+        os.replace(aside, target)
+    finally:
+        aside.unlink(missing_ok=True)
+    return target
+
+
+def read_table(lake: Path, table: str, dataset: str) -> pl.DataFrame | None:
+    files = sorted((lake / table / dataset).glob("*.parquet"))
+    if not files:
+        return None
+    return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+
+
+def glob_for(lake: Path, table: str, dataset: str) -> str:
+    return str(lake / table / dataset / "*.parquet")

@@ -1,0 +1,67 @@
+"""The landing zone: which files are there, under which profile, for which daily partition.
+
+Convention: LANDING/<source>/<profile>/<files> and LANDING/reference/<dataset>.csv (docs/landing-zone.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipelines.errors import MutuError
+from pipelines.parsing import partition_date_of
+from pipelines.profiles import SOURCE_DATASETS, profile
+
+REFERENCE_DATASETS = ("units", "services", "targets")
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    source: str
+    profile: str
+    path: Path
+    relative: str
+    partition: date | None  # None when the file could not be assigned (see `problem`)
+    problem: str | None = None
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+
+def scan(landing: Path, source: str) -> list[LandedFile]:
+    """Every file of one source, with its partition; files that cannot be placed carry the reason."""
+    found = []
+    root = landing / source
+    if not root.is_dir():
+        return found
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+            relative = str(path.relative_to(landing))
+            try:
+                prof = profile(source, folder.name)
+                if not path.match(prof.glob):
+                    raise MutuError(f"{relative}: does not match the profile's file pattern {prof.glob!r}")
+                found.append(LandedFile(source, folder.name, path, relative, partition_date_of(path, prof)))
+            except MutuError as exc:
+                found.append(LandedFile(source, folder.name, path, relative, None, str(exc)))
+    return found
+
+
+def partitions(landing: Path) -> list[str]:
+    """Sorted ISO dates of every partition any source has files for."""
+    days = {f.partition for source in SOURCE_DATASETS for f in scan(landing, source) if f.partition}
+    return sorted(d.isoformat() for d in days)
+
+
+def files_for(landing: Path, source: str, partition: date) -> list[LandedFile]:
+    return [f for f in scan(landing, source) if f.partition == partition]
+
+
+def unassigned(landing: Path) -> list[LandedFile]:
+    return [f for source in SOURCE_DATASETS for f in scan(landing, source) if f.partition is None]

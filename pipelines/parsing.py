@@ -1,0 +1,228 @@
+"""Apply a source profile to a read file: canonical names and codes, personal data removed, contract types.
+
+Output rows keep their source row number, a scrubbed JSON copy of the raw values (quarantine
+evidence) and the list of rules already broken while parsing (unparseable values, excluded rows).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.contracts import Contract, contract
+from pipelines.errors import LandingError, ProfileError
+from pipelines.pii import pseudonym, remove_names, scrub_text
+from pipelines.profiles import Profile
+from pipelines.reading import RawFile
+
+TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
+FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
+META = ["source_file", "source_row", "raw_json", "violations"]
+
+
+@dataclass
+class ParsedFile:
+    rows: pl.DataFrame  # META + contract stored columns
+    drift: list[str]
+
+
+def partition_date_of(path: Path, profile: Profile) -> date:
+    if "partition_date" in profile.constants:
+        return date.fromisoformat(str(profile.constants["partition_date"]))
+    match = profile.partition_date_pattern().search(path.name)
+    if not match:
+        raise ProfileError(
+            f"{path}: file name does not carry the date the profile {profile.source}/{profile.name} "
+            f"expects (pattern {profile.from_filename['partition_date']!r})"
+        )
+    try:
+        return datetime.strptime(match.group(1), profile.partition_date_format).date()
+    except ValueError as exc:
+        raise ProfileError(f"{path}: {match.group(1)!r} in the file name is not a date in format {profile.partition_date_format}") from exc
+
+
+def _filename_value(path: Path, profile: Profile, column: str) -> str:
+    match = re.search(profile.from_filename[column], path.name)
+    if not match:
+        raise ProfileError(f"{path}: file name does not match {profile.from_filename[column]!r} for {column}")
+    return match.group(1)
+
+
+def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract) -> tuple[pl.DataFrame, list[str]]:
+    header = set(raw.header)
+    known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns)
+    drift = [f"extra column {c!r} not in profile {profile.source}/{profile.name}" for c in raw.header if c not in known]
+    exprs, missing_required = [], []
+    for col in spec.landed_columns:
+        if col.name in profile.constants:
+            exprs.append(pl.lit(str(profile.constants[col.name]), pl.String).alias(col.name))
+            continue
+        if col.name in profile.from_filename:
+            exprs.append(pl.lit(_filename_value(path, profile, col.name), pl.String).alias(col.name))
+            continue
+        sources = [s for s in profile.columns.get(col.name, []) if s in header]
+        if not sources:
+            if col.required:
+                missing_required.append(f"{col.name} (from {', '.join(profile.columns.get(col.name, [col.name]))})")
+            exprs.append(pl.lit(None, pl.String).alias(col.name))
+            continue
+        expr = pl.coalesce([pl.col(s) for s in sources])
+        if col.name in profile.values:
+            expr = expr.replace(profile.values[col.name])
+        exprs.append(expr.alias(col.name))
+    if missing_required and raw.frame.height > 0:
+        raise LandingError(
+            f"{path}: schema drift: required column(s) missing: {'; '.join(missing_required)}; "
+            f"header is {', '.join(raw.header)[:300]}"
+        )
+    personal = [pl.col(c) for c in profile.personal_columns if c in header]
+    frame = raw.frame.select(
+        pl.col("source_row"),
+        *exprs,
+        (pl.concat_str(personal, separator=" ", ignore_nulls=True) if personal else pl.lit(None, pl.String)).alias("__personal"),
+        _excluded(profile, header).alias("__excluded"),
+    )
+    return frame, drift
+
+
+def _excluded(profile: Profile, header: set[str]) -> pl.Expr:
+    conditions = [pl.col(c).is_in(values) for c, values in profile.drop_rows.items() if c in header]
+    return pl.any_horizontal(conditions).fill_null(False) if conditions else pl.lit(False)
+
+
+def _reporter_pseudonym(key: bytes):
+    def from_json(text: str | None) -> str | None:
+        if text is None:
+            return None
+        try:
+            who = json.loads(text)
+        except json.JSONDecodeError:
+            return pseudonym(key, text)
+        if not isinstance(who, dict):
+            return pseudonym(key, str(who))
+        for field in ("nik", "phone", "email", "name"):
+            value = who.get(field)
+            if value:
+                value = re.sub(r"[\s\-\.]", "", str(value)) if field in ("nik", "phone") else str(value)
+                return pseudonym(key, f"{field}:{value}")
+        return None
+
+    return from_json
+
+
+def _reporter_name(text: str | None) -> str | None:
+    try:
+        who = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+    if isinstance(who, dict):
+        parts = [str(who[k]) for k in ("name", "phone", "nik", "email") if who.get(k)]
+        return " ".join(parts) or None
+    return None
+
+
+def _remove_personal_data(frame: pl.DataFrame, spec: Contract, key: bytes) -> pl.DataFrame:
+    pseudonymised = [c for c in spec.columns if c.pii == "pseudonymise"]
+    known = pl.col("__personal")
+    for col in pseudonymised:
+        known = pl.concat_str([known, pl.col(col.name).map_elements(_reporter_name, return_dtype=pl.String)], separator=" ", ignore_nulls=True)
+    frame = frame.with_columns(known.alias("__personal"))
+    scrubbed = [scrub_text(remove_names(pl.col(c.name), pl.col("__personal"))).alias(c.name) for c in spec.columns if c.pii == "scrub"]
+    hashed = [
+        pl.col(c.name).map_elements(_reporter_pseudonym(key), return_dtype=pl.String).alias(c.stored_as or f"{c.name}_pseudonym")
+        for c in pseudonymised
+    ]
+    return frame.with_columns(*scrubbed, *hashed).drop("__personal", *[c.name for c in pseudonymised])
+
+
+def _timestamp(expr: pl.Expr, profile: Profile, partition: date, dtype: pl.DataType) -> pl.Expr:
+    if profile.time_only:
+        expr = pl.lit(partition.isoformat() + " ") + expr
+        formats = ["%Y-%m-%d " + f for f in profile.timestamp_formats]
+    else:
+        formats = list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats)
+    parsed = [expr.str.strptime(dtype, f, strict=False) for f in formats]
+    return pl.coalesce(parsed) if len(parsed) > 1 else parsed[0]
+
+
+def _number(expr: pl.Expr, profile: Profile, dtype: pl.DataType) -> pl.Expr:
+    if profile.decimal_comma:
+        expr = expr.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    return expr.str.replace_all(r"\s", "").cast(dtype, strict=False)
+
+
+def _status_history(text: str | None) -> list[dict] | None:
+    try:
+        items = json.loads(text) if text else None
+        return [{"status": str(i["status"]), "at": datetime.fromisoformat(str(i["at"]))} for i in items]
+    except (TypeError, KeyError, ValueError, json.JSONDecodeError):
+        return None
+
+
+def _typed(col_name: str, dtype: pl.DataType, profile: Profile, partition: date) -> pl.Expr:
+    raw = pl.col(col_name)
+    if dtype == pl.String():
+        return raw
+    if dtype == pl.Boolean():
+        lower = raw.str.to_lowercase()
+        return pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False).otherwise(None)
+    if dtype in (pl.Int64(), pl.Float64()):
+        return _number(raw, profile, dtype)
+    if dtype in (pl.Datetime("us"), pl.Date()):
+        return _timestamp(raw, profile, partition, dtype)
+    if isinstance(dtype, pl.List):
+        return raw.map_elements(_status_history, return_dtype=dtype)
+    raise ProfileError(f"no parser for type {dtype} of column {col_name}")
+
+
+def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date) -> pl.DataFrame:
+    stored = spec.stored_schema
+    typed = [_typed(name, dtype, profile, partition).alias(name) for name, dtype in stored.items() if name in frame.columns]
+    failures = [
+        pl.when(pl.col(name).is_not_null() & pl.col(f"__t_{name}").is_null()).then(pl.lit(f"type:{name}"))
+        for name in stored
+        if name in frame.columns and stored[name] != pl.String()
+    ]
+    renamed = frame.with_columns([t.alias(f"__t_{n}") for t, n in zip(typed, [n for n in stored if n in frame.columns])])
+    excluded = pl.when(pl.col("__excluded")).then(pl.lit("profile_excluded"))
+    return renamed.with_columns(
+        pl.concat_list([excluded, *failures]).list.drop_nulls().alias("violations")
+    ).select(
+        pl.col("source_row"),
+        pl.col("raw_json"),
+        pl.col("violations"),
+        *[pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n) for n, dtype in stored.items()],
+    )
+
+
+def _derive(frame: pl.DataFrame, spec: Contract) -> pl.DataFrame:
+    if spec.name == "survey_responses":
+        # KepMenPAN 25/2004 has 14 unsur; PermenPANRB 14/2017 has 9. The wave's method is in its columns.
+        legacy = pl.any_horizontal([pl.col(f"u{i}").is_not_null() for i in range(10, 15)])
+        frame = frame.with_columns(pl.when(legacy).then(pl.lit("kepmenpan_25_2004")).otherwise(pl.lit("permenpanrb_14_2017")).alias("method"))
+    return frame
+
+
+def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes, partition: date) -> ParsedFile:
+    spec = contract(profile.dataset)
+    strings, drift = _canonical_strings(raw, path, profile, spec)
+    strings = _remove_personal_data(strings, spec, key)
+    evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
+    strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
+    typed = _derive(_cast(strings, spec, profile, partition), spec)
+    unreadable = pl.DataFrame(
+        {
+            "source_row": [r[0] for r in raw.unreadable_rows],
+            "raw_json": [json.dumps({"line": r[2]}, ensure_ascii=False) for r in raw.unreadable_rows],
+            "violations": [[f"unreadable:{r[1]}"] for r in raw.unreadable_rows],
+        },
+        schema={"source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String)},
+    )
+    rows = pl.concat([typed, unreadable], how="diagonal_relaxed").sort("source_row")
+    rows = rows.with_columns(pl.lit(relative).alias("source_file")).select(META + list(spec.stored_schema))
+    return ParsedFile(rows=rows.cast(spec.stored_schema | {"source_row": pl.Int64}), drift=drift)

@@ -1,0 +1,149 @@
+"""Source profiles: how one vendor's export maps onto the canonical contract.
+
+A profile is YAML in `data_contracts/profiles/<source>/<profile>.yaml`; a new vendor is a new file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.contracts import CONTRACTS_DIR, contracts
+from pipelines.errors import ProfileError
+
+PROFILES_DIR = CONTRACTS_DIR / "profiles"
+FILE_TYPES = {"csv", "xlsx", "ods", "jsonl"}
+ENCODINGS = {"utf-8", "utf-8-sig", "cp1252"}
+SOURCE_DATASETS = {"queue": "queue_tickets", "survey": "survey_responses", "complaints": "complaints"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    source: str
+    name: str
+    path: Path
+    dataset: str
+    description: str
+    file_type: str
+    glob: str
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    decimal_comma: bool = False
+    sheet: str | None = None
+    columns: dict[str, list[str]] = field(default_factory=dict)  # canonical -> source columns, coalesced in order
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical column -> {source value: canonical}
+    null_values: tuple[str, ...] = ("",)
+    timestamp_formats: tuple[str, ...] = ("%Y-%m-%dT%H:%M:%S",)
+    time_only: bool = False  # timestamps are times of day; the date is the partition date
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    constants: dict[str, Any] = field(default_factory=dict)
+    from_filename: dict[str, str] = field(default_factory=dict)  # canonical column or partition_date -> regex with one group
+    partition_date_format: str = "%Y-%m-%d"
+    drop_rows: dict[str, list[str]] = field(default_factory=dict)  # source column -> values that are not records
+    ignore_columns: tuple[str, ...] = ()  # present in the export, never read
+    personal_columns: tuple[str, ...] = ()  # personal data: read only to scrub the row's free text, then dropped
+
+    @property
+    def mapped_source_columns(self) -> set[str]:
+        return {src for sources in self.columns.values() for src in sources}
+
+    def partition_date_pattern(self) -> re.Pattern:
+        return re.compile(self.from_filename["partition_date"])
+
+
+def _fail(path: Path, where: str, what: str) -> ProfileError:
+    return ProfileError(f"{path}: field {where}: {what}")
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read profile YAML: {exc}") from exc
+    source, name = path.parent.name, path.stem
+    dataset = SOURCE_DATASETS.get(source)
+    if dataset is None:
+        raise _fail(path, "(folder)", f"unknown source {source!r}; expected one of {sorted(SOURCE_DATASETS)}")
+    contract = contracts()[dataset]
+    file = raw.get("file") or {}
+    file_type = file.get("type")
+    if file_type not in FILE_TYPES:
+        raise _fail(path, "file.type", f"{file_type!r} is not one of {sorted(FILE_TYPES)}")
+    encoding = file.get("encoding", "utf-8")
+    if encoding not in ENCODINGS:
+        raise _fail(path, "file.encoding", f"{encoding!r} is not one of {sorted(ENCODINGS)}")
+    columns: dict[str, list[str]] = {}
+    if not raw.get("columns"):
+        # No mapping means the export already uses the canonical names.
+        raw["columns"] = {c.name: c.name for c in contract.landed_columns}
+    for canonical, src in (raw.get("columns") or {}).items():
+        if canonical not in contract.column_names:
+            raise _fail(path, f"columns.{canonical}", f"not a column of contract {dataset}")
+        columns[canonical] = [src] if isinstance(src, str) else list(src)
+    values = raw.get("values") or {}
+    for canonical in values:
+        if canonical not in contract.column_names:
+            raise _fail(path, f"values.{canonical}", f"not a column of contract {dataset}")
+    constants = raw.get("constants") or {}
+    from_filename = raw.get("from_filename") or {}
+    for key, pattern in from_filename.items():
+        try:
+            if re.compile(pattern).groups != 1:
+                raise _fail(path, f"from_filename.{key}", "the pattern needs exactly one capture group")
+        except re.error as exc:
+            raise _fail(path, f"from_filename.{key}", f"bad regular expression: {exc}") from exc
+    if "partition_date" not in from_filename and "partition_date" not in constants:
+        raise _fail(path, "from_filename.partition_date", "say where a file's date comes from (from_filename or constants)")
+    unmapped = [c.name for c in contract.landed_columns if c.required and c.name not in columns and c.name not in constants and c.name not in from_filename]
+    if unmapped and file_type != "jsonl":
+        raise _fail(path, "columns", f"required contract columns not mapped: {', '.join(unmapped)}")
+    ts = raw.get("timestamps") or {}
+    return Profile(
+        source=source,
+        name=name,
+        path=path,
+        dataset=dataset,
+        description=str(raw.get("description", "")).strip(),
+        file_type=file_type,
+        glob=file.get("glob", "*"),
+        delimiter=file.get("delimiter", ","),
+        encoding=encoding,
+        decimal_comma=bool(file.get("decimal_comma", False)),
+        sheet=file.get("sheet"),
+        columns=columns,
+        values={k: {str(a): b for a, b in v.items()} for k, v in values.items()},
+        null_values=tuple(str(v) for v in raw.get("null_values", [""])),
+        timestamp_formats=tuple(ts.get("formats", ["%Y-%m-%dT%H:%M:%S"])),
+        time_only=bool(ts.get("time_only", False)),
+        date_formats=tuple(raw.get("date_formats", ["%Y-%m-%d"])),
+        constants=constants,
+        from_filename=from_filename,
+        partition_date_format=raw.get("partition_date_format", "%Y-%m-%d"),
+        drop_rows={k: [str(x) for x in v] for k, v in (raw.get("drop_rows") or {}).items()},
+        ignore_columns=tuple(raw.get("ignore_columns") or ()),
+        personal_columns=tuple(raw.get("personal_columns") or ()),
+    )
+
+
+@cache
+def profiles() -> dict[tuple[str, str], Profile]:
+    found = {}
+    for path in sorted(PROFILES_DIR.glob("*/*.yaml")):
+        profile = load_profile(path)
+        found[(profile.source, profile.name)] = profile
+    return found
+
+
+def profile(source: str, name: str) -> Profile:
+    try:
+        return profiles()[(source, name)]
+    except KeyError:
+        raise ProfileError(
+            f"no profile {source}/{name}: landed files in {source}/{name}/ need "
+            f"data_contracts/profiles/{source}/{name}.yaml"
+        ) from None

@@ -1,0 +1,206 @@
+"""Validate parsed rows against their contract; mark every row with the rules it breaks.
+
+Column rules and the contract's pair rules run in Great Expectations 1.x on a pandas frame converted
+from Arrow (GX 1.x has no Polars engine and cannot validate DuckDB through SQLAlchemy). Rules that
+need the reference data or whole-file context (engine `mutu` in the contract) run in Polars.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import polars as pl
+
+from pipelines.contracts import Contract
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule derived from a contract: its name, the engine that checks it, and how."""
+
+    name: str
+    description: str
+    engine: str  # great_expectations | mutu
+    expectation: str | None = None
+    kwargs: dict[str, Any] | None = None
+    check: dict[str, Any] | None = None
+
+
+def rules_for(spec: Contract) -> list[RuleSpec]:
+    """Every rule of a contract, column rules first; also the list of Dagster asset checks."""
+    rules: list[RuleSpec] = []
+    stored = spec.stored_schema
+    for col in spec.columns:
+        if col.name not in stored or isinstance(stored[col.name], pl.List):
+            continue
+        if col.required:
+            rules.append(RuleSpec(f"not_null:{col.name}", f"{col.name} is present", "great_expectations", "ExpectColumnValuesToNotBeNull", {"column": col.name}))
+        if col.allowed:
+            rules.append(RuleSpec(f"in_set:{col.name}", f"{col.name} is one of {', '.join(map(str, col.allowed))}", "great_expectations", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)}))
+        if col.minimum is not None or col.maximum is not None:
+            rules.append(RuleSpec(f"between:{col.name}", f"{col.name} between {col.minimum} and {col.maximum}", "great_expectations", "ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": col.minimum, "max_value": col.maximum}))
+        if col.pattern:
+            rules.append(RuleSpec(f"pattern:{col.name}", f"{col.name} matches {col.pattern}", "great_expectations", "ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": col.pattern}))
+        if col.max_length:
+            rules.append(RuleSpec(f"max_length:{col.name}", f"{col.name} at most {col.max_length} characters", "great_expectations", "ExpectColumnValueLengthsToBeBetween", {"column": col.name, "min_value": 0, "max_value": col.max_length}))
+    if len(spec.unique_key) == 1:
+        rules.append(RuleSpec("unique_key", f"one row per {spec.unique_key[0]}", "great_expectations", "ExpectColumnValuesToBeUnique", {"column": spec.unique_key[0]}))
+    elif spec.unique_key:
+        rules.append(RuleSpec("unique_key", f"one row per {', '.join(spec.unique_key)}", "great_expectations", "ExpectCompoundColumnsToBeUnique", {"column_list": list(spec.unique_key)}))
+    for rule in spec.rules:
+        if rule.engine == "great_expectations":
+            name = "".join(p.title() for p in rule.implementation["expectation"].removeprefix("expect_").split("_"))
+            rules.append(RuleSpec(rule.name, rule.description, rule.engine, "Expect" + name, dict(rule.implementation.get("kwargs", {}))))
+        else:
+            rules.append(RuleSpec(rule.name, rule.description, rule.engine, check=dict(rule.implementation)))
+    return rules
+
+
+@cache
+def _gx_context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = context.data_sources.add_pandas("mutu").add_dataframe_asset("partition").add_batch_definition_whole_dataframe("all")
+    return context, batch_definition
+
+
+@cache
+def _suite(name: str):
+    import great_expectations as gx
+
+    from pipelines.contracts import contract
+
+    spec = contract(name)
+    context, _ = _gx_context()
+    suite = gx.ExpectationSuite(name=spec.name)
+    for rule in rules_for(spec):
+        if rule.engine == "great_expectations":
+            suite.add_expectation(getattr(gx.expectations, rule.expectation)(**rule.kwargs, meta={"rule": rule.name}))
+    return context.suites.add(suite)
+
+
+def _gx_failures(rows: pl.DataFrame, spec: Contract) -> dict[str, list[int]]:
+    """Run the contract's GX suite; return rule name -> failing source rows (by the frame's __rid)."""
+    _, batch_definition = _gx_context()
+    scalar = [c for c, t in rows.schema.items() if not isinstance(t, pl.List)]
+    frame = rows.select(scalar).to_pandas()
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+        _suite(spec.name), result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["__rid"], "return_unexpected_index_query": False}
+    )
+    failures: dict[str, list[int]] = {}
+    for outcome in result.results:
+        rule = outcome.expectation_config.meta["rule"]
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: {outcome.exception_info.get('exception_message')}")
+        if not outcome.success:
+            failures[rule] = [int(i["__rid"]) for i in outcome.result.get("unexpected_index_list") or []]
+    return failures
+
+
+def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.Series:
+    """Boolean per row: True where the row breaks a rule that needs joins or whole-file context."""
+    check = rule.check["check"]
+    if check == "reference":
+        known = units.get_column("unit_id").unique()
+        return rows.select(~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)).to_series()
+    if check == "service_standard":
+        day = rows.select(pl.col(rule.check["date_column"]).dt.date().alias("day"), "__rid", "unit_id", "service_code")
+        valid = day.join(services.select("unit_id", "service_code", "valid_from", "valid_to"), on=["unit_id", "service_code"], how="inner").filter(
+            (pl.col("valid_from") <= pl.col("day")) & (pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to")))
+        )
+        ok = rows["__rid"].is_in(valid["__rid"].implode())
+        # A row with no service code is judged by not_null:service_code where the contract requires it.
+        return ~ok & rows["service_code"].is_not_null()
+    if check == "required_when":
+        (column, value), = rule.check["when"].items()
+        missing = pl.any_horizontal([pl.col(c).is_null() for c in rule.check["columns"]])
+        return rows.select(((pl.col(column) == value) & missing).fill_null(False)).to_series()
+    if check == "constant_per_file":
+        per_file = rows.group_by("source_file").agg([pl.col(c).n_unique().alias(c) for c in rule.check["columns"]])
+        mixed = per_file.filter(pl.any_horizontal([pl.col(c) > 1 for c in rule.check["columns"]]))["source_file"]
+        return rows["source_file"].is_in(mixed.implode())
+    if check == "status_history":
+        history = rows.select(
+            pl.col("status_history").list.first().struct.field("status").alias("first_status"),
+            pl.col("status_history").list.first().struct.field("at").alias("first_at"),
+            pl.col("status_history").list.eval(pl.element().struct.field("at").diff().dt.total_seconds().min()).list.first().alias("min_step"),
+            pl.col("submitted_at"),
+        )
+        bad = (history["first_status"] != "received") | (history["first_at"] != history["submitted_at"]) | (history["min_step"].fill_null(0) < 0)
+        return bad.fill_null(True)
+    raise ValueError(f"contract rule {rule.name}: unknown mutu check {check!r}")
+
+
+def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Series]:
+    """(exact duplicate of an earlier row, same key with different content)."""
+    content = [c for c in spec.stored_schema if c != "raw_json"]
+    exact = rows.select(pl.struct(content).is_first_distinct().not_().alias("dup"))["dup"]
+    if not spec.unique_key:
+        return exact, pl.Series([False] * rows.height)
+    keyed = rows.with_columns(exact.alias("__dup")).filter(~pl.col("__dup"))
+    counts = keyed.group_by(list(spec.unique_key)).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+    conflict = rows.join(counts, on=list(spec.unique_key), how="left", maintain_order="left")["n"].is_not_null() & ~exact
+    return exact, conflict
+
+
+@dataclass
+class Validated:
+    rows: pl.DataFrame  # input rows with `violations` extended
+    results: list[dict]  # one per rule: rule, engine, description, evaluated, failed, examples
+
+
+def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
+    rows = rows.with_row_index("__rid")
+    marks: dict[str, pl.Series] = {}
+    exact, conflict = _duplicates(rows, spec)
+    marks["exact_duplicate"], marks["key_conflict"] = exact, conflict
+    parsed_ok = rows["violations"].list.len() == 0
+    candidates = rows.filter(parsed_ok & ~exact & ~conflict)
+    if candidates.height:
+        failures = _gx_failures(candidates, spec)
+    else:
+        failures = {}
+    for rule in rules_for(spec):
+        if rule.engine == "great_expectations":
+            marks[rule.name] = rows["__rid"].is_in(pl.Series(failures.get(rule.name, []), dtype=rows["__rid"].dtype).implode())
+        else:
+            marks[rule.name] = _mutu_failure(rule, rows, units, services) & parsed_ok & ~exact
+    names = list(marks)
+    flags = pl.DataFrame({f"__m{i}": marks[n] for i, n in enumerate(names)})
+    extra = pl.concat_list([pl.when(pl.col(f"__m{i}")).then(pl.lit(n)) for i, n in enumerate(names)]).list.drop_nulls()
+    marked = pl.concat([rows, flags], how="horizontal").with_columns(
+        pl.concat_list([pl.col("violations"), extra]).alias("violations")
+    ).drop("__rid", *flags.columns)
+    results = _results(rows, marks, spec, parsed_ok)
+    return Validated(rows=marked, results=results)
+
+
+def _results(rows: pl.DataFrame, marks: dict[str, pl.Series], spec: Contract, parsed_ok: pl.Series) -> list[dict]:
+    descriptions = {r.name: (r.engine, r.description) for r in rules_for(spec)}
+    descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
+    descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
+    parse_failures = rows.filter(~parsed_ok).select(pl.col("violations").explode()).to_series().value_counts()
+    out = []
+    for rule, mask in marks.items():
+        engine, description = descriptions[rule]
+        failing = rows.filter(mask)
+        out.append({"rule": rule, "engine": engine, "description": description, "evaluated": rows.height, "failed": failing.height, "examples": _examples(failing, rule)})
+    for rule, count in parse_failures.iter_rows():
+        out.append({"rule": rule, "engine": "parser", "description": "value could not be read as the contract type" if rule.startswith("type:") else rule, "evaluated": rows.height, "failed": count, "examples": []})
+    return out
+
+
+def _examples(failing: pl.DataFrame, rule: str) -> list[str]:
+    """A few failing values for an operator; raw_json is already scrubbed of personal data."""
+    column = rule.split(":", 1)[1] if ":" in rule else None
+    if column and column in failing.columns:
+        return [str(v) for v in failing.get_column(column).head(5).to_list()]
+    return [f"{f}:{r}" for f, r in failing.select("source_file", "source_row").head(5).iter_rows()]

@@ -102,7 +102,7 @@ def nik(rng: random.Random, regency_code: str, gender: str, birth: date) -> str:
 
 def mobile_number(rng: random.Random) -> str:
     digits = rng.choice((7, 8, 8, 8, 9))  # 11–13 digits in total, 12 the most common
-    return rng.choice(_MOBILE_PREFIXES) + "".join(str(rng.randint(0, 9)) for _ in range(digits))
+    return rng.choice(_MOBILE_PREFIXES) + str(rng.randrange(10**digits)).zfill(digits)
 
 
 def email_address(rng: random.Random, name: str, birth: date) -> str:

@@ -92,8 +92,7 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     p_abandon = np.clip(0.07 * abandon_pull / abandon_pull.mean() * np.where(priority, 0.3, 1.0), 0.005, 0.35)
     draw = rng.random(n)
     outcome = np.full(n, SERVED)
-    for code, share in ((NO_SHOW, 0.05), (CANCELLED, 0.02), (REDIRECTED, 0.01)):
-        pass
+    # Later assignments win: abandoned, then no-show 5 %, cancelled 2 %, redirected 1 %.
     outcome[draw < p_abandon + 0.08] = REDIRECTED
     outcome[draw < p_abandon + 0.07] = CANCELLED
     outcome[draw < p_abandon + 0.05] = NO_SHOW
@@ -120,6 +119,7 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     frame = pl.DataFrame({
         "_day": pl.Series(np.array(open_days, dtype="datetime64[D]")[day]),
         "service": service,
+        "letter": np.array([chr(ord("A") + i) for i in range(len(codes))])[service],
         "unit_id": np.full(n, unit.unit_id),
         "service_code": np.array(codes)[service],
         "counter_no": counter,
@@ -134,13 +134,12 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
         "outcome": np.array(OUTCOMES)[outcome],
         "fee_paid_idr": fee,
     })
-    letters = pl.Series([chr(ord("A") + i) for i in range(len(codes))])
     seconds = lambda name: pl.from_epoch(pl.col(name), time_unit="s")  # noqa: E731
     return frame.select(
         "_day",
-        ticket_id=pl.format("{}-{}", letters.gather(pl.col("service")) if False else pl.col("service").replace_strict(
-            list(range(len(codes))), list(letters)), (pl.int_range(pl.len()).over("_day", "service") + 1)
-            .cast(pl.String).str.zfill(3)),
+        # Each service has its own ticket letter and numbering, restarting every day.
+        ticket_id=pl.format("{}-{}", pl.col("letter"),
+                            (pl.int_range(pl.len()).over("_day", "service") + 1).cast(pl.String).str.zfill(3)),
         unit_id=pl.col("unit_id"),
         service_code=pl.col("service_code"),
         counter_id=pl.when(pl.col("called")).then(pl.format("L{}", pl.col("counter_no"))),

@@ -212,9 +212,9 @@ def build_units(count: int, rng: random.Random) -> list[Unit]:
             last_ticket_minute=last_ticket,
             opens_saturday=opens_saturday,
             online_share=round(rng.uniform(0.12, 0.38), 3),
-            wait_level=round(rng.uniform(0.28, 0.5), 3),
-            service_pace=round(rng.uniform(0.6, 0.95), 3),
-            satisfaction=round(rng.uniform(-0.45, 0.55), 3),
+            wait_level=round(rng.uniform(0.3, 0.65), 3),
+            service_pace=round(rng.uniform(0.55, 0.85), 3),
+            satisfaction=round(rng.uniform(-0.1, 1.05), 3),
             complaint_rate=round(0.5 + 1.5 * (volume - 60) / 240 * rng.uniform(0.7, 1.0), 3),
             complaint_slowness=round(rng.uniform(0.7, 1.5), 3),
         )
@@ -266,7 +266,7 @@ def build_services(units: list[Unit], first: date, last: date, rng: random.Rando
             # A revised regional tariff (new Perda retribusi) on the first paid licence of the third unit.
             if index == 2 and template.fee_idr > 0 and template is next(t for t in chosen if t.fee_idr > 0):
                 standards.append(replace(current, valid_to=tarif_change_day - timedelta(days=1)))
-                current = replace(current, fee_idr=round(current.fee_idr * 1.2, -3), valid_from=tarif_change_day)
+                current = replace(current, fee_idr=int(round(current.fee_idr * 1.2, -3)), valid_from=tarif_change_day)
             standards.append(current)
     return standards
 

@@ -1,0 +1,184 @@
+"""Staging layer: landed rows parsed with their profile, validated against the contract, pseudonymised.
+
+Daily-partitioned by the unit's local date; a backfill runs as one run per batch. Checks sit beside
+the assets: contract rules (warn: failing rows are quarantined, not loaded) and row accounting
+(blocking: a file whose rows do not add up must not reach the marts).
+"""
+
+
+import re
+from datetime import date
+
+import polars as pl
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    DynamicPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    Backoff,
+    asset,
+    multi_asset,
+)
+
+from pipelines import lake
+from pipelines.assets.landing import landing_key
+from pipelines.assets.markdown import markdown
+from pipelines.contracts import contract
+from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partition
+from pipelines.landing import files_for
+from pipelines.profiles import SOURCE_DATASETS
+from pipelines.resources import MutuResource
+from pipelines.validation import rules_for
+
+daily_partitions = DynamicPartitionsDefinition(name="local_date")
+# A locked or briefly unavailable file is the usual transient failure; retry with back-off.
+transient_retry = RetryPolicy(max_retries=2, delay=2, backoff=Backoff.EXPONENTIAL)
+ACCOUNTING_CHECK = "row_accounting_balanced"
+
+
+def check_name(rule: str) -> str:
+    return re.sub(r"\W", "_", rule)
+
+
+def contract_check_names(dataset: str) -> list[str]:
+    named = [r.name for r in rules_for(contract(dataset)) if ":" not in r.name]
+    return ["column_rules", "values_parse", "no_duplicates", *named]
+
+
+def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
+    specs = [AssetCheckSpec(ACCOUNTING_CHECK, asset=key, blocking=True, description="Per file: rows in = rows loaded + rows quarantined.")]
+    descriptions = {r.name: r.description for r in rules_for(contract(dataset))}
+    descriptions |= {
+        "column_rules": "Column rules of the contract: required, allowed values, ranges, patterns.",
+        "values_parse": "Every value reads as its contract type.",
+        "no_duplicates": "No exact duplicate rows and no key with two different contents.",
+    }
+    for name in contract_check_names(dataset):
+        specs.append(AssetCheckSpec(check_name(name), asset=key, description=descriptions.get(name, name)))
+    return specs
+
+
+def _group(rule: str) -> str:
+    if rule.startswith("type:") or rule.startswith("unreadable:"):
+        return "values_parse"
+    if rule in ("exact_duplicate", "key_conflict"):
+        return "no_duplicates"
+    if ":" in rule:
+        return "column_rules"
+    return rule
+
+
+def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> list[AssetCheckResult]:
+    failed: dict[str, dict[str, int]] = {}
+    examples: dict[str, list[str]] = {}
+    for report in reports:
+        for result in report.results:
+            if result["rows_failed"]:
+                group = _group(result["rule"])
+                failed.setdefault(group, {})[result["rule"]] = failed.get(group, {}).get(result["rule"], 0) + result["rows_failed"]
+                examples.setdefault(group, []).extend(f"{report.partition_key} {result['rule']}: {e}" for e in result["examples"][:2])
+    out = []
+    unbalanced = [r.partition_key for r in reports if r.rows_in != r.rows_loaded + r.rows_quarantined]
+    out.append(AssetCheckResult(
+        asset_key=key, check_name=ACCOUNTING_CHECK, passed=not unbalanced, severity=AssetCheckSeverity.ERROR,
+        metadata={"partitions": len(reports), "unbalanced_partitions": ", ".join(unbalanced) or "none"},
+    ))
+    for name in contract_check_names(dataset):
+        rules = failed.get(name, {})
+        out.append(AssetCheckResult(
+            asset_key=key, check_name=check_name(name), passed=not rules, severity=AssetCheckSeverity.WARN,
+            metadata={
+                "rows_failed": sum(rules.values()),
+                "failed_rules": MetadataValue.json(rules),
+                "examples": MetadataValue.json(examples.get(name, [])[:10]),
+                "action": "failing rows are in audit.quarantine with their source file and row" if rules else "none",
+            },
+        ))
+    return out
+
+
+def _metadata(dataset: str, reports: list[IngestReport]) -> dict:
+    return {
+        "dagster/row_count": sum(r.rows_loaded for r in reports),
+        "rows_in": sum(r.rows_in for r in reports),
+        "rows_quarantined": sum(r.rows_quarantined for r in reports),
+        "files": sum(r.files for r in reports),
+        "files_rejected": sum(r.files_rejected for r in reports),
+        "partitions": len(reports),
+        "dagster/column_schema": contract(dataset).table_schema(),
+    }
+
+
+def staging_asset(source: str):
+    dataset = SOURCE_DATASETS[source]
+    spec = contract(dataset)
+    key = AssetKey(["staging", dataset])
+
+    @asset(
+        key=key,
+        deps=[landing_key(source)],
+        partitions_def=daily_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        group_name="staging",
+        kinds={"polars", "parquet"},
+        owners=list(spec.owners),
+        description=spec.description,
+        code_version=spec.version,
+        check_specs=_check_specs(dataset, key),
+        retry_policy=transient_retry,
+    )
+    def _staging(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
+        key_bytes = mutu.pii_key()
+        reports = []
+        for partition_key in context.partition_keys:
+            files = files_for(mutu.landing_dir, source, date.fromisoformat(partition_key))
+            reports.append(ingest_source_partition(files, dataset, partition_key, mutu.paths.lake, key_bytes))
+        context.log.info(
+            f"{dataset}: {len(reports)} partition(s), {sum(r.rows_loaded for r in reports)} rows loaded, "
+            f"{sum(r.rows_quarantined for r in reports)} quarantined"
+        )
+        metadata = _metadata(dataset, reports)
+        with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
+        if with_quarantine:
+            preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))
+            metadata["quarantine_preview"] = MetadataValue.md(markdown(preview.head(5).select("source_file", "source_row", pl.col("rules").list.join(", "))))
+        return MaterializeResult(metadata=metadata, check_results=check_results(dataset, key, reports))
+
+    return _staging
+
+
+REFERENCE = ("units", "services", "targets")
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            key=["staging", name],
+            deps=[landing_key("reference")],
+            group_name="staging",
+            kinds={"polars", "parquet"},
+            owners=list(contract(name).owners),
+            description=contract(name).description,
+            code_version=contract(name).version,
+        )
+        for name in REFERENCE
+    ],
+    check_specs=[AssetCheckSpec(ACCOUNTING_CHECK, asset=AssetKey(["staging", name]), blocking=True, description="rows in = rows loaded + rows quarantined") for name in REFERENCE],
+)
+def staging_reference(context: AssetExecutionContext, mutu: MutuResource):
+    """Reference data (units, published service standards, targets), validated against their contracts."""
+    for report in ingest_reference(mutu.landing_dir, mutu.paths.lake, mutu.pii_key()):
+        key = AssetKey(["staging", report.dataset])
+        balanced = report.rows_in == report.rows_loaded + report.rows_quarantined
+        yield MaterializeResult(asset_key=key, metadata=_metadata(report.dataset, [report]))
+        yield AssetCheckResult(asset_key=key, check_name=ACCOUNTING_CHECK, passed=balanced, metadata={"rows_in": report.rows_in, "rows_quarantined": report.rows_quarantined})
+
+
+staging_assets = [staging_asset(source) for source in SOURCE_DATASETS]

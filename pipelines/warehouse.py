@@ -1,0 +1,177 @@
+"""Build the warehouse privately, then publish a complete snapshot atomically.
+
+DuckDB allows one read-write process or many readers per file, so a BI client holding the published
+file would block any writer on it. The pipeline therefore never writes the published file: it builds
+`HOME/build/mutu.duckdb`, copies it aside in the warehouse folder, and renames the copy over
+`HOME/warehouse/mutu.duckdb` (DESIGN property 3). A reader keeps the snapshot it opened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import lake
+from pipelines.calendar import working_day_calendar
+from pipelines.contracts import contracts
+from pipelines.errors import PublishError
+from pipelines.settings import Paths
+from pipelines.sql_models import SqlModel
+
+PUBLISHED_SCHEMAS = ("core", "indicators", "marts", "audit")
+AUDIT_TABLES = ("row_accounting", "quarantine", "validation_results", "schema_drift")
+PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
+REFERENCE_DATASETS = ("units", "services", "targets")
+
+
+def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
+    """Execute and drain the result: DuckDB 2 refuses new work while a result is unfinished."""
+    return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
+    paths.build_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.build_dir / "mutu.duckdb"))
+    for schema in ("staging", *PUBLISHED_SCHEMAS):
+        _exec(con, f'create schema if not exists "{schema}"')
+    return con
+
+
+def _table_from_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.register("__frame", frame)
+    try:
+        _exec(con, f'create or replace table staging."{name}" as select * from __frame')
+    finally:
+        con.unregister("__frame")
+
+
+def _empty(con: duckdb.DuckDBPyConnection, name: str, schema: dict) -> None:
+    _table_from_frame(con, name, pl.DataFrame(schema=schema))
+
+
+def _has_files(lake_dir: Path, table: str, dataset: str) -> bool:
+    return any((lake_dir / table).glob(f"{dataset}/*.parquet"))
+
+
+def _drop(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    kinds = _exec(
+        con,
+        "select 'view' from duckdb_views() where schema_name = ? and view_name = ? "
+        "union all select 'table' from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, name, schema, name],
+    )
+    if kinds:
+        _exec(con, f'drop {kinds[0][0]} "{schema}"."{name}"')
+
+
+def _staging_view(con, lake_dir: Path, table: str, dataset: str, name: str, schema: dict) -> None:
+    _drop(con, "staging", name)
+    if _has_files(lake_dir, table, dataset):
+        # The glob is built from MUTU_HOME, never from landed content; quoted as a literal all the same.
+        glob = _quote_literal(lake.glob_for(lake_dir, table, dataset))
+        _exec(con, f'create view staging."{name}" as select * from read_parquet({glob}, union_by_name = true)')
+    else:
+        _empty(con, name, schema)
+
+
+def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> date | None:
+    """Expose the lake as `staging.*`, plus the calendar and run parameters. Returns the as-of date."""
+    from pipelines.ingest import ACCOUNTING_SCHEMA, DRIFT_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA
+
+    all_contracts = contracts()
+    for dataset in (*PARTITIONED_DATASETS, *REFERENCE_DATASETS):
+        schema = {"partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64, **all_contracts[dataset].stored_schema}
+        _staging_view(con, paths.lake, "staging", dataset, dataset, schema)
+    for table, schema in zip(AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA)):
+        _staging_view(con, paths.lake, table, "*", f"audit_{table}", schema)
+
+    keys = [row[0] for row in _exec(con, " union all ".join(f"select max(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)) if row[0]]
+    as_of = max(date.fromisoformat(k) for k in keys) if keys else None
+    firsts = [row[0] for row in _exec(con, " union all ".join(f"select min(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)) if row[0]]
+    first = min(date.fromisoformat(k) for k in firsts) if firsts else date.today()
+    # Due dates of the last complaints fall after the data ends: extend the calendar past it.
+    _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120)))
+    params = pl.DataFrame({"as_of_date": [as_of], "ikm_weight_mode": [weight_mode]}, schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String})
+    _table_from_frame(con, "run_parameters", params)
+    return as_of
+
+
+def _column_docs() -> dict[str, str]:
+    """Column descriptions from the contracts, by column name, for columns a model passes through."""
+    docs: dict[str, str] = {}
+    for spec in contracts().values():
+        for name, _, description in spec.stored_columns:
+            docs.setdefault(name, description)
+    docs.update({"source_file": "Landed file the row came from (relative to the landing zone).", "partition_key": "Daily partition (the unit's local date) the row was landed in."})
+    return docs
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    _exec(con, f'create or replace table "{model.layer}"."{model.name}" as {model.sql}')
+    _exec(con, f'comment on table "{model.layer}"."{model.name}" is {_quote_literal(model.description)}')
+    docs = _column_docs() | dict(model.column_docs)
+    columns = [r[0] for r in _exec(con, "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [model.layer, model.name])]
+    for column in columns:
+        if column in docs:
+            _exec(con, f'comment on column "{model.layer}"."{model.name}"."{column}" is {_quote_literal(docs[column])}')
+    return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0]
+
+
+AUDIT_DESCRIPTIONS = {
+    "row_accounting": "Per landed file and partition: rows in = rows loaded + rows quarantined; rejected files with their error.",
+    "quarantine": "Rows that broke a contract rule, with the file, row number, rules broken and scrubbed raw values.",
+    "validation_results": "Result of every contract rule on every partition: rows evaluated, rows failed, examples.",
+    "schema_drift": "Columns a landed file had that its profile does not know (or lacked), per file.",
+}
+
+
+def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = {}
+    for table in AUDIT_TABLES:
+        _exec(con, f'create or replace table audit."{table}" as select * from staging."audit_{table}"')
+        _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')
+        counts[table] = con.execute(f'select count(*) from audit."{table}"').fetchall()[0][0]
+    return counts
+
+
+def publish(paths: Paths) -> Path:
+    """Swap a complete copy of the build into place; readers of the old snapshot are unaffected."""
+    source = paths.build_dir / "mutu.duckdb"
+    if not source.exists():
+        raise PublishError(f"{source}: nothing built to publish; run the core, indicator and mart assets first")
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # Hidden name in the same folder: the rename is atomic, and no reader mistakes it for the warehouse.
+    aside = paths.warehouse_dir / f".mutu.duckdb.{uuid.uuid4().hex}.publishing"
+    try:
+        shutil.copyfile(source, aside)
+        con = duckdb.connect(str(aside))
+        try:
+            _exec(con, "drop schema if exists staging cascade")
+            _exec(con, "checkpoint")
+        finally:
+            con.close()
+        with open(aside, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(aside, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(aside, paths.warehouse)
+        directory = os.open(paths.warehouse_dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except (OSError, duckdb.Error) as exc:
+        raise PublishError(f"could not publish {paths.warehouse}: {exc}; the previous snapshot is still in place") from exc
+    finally:
+        aside.unlink(missing_ok=True)
+    return paths.warehouse

@@ -1,0 +1,13 @@
+-- dim_service: One published service standard (standar pelayanan) of a unit, with its validity period.
+select
+    unit_id,
+    service_code,
+    service_name,
+    max_wait_minutes,
+    standard_service_minutes,
+    completion_workdays,
+    fee_idr,
+    fee_idr = 0 as is_free,
+    valid_from,
+    valid_to
+from staging.services

@@ -1,0 +1,10 @@
+-- dim_unit: One public-service unit (unit penyelenggara) with its place and time zone.
+select
+    unit_id,
+    unit_name,
+    agency,
+    province,
+    regency,
+    timezone,
+    annual_users
+from staging.units

@@ -1,0 +1,92 @@
+-- fct_complaint: One complaint with its milestones and the working days each took.
+-- column received_at: Local time the complaint was received (first status).
+-- column verified_at: First verification.
+-- column forwarded_at: First forwarding to the unit.
+-- column responded_at: First response (follow-up) to the reporter.
+-- column closed_at: Closure, when closed.
+-- column archived_at: Archived or rejected, when it was.
+-- column current_status: Last status in the history.
+-- column workdays_to_verify: Working days from receipt to verification (SP4N-LAPOR! limit: 3).
+-- column workdays_to_respond: Working days from forwarding to the first response (limit: 5).
+-- column workdays_to_close: Working days from receipt to closure.
+-- column verify_due_date: Last working day verification is within its limit.
+-- column respond_due_date: Last working day the follow-up is within its limit.
+-- column is_open: Neither closed nor archived at the end of the data.
+-- Perpres 76/2013 and PermenPANRB 62/2018 (SP4N-LAPOR!): verify in 3 working days; the unit follows up within 5 working days of forwarding.
+with latest as (
+    -- A restated export for a later day replaces the complaint's earlier record.
+    select *
+    from staging.complaints
+    qualify row_number() over (partition by complaint_id order by partition_key desc, source_row desc) = 1
+),
+
+milestones as (
+    select
+        complaint_id,
+        min(h.at) filter (where h.status = 'verified') as verified_at,
+        min(h.at) filter (where h.status = 'forwarded') as forwarded_at,
+        min(h.at) filter (where h.status = 'responded') as responded_at,
+        min(h.at) filter (where h.status = 'closed') as closed_at,
+        min(h.at) filter (where h.status = 'archived') as archived_at,
+        arg_max(h.status, h.at) as current_status
+    from (select complaint_id, unnest(status_history) as h from latest)
+    group by complaint_id
+),
+
+cal as (
+    select day, workday_index, is_workday from core.dim_calendar
+),
+
+dated as (
+    select
+        l.complaint_id,
+        l.unit_id,
+        l.service_code,
+        l.channel,
+        l.type,
+        l.category,
+        l.reporter_pseudonym,
+        l.anonymous,
+        l.rating,
+        l.submitted_at as received_at,
+        m.verified_at,
+        m.forwarded_at,
+        m.responded_at,
+        m.closed_at,
+        m.archived_at,
+        m.current_status,
+        (select workday_index from cal where day = cast(l.submitted_at as date)) as received_idx,
+        (select workday_index from cal where day = cast(m.verified_at as date)) as verified_idx,
+        (select workday_index from cal where day = cast(m.forwarded_at as date)) as forwarded_idx,
+        (select workday_index from cal where day = cast(m.responded_at as date)) as responded_idx,
+        (select workday_index from cal where day = cast(m.closed_at as date)) as closed_idx
+    from latest as l
+    left join milestones as m using (complaint_id)
+)
+
+select
+    complaint_id,
+    unit_id,
+    service_code,
+    channel,
+    type,
+    category,
+    category in ('pungli', 'discrimination') as is_integrity_signal,
+    reporter_pseudonym,
+    anonymous,
+    rating,
+    received_at,
+    cast(received_at as date) as received_date,
+    verified_at,
+    forwarded_at,
+    responded_at,
+    closed_at,
+    archived_at,
+    current_status,
+    verified_idx - received_idx as workdays_to_verify,
+    responded_idx - forwarded_idx as workdays_to_respond,
+    closed_idx - received_idx as workdays_to_close,
+    (select min(day) from cal where is_workday and workday_index = received_idx + 3) as verify_due_date,
+    (select min(day) from cal where is_workday and workday_index = forwarded_idx + 5) as respond_due_date,
+    closed_at is null and archived_at is null as is_open
+from dated

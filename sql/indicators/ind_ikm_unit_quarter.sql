@@ -1,0 +1,86 @@
+-- ind_ikm_unit_quarter: Indeks Kepuasan Masyarakat (IKM) per unit, quarter and survey method, with grade.
+-- column quarter_start: First day of the quarter.
+-- column quarter: Quarter label, e.g. 2026-Q3.
+-- column respondents: Respondents in the quarter.
+-- column weight_mode: exact (1/9 or 1/14), three_decimals (0.111 or 0.071) or two_decimals (0.11; 0.071 for 2004).
+-- column unsur_weight: Weight applied to each unsur's NRR.
+-- column ikm: Sum of NRR x weight, on the 1-4 scale.
+-- column ikm_converted: IKM x 25, on the 25-100 scale (graded unrounded).
+-- column mutu: Service quality grade A, B, C or D.
+-- column kinerja: Unit performance label (Sangat baik, Baik, Kurang baik, Tidak baik).
+-- column weakest_unsur: Name of the unsur with the lowest NRR: the first improvement priority.
+-- PermenPANRB 14/2017: IKM = sum(NRR x 1/9); converted = IKM x 25; grade on the unrounded converted value.
+-- KepMenPAN 25/2004 (legacy, 14 unsur, weight 1/14): A >= 81.26, B >= 62.51, C >= 43.76, else D.
+with params as (
+    select ikm_weight_mode as weight_mode from staging.run_parameters
+),
+
+respondents as (
+    select unit_id, survey_quarter as quarter_start, method, count(*) as respondents
+    from core.fct_survey_response
+    group by all
+),
+
+weighted as (
+    select
+        n.unit_id,
+        n.quarter_start,
+        n.quarter,
+        n.method,
+        p.weight_mode,
+        case
+            when p.weight_mode = 'exact' and n.method = 'permenpanrb_14_2017' then 1.0 / 9
+            when p.weight_mode = 'exact' then 1.0 / 14
+            when p.weight_mode = 'three_decimals' and n.method = 'permenpanrb_14_2017' then 0.111
+            when p.weight_mode = 'two_decimals' and n.method = 'permenpanrb_14_2017' then 0.11
+            else 0.071
+        end as unsur_weight,
+        n.nrr,
+        n.unsur_name,
+        n.rank_from_weakest
+    from indicators.ind_ikm_unsur_unit_quarter as n
+    cross join params as p
+),
+
+ikm as (
+    select
+        unit_id,
+        quarter_start,
+        quarter,
+        method,
+        weight_mode,
+        any_value(unsur_weight) as unsur_weight,
+        sum(nrr * unsur_weight) as ikm,
+        sum(nrr * unsur_weight) * 25 as ikm_converted,
+        min(unsur_name) filter (where rank_from_weakest = 1) as weakest_unsur
+    from weighted
+    group by all
+),
+
+graded as (
+    select
+        *,
+        case
+            when method = 'permenpanrb_14_2017' then
+                case when ikm_converted >= 88.31 then 'A' when ikm_converted >= 76.61 then 'B' when ikm_converted >= 65.00 then 'C' else 'D' end
+            else
+                case when ikm_converted >= 81.26 then 'A' when ikm_converted >= 62.51 then 'B' when ikm_converted >= 43.76 then 'C' else 'D' end
+        end as mutu
+    from ikm
+)
+
+select
+    g.unit_id,
+    g.quarter_start,
+    g.quarter,
+    g.method,
+    g.weight_mode,
+    g.unsur_weight,
+    r.respondents,
+    g.ikm,
+    g.ikm_converted,
+    g.mutu,
+    case g.mutu when 'A' then 'Sangat baik' when 'B' then 'Baik' when 'C' then 'Kurang baik' else 'Tidak baik' end as kinerja,
+    g.weakest_unsur
+from graded as g
+join respondents as r using (unit_id, quarter_start, method)

@@ -1,0 +1,19 @@
+-- mart_ikm_unit_quarter: IKM per unit and quarter with grade and weakest unsur, for BI.
+select
+    u.unit_id,
+    u.unit_name,
+    u.agency,
+    u.province,
+    i.quarter,
+    i.quarter_start,
+    i.method,
+    i.weight_mode,
+    i.unsur_weight,
+    i.respondents,
+    i.ikm,
+    i.ikm_converted,
+    i.mutu,
+    i.kinerja,
+    i.weakest_unsur
+from indicators.ind_ikm_unit_quarter as i
+join core.dim_unit as u using (unit_id)

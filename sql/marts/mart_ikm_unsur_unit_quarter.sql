@@ -1,0 +1,17 @@
+-- mart_ikm_unsur_unit_quarter: NRR of each unsur per unit and quarter, ranked from the weakest, for BI.
+select
+    u.unit_id,
+    u.unit_name,
+    u.agency,
+    u.province,
+    n.quarter,
+    n.quarter_start,
+    n.method,
+    n.unsur_no,
+    n.unsur_name,
+    n.answers,
+    n.nrr,
+    n.nrr_converted,
+    n.rank_from_weakest
+from indicators.ind_ikm_unsur_unit_quarter as n
+join core.dim_unit as u using (unit_id)

@@ -108,10 +108,19 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
 
 
 def _column_docs() -> dict[str, str]:
-    """Column descriptions from the contracts, by column name, for columns a model passes through."""
+    """Column descriptions by name: from the contracts, then from the model that introduced the column.
+
+    A mart passes columns through from indicators and dimensions; their meaning is documented once,
+    where they are defined, and follows them downstream.
+    """
+    from pipelines.sql_models import models
+
     docs: dict[str, str] = {}
     for spec in contracts().values():
         for name, _, description in spec.stored_columns:
+            docs.setdefault(name, description)
+    for model in models():
+        for name, description in model.column_docs:
             docs.setdefault(name, description)
     docs.update({"source_file": "Landed file the row came from (relative to the landing zone).", "partition_key": "Daily partition (the unit's local date) the row was landed in."})
     return docs

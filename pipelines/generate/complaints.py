@@ -109,13 +109,13 @@ def status_history(submitted: datetime, unit: Unit, calendar: WorkCalendar, rng:
     slowness = unit.traits.complaint_slowness
     steps = [("received", submitted)]
     # SP4N-LAPOR!: verification within 3 working days, follow-up within 5 working days of forwarding.
-    if rng.random() < 0.04:
+    if rng.random() < 0.03:  # not within the unit's authority, spam, or a duplicate report
         steps.append(("archived", _later(submitted, _delay(rng, (0, 1, 2, 3), (.3, .3, .25, .15), 1), calendar, rng)))
     else:
         verified = _later(submitted, _delay(rng, (0, 1, 2, 3, 4, 6, 9), (.2, .3, .25, .12, .06, .05, .02), slowness),
                           calendar, rng)
         steps.append(("verified", verified))
-        if rng.random() < 0.03:
+        if rng.random() < 0.02:
             steps.append(("archived", _later(verified, rng.choice((0, 1)), calendar, rng)))
         else:
             forwarded = _later(verified, _delay(rng, (0, 1, 2), (.5, .35, .15), 1), calendar, rng)

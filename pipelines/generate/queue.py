@@ -134,7 +134,6 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
         "outcome": np.array(OUTCOMES)[outcome],
         "fee_paid_idr": fee,
     })
-    seconds = lambda name: pl.from_epoch(pl.col(name), time_unit="s")  # noqa: E731
     return frame.select(
         "_day",
         # Each service has its own ticket letter and numbering, restarting every day.
@@ -145,13 +144,17 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
         counter_id=pl.when(pl.col("called")).then(pl.format("L{}", pl.col("counter_no"))),
         priority=pl.col("priority"),
         channel=pl.col("channel"),
-        issued_at=seconds("issued_at"),
-        called_at=pl.when(pl.col("called")).then(seconds("called_at")),
-        service_start_at=pl.when(pl.col("served")).then(seconds("service_start_at")),
-        service_end_at=pl.when(pl.col("served")).then(seconds("service_end_at")),
+        issued_at=_timestamp("issued_at"),
+        called_at=pl.when(pl.col("called")).then(_timestamp("called_at")),
+        service_start_at=pl.when(pl.col("served")).then(_timestamp("service_start_at")),
+        service_end_at=pl.when(pl.col("served")).then(_timestamp("service_end_at")),
         outcome=pl.col("outcome"),
         fee_paid_idr=pl.when(pl.col("fee_paid_idr") > 0).then(pl.col("fee_paid_idr")),
     )
+
+
+def _timestamp(column: str) -> pl.Expr:
+    return pl.from_epoch(pl.col(column), time_unit="s")
 
 
 def _empty_tickets() -> pl.DataFrame:

@@ -214,7 +214,7 @@ def build_units(count: int, rng: random.Random) -> list[Unit]:
             online_share=round(rng.uniform(0.12, 0.38), 3),
             wait_level=round(rng.uniform(0.3, 0.65), 3),
             service_pace=round(rng.uniform(0.55, 0.85), 3),
-            satisfaction=round(rng.uniform(-0.1, 1.05), 3),
+            satisfaction=round(rng.uniform(-0.15, 0.75), 3),
             complaint_rate=round(0.5 + 1.5 * (volume - 60) / 240 * rng.uniform(0.7, 1.0), 3),
             complaint_slowness=round(rng.uniform(0.7, 1.5), 3),
         )

@@ -17,14 +17,19 @@ from .workdays import WorkCalendar
 # U5 produk layanan, U6 kompetensi pelaksana, U7 perilaku pelaksana, U8 sarana dan prasarana,
 # U9 penanganan pengaduan. Waiting time and facilities are the usual weak spots; fees score high
 # where most services are free.
-UNSUR_TILT_2017 = (0.15, 0.0, -0.5, 0.45, 0.1, 0.15, 0.3, -0.4, -0.2)
+UNSUR_SHIFT_2017 = (0.1, 0.0, -0.35, 0.35, 0.05, 0.1, 0.2, -0.3, -0.15)
 # KepMenPAN 25/2004, fourteen unsur: prosedur, persyaratan, kejelasan petugas, kedisiplinan petugas,
 # tanggung jawab petugas, kemampuan petugas, kecepatan pelayanan, keadilan, kesopanan dan keramahan,
 # kewajaran biaya, kepastian biaya, kepastian jadwal, kenyamanan lingkungan, keamanan pelayanan.
-UNSUR_TILT_2004 = (0.0, 0.1, 0.05, -0.15, 0.1, 0.15, -0.45, 0.2, 0.3, 0.35, 0.3, -0.25, -0.35, 0.1)
-ANSWER_BASE = np.array([0.03, 0.12, 0.55, 0.30])  # 1 tidak baik … 4 sangat baik
+UNSUR_SHIFT_2004 = (0.0, 0.05, 0.05, -0.1, 0.05, 0.1, -0.35, 0.1, 0.2, 0.3, 0.25, -0.2, -0.3, 0.1)
+# Ordered-probit cut points on a standard-normal opinion: an average unit answers
+# 1/2/3/4 with probabilities 0.03/0.12/0.55/0.30.
+ANSWER_CUTS = np.array([-1.881, -1.036, 0.524])
+HALO_SD = 0.5  # one respondent rates all unsur alike; the rest of the spread is per unsur
 MISSING_ANSWER_RATE = 0.01
 SURVEY_DAYS_PER_WEEK = 2
+NO_SUGGESTION_SHARE = 0.72  # most respondents leave the saran empty
+PERSONAL_SUGGESTION_FROM = 0.95  # the last 5 % write their own contact details into it
 
 EDUCATION = ("SD", "SMP", "SMA", "D1-D3", "D4-S1", "S2", "S3")
 EDUCATION_WEIGHTS = (0.07, 0.11, 0.42, 0.10, 0.24, 0.05, 0.01)
@@ -88,20 +93,14 @@ def survey_days(unit: Unit, calendar: WorkCalendar, rng: random.Random) -> list[
     return chosen
 
 
-def _answer_probabilities(tilt: np.ndarray) -> np.ndarray:
-    weights = ANSWER_BASE * np.exp(tilt[..., None] * (np.arange(1, 5) - 2.5))
-    return weights / weights.sum(axis=-1, keepdims=True)
-
-
 def draw_answers(unit: Unit, respondents: int, rng: np.random.Generator) -> np.ndarray:
     """Answers 1–4 (0 = not answered), one row per respondent, one column per unsur."""
-    offsets = np.array(UNSUR_TILT_2004 if unit.legacy_survey else UNSUR_TILT_2017)
-    mood = rng.normal(0.0, 0.6, respondents)  # one respondent rates all unsur alike (halo effect)
-    tilt = unit.traits.satisfaction + offsets[None, :] + mood[:, None]
-    cumulative = _answer_probabilities(tilt).cumsum(axis=-1)
-    draw = rng.random(tilt.shape)
-    answers = 1 + (draw[..., None] > cumulative[..., :3]).sum(axis=-1)
-    answers[rng.random(tilt.shape) < MISSING_ANSWER_RATE] = 0
+    shifts = np.array(UNSUR_SHIFT_2004 if unit.legacy_survey else UNSUR_SHIFT_2017)
+    halo = rng.normal(0.0, HALO_SD, (respondents, 1))
+    own = rng.normal(0.0, np.sqrt(1 - HALO_SD**2), (respondents, len(shifts)))
+    opinion = unit.traits.satisfaction + shifts[None, :] + halo + own
+    answers = 1 + (opinion[..., None] > ANSWER_CUTS).sum(axis=-1)
+    answers[rng.random(opinion.shape) < MISSING_ANSWER_RATE] = 0
     return answers
 
 
@@ -135,9 +134,9 @@ def whatsapp_number(rng: random.Random, phone: str) -> str:
 
 
 def _suggestion(rng: random.Random, draw: float, person: Person | None) -> str | None:
-    if draw < 0.72:
+    if draw < NO_SUGGESTION_SHARE:
         return None
-    if draw < 0.95:
+    if draw < PERSONAL_SUGGESTION_FROM:
         return rng.choice(PLAIN_SUGGESTIONS)
     return rng.choice(PERSONAL_SUGGESTIONS).format(name=person.name, phone=person.phone, email=person.email,
                                                     nik=person.nik)
@@ -169,7 +168,7 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
             suggestion_draw = rng.random()
             # Identity is only drawn where it lands in a file: e-SKM exports and personal suggestions.
             person = None
-            if with_identity or suggestion_draw >= 0.95:
+            if with_identity or suggestion_draw >= PERSONAL_SUGGESTION_FROM:
                 person = random_person(rng, unit.province, unit.regency_code, day, gender=gender, age=age)
             submitted = datetime.combine(day, datetime.min.time()) + timedelta(seconds=moment)
             rows.append({

@@ -1,5 +1,7 @@
 -- fct_complaint: One complaint with its milestones and the working days each took.
 -- column received_at: Local time the complaint was received (first status).
+-- column received_date: Local date the complaint was received.
+-- column is_integrity_signal: The category is pungli (illegal fee) or discrimination.
 -- column verified_at: First verification.
 -- column forwarded_at: First forwarding to the unit.
 -- column responded_at: First response (follow-up) to the reporter.

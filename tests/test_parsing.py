@@ -1,0 +1,139 @@
+"""Parsers under generated input: good rows come through exactly, bad input never crashes a run."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.errors import LandingError
+from pipelines.parsing import parse
+from pipelines.pii import scrub_raw_line
+from pipelines.profiles import profile
+from pipelines.reading import read_file
+
+KEY = b"test-key-not-a-secret-0123456789"
+DAY = date(2026, 7, 30)
+STATUS_WORDS = {"served": "selesai", "no_show": "dilewati", "abandoned": "menunggu", "cancelled": "batal", "redirected": "dialihkan"}
+
+tickets = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=8 * 60),  # issued, minutes after 07:00
+        st.integers(min_value=0, max_value=120),  # wait
+        st.integers(min_value=1, max_value=60),  # service
+        st.sampled_from(sorted(STATUS_WORDS)),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=2_000_000)),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _times(issued_min, wait, service, outcome):
+    issued = datetime(2026, 7, 30, 7, 0) + timedelta(minutes=issued_min)
+    called = issued + timedelta(minutes=wait) if outcome in ("served", "no_show") else None
+    start = called if outcome == "served" else None
+    end = start + timedelta(minutes=service) if start else None
+    return issued, called, start, end
+
+
+def _fmt(ts, pattern):
+    return ts.strftime(pattern) if ts else ""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=tickets)
+def test_vendor_queue_rows_parse_to_the_same_values(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("antrian")
+    path = folder / "antrian_U1_30-07-2026.csv"
+    lines = ["No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)"]
+    expected = []
+    for n, (issued_min, wait, service, outcome, priority, fee) in enumerate(rows):
+        issued, called, start, end = _times(issued_min, wait, service, outcome)
+        fee_text = "" if fee is None else f"{fee:,}".replace(",", ".") + ",00"
+        lines.append(";".join([
+            f"A-{n:03d}", "KTP", "Loket 1" if called else "", "Ya" if priority else "Tidak", "Langsung",
+            _fmt(issued, "%d/%m/%Y %H:%M"), _fmt(called, "%d/%m/%Y %H:%M"), _fmt(start, "%d/%m/%Y %H:%M"), _fmt(end, "%d/%m/%Y %H:%M"),
+            STATUS_WORDS[outcome], fee_text,
+        ]))
+        expected.append((f"A-{n:03d}", outcome, priority, issued, called, end, None if fee is None else float(fee)))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    prof = profile("queue", "antrian_id")
+    parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY).rows
+    assert parsed["violations"].list.len().sum() == 0
+    got = parsed.select("ticket_id", "outcome", "priority", "issued_at", "called_at", "service_end_at", "fee_paid_idr").rows()
+    assert got == expected
+    assert parsed["unit_id"].unique().to_list() == ["U1"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(min_size=0, max_size=400))
+def test_arbitrary_bytes_never_crash_the_reader(tmp_path_factory, content):
+    path = tmp_path_factory.mktemp("garbage") / "queue_U1_2026-07-30.csv"
+    path.write_bytes(content)
+    prof = profile("queue", "canonical")
+    try:
+        parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    except LandingError as exc:
+        assert str(path) in str(exc)  # a file-level rejection names the file
+        return
+    assert isinstance(parsed.rows, pl.DataFrame)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=0, max_size=300))
+def test_arbitrary_json_lines_are_quarantined_not_fatal(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("jsonl") / "complaints_2026-07-30.jsonl"
+    path.write_text(text + "\n", encoding="utf-8")
+    prof = profile("complaints", "canonical")
+    try:
+        rows = parse(read_file(path, prof), path, path.name, prof, KEY, DAY).rows
+    except LandingError as exc:
+        assert str(path) in str(exc)
+        return
+    assert rows.height >= 1
+
+
+@given(nik=st.from_regex(r"\A[1-9]\d{15}\Z"), phone=st.from_regex(r"\A08[1-9]\d{8,10}\Z"))
+def test_scrubbing_removes_nik_and_phone_from_any_text(nik, phone):
+    line = f'{{"description": "NIK saya {nik}, telepon {phone}"}}'
+    scrubbed = scrub_raw_line(line)
+    assert nik not in scrubbed and phone not in scrubbed
+
+
+def test_missing_required_column_rejects_the_file_with_the_column_named(tmp_path):
+    path = tmp_path / "queue_U1_2026-07-30.csv"
+    path.write_text("ticket_id,unit_id,service_code\nA1,U1,KTP\n")
+    prof = profile("queue", "canonical")
+    try:
+        parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    except LandingError as exc:
+        assert "issued_at" in str(exc) and "schema drift" in str(exc)
+    else:
+        raise AssertionError("a file without issued_at must be rejected")
+
+
+def test_extra_column_is_reported_as_drift(tmp_path):
+    path = tmp_path / "queue_U1_2026-07-30.csv"
+    header = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr,kiosk"
+    path.write_text(header + "\nA1,U1,KTP,,false,walk_in,2026-07-30T08:00:00,,,,abandoned,,K1\n")
+    prof = profile("queue", "canonical")
+    parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    assert parsed.drift == ["extra column 'kiosk' not in profile queue/canonical"]
+    assert parsed.rows["violations"].list.len().to_list() == [0]
+
+
+def test_wrong_encoding_is_a_clear_file_level_error(tmp_path: Path):
+    path = tmp_path / "queue_U1_2026-07-30.csv"
+    path.write_bytes("ticket_id,unit_id\nA1,Unit Café\n".encode("cp1252"))
+    prof = profile("queue", "canonical")
+    try:
+        read_file(path, prof)
+    except LandingError as exc:
+        assert "not valid utf-8-sig" in str(exc)
+    else:
+        raise AssertionError("cp1252 bytes under a UTF-8 profile must be rejected")

@@ -22,6 +22,12 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLE_QUERY = (
+    "select unit_name, quarter, respondents, round(ikm_converted, 2) as ikm, mutu, weakest_unsur "
+    "from marts.mart_ikm_unit_quarter order by quarter, unit_name limit 5"
+)
+
+
 def _summary(warehouse: Path) -> str:
     import duckdb
 
@@ -37,6 +43,7 @@ def _summary(warehouse: Path) -> str:
         marts = con.execute(
             "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' order by table_name"
         ).fetchall()
+        example = str(con.sql(EXAMPLE_QUERY))
     finally:
         con.close()
     lines = ["", "rows per source (in = loaded + quarantined):"]
@@ -44,11 +51,10 @@ def _summary(warehouse: Path) -> str:
     lines += ["", f"warehouse: {warehouse}", "marts: " + ", ".join(f"{n} ({s:,} rows)" for n, s in marts)]
     lines += [
         "",
-        "example query:",
-        f"  duckdb -readonly {warehouse} \\",
-        "    \"select unit_name, quarter, respondents, round(ikm_converted, 2) as ikm, mutu, weakest_unsur from marts.mart_ikm_unit_quarter order by quarter, unit_name\"",
-        "",
-        "Dagster UI on this home (loopback only): make dev   then open http://127.0.0.1:3000",
+        "example query (any DuckDB client, read-only):",
+        f"  {EXAMPLE_QUERY}",
+        example,
+        "Dagster UI on this home (loopback only): make dev, then open http://127.0.0.1:3000",
     ]
     return "\n".join(lines)
 

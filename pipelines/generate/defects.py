@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-MINIMUM_PER_FILE_KIND = 3  # with any defect rate > 0, each kind of file shows a few defects
+MINIMUM_PER_FILE_KIND = 3  # with any rate > 0, every generated table (a unit's queue or survey, the complaints) gets a few
 
 BAD_NUMBERS = ("x", "-", "#N/A", "gratis", "1O")
 ISO_BAD_TIMESTAMPS = ("2026-02-30T08:15:00", "kemarin", "08:15", "2026-07-01 25:10:00", "#VALUE!")

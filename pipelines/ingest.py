@@ -62,7 +62,22 @@ def _reference(lake_dir: Path, name: str) -> pl.DataFrame:
     return frame
 
 
-def ingest(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, lake_dir: Path, key: bytes) -> IngestReport:
+BATCH_ROWS = 250_000  # rows validated per Great Expectations call: amortises its per-call cost, bounds memory
+
+
+@dataclass
+class _ReadPartition:
+    partition_key: str
+    rows: pl.DataFrame
+    accounting: list[dict]
+    drift: list[dict]
+
+
+def _empty_rows(spec: Contract) -> pl.DataFrame:
+    return pl.DataFrame(schema={"partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String), **spec.stored_schema})
+
+
+def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes) -> _ReadPartition:
     parsed: list[ParsedFile] = []
     accounting, drift = [], []
     for landed, prof in files:
@@ -74,46 +89,77 @@ def ingest(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_ke
         parsed.append(result)
         drift += [{"source_file": landed.relative, "finding": d} for d in result.drift]
         accounting.append({"source_file": landed.relative, "profile": prof.name, "file_status": "read", "error": None})
+    rows = pl.concat([p.rows for p in parsed], how="vertical_relaxed") if parsed else _empty_rows(spec).drop("partition_key")
+    return _ReadPartition(partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift)
 
-    rows = pl.concat([p.rows for p in parsed], how="vertical_relaxed") if parsed else pl.DataFrame(schema={"source_file": pl.String, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String), **spec.stored_schema})
-    checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
-    marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
+
+def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[dict], spec: Contract, lake_dir: Path, stamp: datetime) -> IngestReport:
+    pk = read.partition_key
     good = marked.filter(pl.col("violations").list.len() == 0)
     bad = marked.filter(pl.col("violations").list.len() > 0)
-
     per_file = marked.group_by("source_file").agg(
         pl.len().alias("rows_in"), (pl.col("violations").list.len() == 0).sum().alias("rows_loaded"), (pl.col("violations").list.len() > 0).sum().alias("rows_quarantined")
     )
     counts = {r["source_file"]: r for r in per_file.iter_rows(named=True)}
-    for row in accounting:
+    for row in read.accounting:
         if row["file_status"] == "read":
             c = counts.get(row["source_file"], {"rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
             row.update(rows_in=c["rows_in"], rows_loaded=c["rows_loaded"], rows_quarantined=c["rows_quarantined"])
 
-    stamp = _now()
-    common = {"dataset": spec.name, "partition_key": partition_key}
-    staged = good.select(pl.lit(partition_key).alias("partition_key"), "source_file", "source_row", *spec.stored_schema)
-    lake.write_partition(staged, lake_dir, "staging", spec.name, partition_key)
-    lake.write_partition(
-        bad.select(pl.lit(spec.name).alias("dataset"), pl.lit(partition_key).alias("partition_key"), "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json").cast(QUARANTINE_SCHEMA),
-        lake_dir, "quarantine", spec.name, partition_key,
-    )
-    lake.write_partition(pl.DataFrame([{**common, **a, "ingested_at": stamp} for a in accounting], schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, partition_key)
-    results = [{**common, "rule": r["rule"], "engine": r["engine"], "description": r["description"], "rows_evaluated": r["evaluated"], "rows_failed": r["failed"], "success": r["failed"] == 0, "examples": r["examples"], "validated_at": stamp} for r in checked.results]
-    lake.write_partition(pl.DataFrame(results, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, partition_key)
-    lake.write_partition(pl.DataFrame([{**common, **d} for d in drift], schema=DRIFT_SCHEMA), lake_dir, "schema_drift", spec.name, partition_key)
-
+    common = {"dataset": spec.name, "partition_key": pk}
+    lake.write_partition(good.select("partition_key", "source_file", "source_row", *spec.stored_schema), lake_dir, "staging", spec.name, pk)
+    quarantine = bad.select(pl.lit(spec.name).alias("dataset"), "partition_key", "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json")
+    lake.write_partition(quarantine.cast(QUARANTINE_SCHEMA), lake_dir, "quarantine", spec.name, pk)
+    lake.write_partition(pl.DataFrame([{**common, **a, "ingested_at": stamp} for a in read.accounting], schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)
+    rows = [{**common, "rule": r["rule"], "engine": r["engine"], "description": r["description"], "rows_evaluated": r["evaluated"], "rows_failed": r["failed"], "success": r["failed"] == 0, "examples": r["examples"], "validated_at": stamp} for r in results]
+    lake.write_partition(pl.DataFrame(rows, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, pk)
+    lake.write_partition(pl.DataFrame([{**common, **d} for d in read.drift], schema=DRIFT_SCHEMA), lake_dir, "schema_drift", spec.name, pk)
     return IngestReport(
-        dataset=spec.name, partition_key=partition_key,
-        rows_in=sum(a["rows_in"] for a in accounting), rows_loaded=good.height, rows_quarantined=bad.height,
-        files=len(accounting), files_rejected=sum(a["file_status"] == "rejected" for a in accounting),
-        failed_rules={r["rule"]: r["failed"] for r in checked.results if r["failed"]}, results=results,
+        dataset=spec.name, partition_key=pk,
+        rows_in=sum(a["rows_in"] for a in read.accounting), rows_loaded=good.height, rows_quarantined=bad.height,
+        files=len(read.accounting), files_rejected=sum(a["file_status"] == "rejected" for a in read.accounting),
+        failed_rules={r["rule"]: r["failed"] for r in results if r["failed"]}, results=rows,
     )
 
 
-def ingest_source_partition(landing_files: list[LandedFile], source_dataset: str, partition_key: str, lake_dir: Path, key: bytes) -> IngestReport:
-    files = [(f, profile(f.source, f.profile)) for f in landing_files]
-    return ingest(files, contract(source_dataset), partition_key, date.fromisoformat(partition_key), lake_dir, key)
+def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path) -> list[IngestReport]:
+    rows = pl.concat([b.rows for b in batch], how="vertical_relaxed")
+    checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
+    marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
+    stamp = _now()
+    reports = []
+    for read in batch:
+        results = [r for r in checked.results if r["partition_key"] == read.partition_key]
+        reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp))
+    return reports
+
+
+def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile]]]], spec: Contract, lake_dir: Path, key: bytes, partition_dates: dict[str, date] | None = None) -> list[IngestReport]:
+    """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
+    reports: list[IngestReport] = []
+    batch: list[_ReadPartition] = []
+    size = 0
+    for partition_key, files in partitions:
+        day = (partition_dates or {}).get(partition_key) or date.fromisoformat(partition_key)
+        read = _read_partition(files, spec, partition_key, day, key)
+        batch.append(read)
+        size += read.rows.height
+        if size >= BATCH_ROWS:
+            reports += _flush(batch, spec, lake_dir)
+            batch, size = [], 0
+    if batch:
+        reports += _flush(batch, spec, lake_dir)
+    return reports
+
+
+def ingest(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, lake_dir: Path, key: bytes) -> IngestReport:
+    return ingest_partitions([(partition_key, files)], spec, lake_dir, key, {partition_key: partition})[0]
+
+
+def ingest_source_partitions(landed: dict[str, list[LandedFile]], source_dataset: str, lake_dir: Path, key: bytes) -> list[IngestReport]:
+    """Ingest daily partitions (partition key -> landed files) of one source."""
+    partitions = [(pk, [(f, profile(f.source, f.profile)) for f in files]) for pk, files in landed.items()]
+    return ingest_partitions(partitions, contract(source_dataset), lake_dir, key)
 
 
 def reference_profile(dataset: str) -> Profile:

@@ -59,8 +59,16 @@ def partitions(landing: Path) -> list[str]:
     return sorted(d.isoformat() for d in days)
 
 
+def by_partition(files: list[LandedFile]) -> dict[date, list[LandedFile]]:
+    grouped: dict[date, list[LandedFile]] = {}
+    for landed in files:
+        if landed.partition is not None:
+            grouped.setdefault(landed.partition, []).append(landed)
+    return grouped
+
+
 def files_for(landing: Path, source: str, partition: date) -> list[LandedFile]:
-    return [f for f in scan(landing, source) if f.partition == partition]
+    return by_partition(scan(landing, source)).get(partition, [])
 
 
 def unassigned(landing: Path) -> list[LandedFile]:

@@ -48,10 +48,11 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
             rules.append(RuleSpec(f"pattern:{col.name}", f"{col.name} matches {col.pattern}", "great_expectations", "ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": col.pattern}))
         if col.max_length:
             rules.append(RuleSpec(f"max_length:{col.name}", f"{col.name} at most {col.max_length} characters", "great_expectations", "ExpectColumnValueLengthsToBeBetween", {"column": col.name, "min_value": 0, "max_value": col.max_length}))
-    if len(spec.unique_key) == 1:
-        rules.append(RuleSpec("unique_key", f"one row per {spec.unique_key[0]}", "great_expectations", "ExpectColumnValuesToBeUnique", {"column": spec.unique_key[0]}))
-    elif spec.unique_key:
-        rules.append(RuleSpec("unique_key", f"one row per {', '.join(spec.unique_key)}", "great_expectations", "ExpectCompoundColumnsToBeUnique", {"column_list": list(spec.unique_key)}))
+    if spec.unique_key:
+        # Keys are unique within a daily partition (ticket numbers restart every day); a later
+        # partition restating a key replaces it in core.
+        key = ["partition_key", *spec.unique_key]
+        rules.append(RuleSpec("unique_key", f"one row per {', '.join(key)}", "great_expectations", "ExpectCompoundColumnsToBeUnique", {"column_list": key}))
     for rule in spec.rules:
         if rule.engine == "great_expectations":
             name = "".join(p.title() for p in rule.implementation["expectation"].removeprefix("expect_").split("_"))
@@ -141,33 +142,35 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
 
 def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Series]:
     """(exact duplicate of an earlier row, same key with different content)."""
-    content = [c for c in spec.stored_schema if c != "raw_json"]
+    content = ["partition_key", *spec.stored_schema]
     exact = rows.select(pl.struct(content).is_first_distinct().not_().alias("dup"))["dup"]
     if not spec.unique_key:
         return exact, pl.Series([False] * rows.height)
+    key = ["partition_key", *spec.unique_key]
     keyed = rows.with_columns(exact.alias("__dup")).filter(~pl.col("__dup"))
-    counts = keyed.group_by(list(spec.unique_key)).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-    conflict = rows.join(counts, on=list(spec.unique_key), how="left", maintain_order="left")["n"].is_not_null() & ~exact
+    counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
+    conflict = rows.join(counts, on=key, how="left", maintain_order="left")["n"].is_not_null() & ~exact
     return exact, conflict
 
 
 @dataclass
 class Validated:
     rows: pl.DataFrame  # input rows with `violations` extended
-    results: list[dict]  # one per rule: rule, engine, description, evaluated, failed, examples
+    results: list[dict]  # one per rule and partition: partition_key, rule, engine, description, evaluated, failed, examples
 
 
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
+    """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition.
+
+    Several partitions are validated together because Great Expectations' cost is mostly per call.
+    """
     rows = rows.with_row_index("__rid")
     marks: dict[str, pl.Series] = {}
     exact, conflict = _duplicates(rows, spec)
     marks["exact_duplicate"], marks["key_conflict"] = exact, conflict
     parsed_ok = rows["violations"].list.len() == 0
     candidates = rows.filter(parsed_ok & ~exact & ~conflict)
-    if candidates.height:
-        failures = _gx_failures(candidates, spec)
-    else:
-        failures = {}
+    failures = _gx_failures(candidates, spec) if candidates.height else {}
     for rule in rules_for(spec):
         if rule.engine == "great_expectations":
             marks[rule.name] = rows["__rid"].is_in(pl.Series(failures.get(rule.name, []), dtype=rows["__rid"].dtype).implode())
@@ -176,25 +179,32 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     names = list(marks)
     flags = pl.DataFrame({f"__m{i}": marks[n] for i, n in enumerate(names)})
     extra = pl.concat_list([pl.when(pl.col(f"__m{i}")).then(pl.lit(n)) for i, n in enumerate(names)]).list.drop_nulls()
-    marked = pl.concat([rows, flags], how="horizontal").with_columns(
-        pl.concat_list([pl.col("violations"), extra]).alias("violations")
-    ).drop("__rid", *flags.columns)
-    results = _results(rows, marks, spec, parsed_ok)
-    return Validated(rows=marked, results=results)
+    flagged = pl.concat([rows, flags], how="horizontal")
+    marked = flagged.with_columns(pl.concat_list([pl.col("violations"), extra]).alias("violations")).drop("__rid", *flags.columns)
+    return Validated(rows=marked, results=_results(flagged, names, spec, parsed_ok))
 
 
-def _results(rows: pl.DataFrame, marks: dict[str, pl.Series], spec: Contract, parsed_ok: pl.Series) -> list[dict]:
+def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok: pl.Series) -> list[dict]:
     descriptions = {r.name: (r.engine, r.description) for r in rules_for(spec)}
     descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
-    parse_failures = rows.filter(~parsed_ok).select(pl.col("violations").explode()).to_series().value_counts()
+    totals = flagged.group_by("partition_key").agg(pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))])
     out = []
-    for rule, mask in marks.items():
-        engine, description = descriptions[rule]
-        failing = rows.filter(mask)
-        out.append({"rule": rule, "engine": engine, "description": description, "evaluated": rows.height, "failed": failing.height, "examples": _examples(failing, rule)})
-    for rule, count in parse_failures.iter_rows():
-        out.append({"rule": rule, "engine": "parser", "description": "value could not be read as the contract type" if rule.startswith("type:") else rule, "evaluated": rows.height, "failed": count, "examples": []})
+    for row in totals.iter_rows(named=True):
+        pk = row["partition_key"]
+        for i, rule in enumerate(names):
+            engine, description = descriptions[rule]
+            failed = row[f"__m{i}"]
+            examples = _examples(flagged.filter((pl.col("partition_key") == pk) & pl.col(f"__m{i}")), rule) if failed else []
+            out.append({"partition_key": pk, "rule": rule, "engine": engine, "description": description, "evaluated": row["__n"], "failed": failed, "examples": examples})
+    evaluated = dict(totals.select("partition_key", "__n").iter_rows())
+    parse_failures = (
+        flagged.filter(~parsed_ok).select("partition_key", pl.col("violations").explode().alias("rule"))
+        .group_by("partition_key", "rule").agg(pl.len().alias("failed"))
+    )
+    for pk, rule, failed in parse_failures.iter_rows():
+        description = "value could not be read as the contract type" if rule.startswith("type:") else rule
+        out.append({"partition_key": pk, "rule": rule, "engine": "parser", "description": description, "evaluated": evaluated[pk], "failed": failed, "examples": []})
     return out
 
 

@@ -31,8 +31,8 @@ from pipelines import lake
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.contracts import contract
-from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partition
-from pipelines.landing import files_for
+from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions
+from pipelines.landing import by_partition, scan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.validation import rules_for
@@ -136,10 +136,9 @@ def staging_asset(source: str):
     )
     def _staging(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
         key_bytes = mutu.pii_key()
-        reports = []
-        for partition_key in context.partition_keys:
-            files = files_for(mutu.landing_dir, source, date.fromisoformat(partition_key))
-            reports.append(ingest_source_partition(files, dataset, partition_key, mutu.paths.lake, key_bytes))
+        landed = by_partition(scan(mutu.landing_dir, source))
+        wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in context.partition_keys}
+        reports = ingest_source_partitions(wanted, dataset, mutu.paths.lake, key_bytes)
         context.log.info(
             f"{dataset}: {len(reports)} partition(s), {sum(r.rows_loaded for r in reports)} rows loaded, "
             f"{sum(r.rows_quarantined for r in reports)} quarantined"

@@ -66,12 +66,17 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
             exprs.append(pl.lit(_filename_value(path, profile, col.name), pl.String).alias(col.name))
             continue
         sources = [s for s in profile.columns.get(col.name, []) if s in header]
+        if col.name in profile.concat and len(sources) < len(profile.columns[col.name]):
+            sources = []  # a key made of several columns is missing if any part is
         if not sources:
             if col.required:
                 missing_required.append(f"{col.name} (from {', '.join(profile.columns.get(col.name, [col.name]))})")
             exprs.append(pl.lit(None, pl.String).alias(col.name))
             continue
-        expr = pl.coalesce([pl.col(s) for s in sources])
+        if col.name in profile.concat:
+            expr = pl.concat_str([pl.col(s) for s in sources], separator=profile.concat[col.name])
+        else:
+            expr = pl.coalesce([pl.col(s) for s in sources])
         if col.name in profile.values:
             expr = expr.replace(profile.values[col.name])
         exprs.append(expr.alias(col.name))
@@ -208,9 +213,31 @@ def _derive(frame: pl.DataFrame, spec: Contract) -> pl.DataFrame:
     return frame
 
 
+def _pivot_long(raw: RawFile, path: Path, profile: Profile) -> tuple[RawFile, list[str]]:
+    """One line per answer -> one record per respondent; the record keeps its first line number."""
+    layout = profile.long
+    needed = [*layout.key_columns, layout.item_column, layout.value_column]
+    missing = [c for c in needed if c not in raw.header]
+    if missing:
+        raise LandingError(f"{path}: schema drift: long-format column(s) missing: {', '.join(missing)}")
+    frame = raw.frame.with_columns(pl.col(layout.item_column).replace_strict(layout.items, default=None).alias("__item"))
+    unknown = frame.filter(pl.col("__item").is_null() & pl.col(layout.item_column).is_not_null())[layout.item_column].unique().to_list()
+    keys = list(layout.key_columns)
+    others = [c for c in raw.header if c not in (*keys, layout.item_column, layout.value_column)]
+    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), *[pl.col(c).drop_nulls().first() for c in others])
+    answers = frame.filter(pl.col("__item").is_not_null()).pivot(on="__item", index=keys, values=layout.value_column, aggregate_function="first")
+    wide = records.join(answers, on=keys, how="left", nulls_equal=True).sort("source_row")
+    header = [*keys, *others, *[c for c in answers.columns if c not in keys]]
+    return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows), [f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))]
+
+
 def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes, partition: date) -> ParsedFile:
     spec = contract(profile.dataset)
+    long_drift: list[str] = []
+    if profile.long is not None:
+        raw, long_drift = _pivot_long(raw, path, profile)
     strings, drift = _canonical_strings(raw, path, profile, spec)
+    drift += long_drift
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))

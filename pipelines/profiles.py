@@ -23,6 +23,16 @@ SOURCE_DATASETS = {"queue": "queue_tickets", "survey": "survey_responses", "comp
 
 
 @dataclass(frozen=True)
+class LongLayout:
+    """An export with one line per answer: `key_columns` identify the record, `items` name the answer columns."""
+
+    key_columns: tuple[str, ...]
+    item_column: str
+    value_column: str
+    items: dict[str, str]  # item value in the export -> canonical column
+
+
+@dataclass(frozen=True)
 class Profile:
     source: str
     name: str
@@ -36,6 +46,7 @@ class Profile:
     decimal_comma: bool = False
     sheet: str | None = None
     columns: dict[str, list[str]] = field(default_factory=dict)  # canonical -> source columns, coalesced in order
+    concat: dict[str, str] = field(default_factory=dict)  # canonical -> separator: its source columns are joined, not coalesced
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical column -> {source value: canonical}
     null_values: tuple[str, ...] = ("",)
     timestamp_formats: tuple[str, ...] = ("%Y-%m-%dT%H:%M:%S",)
@@ -47,6 +58,7 @@ class Profile:
     drop_rows: dict[str, list[str]] = field(default_factory=dict)  # source column -> values that are not records
     ignore_columns: tuple[str, ...] = ()  # present in the export, never read
     personal_columns: tuple[str, ...] = ()  # personal data: read only to scrub the row's free text, then dropped
+    long: LongLayout | None = None  # one line per answer, pivoted to one record per respondent
 
     @property
     def mapped_source_columns(self) -> set[str]:
@@ -77,14 +89,33 @@ def load_profile(path: Path) -> Profile:
     encoding = file.get("encoding", "utf-8")
     if encoding not in ENCODINGS:
         raise _fail(path, "file.encoding", f"{encoding!r} is not one of {sorted(ENCODINGS)}")
+    long = None
+    if raw.get("long"):
+        spec = raw["long"]
+        for field in ("key_columns", "item_column", "value_column", "items"):
+            if field not in spec:
+                raise _fail(path, f"long.{field}", "required for a long-format export")
+        for item, target in spec["items"].items():
+            if target not in contract.column_names:
+                raise _fail(path, f"long.items.{item}", f"{target} is not a column of contract {dataset}")
+        long = LongLayout(tuple(spec["key_columns"]), spec["item_column"], spec["value_column"], {str(k): v for k, v in spec["items"].items()})
+        # After pivoting, the answer columns carry their canonical names.
+        raw.setdefault("columns", {}).update({t: t for t in spec["items"].values()})
     columns: dict[str, list[str]] = {}
+    concat: dict[str, str] = {}
     if not raw.get("columns"):
         # No mapping means the export already uses the canonical names.
         raw["columns"] = {c.name: c.name for c in contract.landed_columns}
     for canonical, src in (raw.get("columns") or {}).items():
         if canonical not in contract.column_names:
             raise _fail(path, f"columns.{canonical}", f"not a column of contract {dataset}")
-        columns[canonical] = [src] if isinstance(src, str) else list(src)
+        if isinstance(src, dict):
+            if not isinstance(src.get("concat"), list):
+                raise _fail(path, f"columns.{canonical}", "a mapping needs `concat: [source columns]` (and optionally `separator`)")
+            columns[canonical] = list(src["concat"])
+            concat[canonical] = str(src.get("separator", "-"))
+        else:
+            columns[canonical] = [src] if isinstance(src, str) else list(src)
     values = raw.get("values") or {}
     for canonical in values:
         if canonical not in contract.column_names:
@@ -116,6 +147,7 @@ def load_profile(path: Path) -> Profile:
         decimal_comma=bool(file.get("decimal_comma", False)),
         sheet=file.get("sheet"),
         columns=columns,
+        concat=concat,
         values={k: {str(a): b for a, b in v.items()} for k, v in values.items()},
         null_values=tuple(str(v) for v in raw.get("null_values", [""])),
         timestamp_formats=tuple(ts.get("formats", ["%Y-%m-%dT%H:%M:%S"])),
@@ -127,6 +159,7 @@ def load_profile(path: Path) -> Profile:
         drop_rows={k: [str(x) for x in v] for k, v in (raw.get("drop_rows") or {}).items()},
         ignore_columns=tuple(raw.get("ignore_columns") or ()),
         personal_columns=tuple(raw.get("personal_columns") or ()),
+        long=long,
     )
 
 

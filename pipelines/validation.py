@@ -124,6 +124,10 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
         (column, value), = rule.check["when"].items()
         missing = pl.any_horizontal([pl.col(c).is_null() for c in rule.check["columns"]])
         return rows.select(((pl.col(column) == value) & missing).fill_null(False)).to_series()
+    if check == "null_when":
+        (column, value), = rule.check["when"].items()
+        present = pl.any_horizontal([pl.col(c).is_not_null() for c in rule.check["columns"]])
+        return rows.select(((pl.col(column) == value) & present).fill_null(False)).to_series()
     if check == "constant_per_file":
         per_file = rows.group_by("source_file").agg([pl.col(c).n_unique().alias(c) for c in rule.check["columns"]])
         mixed = per_file.filter(pl.any_horizontal([pl.col(c) > 1 for c in rule.check["columns"]]))["source_file"]

@@ -137,3 +137,23 @@ def test_wrong_encoding_is_a_clear_file_level_error(tmp_path: Path):
         assert "not valid utf-8-sig" in str(exc)
     else:
         raise AssertionError("cp1252 bytes under a UTF-8 profile must be rejected")
+
+
+def test_long_format_survey_with_letters_pivots_to_one_record_per_respondent(tmp_path):
+    path = tmp_path / "skm_long_2026-07-15.csv"
+    header = "id_responden,waktu_isi,kode_unit,layanan,jenis_kelamin,usia,pendidikan,pekerjaan,unsur,jawaban,saran\n"
+    lines = []
+    for item, letter in zip(range(1, 10), "abcdcbadc"):
+        lines.append(f"7,15/07/2026 09:30,U1,KTP,P,31,SMA,Swasta,U{item},{letter},Bagus\n")
+    for item in range(1, 10):
+        lines.append(f"8,15/07/2026 10:00,U1,KTP,L,52,S2,PNS,U{item},{'d' if item != 4 else ''},\n")
+    lines.append("8,15/07/2026 10:00,U1,KTP,L,52,S2,PNS,U99,a,\n")
+    path.write_text(header + "".join(lines))
+    prof = profile("survey", "skm_long")
+    parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    rows = parsed.rows.select("respondent_id", "source_row", *[f"u{i}" for i in range(1, 10)], "method").rows()
+    assert rows == [
+        ("7", 1, 1, 2, 3, 4, 3, 2, 1, 4, 3, "permenpanrb_14_2017"),
+        ("8", 10, 4, 4, 4, None, 4, 4, 4, 4, 4, "permenpanrb_14_2017"),
+    ]
+    assert parsed.drift == ["unknown item 'U99' in unsur"]

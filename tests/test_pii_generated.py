@@ -1,0 +1,80 @@
+"""Personal data in a generated landing zone, in every place the generator puts it, never leaves ingestion."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from pipelines.generate import generate_landing
+from pipelines.generate.survey import PERSONAL_SUGGESTIONS
+from tests.pii_search import find_personal_values
+
+
+def _template_regex(template: str) -> re.Pattern:
+    pattern = re.escape(template)
+    for field, value in (("name", r"(?P<name>[A-Z][\w' ]+?)"), ("phone", r"(?P<phone>[+\d][\d \-]+\d)"),
+                         ("email", r"(?P<email>\S+@\S+?)"), ("nik", r"(?P<nik>\d{16})")):
+        pattern = pattern.replace(re.escape("{" + field + "}"), value, 1)
+    return re.compile("^" + pattern + "$")
+
+
+def harvest(landing: Path) -> set[str]:
+    """Every personal value the landing zone holds, read the way an auditor would."""
+    values: set[str] = set()
+    for path in (landing / "complaints").rglob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                reporter = json.loads(line).get("reporter") or {}
+            except json.JSONDecodeError:
+                continue
+            values |= {str(v) for v in reporter.values() if v}
+    for path in (landing / "survey").rglob("*.xlsx"):
+        try:
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Responden").to_python()
+        except Exception:
+            continue  # the generator's deliberately broken workbook
+        header = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(header, row))
+            values |= {str(record[c]) for c in ("Nama", "No WhatsApp") if record.get(c)}
+    patterns = [_template_regex(t) for t in PERSONAL_SUGGESTIONS]
+    for path in (landing / "survey").rglob("*.csv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            suggestion = line.rsplit(",", 1)[-1].strip('"')
+            for pattern in patterns:
+                match = pattern.match(suggestion)
+                if match:
+                    values |= {v.strip() for v in match.groupdict().values() if v}
+    # Phone numbers also in their national form (0812...) whatever way they were written.
+    values |= {"0" + re.sub(r"\D", "", v)[2:] for v in values if re.sub(r"\D", "", v).startswith("628")}
+    return {v for v in values if len(v) >= 6}
+
+
+@pytest.fixture(scope="module")
+def generated_run(tmp_path_factory):
+    from pipelines.orchestration import run_everything
+
+    landing = tmp_path_factory.mktemp("gen_landing")
+    generate_landing(landing, units=3, days=12, start=date(2026, 8, 3), seed=11, defects=0.02)
+    home = tmp_path_factory.mktemp("gen_home")
+    run_everything(landing, home)
+    return landing, home
+
+
+def test_harvest_finds_personal_data_in_every_kind_of_place(generated_run):
+    landing, _ = generated_run
+    values = harvest(landing)
+    assert any("@" in v for v in values)
+    assert any(re.fullmatch(r"\d{16}", v) for v in values)
+    assert any(v.startswith("08") for v in values)
+    assert sum(" " in v and not any(ch.isdigit() for ch in v) for v in values) > 10  # full names
+
+
+def test_no_generated_personal_value_is_stored(generated_run):
+    landing, home = generated_run
+    assert find_personal_values(home, sorted(harvest(landing))) == {}

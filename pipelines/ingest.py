@@ -49,6 +49,7 @@ class IngestReport:
     files_rejected: int = 0
     failed_rules: dict[str, int] = field(default_factory=dict)
     results: list[dict] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)  # "file: finding"
 
 
 def _now() -> datetime:
@@ -119,6 +120,7 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
         rows_in=sum(a["rows_in"] for a in read.accounting), rows_loaded=good.height, rows_quarantined=bad.height,
         files=len(read.accounting), files_rejected=sum(a["file_status"] == "rejected" for a in read.accounting),
         failed_rules={r["rule"]: r["failed"] for r in results if r["failed"]}, results=rows,
+        drift=[f"{d['source_file']}: {d['finding']}" for d in read.drift],
     )
 
 

@@ -205,6 +205,22 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date
     )
 
 
+def _type_drift(typed: pl.DataFrame, spec: Contract) -> list[str]:
+    """A column none of whose values reads as its contract type has most likely changed type."""
+    counts = typed.select(pl.col("violations").explode().value_counts()).unnest("violations") if typed.height else None
+    if counts is None or counts.is_empty():
+        return []
+    failed = {r: n for r, n in counts.iter_rows() if r and r.startswith("type:")}
+    stored = spec.stored_schema
+    drift = []
+    for rule, n in sorted(failed.items()):
+        column = rule.split(":", 1)[1]
+        present = typed.height - typed.filter(pl.col("violations").list.contains(rule).not_() & pl.col(column).is_null()).height
+        if n >= 3 and n == present:
+            drift.append(f"column {column!r}: none of its {n} values reads as {stored[column]} (type changed?)")
+    return drift
+
+
 def _derive(frame: pl.DataFrame, spec: Contract) -> pl.DataFrame:
     if spec.name == "survey_responses":
         # KepMenPAN 25/2004 has 14 unsur; PermenPANRB 14/2017 has 9. The wave's method is in its columns.
@@ -242,6 +258,7 @@ def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes,
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
     typed = _derive(_cast(strings, spec, profile, partition), spec)
+    drift += _type_drift(typed, spec)
     unreadable = pl.DataFrame(
         {
             "source_row": [r[0] for r in raw.unreadable_rows],

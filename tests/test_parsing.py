@@ -157,3 +157,14 @@ def test_long_format_survey_with_letters_pivots_to_one_record_per_respondent(tmp
         ("8", 10, 4, 4, 4, None, 4, 4, 4, 4, 4, "permenpanrb_14_2017"),
     ]
     assert parsed.drift == ["unknown item 'U99' in unsur"]
+
+
+def test_a_column_that_changed_type_is_reported_as_drift(tmp_path):
+    path = tmp_path / "queue_U1_2026-07-30.csv"
+    header = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
+    rows = [f"A{i},U1,KTP,,false,walk_in,2026-07-30T08:0{i}:00,,,,abandoned,gratis" for i in range(4)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    prof = profile("queue", "canonical")
+    parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    assert parsed.drift == ["column 'fee_paid_idr': none of its 4 values reads as Float64 (type changed?)"]
+    assert parsed.rows["violations"].to_list() == [["type:fee_paid_idr"]] * 4

@@ -41,6 +41,7 @@ daily_partitions = DynamicPartitionsDefinition(name="local_date")
 # A locked or briefly unavailable file is the usual transient failure; retry with back-off.
 transient_retry = RetryPolicy(max_retries=2, delay=2, backoff=Backoff.EXPONENTIAL)
 ACCOUNTING_CHECK = "row_accounting_balanced"
+DRIFT_CHECK = "no_schema_drift"
 
 
 def check_name(rule: str) -> str:
@@ -53,7 +54,10 @@ def contract_check_names(dataset: str) -> list[str]:
 
 
 def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
-    specs = [AssetCheckSpec(ACCOUNTING_CHECK, asset=key, blocking=True, description="Per file: rows in = rows loaded + rows quarantined.")]
+    specs = [
+        AssetCheckSpec(ACCOUNTING_CHECK, asset=key, blocking=True, description="Per file: rows in = rows loaded + rows quarantined."),
+        AssetCheckSpec(DRIFT_CHECK, asset=key, description="Landed files have the columns and types their profile expects."),
+    ]
     descriptions = {r.name: r.description for r in rules_for(contract(dataset))}
     descriptions |= {
         "column_rules": "Column rules of the contract: required, allowed values, ranges, patterns.",
@@ -89,6 +93,11 @@ def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> l
     out.append(AssetCheckResult(
         asset_key=key, check_name=ACCOUNTING_CHECK, passed=not unbalanced, severity=AssetCheckSeverity.ERROR,
         metadata={"partitions": len(reports), "unbalanced_partitions": ", ".join(unbalanced) or "none"},
+    ))
+    drift = [f"{r.partition_key} {d}" for r in reports for d in r.drift]
+    out.append(AssetCheckResult(
+        asset_key=key, check_name=DRIFT_CHECK, passed=not drift, severity=AssetCheckSeverity.WARN,
+        metadata={"findings": len(drift), "examples": MetadataValue.json(drift[:10]), "action": "update the source profile or ask the vendor" if drift else "none"},
     ))
     for name in contract_check_names(dataset):
         rules = failed.get(name, {})

@@ -1,0 +1,63 @@
+"""What the data engineer sees in Dagster after `mutu run`, and what the command line says when it cannot run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from dagster import AssetCheckKey, AssetKey, DagsterInstance
+
+
+def _instance(published: Path) -> DagsterInstance:
+    return DagsterInstance.from_config(str(published.parent.parent / "dagster"))
+
+
+def test_contract_rules_and_accounting_are_recorded_as_asset_checks(published):
+    instance = _instance(published)
+    queue = AssetKey(["staging", "queue_tickets"])
+
+    def passed(asset_key, name):
+        record = instance.event_log_storage.get_asset_check_execution_history(AssetCheckKey(asset_key, name), limit=1)[0]
+        return record.event.dagster_event.event_specific_data.passed
+
+    assert passed(queue, "row_accounting_balanced") is True
+    assert passed(queue, "called_not_before_issued") is False  # T6 was called before it was issued
+    assert passed(queue, "abandoned_never_called") is True
+    assert passed(AssetKey(["staging", "complaints"]), "status_history_ordered_from_received") is True
+
+
+def test_materialisations_carry_row_counts_and_the_contract_schema(published):
+    instance = _instance(published)
+    event = instance.get_latest_materialization_event(AssetKey(["marts", "mart_queue_unit_day"]))
+    metadata = event.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value == 3
+    columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
+    assert columns[:2] == ["unit_id", "unit_name"] and "sla_share" in columns
+    staging = instance.get_latest_materialization_event(AssetKey(["staging", "complaints"])).asset_materialization.metadata
+    assert "reporter_pseudonym" in [c.name for c in staging["dagster/column_schema"].schema.columns]
+
+
+def test_instance_is_offline(published):
+    config = yaml.safe_load((published.parent.parent / "dagster" / "dagster.yaml").read_text())
+    assert config["telemetry"]["enabled"] is False
+
+
+def _mutu(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_run_without_landing_zone_fails_with_one_clear_line(tmp_path):
+    result = _mutu("run", "--landing", str(tmp_path / "nowhere"), "--home", str(tmp_path / "home"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"mutu run: landing zone {tmp_path / 'nowhere'} does not exist; run `mutu generate --out {tmp_path / 'nowhere'}` or point --landing at the exports"]
+
+
+def test_run_without_pii_key_refuses_to_run(small_landing, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUTU_PII_KEY")}
+    result = _mutu("run", "--landing", str(small_landing), "--home", str(tmp_path / "home"), env=env)
+    assert result.returncode == 2
+    assert "MUTU_PII_KEY" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "home" / "lake").exists()

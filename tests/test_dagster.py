@@ -61,3 +61,16 @@ def test_run_without_pii_key_refuses_to_run(small_landing, tmp_path):
     assert result.returncode == 2
     assert "MUTU_PII_KEY" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "home" / "lake").exists()
+
+
+def test_indicator_column_lineage_is_parsed_from_the_sql(published):
+    instance = _instance(published)
+    metadata = instance.get_latest_materialization_event(AssetKey(["indicators", "ind_queue_unit_day"])).asset_materialization.metadata
+    deps = metadata["dagster/column_lineage"].lineage.deps_by_column
+    assert {(d.asset_key.to_user_string(), d.column_name) for d in deps["sla_share"]} == {
+        ("core/fct_queue_ticket", "outcome"), ("core/fct_queue_ticket", "within_wait_standard"),
+    }
+    mart = instance.get_latest_materialization_event(AssetKey(["marts", "mart_ikm_unit_quarter"])).asset_materialization.metadata
+    mart_deps = mart["dagster/column_lineage"].lineage.deps_by_column
+    assert [(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["unit_name"]] == [("core/dim_unit", "unit_name")]
+    assert ("indicators/ind_ikm_unit_quarter", "ikm_converted") in {(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["ikm_converted"]}

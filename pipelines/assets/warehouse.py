@@ -5,6 +5,8 @@ one writer at a time, by configuration rather than by luck.
 """
 
 
+import hashlib
+
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -12,6 +14,8 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     TableColumn,
+    TableColumnDep,
+    TableColumnLineage,
     TableSchema,
     asset,
     multi_asset,
@@ -20,6 +24,7 @@ from dagster import (
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
+from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, models
@@ -49,6 +54,28 @@ def _table_schema(con, layer: str, name: str) -> TableSchema:
     return TableSchema(columns=[TableColumn(name=n, type=t, description=c or "") for n, t, c in rows])
 
 
+def _schema(con) -> dict:
+    found: dict = {}
+    for schema, table, column, dtype in con.execute(
+        "select schema_name, table_name, column_name, data_type from duckdb_columns() where database_name = current_database()"
+    ).fetchall():
+        found.setdefault(schema, {}).setdefault(table, {})[column] = dtype
+    return found
+
+
+def _column_lineage(con, model: SqlModel, columns: list[str]) -> TableColumnLineage:
+    deps = {}
+    for column, sources in column_sources(model, columns, _schema(con)).items():
+        keys = [
+            TableColumnDep(asset_key=AssetKey(["staging", t] if s == "staging" else [s, t]), column_name=c)
+            for s, t, c in sources
+            if s != "staging" or t in STAGING_DATASETS
+        ]
+        if keys:
+            deps[column] = keys
+    return TableColumnLineage(deps_by_column=deps)
+
+
 def sql_model_asset(model: SqlModel):
     @asset(
         key=[model.layer, model.name],
@@ -57,7 +84,7 @@ def sql_model_asset(model: SqlModel):
         kinds={"duckdb", "sql"},
         owners=OWNERS[model.layer],
         description=model.description,
-        code_version=str(abs(hash(model.sql)) % 10**12),
+        code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
         pool=WAREHOUSE_POOL,
         retry_policy=transient_retry,
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
@@ -69,9 +96,11 @@ def sql_model_asset(model: SqlModel):
                 prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
             rows = build_model(con, model)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
+            table_schema = _table_schema(con, model.layer, model.name)
             return MaterializeResult(metadata={
                 "dagster/row_count": rows,
-                "dagster/column_schema": _table_schema(con, model.layer, model.name),
+                "dagster/column_schema": table_schema,
+                "dagster/column_lineage": _column_lineage(con, model, [c.name for c in table_schema.columns]),
                 "dagster/table_name": f"mutu.{model.qualified}",
                 "preview": MetadataValue.md(markdown(preview)),
             })

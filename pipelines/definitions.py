@@ -6,11 +6,15 @@ from pipelines.assets.landing import landing_specs
 from pipelines.assets.staging import staging_assets, staging_reference
 from pipelines.assets.warehouse import warehouse_assets
 from pipelines.resources import MutuResource
+from pipelines.schedules import nightly
+from pipelines.sensors import sensors
 from pipelines.settings import home_from_env, landing_from_env
 
 all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets]
 
 defs = Definitions(
     assets=all_assets,
+    schedules=[nightly],
+    sensors=sensors,
     resources={"mutu": MutuResource(home=str(home_from_env()), landing=str(landing_from_env()))},
 )

@@ -22,7 +22,7 @@ from pipelines.reading import read_file
 from pipelines.validation import validate
 
 ACCOUNTING_SCHEMA = {
-    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "profile": pl.String,
+    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String, "profile": pl.String,
     "file_status": pl.String, "error": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64,
     "rows_quarantined": pl.Int64, "ingested_at": pl.Datetime("us", "UTC"),
 }
@@ -82,14 +82,16 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
     parsed: list[ParsedFile] = []
     accounting, drift = [], []
     for landed, prof in files:
+        # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
+        file = {"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name}
         try:
             result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
         except MutuError as exc:
-            accounting.append({"source_file": landed.relative, "profile": prof.name, "file_status": "rejected", "error": str(exc)[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
+            accounting.append({**file, "file_status": "rejected", "error": str(exc)[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
             continue
         parsed.append(result)
         drift += [{"source_file": landed.relative, "finding": d} for d in result.drift]
-        accounting.append({"source_file": landed.relative, "profile": prof.name, "file_status": "read", "error": None})
+        accounting.append({**file, "file_status": "read", "error": None})
     rows = pl.concat([p.rows for p in parsed], how="vertical_relaxed") if parsed else _empty_rows(spec).drop("partition_key")
     return _ReadPartition(partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift)
 

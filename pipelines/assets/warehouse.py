@@ -11,6 +11,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    AutomationCondition,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -87,6 +88,7 @@ def sql_model_asset(model: SqlModel):
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
         pool=WAREHOUSE_POOL,
         retry_policy=transient_retry,
+        automation_condition=AutomationCondition.eager(),
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
     )
     def _model(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
@@ -122,6 +124,7 @@ model_assets = [sql_model_asset(m) for m in models()]
             kinds={"duckdb"},
             owners=["quality-office@mutu.local"],
             description=AUDIT_DESCRIPTIONS[table],
+            automation_condition=AutomationCondition.eager(),
         )
         for table in AUDIT_TABLES
     ],
@@ -153,6 +156,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     owners=["data-engineering@mutu.local"],
     description="The published DuckDB warehouse (HOME/warehouse/mutu.duckdb) that BI tools open read-only.",
     pool=WAREHOUSE_POOL,
+    automation_condition=AutomationCondition.eager(),
     retry_policy=transient_retry,
 )
 def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:

@@ -1,0 +1,99 @@
+"""Which partitions the landing zone has changed since they were ingested, by content hash.
+
+The lake's row accounting records the SHA-256 of every file each partition was built from. A partition
+is stale when a file was added, removed or its content changed (a late or corrected export restates its
+day). File hashes are cached by (size, modification time) so a sensor tick does not re-read every file;
+a touched file with the same content changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.landing import REFERENCE_DATASETS, scan
+from pipelines.profiles import SOURCE_DATASETS
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
+    """SHA-256 of a file, reusing the cached one while size and modification time are unchanged."""
+    stat = path.stat()
+    stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    cached = cache.get(relative, "")
+    if cached.startswith(stamp + ":"):
+        return cached.rsplit(":", 1)[1]
+    sha = _sha256(path)
+    cache[relative] = f"{stamp}:{sha}"
+    return sha
+
+
+def ingested(lake: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(dataset, partition key) -> {source file: sha256} as last ingested."""
+    files = list((lake / "row_accounting").glob("*/*.parquet"))
+    if not files:
+        return {}
+    # Lakes written before hashes were recorded have no sha256 column: their partitions read as stale.
+    frames = [pl.read_parquet(f) for f in files]
+    frame = pl.concat(
+        [f.select("dataset", "partition_key", "source_file", pl.col("sha256") if "sha256" in f.columns else pl.lit(None, pl.String).alias("sha256")) for f in frames],
+        how="vertical_relaxed",
+    )
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for dataset, partition_key, source_file, sha in frame.iter_rows():
+        out.setdefault((dataset, partition_key), {})[source_file] = sha
+    return out
+
+
+@dataclass
+class Changes:
+    partitions: dict[str, list[str]] = field(default_factory=dict)  # source -> stale partition keys, sorted
+    reference: bool = False  # a reference file changed
+    fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, partition) -> digest of its files
+    landed: dict[str, set[str]] = field(default_factory=dict)  # source -> partition keys with files
+
+    @property
+    def any(self) -> bool:
+        return self.reference or any(self.partitions.values())
+
+
+def _fingerprint(files: dict[str, str]) -> str:
+    return hashlib.sha256("\n".join(f"{k}={v}" for k, v in sorted(files.items())).encode()).hexdigest()[:16]
+
+
+def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None) -> Changes:
+    """Stale partitions per source (optionally only those on or after `since`), and reference changes."""
+    done = ingested(lake)
+    changes = Changes()
+    for source, dataset in SOURCE_DATASETS.items():
+        landed: dict[str, dict[str, str]] = {}
+        for item in scan(landing, source):
+            if item.partition is None or (since and item.partition < since):
+                continue
+            landed.setdefault(item.partition.isoformat(), {})[item.relative] = hash_with_cache(item.path, item.relative, cache)
+        seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
+        stale = sorted(pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {}))
+        changes.partitions[source] = stale
+        changes.landed[source] = set(landed)
+        changes.fingerprints.update({(source, pk): _fingerprint(landed.get(pk, {})) for pk in stale})
+    reference = {}
+    for name in REFERENCE_DATASETS:
+        path = landing / "reference" / f"{name}.csv"
+        if path.exists():
+            relative = f"reference/{name}.csv"
+            reference[relative] = hash_with_cache(path, relative, cache)
+    recorded = {f: sha for (d, _), files in done.items() if d in REFERENCE_DATASETS for f, sha in files.items()}
+    changes.reference = reference != recorded
+    changes.fingerprints[("reference", "reference")] = _fingerprint(reference)
+    return changes

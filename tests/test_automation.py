@@ -1,0 +1,104 @@
+"""The landing sensor, the nightly schedule and failure alerts, on a copy of a published home."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context, materialize
+
+from pipelines.alerts import send_alert
+from pipelines.resources import MutuResource
+from pipelines.schedules import nightly
+from pipelines.sensors import failure_message, landing_sensor
+
+
+@pytest.fixture()
+def copy(published, small_landing, tmp_path):
+    home = tmp_path / "home"
+    landing = tmp_path / "landing"
+    shutil.copytree(published.parent.parent, home)
+    shutil.copytree(small_landing, landing)
+    instance = DagsterInstance.from_config(str(home / "dagster"))
+    return home, landing, instance
+
+
+def _tick(instance, home, landing, cursor=None):
+    context = build_sensor_context(instance=instance, cursor=cursor, resources={"mutu": MutuResource(home=str(home), landing=str(landing))})
+    return landing_sensor(context)
+
+
+def _requested(result):
+    return sorted((r.asset_selection[0].to_user_string(), r.partition_key) for r in result.run_requests)
+
+
+def test_sensor_runs_only_partitions_whose_content_changed(copy):
+    home, landing, instance = copy
+    first = _tick(instance, home, landing)
+    assert _requested(first) == []
+
+    queue_file = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
+    os.utime(queue_file, (time.time() + 60, time.time() + 60))  # touched, same content
+    touched = _tick(instance, home, landing, first.cursor)
+    assert _requested(touched) == []
+
+    queue_file.write_text(queue_file.read_text() + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,2026-08-03T09:15:00,served,\n")
+    new_day = landing / "complaints" / "canonical" / "complaints_2026-09-01.jsonl"
+    new_day.write_text((landing / "complaints" / "canonical" / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01"))
+    changed = _tick(instance, home, landing, touched.cursor)
+    assert _requested(changed) == [("staging/complaints", "2026-09-01"), ("staging/queue_tickets", "2026-08-03")]
+    assert [r.partition_keys for r in changed.dynamic_partitions_requests] == [["2026-09-01"]]
+
+    # Run what the sensor asked for: the next tick has nothing left to do.
+    from pipelines.definitions import all_assets
+
+    instance.add_dynamic_partitions("local_date", ["2026-09-01"])
+    resources = {"mutu": MutuResource(home=str(home), landing=str(landing))}
+    for request in changed.run_requests:
+        assert materialize(all_assets, selection=request.asset_selection, partition_key=request.partition_key, instance=instance, resources=resources).success
+    assert _requested(_tick(instance, home, landing, changed.cursor)) == []
+
+
+def test_nightly_reruns_yesterday_and_restated_days(copy):
+    home, landing, instance = copy
+    context = build_schedule_context(
+        instance=instance,
+        scheduled_execution_time=datetime(2026, 8, 4, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        resources={"mutu": MutuResource(home=str(home), landing=str(landing))},
+    )
+    requests = nightly(context)
+    assert sorted((r.asset_selection[0].to_user_string(), r.partition_key) for r in requests) == [
+        ("staging/complaints", "2026-08-03"), ("staging/queue_tickets", "2026-08-03"),
+    ]  # both sources landed files for 3 August; nothing earlier was restated
+
+
+def test_failure_alert_reaches_the_log_and_a_loopback_webhook(tmp_path):
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    message = failure_message("abc123", "__ASSET_JOB", "Traceback ...\nPublishError: disk full")
+    assert send_alert(message, tmp_path, f"http://127.0.0.1:{server.server_port}/hook") is True
+    thread.join(timeout=10)
+    server.server_close()
+    assert received == [{"text": message}]
+    assert "abc123" in message and "disk full" in message
+    assert (tmp_path / "alerts.log").read_text().strip().endswith(message)

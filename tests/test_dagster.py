@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -74,3 +75,18 @@ def test_indicator_column_lineage_is_parsed_from_the_sql(published):
     mart_deps = mart["dagster/column_lineage"].lineage.deps_by_column
     assert [(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["unit_name"]] == [("core/dim_unit", "unit_name")]
     assert ("indicators/ind_ikm_unit_quarter", "ikm_converted") in {(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["ikm_converted"]}
+
+
+def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
+    from pipelines.freshness import silent_units
+
+    lake_dir = published.parent.parent / "lake"
+    # U1 has queue data up to 3 Aug; U2's last queue day is 30 Jul: 31 Jul, 3 Aug = 2 working days -> fine.
+    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"]) == []
+    # A unit in the reference data with no queue data at all is silent for every working day.
+    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2", "U3"]) == [("U3", None, 3)]
+    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"], max_silent_workdays=1) == [("U2", date(2026, 7, 30), 2)]
+    record = _instance(published).event_log_storage.get_asset_check_execution_history(
+        AssetCheckKey(AssetKey(["staging", "queue_tickets"]), "units_reporting"), limit=1
+    )[0]
+    assert record.event.dagster_event.event_specific_data.passed is True

@@ -31,6 +31,7 @@ from pipelines import lake
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.contracts import contract
+from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
 from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions
 from pipelines.landing import by_partition, scan
 from pipelines.profiles import SOURCE_DATASETS
@@ -42,6 +43,7 @@ daily_partitions = DynamicPartitionsDefinition(name="local_date")
 transient_retry = RetryPolicy(max_retries=2, delay=2, backoff=Backoff.EXPONENTIAL)
 ACCOUNTING_CHECK = "row_accounting_balanced"
 DRIFT_CHECK = "no_schema_drift"
+FRESHNESS_CHECK = "units_reporting"
 
 
 def check_name(rule: str) -> str:
@@ -54,7 +56,8 @@ def contract_check_names(dataset: str) -> list[str]:
 
 
 def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
-    specs = [
+    freshness = [AssetCheckSpec(FRESHNESS_CHECK, asset=key, description=f"Every unit's queue data keeps arriving (no unit silent for more than {MAX_SILENT_WORKDAYS} working days).")] if dataset == "queue_tickets" else []
+    specs = [*freshness,
         AssetCheckSpec(ACCOUNTING_CHECK, asset=key, blocking=True, description="Per file: rows in = rows loaded + rows quarantined."),
         AssetCheckSpec(DRIFT_CHECK, asset=key, description="Landed files have the columns and types their profile expects."),
     ]
@@ -157,9 +160,24 @@ def staging_asset(source: str):
         if with_quarantine:
             preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))
             metadata["quarantine_preview"] = MetadataValue.md(markdown(preview.head(5).select("source_file", "source_row", pl.col("rules").list.join(", "))))
-        return MaterializeResult(metadata=metadata, check_results=check_results(dataset, key, reports))
+        checks = check_results(dataset, key, reports)
+        if dataset == "queue_tickets":
+            checks.append(_freshness(mutu, dataset, key))
+        return MaterializeResult(metadata=metadata, check_results=checks)
 
     return _staging
+
+
+def _freshness(mutu: MutuResource, dataset: str, key: AssetKey) -> AssetCheckResult:
+    units = lake.read_table(mutu.paths.lake, "staging", "units")
+    silent = silent_units(mutu.paths.lake, dataset, units["unit_id"].to_list() if units is not None else [])
+    return AssetCheckResult(
+        asset_key=key, check_name=FRESHNESS_CHECK, passed=not silent, severity=AssetCheckSeverity.WARN,
+        metadata={
+            "silent_units": MetadataValue.json([{"unit_id": u, "last_day": str(d) if d else None, "working_days_silent": g} for u, d, g in silent]),
+            "action": "ask these units whether their queue machine export is running" if silent else "none",
+        },
+    )
 
 
 REFERENCE = ("units", "services", "targets")

@@ -44,6 +44,16 @@ def _check(result, what: str) -> None:
 
 
 def run_everything(landing: Path, home: Path, weight_mode: str = "exact") -> Path:
+    from pipelines.run_lock import exclusive_run
+
+    if not landing.is_dir():
+        raise LandingError(f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports")
+    pii_key()
+    with exclusive_run(home):
+        return _run_everything(landing, home, weight_mode)
+
+
+def _run_everything(landing: Path, home: Path, weight_mode: str) -> Path:
     from dagster import AssetKey, materialize
 
     from pipelines.assets.staging import daily_partitions, staging_assets, staging_reference
@@ -54,9 +64,6 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact") -> Pat
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
 
-    if not landing.is_dir():
-        raise LandingError(f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports")
-    pii_key()
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     paths = Paths(home)
     instance = instance_for(paths)

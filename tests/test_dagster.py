@@ -90,3 +90,13 @@ def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
         AssetCheckKey(AssetKey(["staging", "queue_tickets"]), "units_reporting"), limit=1
     )[0]
     assert record.event.dagster_event.event_specific_data.passed is True
+
+
+def test_a_second_run_on_the_same_home_fails_cleanly(small_landing, tmp_path):
+    from pipelines.run_lock import exclusive_run
+
+    home = tmp_path / "home"
+    with exclusive_run(home):
+        result = _mutu("run", "--landing", str(small_landing), "--home", str(home))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"mutu run: another mutu run is using {home} (pid {os.getpid()}); wait for it to finish, then run again"

@@ -1,0 +1,31 @@
+"""One `mutu run` per home at a time: a second one fails at once with a clear message."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.errors import MutuError
+
+
+@contextmanager
+def exclusive_run(home: Path):
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / ".mutu-run.lock"
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise MutuError(f"another mutu run is using {home} (pid {holder}); wait for it to finish, then run again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed

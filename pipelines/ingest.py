@@ -19,6 +19,7 @@ from pipelines.landing import LandedFile
 from pipelines.parsing import ParsedFile, parse
 from pipelines.profiles import Profile, profile
 from pipelines.reading import read_file
+from pipelines.stage_timer import add_rows, stage
 from pipelines.validation import validate
 
 ACCOUNTING_SCHEMA = {
@@ -85,7 +86,9 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
         file = {"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name}
         try:
-            result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
+            with stage("parse"):
+                result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
+            add_rows("parse", result.rows.height)
         except MutuError as exc:
             accounting.append({**file, "file_status": "rejected", "error": str(exc)[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
             continue
@@ -128,13 +131,15 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
 
 def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path) -> list[IngestReport]:
     rows = pl.concat([b.rows for b in batch], how="vertical_relaxed")
-    checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
-    marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
+    with stage("validate", rows.height):
+        checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
+        marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
     stamp = _now()
     reports = []
-    for read in batch:
-        results = [r for r in checked.results if r["partition_key"] == read.partition_key]
-        reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp))
+    with stage("write", rows.height):
+        for read in batch:
+            results = [r for r in checked.results if r["partition_key"] == read.partition_key]
+            reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp))
     return reports
 
 

@@ -7,8 +7,10 @@ then every landed daily partition as one batch run, then the warehouse layers an
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
+from pipelines import stage_timer
 from pipelines.errors import LandingError, MutuError, SettingsError
 from pipelines.settings import Paths, pii_key
 
@@ -50,7 +52,11 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact") -> Pat
         raise LandingError(f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports")
     pii_key()
     with exclusive_run(home):
-        return _run_everything(landing, home, weight_mode)
+        stage_timer.reset()
+        started = time.perf_counter()
+        published = _run_everything(landing, home, weight_mode)
+        stage_timer.write(home / "run_stats.json", {"landing": str(landing), "wall_s": round(time.perf_counter() - started, 3)})
+        return published
 
 
 def _run_everything(landing: Path, home: Path, weight_mode: str) -> Path:

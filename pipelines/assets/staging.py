@@ -137,7 +137,8 @@ def staging_asset(source: str):
         key=key,
         deps=[landing_key(source)],
         partitions_def=daily_partitions,
-        backfill_policy=BackfillPolicy.single_run(),
+        # A backfill runs a month of days per run: few runs, and a failed batch re-runs only its month.
+        backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=31),
         group_name="staging",
         kinds={"polars", "parquet"},
         owners=list(spec.owners),

@@ -26,6 +26,7 @@ from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
 from pipelines.lineage import column_sources
+from pipelines.stage_timer import add_rows, stage
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, models
@@ -96,7 +97,9 @@ def sql_model_asset(model: SqlModel):
         try:
             if any(schema == "staging" for schema, _ in model.depends_on):
                 prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
-            rows = build_model(con, model)
+            with stage("transform"):
+                rows = build_model(con, model)
+            add_rows("transform", rows)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
             table_schema = _table_schema(con, model.layer, model.name)
             return MaterializeResult(metadata={
@@ -135,7 +138,8 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     con = connect_build(mutu.paths)
     try:
         prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
-        counts = build_audit(con)
+        with stage("transform"):
+            counts = build_audit(con)
         unbalanced = con.execute(
             "select count(*) from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined"
         ).fetchall()[0][0]
@@ -160,7 +164,8 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     retry_policy=transient_retry,
 )
 def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
-    path = publish(mutu.paths)
+    with stage("publish"):
+        path = publish(mutu.paths)
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(path)),
         "bytes": path.stat().st_size,

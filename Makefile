@@ -47,5 +47,11 @@ dev: venv $(KEY_FILE)
 test: venv
 	$(BIN)/python -m pytest -q
 
+# Benchmark: S, M, M3 and nightly workloads, with DuckDB's parse floor measured in the same run.
+# BENCH=S for the smoke size only. Outputs in bench/out/ (git-ignored).
+BENCH ?= all
+bench: venv
+	$(BIN)/python -m bench.run --workloads $(BENCH) --out bench/out
+
 clean:
 	rm -rf data .pytest_cache

@@ -15,6 +15,7 @@ import polars as pl
 from pipelines import lake
 from pipelines.contracts import Contract, contract
 from pipelines.errors import MutuError
+from pipelines.failpoints import failpoint
 from pipelines.landing import LandedFile
 from pipelines.parsing import ParsedFile, parse
 from pipelines.profiles import Profile, profile
@@ -114,6 +115,7 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
 
     common = {"dataset": spec.name, "partition_key": pk}
     lake.write_partition(good.select("partition_key", "source_file", "source_row", *spec.stored_schema), lake_dir, "staging", spec.name, pk)
+    failpoint("staging_write")
     quarantine = bad.select(pl.lit(spec.name).alias("dataset"), "partition_key", "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json")
     lake.write_partition(quarantine.cast(QUARANTINE_SCHEMA), lake_dir, "quarantine", spec.name, pk)
     lake.write_partition(pl.DataFrame([{**common, **a, "ingested_at": stamp} for a in read.accounting], schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)

@@ -37,11 +37,28 @@ def instance_for(paths: Paths):
     return DagsterInstance.from_config(str(paths.dagster_home))
 
 
+def _release_dead_runs(instance) -> None:
+    """Runs left "started" by a killed `mutu run` still hold warehouse pool slots; we hold the home lock, so they are dead."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
+        instance.report_run_failed(run)
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+
+
 def _check(result, what: str) -> None:
     if result.success:
         return
     failures = [e for e in result.all_events if e.is_step_failure]
-    reason = failures[0].event_specific_data.error.message.strip().splitlines()[-1] if failures else "see the Dagster event log"
+    reason = "see the Dagster event log"
+    if failures:
+        # Retries wrap the real error; report the innermost Mutu error, or the innermost cause.
+        chain, error = [], failures[0].event_specific_data.error
+        while error is not None:
+            chain.append(error)
+            error = error.cause
+        ours = [e for e in chain if e.cls_name in {"PublishError", "LandingError", "ProfileError", "ContractError", "SettingsError", "MutuError"}]
+        reason = (ours[0] if ours else chain[-1]).message.strip().splitlines()[-1]
     raise MutuError(f"{what} failed: {reason}")
 
 
@@ -73,6 +90,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str) -> Path:
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     paths = Paths(home)
     instance = instance_for(paths)
+    _release_dead_runs(instance)
     resources = {"mutu": MutuResource(home=str(home), landing=str(landing), ikm_weight_mode=weight_mode)}
 
     keys = partitions(landing)
@@ -85,11 +103,11 @@ def _run_everything(landing: Path, home: Path, weight_mode: str) -> Path:
     batch = {"dagster/asset_partition_range_start": order[wanted[0]], "dagster/asset_partition_range_end": order[wanted[-1]]}
 
     reference_keys = list(staging_reference.keys)
-    _check(materialize(all_assets, selection=reference_keys, instance=instance, resources=resources, run_config=QUIET), "reference data run")
+    _check(materialize(all_assets, selection=reference_keys, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False), "reference data run")
     staging_keys = [k for a in staging_assets for k in a.keys]
-    _check(materialize(all_assets, selection=staging_keys, instance=instance, resources=resources, tags=batch, run_config=QUIET), "staging run")
+    _check(materialize(all_assets, selection=staging_keys, instance=instance, resources=resources, tags=batch, run_config=QUIET, raise_on_error=False), "staging run")
     warehouse_keys: list[AssetKey] = [k for a in warehouse_assets for k in a.keys]
-    _check(materialize(all_assets, selection=warehouse_keys, instance=instance, resources=resources, run_config=QUIET), "warehouse run")
+    _check(materialize(all_assets, selection=warehouse_keys, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False), "warehouse run")
     if not paths.warehouse.exists():
         raise SettingsError(f"the run finished but {paths.warehouse} is missing")
     return paths.warehouse

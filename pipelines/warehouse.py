@@ -22,6 +22,7 @@ from pipelines import lake
 from pipelines.calendar import working_day_calendar
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
+from pipelines.failpoints import failpoint
 from pipelines.settings import Paths
 from pipelines.sql_models import SqlModel
 
@@ -42,7 +43,17 @@ def _quote_literal(text: str) -> str:
 
 def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
     paths.build_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(paths.build_dir / "mutu.duckdb"))
+    path = paths.build_dir / "mutu.duckdb"
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException:
+        raise
+    except duckdb.Error:
+        # The build is private and fully rebuilt from the lake: a build file damaged by a crash is
+        # simply started again (a lock held by another writer is an IOException and is not touched).
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        con = duckdb.connect(str(path))
     for schema in ("staging", *PUBLISHED_SCHEMAS):
         _exec(con, f'create schema if not exists "{schema}"')
     return con
@@ -128,6 +139,7 @@ def _column_docs() -> dict[str, str]:
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     _exec(con, f'create or replace table "{model.layer}"."{model.name}" as {model.sql}')
+    failpoint("warehouse_write")
     _exec(con, f'comment on table "{model.layer}"."{model.name}" is {_quote_literal(model.description)}')
     docs = _column_docs() | dict(model.column_docs)
     columns = [r[0] for r in _exec(con, "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [model.layer, model.name])]
@@ -159,10 +171,14 @@ def publish(paths: Paths) -> Path:
     source = paths.build_dir / "mutu.duckdb"
     if not source.exists():
         raise PublishError(f"{source}: nothing built to publish; run the core, indicator and mart assets first")
-    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    # Hidden name in the same folder: the rename is atomic, and no reader mistakes it for the warehouse.
-    aside = paths.warehouse_dir / f".mutu.duckdb.{uuid.uuid4().hex}.publishing"
+    # Copies are prepared in a hidden folder on the same file system: the rename into place is atomic,
+    # and no reader mistakes a half-written copy for the warehouse. A crash's leftovers go at the next publish.
+    publishing = paths.warehouse_dir / ".publishing"
+    shutil.rmtree(publishing, ignore_errors=True)
+    publishing.mkdir(parents=True, exist_ok=True)
+    aside = publishing / f"mutu.duckdb.{uuid.uuid4().hex}.tmp"
     try:
+        failpoint("publish_copy")
         shutil.copyfile(source, aside)
         con = duckdb.connect(str(aside))
         try:
@@ -173,6 +189,7 @@ def publish(paths: Paths) -> Path:
         with open(aside, "rb") as handle:
             os.fsync(handle.fileno())
         os.chmod(aside, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+        failpoint("publish_swap")
         os.replace(aside, paths.warehouse)
         directory = os.open(paths.warehouse_dir, os.O_RDONLY)
         try:
@@ -182,5 +199,5 @@ def publish(paths: Paths) -> Path:
     except (OSError, duckdb.Error) as exc:
         raise PublishError(f"could not publish {paths.warehouse}: {exc}; the previous snapshot is still in place") from exc
     finally:
-        aside.unlink(missing_ok=True)
+        shutil.rmtree(publishing, ignore_errors=True)
     return paths.warehouse

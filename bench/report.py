@@ -1,0 +1,233 @@
+"""Targets (reported, never asserted) and the Markdown rendering of results.json."""
+
+from __future__ import annotations
+
+STAGES = ("parse", "validate", "transform", "write", "publish")
+GIB_MB = 1024.0
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+def _run(results: dict, workload: str, run: str) -> dict | None:
+    entry = results["workloads"].get(workload) or {}
+    found = [r for r in entry.get("runs", []) if r["name"] == run and r["process"]["exit_code"] == 0]
+    return found[0] if found else None
+
+
+def _floor_of(results: dict, workload: str, run: dict) -> float | None:
+    floor = results["workloads"][workload]["floors"].get(run["floor"])
+    return floor["wall_s"] if floor else None
+
+
+def _target(text: str, limit: str, measured: float | None, shown: str, met: bool | None) -> dict:
+    return {"target": text, "limit": limit, "measured": measured, "shown": shown if measured is not None else "not measured", "met": met}
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def _stage_wall(run: dict | None, stage: str) -> float | None:
+    if run is None:
+        return None
+    return (run["pipeline"].get("stages", {}).get(stage) or {}).get("wall_s", 0.0)
+
+
+def targets(results: dict) -> list[dict]:
+    m_run = _run(results, "M", "full")
+    m3_run = _run(results, "M3", "full")
+    nightly, one_day = _run(results, "nightly", "nightly"), _run(results, "nightly", "one_day_on_empty")
+    m_gen = (results["workloads"].get("M") or {}).get("generate")
+
+    full_vs_floor = _ratio(m_run["process"]["wall_s"], _floor_of(results, "M", m_run)) if m_run else None
+    validate_share = _ratio(_stage_wall(m_run, "validate"), m_run["process"]["wall_s"]) if m_run else None
+    nightly_ratio = _ratio(nightly["process"]["wall_s"], one_day["process"]["wall_s"]) if nightly and one_day else None
+    m_rss = m_run["process"]["max_rss_mb"] if m_run else None
+    m3_rss_ratio = _ratio(m3_run["process"]["max_rss_mb"], m_rss) if m3_run else None
+    gen_wall = m_gen["wall_s"] if m_gen and m_gen["exit_code"] == 0 else None
+
+    def met(value, limit):
+        return None if value is None else value <= limit
+
+    return [
+        _target("M: full `mutu run` within 6x its DuckDB floor", "<= 6.0x", full_vs_floor,
+                f"{full_vs_floor:.1f}x" if full_vs_floor is not None else "", met(full_vs_floor, 6.0)),
+        _target("M: validation at most a third of the run", "<= 33%", validate_share,
+                f"{validate_share:.0%}" if validate_share is not None else "", met(validate_share, 1 / 3)),
+        _target("nightly: one new day on a published year within 1.5x the same day on an empty home", "<= 1.5x",
+                nightly_ratio, f"{nightly_ratio:.1f}x" if nightly_ratio is not None else "", met(nightly_ratio, 1.5)),
+        _target("M: peak RSS of `mutu run` under 4 GiB", "< 4096 MB", m_rss,
+                f"{m_rss:,.0f} MB" if m_rss is not None else "", None if m_rss is None else m_rss < 4 * GIB_MB),
+        _target("M3: peak RSS under 1.5x M's", "< 1.5x", m3_rss_ratio,
+                f"{m3_rss_ratio:.2f}x" if m3_rss_ratio is not None else "", None if m3_rss_ratio is None else m3_rss_ratio < 1.5),
+        _target("M: `mutu generate` within a minute", "<= 60 s", gen_wall,
+                f"{gen_wall:.1f} s" if gen_wall is not None else "", met(gen_wall, 60.0)),
+    ]
+
+
+# --- markdown ------------------------------------------------------------------------------------
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
+def _int(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f}"
+
+
+def _met(flag: bool | None) -> str:
+    return {True: "yes", False: "**no**", None: "n/a"}[flag]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|", *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def targets_section(results: dict) -> list[str]:
+    rows = [[t["target"], t["limit"], t["shown"], _met(t["met"])] for t in results["targets"]]
+    return ["## Targets (reported, not asserted)", "", *_table(["target", "limit", "measured", "met?"], rows), ""]
+
+
+def floor_section(name: str, floor: dict) -> list[str]:
+    rows = [[f["folder"], f["engine"], _int(f["files"]), _mb(f["bytes"]), _int(f["rows"]), _num(f["wall_s"], 3),
+             _int(f["unreadable_files"])] for f in floor["folders"]]
+    rows.append(["**total**", f"{floor['duckdb_threads']} DuckDB threads", _int(floor["files"]), _mb(floor["bytes"]),
+                 _int(floor["rows"]), f"**{floor['wall_s']:.3f}**", ""])
+    return [f"Floor `{name}` (DuckDB alone; XLSX with python-calamine):", "",
+            *_table(["folder", "engine", "files", "MB", "rows", "wall s", "unreadable files"], rows), ""]
+
+
+def _rate(rows: int | None, wall: float | None) -> str:
+    return f"{rows / wall:,.0f}" if rows and wall else ""
+
+
+def _times_floor(wall: float | None, floor: float | None) -> str:
+    return f"{wall / floor:,.1f}x" if wall is not None and floor else ""
+
+
+def run_section(run: dict, floor_wall: float | None) -> list[str]:
+    process, stats = run["process"], run["pipeline"]
+    lines = [f"### run `{run['name']}` — {run['description']}", ""]
+    if process["exit_code"] != 0:
+        return [*lines, f"**failed** (exit {process['exit_code']}): `{run.get('error', '')}`", ""]
+    stages = stats.get("stages", {})
+    rows = []
+    for stage in STAGES:
+        s = stages.get(stage)
+        if s:
+            rows.append([stage, _num(s["wall_s"]), _num(s["cpu_s"]), _int(s["rows"]), _rate(s["rows"], s["wall_s"]),
+                         _times_floor(s["wall_s"], floor_wall)])
+    in_stages = sum(s["wall_s"] for s in stages.values())
+    other = stats["wall_s"] - in_stages
+    parsed = (stages.get("parse") or {}).get("rows")
+    rows.append(["outside the stages (Dagster runs, asset setup, lake reads)", _num(other), "", "", "", _times_floor(other, floor_wall)])
+    rows.append(["pipeline total (`run_stats.json` wall_s)", _num(stats["wall_s"]), "", _int(parsed), _rate(parsed, stats["wall_s"]),
+                 _times_floor(stats["wall_s"], floor_wall)])
+    rows.append(["**`mutu run` process** (incl. interpreter start and imports)", f"**{process['wall_s']:,.2f}**",
+                 _num(process["cpu_s"]), _int(parsed), _rate(parsed, process["wall_s"]), f"**{_times_floor(process['wall_s'], floor_wall)}**"])
+    return [*lines, *_table(["stage", "wall s", "CPU s", "rows", "rows/s", "x floor"], rows), "",
+            f"Peak RSS: **{process['max_rss_mb']:,.0f} MB**. Floor used for ratios: `{run['floor']}` ({_num(floor_wall, 3)} s). "
+            + contention(process), ""]
+
+
+def contention(process: dict) -> str:
+    if "others_cpu_s" not in process:
+        return ""
+    return (f"Meanwhile other processes on the host used {process['others_cpu_s']:,.0f} CPU s "
+            f"(host busy {process['host_busy_share']:.0%}).")
+
+
+def generate_line(generate: dict) -> str:
+    summary = generate.get("summary") or {}
+    counts = ", ".join(f"{_int(summary[k])} {k.replace('_', ' ')}" for k in ("queue_tickets", "survey_respondents", "complaints") if k in summary)
+    return (f"`mutu generate`: **{generate['wall_s']:.1f} s** wall, {generate['cpu_s']:.1f} s CPU, peak RSS "
+            f"{generate['max_rss_mb']:,.0f} MB; {counts}. " + contention(generate))
+
+
+def nightly_observation(entry: dict) -> list[str]:
+    """What the nightly run actually re-did: its parsed rows against the new day's own rows."""
+    runs = {r["name"]: r for r in entry.get("runs", []) if r["process"]["exit_code"] == 0}
+    if "nightly" not in runs or "one_day_on_empty" not in runs:
+        return []
+    nightly = (runs["nightly"]["pipeline"].get("stages", {}).get("parse") or {}).get("rows", 0)
+    one_day = (runs["one_day_on_empty"]["pipeline"].get("stages", {}).get("parse") or {}).get("rows", 0)
+    ratio = runs["nightly"]["process"]["wall_s"] / runs["one_day_on_empty"]["process"]["wall_s"]
+    redone = nightly / max(one_day, 1)
+    verdict = ("it re-processed the published partitions, not just the new day" if redone > 2
+               else "it processed about the new day only")
+    return [f"Observed: the nightly run parsed {nightly:,} rows where the new day alone has {one_day:,} "
+            f"({redone:,.0f}x): {verdict}; it took {ratio:.1f}x the one-day run on an empty home.", ""]
+
+
+def workload_section(entry: dict) -> list[str]:
+    lines = [f"## Workload {entry['name']} — {entry['description']}", "",
+             f"{entry['units']} units x {entry['days']} days from {entry['start']}, seed {entry['seed']}, defects {entry['defects']}.", ""]
+    if entry.get("generate"):
+        lines += [generate_line(entry["generate"]), ""]
+    lines += entry.get("notes", [])
+    if entry.get("notes"):
+        lines.append("")
+    for name, floor in entry.get("floors", {}).items():
+        lines += floor_section(name, floor)
+    for run in entry.get("runs", []):
+        floor = entry["floors"].get(run["floor"])
+        lines += run_section(run, floor["wall_s"] if floor else None)
+    lines += nightly_observation(entry)
+    if entry.get("error"):
+        lines += [f"**Workload stopped:** {entry['error']}", ""]
+    return lines
+
+
+def markdown(results: dict) -> str:
+    host = results["host"]
+    lines = [
+        "# Mutu benchmark", "",
+        f"Started {results['started_at']}, finished {results['finished_at'] or 'not yet'}; workloads: {', '.join(results['workloads'])}.",
+        f"Host: {host['cpus']} CPUs, {host['memory_gb']} GB RAM, Python {host['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in host["versions"].items()) + ".",
+        "Every `mutu generate`, `mutu run` and floor measurement is a fresh child process (wall: perf_counter; "
+        "CPU and peak RSS: wait4 on that child). Stage figures come from the run's `run_stats.json`.", "",
+        *targets_section(results),
+    ]
+    for entry in results["workloads"].values():
+        lines += workload_section(entry)
+        if entry["name"] == "M3":
+            lines += scale_observation(results)
+    return "\n".join(lines) + "\n"
+
+
+def scale_observation(results: dict) -> list[str]:
+    """How close M3 came to three times M, in landed rows, and what that cost."""
+    m, m3 = results["workloads"].get("M"), results["workloads"]["M3"]
+    if not m or "landing" not in m.get("floors", {}) or "landing" not in m3.get("floors", {}):
+        return []
+    rows = m3["floors"]["landing"]["rows"] / m["floors"]["landing"]["rows"]
+    line = f"Scale: M3 landed {rows:.2f}x M's rows"
+    m_run, m3_run = _run(results, "M", "full"), _run(results, "M3", "full")
+    if m_run and m3_run:
+        line += (f"; its run took {m3_run['process']['wall_s'] / m_run['process']['wall_s']:.2f}x M's wall time "
+                 f"and {m3_run['process']['max_rss_mb'] / m_run['process']['max_rss_mb']:.2f}x M's peak RSS")
+    return [line + ".", ""]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Re-render results.md from a results.json: `python -m bench.report bench/out/results.json`."""
+    import json
+    import sys
+    from pathlib import Path
+
+    source = Path((argv or sys.argv[1:] or ["bench/out/results.json"])[0])
+    results = json.loads(source.read_text())
+    results["targets"] = targets(results)
+    source.with_name("results.md").write_text(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+-- dim_target: One KPI target (sasaran mutu) of a unit for a year, as set in its quality objectives.
+select
+    unit_id,
+    year,
+    indicator,
+    target
+from staging.targets

@@ -1,0 +1,120 @@
+-- ind_ikm_period: Indeks Kepuasan Masyarakat (IKM) per period, scope and survey method, with grade and sample adequacy.
+-- column respondents: Respondents (questionnaires) in the period and scope.
+-- column unsur_answered: Unsur with at least one answer (9 for the 2017 method, 14 for 2004, when none was left empty by all).
+-- column weight_mode: exact (1/9 or 1/14), three_decimals (0.111 or 0.071) or two_decimals (0.11; 0.071 for 2004).
+-- column unsur_weight: Weight applied to each unsur's NRR.
+-- column ikm: Sum of NRR x weight, on the 1-4 scale.
+-- column ikm_converted: IKM x 25, on the 25-100 scale (graded unrounded).
+-- column mutu: Service quality grade A, B, C or D of the row's method.
+-- column kinerja: Unit performance label (Sangat baik, Baik, Kurang baik, Tidak baik).
+-- column weakest_unsur: Name of the unsur with the lowest NRR: the first improvement priority.
+-- column annual_users: The unit's annual service users N (unit scope only; NULL for wider or service scopes).
+-- column km_population: Row of the Krejcie-Morgan table used: the smallest tabulated N >= annual_users (unit scope only).
+-- column min_sample: Minimum respondents for N from the Krejcie-Morgan table, never more than N itself (unit scope only).
+-- column sample_adequate: respondents >= min_sample; judge it on the row whose period is the unit's survey period (unit scope only).
+-- PermenPANRB 14/2017: IKM = sum(NRR x 1/9); converted = IKM x 25; grade on the unrounded converted value:
+-- A >= 88.31, B >= 76.61, C >= 65.00, else D. KepMenPAN 25/2004 (legacy, 14 unsur, weight 1/14): A >= 81.26, B >= 62.51, C >= 43.76, else D.
+-- Sample: PermenPANRB 14/2017 lampiran, Krejcie-Morgan table (95 %, 5 %) for the unit's annual service users.
+with params as (
+    select ikm_weight_mode as weight_mode from staging.run_parameters
+),
+
+respondents as (
+    select
+        p.period_type,
+        p.period_start,
+        m.scope_type,
+        m.scope_id,
+        r.method,
+        count(*) as respondents
+    from core.fct_survey_response as r
+    join core.dim_scope_member as m
+        on m.unit_id = r.unit_id and (m.service_code is null or m.service_code = r.service_code)
+    join core.dim_period as p
+        on r.survey_date between p.period_start and p.period_end
+    group by all
+),
+
+weighted as (
+    select
+        n.*,
+        w.weight_mode,
+        case
+            when w.weight_mode = 'exact' and n.method = 'permenpanrb_14_2017' then 1.0 / 9
+            when w.weight_mode = 'exact' then 1.0 / 14
+            when w.weight_mode = 'three_decimals' and n.method = 'permenpanrb_14_2017' then 0.111
+            when w.weight_mode = 'two_decimals' and n.method = 'permenpanrb_14_2017' then 0.11
+            else 0.071
+        end as unsur_weight
+    from indicators.ind_ikm_unsur_period as n
+    cross join params as w
+),
+
+ikm as (
+    select
+        period_type,
+        period_start,
+        period,
+        scope_type,
+        scope_id,
+        method,
+        weight_mode,
+        any_value(unsur_weight) as unsur_weight,
+        count(*) as unsur_answered,
+        sum(nrr * unsur_weight) as ikm,
+        sum(nrr * unsur_weight) * 25 as ikm_converted,
+        min(unsur_name) filter (where rank_from_weakest = 1) as weakest_unsur
+    from weighted
+    group by all
+),
+
+graded as (
+    select
+        *,
+        case
+            when method = 'permenpanrb_14_2017' then
+                case when ikm_converted >= 88.31 then 'A' when ikm_converted >= 76.61 then 'B' when ikm_converted >= 65.00 then 'C' else 'D' end
+            else
+                case when ikm_converted >= 81.26 then 'A' when ikm_converted >= 62.51 then 'B' when ikm_converted >= 43.76 then 'C' else 'D' end
+        end as mutu
+    from ikm
+),
+
+sample_size as (
+    -- The row of the smallest tabulated N >= the unit's N; above the last row (1 000 000) that row's 384 holds.
+    select
+        u.unit_id,
+        u.annual_users,
+        coalesce(min(k.population) filter (where k.population >= u.annual_users), max(k.population)) as km_population
+    from core.dim_unit as u
+    cross join core.dim_krejcie_morgan as k
+    group by u.unit_id, u.annual_users
+)
+
+select
+    g.period_type,
+    g.period_start,
+    g.period,
+    g.scope_type,
+    g.scope_id,
+    g.method,
+    g.weight_mode,
+    g.unsur_weight,
+    r.respondents,
+    g.unsur_answered,
+    g.ikm,
+    g.ikm_converted,
+    g.mutu,
+    case g.mutu when 'A' then 'Sangat baik' when 'B' then 'Baik' when 'C' then 'Kurang baik' else 'Tidak baik' end as kinerja,
+    g.weakest_unsur,
+    s.annual_users,
+    s.km_population,
+    -- A population smaller than the table's row is surveyed whole: never ask for more respondents than N.
+    least(k.min_sample, s.annual_users) as min_sample,
+    r.respondents >= least(k.min_sample, s.annual_users) as sample_adequate
+from graded as g
+join respondents as r using (period_type, period_start, scope_type, scope_id, method)
+left join sample_size as s
+    on g.scope_type = 'unit' and s.unit_id = g.scope_id
+left join core.dim_krejcie_morgan as k
+    on k.population = s.km_population

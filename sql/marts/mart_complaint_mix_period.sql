@@ -1,0 +1,16 @@
+-- mart_complaint_mix_period: Complaints per period and scope by category, channel and type, integrity signals flagged, for BI.
+select
+    x.period_type,
+    x.period,
+    x.period_start,
+    x.scope_type,
+    x.scope_id,
+    s.scope_name,
+    x.mix_field,
+    x.mix_value,
+    x.complaints,
+    x.complaints_in_scope,
+    x.share,
+    x.is_integrity_signal
+from indicators.ind_complaint_mix_period as x
+join core.dim_scope as s using (scope_type, scope_id)

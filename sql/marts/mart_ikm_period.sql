@@ -1,0 +1,26 @@
+-- mart_ikm_period: IKM per period (month, quarter, semester, year) and scope (unit, service, agency, province) with grade, weakest unsur and sample adequacy, for BI.
+select
+    i.period_type,
+    i.period,
+    i.period_start,
+    i.scope_type,
+    i.scope_id,
+    s.scope_name,
+    s.agency,
+    s.province,
+    i.method,
+    i.weight_mode,
+    i.unsur_weight,
+    i.respondents,
+    i.unsur_answered,
+    i.ikm,
+    i.ikm_converted,
+    i.mutu,
+    i.kinerja,
+    i.weakest_unsur,
+    i.annual_users,
+    i.km_population,
+    i.min_sample,
+    i.sample_adequate
+from indicators.ind_ikm_period as i
+join core.dim_scope as s using (scope_type, scope_id)

@@ -1,0 +1,17 @@
+-- mart_ikm_unsur_period: NRR of each unsur per period and scope, ranked from the weakest (the improvement priorities), for BI.
+select
+    n.period_type,
+    n.period,
+    n.period_start,
+    n.scope_type,
+    n.scope_id,
+    s.scope_name,
+    n.method,
+    n.unsur_no,
+    n.unsur_name,
+    n.answers,
+    n.nrr,
+    n.nrr_converted,
+    n.rank_from_weakest
+from indicators.ind_ikm_unsur_period as n
+join core.dim_scope as s using (scope_type, scope_id)

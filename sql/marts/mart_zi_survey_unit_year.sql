@@ -1,0 +1,16 @@
+-- mart_zi_survey_unit_year: Zona Integritas "Penilaian kepuasan" per unit and year: SKM surveys held and the grade they earn, for the ZI evaluator.
+select
+    z.unit_id,
+    u.unit_name,
+    u.agency,
+    u.province,
+    z.year,
+    z.surveys_held,
+    z.surveys_with_adequate_sample,
+    z.respondents,
+    z.quarters_elapsed,
+    z.zi_survey_grade,
+    z.results_published,
+    z.results_followed_up_share
+from indicators.ind_zi_survey_unit_year as z
+join core.dim_unit as u using (unit_id)

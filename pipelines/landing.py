@@ -40,9 +40,15 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
     root = landing / source
     if not root.is_dir():
         return found
+    inside = landing.resolve()
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
             relative = str(path.relative_to(landing))
+            # A symlink (of the file or its folder) leading out of the landing zone is never read: the
+            # landing zone is the trust boundary, and a link could pull any file the run can read into the lake.
+            if not path.resolve().is_relative_to(inside):
+                found.append(LandedFile(source, folder.name, path, relative, None, f"{relative}: symbolic link to a file outside the landing zone; not read"))
+                continue
             try:
                 prof = profile(source, folder.name)
                 if not path.match(prof.glob):

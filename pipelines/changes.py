@@ -52,6 +52,8 @@ def ingested(lake: Path) -> dict[tuple[str, str], dict[str, str]]:
     )
     out: dict[tuple[str, str], dict[str, str]] = {}
     for dataset, partition_key, source_file, sha in frame.iter_rows():
+        if partition_key is None:
+            continue  # files no partition could hold (ingest.record_unassigned): nothing to re-run
         out.setdefault((dataset, partition_key), {})[source_file] = sha
     return out
 

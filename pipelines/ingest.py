@@ -18,6 +18,7 @@ from pipelines.errors import MutuError
 from pipelines.failpoints import failpoint
 from pipelines.landing import LandedFile
 from pipelines.parsing import ParsedFile, parse
+from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
 from pipelines.reading import read_file
 from pipelines.stage_timer import add_rows, stage
@@ -91,7 +92,8 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
                 result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
             add_rows("parse", result.rows.height)
         except MutuError as exc:
-            accounting.append({**file, "file_status": "rejected", "error": str(exc)[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
+            # Messages name the file and the reason, not its content; scrubbed anyway, as they are stored.
+            accounting.append({**file, "file_status": "rejected", "error": scrub_raw_line(str(exc))[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
             continue
         parsed.append(result)
         drift += [{"source_file": landed.relative, "finding": d} for d in result.drift]
@@ -171,6 +173,24 @@ def ingest_source_partitions(landed: dict[str, list[LandedFile]], source_dataset
     """Ingest daily partitions (partition key -> landed files) of one source."""
     partitions = [(pk, [(f, profile(f.source, f.profile)) for f in files]) for pk, files in landed.items()]
     return ingest_partitions(partitions, contract(source_dataset), lake_dir, key)
+
+
+UNASSIGNED = "unassigned"  # lake file of a source's files that no daily partition can hold
+
+
+def record_unassigned(files: list[LandedFile], dataset: str, lake_dir: Path) -> IngestReport:
+    """Files with no partition (no or an impossible date in the name, a name outside the profile's glob) are rejected whole.
+
+    Their accounting rows have no partition key; every staging run of the source rewrites the list, so a
+    file renamed or removed drops out of it.
+    """
+    rows = [
+        {"dataset": dataset, "partition_key": None, "source_file": f.relative, "sha256": None, "profile": f.profile, "file_status": "rejected",
+         "error": scrub_raw_line(f.problem or "no partition")[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0, "ingested_at": _now()}
+        for f in files if f.partition is None
+    ]
+    lake.write_partition(pl.DataFrame(rows, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", dataset, UNASSIGNED)
+    return IngestReport(dataset=dataset, partition_key=UNASSIGNED, files=len(rows), files_rejected=len(rows))
 
 
 def reference_profile(dataset: str) -> Profile:

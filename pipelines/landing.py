@@ -52,7 +52,10 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
             try:
                 prof = profile(source, folder.name)
                 if not path.match(prof.glob):
-                    raise MutuError(f"{relative}: does not match the profile's file pattern {prof.glob!r}")
+                    raise MutuError(
+                        f"{relative}: does not match the file pattern {prof.glob!r} of profile {source}/{folder.name}; "
+                        "rename it, or land it in the folder of the profile that reads its format"
+                    )
                 found.append(LandedFile(source, folder.name, path, relative, partition_date_of(path, prof)))
             except MutuError as exc:
                 found.append(LandedFile(source, folder.name, path, relative, None, str(exc)))

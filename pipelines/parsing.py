@@ -17,8 +17,8 @@ import polars as pl
 from pipelines.contracts import Contract, contract
 from pipelines.errors import LandingError, ProfileError
 from pipelines.pii import pseudonym, remove_names, scrub_text
-from pipelines.profiles import Profile
-from pipelines.reading import RawFile
+from pipelines.profiles import Profile, format_pattern
+from pipelines.reading import PROBLEM, RawFile
 
 TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
 FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
@@ -38,12 +38,15 @@ def partition_date_of(path: Path, profile: Profile) -> date:
     if not match:
         raise ProfileError(
             f"{path}: file name does not carry the date the profile {profile.source}/{profile.name} "
-            f"expects (pattern {profile.from_filename['partition_date']!r})"
+            f"expects (pattern {profile.from_filename['partition_date']!r}); rename the file to carry its day"
         )
     try:
         return datetime.strptime(match.group(1), profile.partition_date_format).date()
     except ValueError as exc:
-        raise ProfileError(f"{path}: {match.group(1)!r} in the file name is not a date in format {profile.partition_date_format}") from exc
+        raise ProfileError(
+            f"{path}: {match.group(1)!r} in the file name is not a date in format {profile.partition_date_format}; "
+            "rename the file with the day its rows belong to"
+        ) from exc
 
 
 def _filename_value(path: Path, profile: Profile, column: str) -> str:
@@ -88,6 +91,7 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
     personal = [pl.col(c) for c in profile.personal_columns if c in header]
     frame = raw.frame.select(
         pl.col("source_row"),
+        (pl.col(PROBLEM) if PROBLEM in raw.frame.columns else pl.lit(None, pl.String)).alias(PROBLEM),
         *exprs,
         (pl.concat_str(personal, separator=" ", ignore_nulls=True) if personal else pl.lit(None, pl.String)).alias("__personal"),
         _excluded(profile, header).alias("__excluded"),
@@ -151,7 +155,8 @@ def _timestamp(expr: pl.Expr, profile: Profile, partition: date, dtype: pl.DataT
         formats = ["%Y-%m-%d " + f for f in profile.timestamp_formats]
     else:
         formats = list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats)
-    parsed = [expr.str.strptime(dtype, f, strict=False) for f in formats]
+    # Exactly the profile's format: chrono alone would read the cut '2026-09-02T08:3' as 08:03.
+    parsed = [pl.when(expr.str.contains(format_pattern(f))).then(expr.str.strptime(dtype, f, strict=False)) for f in formats]
     return pl.coalesce(parsed) if len(parsed) > 1 else parsed[0]
 
 
@@ -195,8 +200,10 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date
     ]
     renamed = frame.with_columns([t.alias(f"__t_{n}") for t, n in zip(typed, [n for n in stored if n in frame.columns])])
     excluded = pl.when(pl.col("__excluded")).then(pl.lit("profile_excluded"))
+    # A record that could not be read is quarantined for that alone: its values are not judged.
+    unreadable = pl.concat_list([pl.lit("unreadable:") + pl.col(PROBLEM)])
     return renamed.with_columns(
-        pl.concat_list([excluded, *failures]).list.drop_nulls().alias("violations")
+        pl.when(pl.col(PROBLEM).is_not_null()).then(unreadable).otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls()).alias("violations")
     ).select(
         pl.col("source_row"),
         pl.col("raw_json"),
@@ -240,11 +247,12 @@ def _pivot_long(raw: RawFile, path: Path, profile: Profile) -> tuple[RawFile, li
     unknown = frame.filter(pl.col("__item").is_null() & pl.col(layout.item_column).is_not_null())[layout.item_column].unique().to_list()
     keys = list(layout.key_columns)
     others = [c for c in raw.header if c not in (*keys, layout.item_column, layout.value_column)]
-    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), *[pl.col(c).drop_nulls().first() for c in others])
+    # A respondent with an unreadable line is unreadable as a whole.
+    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), pl.col(PROBLEM).drop_nulls().first(), *[pl.col(c).drop_nulls().first() for c in others])
     answers = frame.filter(pl.col("__item").is_not_null()).pivot(on="__item", index=keys, values=layout.value_column, aggregate_function="first")
     wide = records.join(answers, on=keys, how="left", nulls_equal=True).sort("source_row")
     header = [*keys, *others, *[c for c in answers.columns if c not in keys]]
-    return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows), [f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))]
+    return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows, notes=raw.notes), [f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))]
 
 
 def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes, partition: date) -> ParsedFile:
@@ -253,7 +261,7 @@ def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes,
     if profile.long is not None:
         raw, long_drift = _pivot_long(raw, path, profile)
     strings, drift = _canonical_strings(raw, path, profile, spec)
-    drift += long_drift
+    drift += long_drift + raw.notes
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))

@@ -68,6 +68,32 @@ class Profile:
         return re.compile(self.from_filename["partition_date"])
 
 
+# strftime directives a profile may use, and what each matches. Polars' parser (chrono) also accepts one
+# digit for two-digit fields ('2026-9-2T8:3'), so a value is first held to exactly its format's shape.
+# `%-H` (and the like) is the unpadded form, as in GNU strftime.
+_DIRECTIVES = {
+    "Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{2}", "d": r"\d{2}", "H": r"\d{2}", "I": r"\d{2}", "M": r"\d{2}", "S": r"\d{2}",
+    "-m": r"\d{1,2}", "-d": r"\d{1,2}", "-H": r"\d{1,2}", "-I": r"\d{1,2}", "-M": r"\d{1,2}", "-S": r"\d{1,2}",
+    "f": r"\d{1,9}", "p": r"(?:[AaPp][Mm])", "b": r"[A-Za-z]{3}", "z": r"[+-]\d{2}:?\d{2}", "%": "%",
+}
+
+
+def format_pattern(fmt: str) -> str:
+    """Anchored regular expression of the values a strftime format admits; ValueError on a directive Mutu does not know."""
+    out, i = ["^"], 0
+    while i < len(fmt):
+        if fmt[i] != "%":
+            out.append(re.escape(fmt[i]))
+            i += 1
+            continue
+        directive = fmt[i + 1 : i + 3] if fmt[i + 1 : i + 2] == "-" else fmt[i + 1 : i + 2]
+        if directive not in _DIRECTIVES:
+            raise ValueError(f"unsupported directive %{directive} in {fmt!r} (use {', '.join('%' + d for d in _DIRECTIVES)})")
+        out.append(_DIRECTIVES[directive])
+        i += 1 + len(directive)
+    return "".join(out) + "$"
+
+
 def _fail(path: Path, where: str, what: str) -> ProfileError:
     return ProfileError(f"{path}: field {where}: {what}")
 
@@ -134,6 +160,12 @@ def load_profile(path: Path) -> Profile:
     if unmapped and file_type != "jsonl":
         raise _fail(path, "columns", f"required contract columns not mapped: {', '.join(unmapped)}")
     ts = raw.get("timestamps") or {}
+    for where, formats in (("timestamps.formats", ts.get("formats") or []), ("date_formats", raw.get("date_formats") or []), ("partition_date_format", [raw.get("partition_date_format", "%Y-%m-%d")])):
+        for fmt in formats:
+            try:
+                format_pattern(str(fmt))
+            except ValueError as exc:
+                raise _fail(path, where, str(exc)) from None
     return Profile(
         source=source,
         name=name,

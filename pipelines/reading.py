@@ -1,14 +1,17 @@
 """Read one landed file, as delivered, into a frame of strings with its source row numbers.
 
 No typing and no mapping happens here: that is the profile's job (parsing.py). Anything that makes a
-file unreadable raises LandingError with the reason, so the file is quarantined whole.
+file unreadable raises LandingError with the reason, so the file is quarantined whole; a record that
+cannot be read (too few or too many fields, an unbalanced quote, an oversized field) keeps its row with
+the reason in `PROBLEM`, so it is quarantined alone and the row accounting still counts it. Errors and
+reasons never quote the file's content: it may hold personal data.
 """
 
 from __future__ import annotations
 
-import io
+import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -19,29 +22,51 @@ from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile
 
 MAX_FIELD_CHARS = 100_000  # a single field larger than this is a broken export, not a complaint text
+PROBLEM = "__problem"  # column of RawFile.frame: why a record cannot be read (null when it can)
+QUOTE = '"'
+# The csv module refuses fields over 128 KB with an error; an oversized field is judged by _bounded instead.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
 class RawFile:
-    frame: pl.DataFrame  # source_row + one String column per source column (JSON: canonical keys)
+    frame: pl.DataFrame  # source_row + one String column per source column (JSON: canonical keys) + PROBLEM
     header: list[str]
-    unreadable_rows: list[tuple[int, str, str]]  # (source_row, reason, scrubbed raw text)
+    unreadable_rows: list[tuple[int, str, str]]  # (source_row, reason, scrubbed raw text): lines with no values at all
+    notes: list[str] = field(default_factory=list)  # format findings for audit.schema_drift (e.g. the real encoding)
 
 
 def read_file(path: Path, profile: Profile) -> RawFile:
     if path.stat().st_size == 0:
-        raise LandingError(f"{path}: empty file (0 bytes)")
+        raise LandingError(f"{path}: empty file (0 bytes); the export produced nothing: re-export it or remove it")
     if profile.file_type == "csv":
-        return _read_csv(path, profile)
-    if profile.file_type in ("xlsx", "ods"):
-        return _read_spreadsheet(path, profile)
-    return _read_jsonl(path, profile)
+        raw = _read_csv(path, profile)
+    elif profile.file_type in ("xlsx", "ods"):
+        raw = _read_spreadsheet(path, profile)
+    else:
+        raw = _read_jsonl(path, profile)
+    raw.frame = _bounded(raw.frame, raw.header)
+    return raw
 
 
-def _decode(path: Path, profile: Profile) -> str:
+def _decode(path: Path, profile: Profile) -> tuple[str, list[str]]:
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise LandingError(f"{path}: binary content (NUL bytes), not a {profile.encoding} text file")
+        raise LandingError(f"{path}: binary content (NUL bytes), not a {profile.encoding} text file; land the export itself, not an archive or image")
+    notes = []
+    if profile.encoding == "cp1252" and not data.isascii():
+        # Every byte sequence but five decodes as Windows-1252, so UTF-8 would load as mojibake ('LokÃ©t').
+        # Real Windows-1252 text with accents is almost never valid UTF-8: valid UTF-8 means the vendor switched.
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            notes.append(
+                f"encoding: the file is UTF-8, not {profile.encoding} as profile {profile.source}/{profile.name} says; "
+                "read as UTF-8 (set file.encoding in the profile if the vendor changed its export)"
+            )
+            return text.removeprefix("\ufeff"), notes
     try:
         text = data.decode(profile.encoding)
     except UnicodeDecodeError as exc:
@@ -49,30 +74,120 @@ def _decode(path: Path, profile: Profile) -> str:
             f"{path}: not valid {profile.encoding} at byte {exc.start} (profile {profile.source}/{profile.name} "
             f"expects {profile.encoding}; re-export or land it under a profile with the right encoding)"
         ) from exc
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff"), notes
+
+
+def _header(names: list[str], path: Path) -> list[str]:
+    header = [n.strip() or f"column_{i}" for i, n in enumerate(names, start=1)]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise LandingError(f"{path}: the header repeats column(s) {', '.join(repeated)[:200]}; fix the export's header")
+    return header
+
+
+def _records_frame(header: list[str], fields: pl.Series, problems: pl.Series, profile: Profile, short_rows_ok: bool = False) -> pl.DataFrame:
+    """One row per record: its fields by position under the header; a record of the wrong width is marked, not padded."""
+    n = len(header)
+    count = pl.col("__fields").list.len()
+    width = pl.when(count > n).then(pl.lit("too many fields"))
+    if not short_rows_ok:
+        width = width.when(count < n).then(pl.lit("too few fields"))
+    null_values = list(profile.null_values)
+    frame = pl.DataFrame({"__fields": fields, "__quote": problems}).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"),
+        *[
+            pl.col("__fields").list.get(i, null_on_oob=True).pipe(lambda v: pl.when(v.is_in(null_values)).then(None).otherwise(v)).str.strip_chars().alias(h)
+            for i, h in enumerate(header)
+        ],
+        pl.coalesce(pl.col("__quote"), width.otherwise(None)).alias(PROBLEM),
+    )
+    return frame
 
 
 def _read_csv(path: Path, profile: Profile) -> RawFile:
-    text = _decode(path, profile)
+    text, notes = _decode(path, profile)
     if not text.strip():
-        raise LandingError(f"{path}: no header and no rows")
-    try:
-        frame = pl.read_csv(
-            io.StringIO(text),
-            separator=profile.delimiter,
-            infer_schema=False,
-            null_values=list(profile.null_values),
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise LandingError(f"{path}: not a readable CSV with delimiter {profile.delimiter!r}: {str(exc).splitlines()[0]}") from exc
-    header = frame.columns
-    if len(header) == 1 and profile.delimiter not in header[0] and len(profile.mapped_source_columns) > 1:
+        raise LandingError(f"{path}: no header and no rows (only blank lines); re-export it or remove it")
+    sep = profile.delimiter
+    if QUOTE in text:
+        header_fields, records, problems = _quoted_records(text, path, profile)
+        fields = pl.Series("__fields", records, dtype=pl.List(pl.String))
+        problem = pl.Series("__quote", problems, dtype=pl.String)
+    else:
+        # No quotes: a record is a line. Split in Polars, never pad: a short line is a cut or broken record.
+        lines = pl.Series("line", [text]).str.split("\n").explode().str.strip_suffix("\r")
+        lines = lines.filter(lines.str.strip_chars() != "")
+        header_fields = lines[0].split(sep)
+        fields = lines.slice(1).str.split(sep).alias("__fields")
+        problem = pl.Series("__quote", [None] * fields.len(), dtype=pl.String)
+    header = _header(header_fields, path)
+    if len(header) == 1 and len(profile.mapped_source_columns) > 1:
         raise LandingError(
             f"{path}: header has a single column {header[0][:60]!r}; wrong delimiter? "
-            f"profile {profile.source}/{profile.name} expects {profile.delimiter!r}"
+            f"profile {profile.source}/{profile.name} expects {sep!r}"
         )
-    frame = frame.with_columns(pl.all().str.strip_chars())
-    return RawFile(frame=frame.with_row_index("source_row", offset=1).with_columns(pl.col("source_row").cast(pl.Int64)), header=header, unreadable_rows=[])
+    return RawFile(frame=_records_frame(header, fields, problem, profile), header=header, unreadable_rows=[], notes=notes)
+
+
+def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str], list[list[str]], list[str | None]]:
+    """Records of a CSV with quotes (fields may hold delimiters and line breaks), with the reason a record is unreadable."""
+    sep = profile.delimiter
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines[-1] == "":
+        lines.pop()
+    reader = csv.reader((line + "\n" for line in lines), delimiter=sep, quotechar=QUOTE)
+    spans: list[tuple[int, int, list[str]]] = []  # (first line, end line (exclusive), fields)
+    start = 0
+    try:
+        for fields in reader:
+            spans.append((start, reader.line_num, fields))
+            start = reader.line_num
+    except csv.Error as exc:  # e.g. a NUL byte after the first 4 KB; the module's messages quote no content
+        raise LandingError(f"{path}: not a readable CSV with delimiter {sep!r} near line {reader.line_num}: {str(exc).split(' - ')[0]}; re-export it") from exc
+    spans = [s for s in spans if s[2] and not (len(s[2]) == 1 and not s[2][0].strip() and s[1] - s[0] == 1)]
+    if not spans:
+        raise LandingError(f"{path}: no header and no rows; re-export it or remove it")
+    first, end, _ = spans[-1]
+    try:
+        list(csv.reader((line + "\n" for line in lines[first:end]), delimiter=sep, quotechar=QUOTE, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise LandingError(
+                f"{path}: not a readable CSV with delimiter {sep!r}: a quote opened on line {first + 1} is never closed, so every "
+                "line after it would be one field; fix the quoting in the export (or remove the stray quote) and land it again"
+            ) from None
+    width = len(spans[0][2])
+    records: list[list[str]] = []
+    problems: list[str | None] = []
+    for first, end, fields in spans[1:]:
+        inner = lines[first + 1 : end]
+        # A stray quote pairs with one many lines later and swallows the records between (each a whole line with
+        # every delimiter). A legitimate multi-line value (a suggestion with line breaks) holds no such line.
+        if inner and any(line.count(sep) >= width - 1 for line in inner):
+            for line in lines[first:end]:
+                records.append(next(csv.reader([line], delimiter=sep, quotechar=QUOTE), [""]))
+                problems.append("unbalanced quote" if line.count(QUOTE) % 2 else None)
+            continue
+        records.append(fields)
+        problems.append(None)
+    return spans[0][2], records, problems
+
+
+def _bounded(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+    """A field over MAX_FIELD_CHARS marks its record unreadable; only its length is kept, never its content."""
+    if PROBLEM not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(PROBLEM))
+    columns = [h for h in header if h in frame.columns and frame.schema[h] == pl.String]
+    if not columns or frame.height == 0:
+        return frame
+    longest = frame.select(pl.max_horizontal([pl.col(c).str.len_chars() for c in columns]).max()).item()
+    if longest is None or longest <= MAX_FIELD_CHARS:
+        return frame
+    over = [pl.col(c).str.len_chars() > MAX_FIELD_CHARS for c in columns]
+    return frame.with_columns(
+        pl.when(pl.any_horizontal(over)).then(pl.coalesce(PROBLEM, pl.lit(f"field over {MAX_FIELD_CHARS} characters"))).otherwise(pl.col(PROBLEM)).alias(PROBLEM),
+        *[pl.when(o).then(pl.format("[{} characters]", pl.col(c).str.len_chars())).otherwise(pl.col(c)).alias(c) for c, o in zip(columns, over)],
+    )
 
 
 def _cell_text(value) -> str | None:
@@ -86,28 +201,38 @@ def _cell_text(value) -> str | None:
         return value.strftime("%H:%M:%S")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
     from python_calamine import CalamineWorkbook
 
+    kind = profile.file_type.upper()
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = profile.sheet or workbook.sheet_names[0]
         if sheet not in workbook.sheet_names:
-            raise LandingError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)})")
+            raise LandingError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)[:200]}); rename the sheet or set file.sheet in profile {profile.source}/{profile.name}")
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
     except LandingError:
         raise
     except Exception as exc:
-        raise LandingError(f"{path}: not a readable {profile.file_type.upper()} workbook: {exc}") from exc
+        # The reader's message names the broken part (zip, XML), not cell content; scrubbed all the same.
+        raise LandingError(f"{path}: not a readable {kind} workbook: {scrub_raw_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]}") from exc
     if not rows:
         raise LandingError(f"{path}: sheet is empty")
-    header = [str(h).strip() for h in rows[0]]
-    body = [[_cell_text(v) for v in row] + [None] * (len(header) - len(row)) for row in rows[1:] if any(v not in (None, "") for v in row)]
-    frame = pl.DataFrame(body, schema={h: pl.String for h in header}, orient="row")
-    return RawFile(frame=frame.with_row_index("source_row", offset=1).with_columns(pl.col("source_row").cast(pl.Int64)), header=header, unreadable_rows=[])
+    names = [str(h) if h is not None else "" for h in rows[0]]
+    while names and not names[-1].strip():
+        names.pop()  # a sheet wider than its header: trailing columns without a name
+    header = _header(names, path)
+    body = [[_cell_text(v) for v in row] for row in rows[1:] if any(v not in (None, "") for v in row)]
+    # Trailing empty cells are not data; a sheet row is as long as its last filled cell.
+    for cells in body:
+        while len(cells) > len(header) and cells[-1] is None:
+            cells.pop()
+    fields = pl.Series("__fields", body, dtype=pl.List(pl.String))
+    problems = pl.Series("__quote", [None] * len(body), dtype=pl.String)
+    return RawFile(frame=_records_frame(header, fields, problems, profile, short_rows_ok=True), header=header, unreadable_rows=[])
 
 
 def _scalar_text(value) -> str | None:
@@ -121,7 +246,7 @@ def _scalar_text(value) -> str | None:
 
 
 def _read_jsonl(path: Path, profile: Profile) -> RawFile:
-    text = _decode(path, profile)
+    text, notes = _decode(path, profile)
     records, unreadable, keys = [], [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -142,7 +267,7 @@ def _read_jsonl(path: Path, profile: Profile) -> RawFile:
             row[key] = _scalar_text(value)
         records.append(row)
     if not records and not unreadable:
-        raise LandingError(f"{path}: no JSON lines")
+        raise LandingError(f"{path}: no JSON lines (only blank lines); re-export it or remove it")
     schema = {"source_row": pl.Int64, **{k: pl.String for k in keys}}
     frame = pl.DataFrame(records, schema=schema) if records else pl.DataFrame(schema=schema)
-    return RawFile(frame=frame, header=keys, unreadable_rows=unreadable)
+    return RawFile(frame=frame, header=keys, unreadable_rows=unreadable, notes=notes)

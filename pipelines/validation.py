@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
@@ -36,6 +37,12 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
     rules: list[RuleSpec] = []
     stored = spec.stored_schema
     for col in spec.columns:
+        if col.name in stored and isinstance(stored[col.name], pl.List) and col.item_allowed:
+            # The enum of the items' status (e.g. a complaint's status history) is a column rule too.
+            rules.append(RuleSpec(
+                f"in_set:{col.name}", f"every status in {col.name} is one of {', '.join(map(str, col.item_allowed))}", "mutu",
+                check={"check": "items_in_set", "column": col.name, "field": "status", "values": list(col.item_allowed)},
+            ))
         if col.name not in stored or isinstance(stored[col.name], pl.List):
             continue
         if col.required:
@@ -106,9 +113,28 @@ def _gx_failures(rows: pl.DataFrame, spec: Contract) -> dict[str, list[int]]:
     return failures
 
 
+def local_now(utc_offset_hours: float) -> datetime:
+    """Wall-clock time now at a UTC offset, naive like the landed local timestamps."""
+    return datetime.now(timezone(timedelta(hours=utc_offset_hours))).replace(tzinfo=None)
+
+
+def _latest_time(column: str, dtype: pl.DataType) -> pl.Expr:
+    if isinstance(dtype, pl.List):  # a status history: its latest change
+        return pl.col(column).list.eval(pl.element().struct.field("at")).list.max()
+    return pl.col(column).cast(pl.Datetime("us"))
+
+
 def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.Series:
     """Boolean per row: True where the row breaks a rule that needs joins or whole-file context."""
     check = rule.check["check"]
+    if check == "not_in_future":
+        now = local_now(float(rule.check["latest_utc_offset_hours"]))
+        late = [(_latest_time(c, rows.schema[c]) > now) for c in rule.check["columns"]]
+        return rows.select(pl.any_horizontal(late).fill_null(False)).to_series()
+    if check == "items_in_set":
+        column, item = rule.check["column"], rule.check["field"]
+        unknown = pl.col(column).list.eval(pl.element().struct.field(item).is_in(rule.check["values"]).not_()).list.any()
+        return rows.select(unknown.fill_null(False)).to_series()
     if check == "reference":
         known = units.get_column("unit_id").unique()
         return rows.select(~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)).to_series()
@@ -145,15 +171,23 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
 
 
 def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Series]:
-    """(exact duplicate of an earlier row, same key with different content)."""
-    content = ["partition_key", *spec.stored_schema]
-    exact = rows.select(pl.struct(content).is_first_distinct().not_().alias("dup"))["dup"]
+    """(exact duplicate of an earlier row, same key with different content).
+
+    A record that could not be read has no values to compare: it is never a duplicate, nor a key. A row
+    with a value that did not parse is compared on its raw text too, since its typed value is null.
+    """
+    readable = ~pl.col("violations").list.eval(pl.element().str.starts_with("unreadable:")).list.any().fill_null(False)
+    raw = pl.when(pl.col("violations").list.len() > 0).then(pl.col("raw_json")).alias("__raw")
+    content = pl.struct(pl.col("partition_key", *spec.stored_schema), raw)
+    exact = rows.select((readable & content.is_first_distinct().over(readable).not_()).alias("dup"))["dup"]
     if not spec.unique_key:
         return exact, pl.Series([False] * rows.height)
     key = ["partition_key", *spec.unique_key]
-    keyed = rows.with_columns(exact.alias("__dup")).filter(~pl.col("__dup"))
+    # A row without its key is judged by not_null on the key columns, not as a conflict.
+    keyed = rows.filter(~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in key)).to_series())
     counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-    conflict = rows.join(counts, on=key, how="left", maintain_order="left")["n"].is_not_null() & ~exact
+    joined = rows.select(*key, readable.alias("__readable")).join(counts, on=key, how="left", maintain_order="left")
+    conflict = joined["n"].is_not_null() & joined["__readable"] & ~exact
     return exact, conflict
 
 

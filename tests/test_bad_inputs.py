@@ -7,7 +7,7 @@ MANIFEST says, per file, what the pipeline must do with it: reject it whole (wit
 rules in `audit.quarantine.rules`). Corpus files sit on dates the conftest zone does not use (queue
 and complaints in September 2026 and later, surveys in 2026-Q4) so its hand-computed values must not move.
 
-Entries with `bug=` describe what the pipeline *should* do and are strict xfails: they pass (and so
+Entries with `bug=` (none left) describe what the pipeline *should* do and are strict xfails: they pass (and so
 fail the suite) once the pipeline is fixed, and then the mark comes off.
 """
 
@@ -62,23 +62,17 @@ SVC = "service_standard_valid_on_date"
 NOT_OBJECT = "unreadable:JSON line is not an object"
 MALFORMED = "unreadable:malformed JSON"
 HISTORY = "status_history_ordered_from_received"
-UNREADABLE_DUPLICATES = (
-    "unreadable lines have no values, so every unreadable line after the first in a partition is also "
-    "marked exact_duplicate (across files too); the lines differ, they are not duplicates"
-)
 UNASSIGNED = (
     "a file that cannot be given a partition (no date in the name, an impossible date, or a name outside "
-    "the profile's glob) is skipped silently: landing.scan() records the problem but nothing writes it "
-    "to audit.row_accounting (landing.unassigned() is never called)"
+    "the profile's glob) is rejected whole in audit.row_accounting, with no partition key"
 )
 
 MANIFEST: dict[str, Rejected | Rows] = {
     # ------------------------------------------------------------------ queue / canonical (UTF-8, ',')
     "queue/canonical/queue_U1_bom_2026-09-01.csv": Rows(3, 3, {}, note="UTF-8 with BOM: the BOM must not stick to ticket_id"),
     "queue/canonical/queue_U1_truncated_2026-09-02.csv": Rows(
-        3, 2, {3: r("not_null:outcome")},
-        note="cut mid-row, no final newline: the short row is padded with nulls; it is quarantined, but only "
-        "as not_null:outcome, and its cut timestamp '2026-09-02T08:3' was read as 08:03",
+        3, 2, {3: r("unreadable:too few fields")},
+        note="cut mid-row, no final newline: the short row is quarantined as such, never padded with nulls",
     ),
     "queue/canonical/queue_U1_header-only_2026-09-02.csv": Rows(0, 0, {}, note="a day without tickets: read, nothing loaded"),
     "queue/canonical/queue_U1_empty_2026-09-02.csv": Rejected(("empty file",)),
@@ -110,24 +104,23 @@ MANIFEST: dict[str, Rejected | Rows] = {
         7: r("abandoned_never_called"),
     }),
     "queue/canonical/queue_U1_future_2027-03-01.csv": Rows(
-        2, 2, {}, note="future dates load: no contract rule compares dates with the run date (today is before 2027-03-01)"
+        2, 0, {1: r("not_in_future"), 2: r("not_in_future")}, note="tickets after the run date (today is before 2027-03-01)"
     ),
     "queue/canonical/queue_U1_unclosed-quote_2026-09-09.csv": Rejected(("not a readable csv",), note="a quote opened in counter_id is never closed"),
     "queue/canonical/queue_U1_rows-on-another-day_2026-09-10.csv": Rows(
         2, 2, {}, note="file dated 2026-09-10, tickets issued 2026-09-11: loaded, and counted on 2026-09-11 in the "
         "marts although the partition is 2026-09-10 (no rule ties a row's date to its file's date)",
     ),
-    "queue/canonical/queue_U1_no-date.csv": Rejected(("date",), bug=UNASSIGNED),
+    "queue/canonical/queue_U1_no-date.csv": Rejected(("date",), note=UNASSIGNED),
     # generated in the fixture: one field of 10 MB
     "queue/canonical/queue_U1_huge-field_2026-09-08.csv": Rows(
-        2, 1, {1: r()},
-        bug="reading.MAX_FIELD_CHARS (100 000) is never enforced: a 10 MB counter_id is loaded into "
-        "core.fct_queue_ticket (a fix may also reject the file; then update this entry)",
+        2, 1, {1: r(f"unreadable:field over {MAX_FIELD_CHARS} characters")},
+        note="reading.MAX_FIELD_CHARS: the 10 MB counter_id's record is quarantined, only its length kept as evidence",
     ),
     # ------------------------------------------------------------------ queue / antrian_id (Windows-1252, ';')
     "queue/antrian_id/antrian_U2_01-09-2026.csv": Rows(2, 2, {}, note="Windows-1252 é “ ” – ½ decode right"),
     "queue/antrian_id/antrian_U2_02-09-2026.csv": Rows(
-        1, 1, {}, note="a UTF-8 file under the cp1252 profile loads as mojibake ('LokÃ©t'); see test_utf8_file_under_cp1252_profile"
+        1, 1, {}, note="a UTF-8 file under the cp1252 profile is read as UTF-8 (not mojibake 'LokÃ©t') and reported as drift"
     ),
     "queue/antrian_id/antrian_U2_03-09-2026.csv": Rejected(("wrong delimiter",), note="',' file under the ';' profile"),
     "queue/antrian_id/antrian_UX_04-09-2026.csv": Rows(1, 0, {1: r("unit_known", SVC)}, note="unit UX comes from the file name"),
@@ -137,7 +130,7 @@ MANIFEST: dict[str, Rejected | Rows] = {
         2: r("type:priority"),  # 'Iya'
         3: r("type:fee_paid_idr"),  # 'Rp 50.000'
     }),
-    "queue/antrian_id/antrian_U2_31-02-2026.csv": Rejected(("not a date",), bug=UNASSIGNED),
+    "queue/antrian_id/antrian_U2_31-02-2026.csv": Rejected(("not a date",), note=UNASSIGNED),
     # ------------------------------------------------------------------ survey / canonical (2026-Q4)
     "survey/canonical/survey_U1_bom_2026-10-01.csv": Rows(3, 3, {}),
     "survey/canonical/survey_U1_out-of-range_2026-10-02.csv": Rows(
@@ -147,9 +140,8 @@ MANIFEST: dict[str, Rejected | Rows] = {
         4, 1, {1: r("type:u2"), 2: r("type:u5"), 3: r("type:age")}, note="'baik', '3.5', 'tiga puluh'"
     ),
     "survey/canonical/survey_U1_truncated_2026-10-05.csv": Rows(
-        3, 2, {3: r()},
-        bug="a row cut after u2 ('TRS-3,...,4,3,') is padded with nulls and, answers being optional, loaded "
-        "as a respondent who answered two unsur: it enters the IKM",
+        3, 2, {3: r("unreadable:too few fields")},
+        note="a row cut after u2 ('TRS-3,...,4,3,') is not padded into a respondent who answered two unsur",
     ),
     "survey/canonical/survey_U1_header-only_2026-10-05.csv": Rows(0, 0, {}),
     "survey/canonical/survey_U1_cp1252-row_2026-10-05.csv": Rejected(("not valid utf-8",), note="one row in Windows-1252 ('Café')"),
@@ -173,9 +165,9 @@ MANIFEST: dict[str, Rejected | Rows] = {
         ("not a readable csv",), note="the error quotes the broken field, personal data included: see test_rejection_error_has_no_personal_data"
     ),
     "survey/canonical/survey_U1_stray-quotes_2026-10-08.csv": Rows(
-        5, None, None,
-        bug="a suggestion opening with '\"' and a later one ending with '\"' make one quoted field: QTE-3 and "
-        "QTE-4 disappear into QTE-2's suggestion (rows_in 3, all loaded, nothing reported)",
+        5, 3, {2: r("unreadable:unbalanced quote"), 4: r("unreadable:unbalanced quote")},
+        note="a suggestion opening with '\"' and a later one ending with '\"' would make one quoted field swallowing "
+        "QTE-3; the lines between are whole records, so each line is its own record and the two with a stray quote are held",
     ),
     # ------------------------------------------------------------------ survey / eskm_xlsx
     "survey/eskm_xlsx/eskm_U1_2026-10-08.xlsx": Rejected(("not a readable xlsx", "zip"), note="CSV text under an .xlsx name"),
@@ -189,12 +181,11 @@ MANIFEST: dict[str, Rejected | Rows] = {
     "complaints/canonical/complaints_malformed-lines_2026-09-01.jsonl": Rows(
         4, 1, {2: r(MALFORMED), 3: r(MALFORMED), 5: r(MALFORMED)},
         note="line 2 lacks its closing brace, line 3 uses single quotes, line 4 is blank (skipped), line 5 is cut",
-        rules_bug=UNREADABLE_DUPLICATES,
     ),
     "complaints/canonical/complaints_deeply-nested_2026-09-02.jsonl": Rows(2, 1, {2: r("unreadable:JSON nested too deeply")}, note="100 000 nested arrays"),
     "complaints/canonical/complaints_not-objects_2026-09-02.jsonl": Rows(
         5, 1, {1: r(NOT_OBJECT), 2: r(NOT_OBJECT), 3: r(NOT_OBJECT), 4: r(NOT_OBJECT)},
-        note="an array holding a complaint, 42, a string, null", rules_bug=UNREADABLE_DUPLICATES,
+        note="an array holding a complaint, 42, a string, null",
     ),
     "complaints/canonical/complaints_status-history_2026-09-03.jsonl": Rows(7, 1, {
         1: r(HISTORY),  # forwarded before received
@@ -205,9 +196,7 @@ MANIFEST: dict[str, Rejected | Rows] = {
         6: r("type:status_history"),  # 'at': 'besok'
     }),
     "complaints/canonical/complaints_unknown-status_2026-09-03.jsonl": Rows(
-        2, 1, {1: r()},
-        bug="status 'selesai' is not in the contract's status enum (received..archived) but the item enum of "
-        "status_history is never turned into a rule: the complaint loads",
+        2, 1, {1: r("in_set:status_history")}, note="status 'selesai' is not in the contract's status enum (received..archived)",
     ),
     "complaints/canonical/complaints_duplicates_2026-09-04.jsonl": Rows(5, 2, {2: r("exact_duplicate"), 3: r("key_conflict"), 4: r("key_conflict")}),
     "complaints/canonical/complaints_bad-values_2026-09-04.jsonl": Rows(8, 1, {
@@ -229,8 +218,8 @@ MANIFEST: dict[str, Rejected | Rows] = {
         ("schema drift", "submitted_at"), note="every line says 'tanggal' instead of submitted_at"
     ),
     "complaints/canonical/complaints_bom_2026-09-09.jsonl": Rows(2, 2, {}, note="a BOM under the utf-8 (not utf-8-sig) profile still loads"),
-    "complaints/canonical/complaints_future_2027-02-01.jsonl": Rows(1, 1, {}, note="future dates load (no rule against them)"),
-    "complaints/canonical/complaints_2026-09-10.json": Rejected(("pattern",), bug=UNASSIGNED),
+    "complaints/canonical/complaints_future_2027-02-01.jsonl": Rows(1, 0, {1: r("not_in_future")}, note="submitted after the run date"),
+    "complaints/canonical/complaints_2026-09-10.json": Rejected(("pattern",), note=UNASSIGNED),
 }
 
 GENERATED = {
@@ -342,7 +331,7 @@ def test_run_publishes_and_every_file_adds_up(run, con):
     unbalanced = _rows(con, "select source_file from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined")
     assert unbalanced == []
     counted = {row[0] for row in _rows(con, "select source_file from audit.row_accounting")}
-    # Every file the manifest expects to be read or rejected is accounted for (the unassigned ones are xfails below).
+    # Every file the manifest expects to be read or rejected is accounted for, those without a partition too.
     missing = [p for p, e in MANIFEST.items() if p not in counted and not e.bug]
     assert missing == []
 
@@ -430,11 +419,10 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-03"): 2,  # extra column
         ("U1", "2026-09-04"): 3,  # duplicates 2 + timestamps 1
         ("U1", "2026-09-07"): 2,  # unknown service 1 + bad values 1
-        ("U1", "2026-09-08"): 2,  # huge field (both rows, see its xfail)
+        ("U1", "2026-09-08"): 1,  # huge field: the other row
         ("U2", "2026-09-08"): 1,  # vendor bad values
         ("U1", "2026-09-11"): 2,  # file dated 2026-09-10, rows issued on the 11th
-        ("U1", "2027-03-01"): 2,  # future
-    }
+    }  # future tickets (2027-03-01) are quarantined
     survey_loaded = _rows(con, "select sum(rows_loaded) from audit.row_accounting where dataset = 'survey_responses' "
                           "and partition_key >= '2026-10-01' and regexp_full_match(source_file, 'survey/[^/]+/[a-z]+_U1_.*')")[0][0]
     assert _rows(con, "select respondents from marts.mart_ikm_unit_quarter where unit_id = 'U1' and quarter = '2026-Q4'") == [(survey_loaded,)]
@@ -444,8 +432,8 @@ def test_loaded_complaints_reach_core(con):
     loaded = _rows(con, "select sum(rows_loaded) from audit.row_accounting where dataset = 'complaints'")[0][0]
     assert _rows(con, "select count(*) from core.fct_complaint")[0][0] == loaded  # every complaint id in the corpus is unique
     ids = {row[0] for row in _rows(con, "select complaint_id from core.fct_complaint")}
-    assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "CFU-1"} <= ids
-    assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1"}
+    assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "UST-2"} <= ids
+    assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1", "CFU-1", "UST-1"}
 
 
 def test_bom_does_not_stick_to_the_first_column(con):
@@ -459,10 +447,12 @@ def test_windows_1252_vendor_file_decodes_non_ascii(con):
     assert rows == [("C-001", "Lok\u00e9t \u201cUtama\u201d \u2013 Timur", "served", 50000.0), ("C-002", "R\u00e9sepsionis \u00bd", "no_show", None)]
 
 
-@pytest.mark.xfail(strict=True, reason="a UTF-8 file under the Windows-1252 profile decodes without error into mojibake ('LokÃ©t Utama')")
 def test_utf8_file_under_cp1252_profile(con):
     counters = [r[0] for r in _rows(con, "select counter_id from core.fct_queue_ticket where source_file = 'queue/antrian_id/antrian_U2_02-09-2026.csv'")]
     assert "Lok\u00c3\u00a9t Utama" not in counters  # either decoded right, or the file rejected naming the encoding
+    assert counters == ["Lok\u00e9t Utama"]
+    (finding,), = _rows(con, "select finding from audit.schema_drift where source_file = 'queue/antrian_id/antrian_U2_02-09-2026.csv'")
+    assert "utf-8" in finding.lower() and "cp1252" in finding
 
 
 def test_extra_column_is_schema_drift(con):
@@ -479,10 +469,12 @@ def test_unreadable_lines_are_kept_as_bounded_evidence(con):
     assert json.loads(raw) == {"line": "42"}
 
 
-def test_future_and_shifted_dates_load_as_they_are(con):
-    # No contract rule knows "today" or ties a row's date to its file's date; recorded here, reported upstream.
-    assert _rows(con, "select local_date, count(*) from core.fct_queue_ticket where source_file like '%future%' group by 1") == [(date(2027, 3, 1), 2)]
-    assert _rows(con, "select current_status, received_date from core.fct_complaint where complaint_id = 'CFU-1'") == [("verified", date(2027, 2, 1))]
+def test_future_dates_are_quarantined_and_shifted_dates_load_as_they_are(con):
+    # Contract rule not_in_future: nothing after the run's wall clock (WIT) loads, nor moves the as-of date.
+    assert _rows(con, "select count(*) from core.fct_queue_ticket where source_file like '%future%'") == [(0,)]
+    assert _rows(con, "select count(*) from core.fct_complaint where complaint_id = 'CFU-1'") == [(0,)]
+    assert _rows(con, "select count(*) from marts.mart_queue_unit_day where local_date >= date '2027-01-01'") == [(0,)]
+    # No rule ties a row's date to its file's date; recorded here, reported upstream.
     assert _rows(con, "select count(*) from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-09-10'") == [(0,)]
 
 
@@ -490,19 +482,16 @@ def test_huge_field_did_not_break_the_run(con):
     assert _rows(con, "select file_status from audit.row_accounting where source_file like '%huge-field%'") == [("read",)]
 
 
-@pytest.mark.xfail(strict=True, reason="reading.MAX_FIELD_CHARS is never enforced: a 10 MB field reaches the warehouse")
 def test_no_field_over_the_limit_is_loaded(con):
     assert _rows(con, f"select count(*) from core.fct_queue_ticket where length(counter_id) > {MAX_FIELD_CHARS}") == [(0,)]
 
 
-@pytest.mark.xfail(strict=True, reason="a CSV parse error quotes the broken field verbatim into audit.row_accounting.error, unscrubbed")
 def test_rejection_error_has_no_personal_data(con):
     (error,), = _rows(con, "select error from audit.row_accounting where source_file = 'survey/canonical/survey_U1_unclosed-quote_2026-10-08.csv'")
     assert "not a readable csv" in error.lower()
     assert FAKE_PHONE not in error
 
 
-@pytest.mark.xfail(strict=True, reason=UNREADABLE_DUPLICATES)
 def test_unreadable_lines_are_not_duplicates(con):
     assert _rows(con, "select count(*) from audit.quarantine where list_contains(rules, 'exact_duplicate') "
                  "and len(list_filter(rules, lambda x: starts_with(x, 'unreadable:'))) > 0") == [(0,)]

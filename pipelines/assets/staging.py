@@ -32,7 +32,7 @@ from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.contracts import contract
 from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
-from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions
+from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions, record_unassigned
 from pipelines.landing import by_partition, scan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
@@ -149,14 +149,19 @@ def staging_asset(source: str):
     )
     def _staging(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
         key_bytes = mutu.pii_key()
-        landed = by_partition(scan(mutu.landing_dir, source))
+        files = scan(mutu.landing_dir, source)
+        landed = by_partition(files)
         wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in context.partition_keys}
         reports = ingest_source_partitions(wanted, dataset, mutu.paths.lake, key_bytes)
+        # Files no partition can hold are rejected whole in audit.row_accounting ("nothing is lost").
+        unassigned = record_unassigned(files, dataset, mutu.paths.lake)
         context.log.info(
             f"{dataset}: {len(reports)} partition(s), {sum(r.rows_loaded for r in reports)} rows loaded, "
             f"{sum(r.rows_quarantined for r in reports)} quarantined"
         )
         metadata = _metadata(dataset, reports)
+        metadata["files_rejected"] += unassigned.files_rejected
+        metadata["files_without_partition"] = unassigned.files
         with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
         if with_quarantine:
             preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))

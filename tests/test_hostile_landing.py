@@ -238,8 +238,6 @@ def test_nothing_read_through_a_symlink_out_of_the_landing_zone(hostile_run):
         assert "outside the landing zone" in (problems.get(name) or ""), (name, problems)
 
 
-@pytest.mark.xfail(strict=True, reason="files landing.scan() cannot place (here: symlinks out of the landing zone) never reach "
-                   "audit.row_accounting; the same gap as the unassigned-file xfail in tests/test_bad_inputs.py")
 def test_symlinks_out_of_the_landing_zone_are_rejected_in_row_accounting(con):
     rejected = dict(con.execute("select source_file, error from audit.row_accounting where file_status = 'rejected'").fetchall())
     for name in SYMLINKED:

@@ -107,6 +107,10 @@ MANIFEST: dict[str, Rejected | Rows] = {
         2, 0, {1: r("not_in_future"), 2: r("not_in_future")}, note="tickets after the run date (today is before 2027-03-01)"
     ),
     "queue/canonical/queue_U1_unclosed-quote_2026-09-09.csv": Rejected(("not a readable csv",), note="a quote opened in counter_id is never closed"),
+    "queue/canonical/queue_U1_loose-timestamps_2026-09-09.csv": Rows(
+        2, 1, {1: r("type:issued_at")}, note="'2026-9-9T8:0' has the shape of no profile format; a lenient parser reads 08:00"
+    ),
+    "queue/canonical/queue_U1_long-row_2026-09-09.csv": Rows(2, 1, {2: r("unreadable:too many fields")}, note="one field more than the header"),
     "queue/canonical/queue_U1_rows-on-another-day_2026-09-10.csv": Rows(
         2, 2, {}, note="file dated 2026-09-10, tickets issued 2026-09-11: loaded, and counted on 2026-09-11 in the "
         "marts although the partition is 2026-09-10 (no rule ties a row's date to its file's date)",
@@ -169,6 +173,10 @@ MANIFEST: dict[str, Rejected | Rows] = {
         note="a suggestion opening with '\"' and a later one ending with '\"' would make one quoted field swallowing "
         "QTE-3; the lines between are whole records, so each line is its own record and the two with a stray quote are held",
     ),
+    "survey/canonical/survey_U1_multiline-suggestion_2026-10-09.csv": Rows(
+        2, 2, {}, note="a quoted suggestion holding ',', '\"\"' and a line break is one field, not a stray quote"
+    ),
+    "survey/canonical/survey_U1_future_2027-01-04.csv": Rows(1, 0, {1: r("not_in_future")}),
     # ------------------------------------------------------------------ survey / eskm_xlsx
     "survey/eskm_xlsx/eskm_U1_2026-10-08.xlsx": Rejected(("not a readable xlsx", "zip"), note="CSV text under an .xlsx name"),
     "survey/eskm_xlsx/eskm_U2_2026-10-08.xlsx": Rejected(("not a readable xlsx",), note="OLE2 magic + random bytes"),
@@ -219,6 +227,7 @@ MANIFEST: dict[str, Rejected | Rows] = {
     ),
     "complaints/canonical/complaints_bom_2026-09-09.jsonl": Rows(2, 2, {}, note="a BOM under the utf-8 (not utf-8-sig) profile still loads"),
     "complaints/canonical/complaints_future_2027-02-01.jsonl": Rows(1, 0, {1: r("not_in_future")}, note="submitted after the run date"),
+    "complaints/canonical/complaints_future-status_2026-09-09.jsonl": Rows(2, 1, {1: r("not_in_future")}, note="verified in 2027"),
     "complaints/canonical/complaints_2026-09-10.json": Rejected(("pattern",), note=UNASSIGNED),
 }
 
@@ -420,6 +429,7 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-04"): 3,  # duplicates 2 + timestamps 1
         ("U1", "2026-09-07"): 2,  # unknown service 1 + bad values 1
         ("U1", "2026-09-08"): 1,  # huge field: the other row
+        ("U1", "2026-09-09"): 2,  # loose timestamps 1 + long row 1 (the unclosed-quote file is rejected)
         ("U2", "2026-09-08"): 1,  # vendor bad values
         ("U1", "2026-09-11"): 2,  # file dated 2026-09-10, rows issued on the 11th
     }  # future tickets (2027-03-01) are quarantined
@@ -432,8 +442,8 @@ def test_loaded_complaints_reach_core(con):
     loaded = _rows(con, "select sum(rows_loaded) from audit.row_accounting where dataset = 'complaints'")[0][0]
     assert _rows(con, "select count(*) from core.fct_complaint")[0][0] == loaded  # every complaint id in the corpus is unique
     ids = {row[0] for row in _rows(con, "select complaint_id from core.fct_complaint")}
-    assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "UST-2"} <= ids
-    assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1", "CFU-1", "UST-1"}
+    assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "UST-2", "CFS-2"} <= ids
+    assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1", "CFU-1", "UST-1", "CFS-1"}
 
 
 def test_bom_does_not_stick_to_the_first_column(con):
@@ -476,6 +486,11 @@ def test_future_dates_are_quarantined_and_shifted_dates_load_as_they_are(con):
     assert _rows(con, "select count(*) from marts.mart_queue_unit_day where local_date >= date '2027-01-01'") == [(0,)]
     # No rule ties a row's date to its file's date; recorded here, reported upstream.
     assert _rows(con, "select count(*) from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-09-10'") == [(0,)]
+
+
+def test_multiline_suggestion_is_one_field(con):
+    (suggestion,), = _rows(con, "select suggestion from core.fct_survey_response where respondent_id = 'MLS-1'")
+    assert suggestion == 'Antrian lama, "kursi" kurang\nTambah loket'
 
 
 def test_huge_field_did_not_break_the_run(con):

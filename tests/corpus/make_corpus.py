@@ -86,6 +86,11 @@ put(Q + f"queue_U1_future_{d}.csv", csv(QH, [q("FUT-1", d), q("FUT-2", d, iss="0
 d = "2026-09-09"
 put(Q + f"queue_U1_unclosed-quote_{d}.csv", csv(QH, [q("QUO-1", d)], end=False) + '\nQUO-2,U1,KTP,"Loket Dua,false,walk_in,2026-09-09T09:00:00,2026-09-09T09:05:00,2026-09-09T09:06:00,2026-09-09T09:10:00,served,\n'
     + q("QUO-3", d, iss="09:30:00", cal="09:35:00", st="09:36:00", en="09:40:00") + "\n")
+# '2026-9-9T8:0' has the shape of no profile format (a lenient parser reads it as 08:00)
+put(Q + f"queue_U1_loose-timestamps_{d}.csv", csv(QH, [q("LTS-1", d).replace(f"{d}T08:00:00", "2026-9-9T8:0", 1),
+    q("LTS-2", d, iss="10:00:00", cal="10:05:00", st="10:06:00", en="10:10:00")]))
+put(Q + f"queue_U1_long-row_{d}.csv", csv(QH, [q("LNG-1", d, iss="11:00:00", cal="11:05:00", st="11:06:00", en="11:10:00"),
+    q("LNG-2", d, iss="11:30:00", cal="11:35:00", st="11:36:00", en="11:40:00") + ",catatan"]))
 d = "2026-09-10"
 put(Q + f"queue_U1_rows-on-another-day_{d}.csv", csv(QH, [q("DAY-1", "2026-09-11"), q("DAY-2", "2026-09-11", iss="09:00:00", cal="09:05:00", st="09:06:00", en="09:10:00")]))
 put(Q + "queue_U1_no-date.csv", csv(QH, [q("NOD-1", "2026-09-10")]))
@@ -151,6 +156,11 @@ put(S + f"survey_U1_bad-codes_{d}.csv", csv(SH, [
 d = "2026-10-08"
 put(S + f"survey_U1_unclosed-quote_{d}.csv", csv(SH, [s("UCQ-1", d), s("UCQ-2", d, sug='"Tolong hubungi saya di 081311112222'), s("UCQ-3", d)]))
 put(S + f"survey_U1_stray-quotes_{d}.csv", csv(SH, [s("QTE-1", d), s("QTE-2", d, sug='"Antrian lama'), s("QTE-3", d), s("QTE-4", d, sug='kursi kurang"'), s("QTE-5", d)]))
+d = "2026-10-09"
+# A quoted suggestion with a delimiter, an escaped quote and a line break is one field, not a stray quote.
+put(S + f"survey_U1_multiline-suggestion_{d}.csv", csv(SH, [s("MLS-1", d, sug='"Antrian lama, ""kursi"" kurang\nTambah loket"'), s("MLS-2", d)]))
+d = "2027-01-04"
+put(S + f"survey_U1_future_{d}.csv", csv(SH, [s("SFU-1", d)]))
 
 # ---------------------------------------------------------------- survey / eskm_xlsx (not spreadsheets)
 E = "survey/eskm_xlsx/"
@@ -212,6 +222,9 @@ for rec in renamed:
 put(C + f"complaints_renamed-key_{d}.jsonl", jl([json.dumps(rec) for rec in renamed]))
 d = "2026-09-09"
 put(C + f"complaints_bom_{d}.jsonl", "\ufeff" + jl([c("CBM-1", d), c("CBM-2", d, t="10:00:00")]))
+put(C + f"complaints_future-status_{d}.jsonl", jl([
+    c("CFS-1", d, history=h(("received", f"{d}T09:00:00"), ("verified", "2027-09-10T09:00:00"))),
+    c("CFS-2", d, history=h(("received", f"{d}T09:00:00"), ("verified", "2026-09-10T09:00:00")))]))
 d = "2027-02-01"
 put(C + f"complaints_future_{d}.jsonl", jl([c("CFU-1", d, history=h(("received", f"{d}T09:00:00"), ("verified", "2027-02-02T09:00:00")))]))
 put(C + "complaints_2026-09-10.json", jl([c("JSN-1", "2026-09-10")]))

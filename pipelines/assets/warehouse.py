@@ -65,9 +65,9 @@ def _schema(con) -> dict:
     return found
 
 
-def _column_lineage(con, model: SqlModel, columns: list[str]) -> TableColumnLineage:
+def _column_lineage(con, model: SqlModel, columns: list[str], cache_dir=None) -> TableColumnLineage:
     deps = {}
-    for column, sources in column_sources(model, columns, _schema(con)).items():
+    for column, sources in column_sources(model, columns, _schema(con), cache_dir).items():
         keys = [
             TableColumnDep(asset_key=AssetKey(["staging", t] if s == "staging" else [s, t]), column_name=c)
             for s, t, c in sources
@@ -105,7 +105,7 @@ def sql_model_asset(model: SqlModel):
             return MaterializeResult(metadata={
                 "dagster/row_count": rows,
                 "dagster/column_schema": table_schema,
-                "dagster/column_lineage": _column_lineage(con, model, [c.name for c in table_schema.columns]),
+                "dagster/column_lineage": _column_lineage(con, model, [c.name for c in table_schema.columns], mutu.paths.home / "cache" / "lineage"),
                 "dagster/table_name": f"mutu.{model.qualified}",
                 "preview": MetadataValue.md(markdown(preview)),
             })

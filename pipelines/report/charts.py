@@ -1,0 +1,241 @@
+"""Charts of the review pack: matplotlib (Agg) to inline SVG, text kept as text, no external fonts.
+
+Each function takes rows already read from the marts and draws them; none computes a figure.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from pipelines.report import fmt  # noqa: E402
+
+GRADE_COLOURS = {"A": "#1a7f37", "B": "#4c9a2a", "C": "#d4a017", "D": "#c62828"}
+BLUE, GREY, RED, LIGHT = "#1f5fa8", "#9e9e9e", "#c62828", "#e8eef6"
+# PermenPANRB 14/2017 lampiran: grade bands on the converted IKM (25-100).
+IKM_BANDS_2017 = (("D", 25.0, 65.0), ("C", 65.0, 76.61), ("B", 76.61, 88.31), ("A", 88.31, 100.0))
+WIDTH = 6.8  # inches: fits the A4 text width with margins
+
+_counter = itertools.count(1)
+
+
+def short(text: str, width: int = 38) -> str:
+    """Axis labels stay short so the plot keeps its width; the tables carry the full names."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+plt.rcParams.update({
+    "svg.fonttype": "none",  # text stays text: no embedded or external fonts, searchable and printable
+    "svg.hashsalt": "mutu",  # stable ids between runs
+    "font.family": "sans-serif",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 9,
+    "axes.titleweight": "bold",
+})
+
+
+def _svg(fig, name: str, title: str) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    # Several charts share one HTML page: give each one's ids a private prefix so references stay inside it.
+    prefix = f"c{next(_counter)}-"
+    ids = set(re.findall(r'id="([^"]+)"', text))
+    if ids:
+        pattern = re.compile(r'(id="|#)(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r')(?=["\)])')
+        text = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), text)
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return text.replace("<svg ", f'<svg class="chart" data-chart="{name}" role="img" aria-label="{safe_title}" ', 1)
+
+
+def _empty(name: str, title: str, message: str) -> str:
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6))
+    ax.axis("off")
+    ax.text(0.0, 0.5, message, va="center", color=GREY)
+    return _svg(fig, name, title)
+
+
+def ikm_units(rows: list[dict], title: str, lang: str, empty: str) -> str:
+    """Converted IKM per scope as bars over the PermenPANRB 14/2017 grade bands; bar colour = the mart's grade."""
+    rows = [r for r in rows if r.get("ikm_converted") is not None]
+    if not rows:
+        return _empty("ikm_units", title, empty)
+    height = 0.8 + 0.32 * len(rows)
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    for grade, low, high in IKM_BANDS_2017:
+        ax.axvspan(low, high, color=GRADE_COLOURS[grade], alpha=0.08, lw=0)
+        ax.text((low + high) / 2, len(rows) - 0.4, grade, ha="center", va="bottom", color=GRADE_COLOURS[grade], fontweight="bold")
+    labels = [f"{short(r['scope_name'])}{' (2004)' if r.get('method') != 'permenpanrb_14_2017' else ''}" for r in rows]
+    values = [r["ikm_converted"] for r in rows]
+    ax.barh(range(len(rows)), values, color=[GRADE_COLOURS.get(r.get("mutu"), GREY) for r in rows], height=0.6)
+    for i, (v, r) in enumerate(zip(values, rows)):
+        ax.text(v + 0.5, i, f"{fmt.num(v, 2, lang)} {r.get('mutu') or ''}", va="center")
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(50, 104)
+    ax.set_title(title, loc="left")
+    return _svg(fig, "ikm_units", title)
+
+
+def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
+    """NRR per unsur (1-4), the weakest (rank 1) in red: the improvement priority."""
+    if not rows:
+        return _empty("ikm_unsur", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.26 * len(rows)))
+    labels = [f"U{r['unsur_no']} {r['unsur_name']}" for r in rows]
+    values = [r["nrr"] or 0 for r in rows]
+    colours = [RED if r.get("rank_from_weakest") == 1 else BLUE for r in rows]
+    ax.barh(range(len(rows)), values, color=colours, height=0.6)
+    for i, (v, r) in enumerate(zip(values, rows)):
+        ax.text(v + 0.03, i, fmt.num(r["nrr"], 2, lang), va="center")
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(1, 4.3)
+    ax.set_title(title, loc="left")
+    return _svg(fig, "ikm_unsur", title)
+
+
+def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, share: bool = False, name: str = "bars",
+         reference: float | None = None) -> str:
+    """One value per scope as horizontal bars (shares as percentages)."""
+    rows = [r for r in rows if r.get(column) is not None]
+    if not rows:
+        return _empty(name, title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.28 * len(rows)))
+    values = [r[column] for r in rows]
+    ax.barh(range(len(rows)), values, color=BLUE, height=0.6)
+    top = max(values) if values else 1
+    for i, v in enumerate(values):
+        ax.text(v + top * 0.01, i, fmt.pct(v, 1, lang) if share else fmt.num(v, 1, lang), va="center")
+    if reference is not None:
+        ax.axvline(reference, color=GREY, ls="--", lw=1)
+    ax.set_yticks(range(len(rows)), [short(r["scope_name"]) for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.12 if share else top * 1.18 or 1)
+    if share:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
+    ax.set_title(title, loc="left")
+    return _svg(fig, name, title)
+
+
+def waits(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> str:
+    """Median and P90 wait per scope, side by side."""
+    rows = [r for r in rows if r.get("wait_median_minutes") is not None]
+    if not rows:
+        return _empty("queue_waits", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.34 * len(rows)))
+    ys = range(len(rows))
+    ax.barh([y - 0.17 for y in ys], [r["wait_median_minutes"] for r in rows], height=0.32, color=BLUE, label=labels["median"])
+    ax.barh([y + 0.17 for y in ys], [r["wait_p90_minutes"] or 0 for r in rows], height=0.32, color=LIGHT, edgecolor=BLUE, label=labels["p90"])
+    ax.set_yticks(list(ys), [short(r["scope_name"]) for r in rows])
+    ax.invert_yaxis()
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title(title, loc="left")
+    return _svg(fig, "queue_waits", title)
+
+
+def control_chart(series: dict, title: str, lang: str) -> str:
+    """A p or I-MR chart as the mart holds it: values, centre line, limits; flagged points in red."""
+    points = series["points"]
+    share = "share" in series["kpi"]
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.1))
+    xs = list(range(len(points)))
+    value = [p["value"] for p in points]
+    ax.plot(xs, value, color=BLUE, marker="o", ms=3, lw=1)
+    for key, style in (("centre_line", "-"), ("ucl", "--"), ("lcl", "--")):
+        ys = [p.get(key) for p in points]
+        if any(v is not None for v in ys):
+            ax.step(xs, [v if v is not None else float("nan") for v in ys], where="mid", color=GREY, ls=style, lw=1)
+    flagged = [(x, p["value"]) for x, p in zip(xs, points) if p.get("flagged")]
+    if flagged:
+        ax.scatter([x for x, _ in flagged], [v for _, v in flagged], color=RED, s=28, zorder=3)
+    inside = [x for x, p in zip(xs, points) if p["in_period"]]
+    if inside:
+        ax.axvspan(min(inside) - 0.5, max(inside) + 0.5, color=LIGHT, zorder=0)
+    step = max(1, len(points) // 8)
+    ax.set_xticks(xs[::step], [str(p.get("period") or p["period_start"]) for p in points][::step], rotation=0)
+    if share:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
+    ax.set_title(title, loc="left")
+    return _svg(fig, "control", title)
+
+
+def funnel(stages: list[tuple[str, int | None]], title: str, lang: str, empty: str) -> str:
+    """Complaints at each handling stage, as the mart counts them."""
+    stages = [(label, value) for label, value in stages if value is not None]
+    if not stages or not stages[0][1]:
+        return _empty("complaint_funnel", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 + 0.38 * len(stages)))
+    top = stages[0][1]
+    for i, (label, value) in enumerate(stages):
+        ax.barh(i, value, left=(top - value) / 2, color=BLUE, alpha=1 - 0.15 * i, height=0.7)
+        ax.text(top / 2, i, f"{label}: {fmt.integer(value, lang)}", ha="center", va="center", color="white", fontweight="bold")
+    ax.set_yticks([])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top)
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    return _svg(fig, "complaint_funnel", title)
+
+
+def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, limit_label: str, empty: str) -> str:
+    """Median working days of each stage against its SP4N-LAPOR! limit (3 verify, 5 follow-up, 8 close)."""
+    items = [i for i in items if i[1] is not None]
+    if not items:
+        return _empty("complaint_limits", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.4 * len(items)))
+    for i, (label, value, limit) in enumerate(items):
+        ax.barh(i, value, color=RED if value > limit else BLUE, height=0.5)
+        ax.plot([limit, limit], [i - 0.35, i + 0.35], color="black", lw=2)
+        ax.text(value + 0.1, i, fmt.num(value, 1, lang), va="center")
+        ax.text(limit + 0.1, i + 0.38, f"{limit_label} {limit:g}", va="center", fontsize=7, color=GREY)
+    ax.set_yticks(range(len(items)), [i[0] for i in items])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(max(v for _, v, _ in items), max(lim for *_, lim in items)) * 1.25)
+    ax.set_title(title, loc="left")
+    return _svg(fig, "complaint_limits", title)
+
+
+def mix(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> str:
+    """Category mix; integrity signals (pungli, discrimination) in red."""
+    if not rows:
+        return _empty("complaint_mix", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.26 * len(rows)))
+    ax.barh(range(len(rows)), [r["complaints"] for r in rows], height=0.6,
+            color=[RED if r.get("is_integrity_signal") else BLUE for r in rows])
+    for i, r in enumerate(rows):
+        ax.text(r["complaints"] + 0.1, i, f"{fmt.integer(r['complaints'], lang)} ({fmt.pct(r['share'], 1, lang)})", va="center")
+    ax.set_yticks(range(len(rows)), [labels.get(r["mix_value"], r["mix_value"]) for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(r["complaints"] for r in rows) * 1.3 + 1)
+    ax.set_title(title, loc="left")
+    return _svg(fig, "complaint_mix", title)
+
+
+def achievement(rows: list[dict], title: str, lang: str, empty: str) -> str:
+    """Achievement ratio (realisation / target) of each target; 1 = target; for lower-is-better KPIs the mart's ratio <= 1 meets it."""
+    rows = [r for r in rows if r.get("achievement_ratio") is not None]
+    if not rows:
+        return _empty("target_achievement", title, empty)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.24 * len(rows)))
+    colours = [GRADE_COLOURS["A"] if r["status"] == "met" else RED for r in rows]
+    ax.barh(range(len(rows)), [r["achievement_ratio"] for r in rows], color=colours, height=0.6)
+    ax.axvline(1.0, color="black", lw=1)
+    for i, r in enumerate(rows):
+        ax.text(r["achievement_ratio"] + 0.01, i, fmt.pct(r["achievement_ratio"], 0, lang), va="center", fontsize=7)
+    ax.set_yticks(range(len(rows)), [f"{short(r['unit_name'], 30)} · {r['indicator']}" for r in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.2, max(r["achievement_ratio"] for r in rows) * 1.15))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
+    ax.set_title(title, loc="left")
+    return _svg(fig, "target_achievement", title)

@@ -1,0 +1,501 @@
+"""What the review pack shows, read from the PUBLISHED warehouse (read-only); nothing is recomputed here.
+
+Every figure is a column of a mart or an audit table. This module only selects rows (period, scope),
+and derives what is not a number: which periods are complete, the previous period, follow-up status
+of earlier findings (a comparison of grades, statuses and flags the marts already hold), and lineage.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import MutuError
+
+SOURCE_DATASETS = ("queue_tickets", "survey_responses", "complaints")
+PERIOD_TYPES = ("month", "quarter", "year")
+IKM_2017 = "permenpanrb_14_2017"
+
+
+class ReportError(MutuError):
+    """The review pack cannot be made: no published warehouse, or no data for the period asked."""
+
+
+@dataclass(frozen=True)
+class Period:
+    period_type: str
+    period: str
+    start: date
+    end: date
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # organisation | agency | unit
+    id: str | None = None
+    name: str | None = None
+    agency: str | None = None
+
+    @property
+    def slug(self) -> str:
+        if self.kind == "organisation":
+            return "organisation"
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (self.id or "")).strip("-")
+        return f"{self.kind}-{safe or 'x'}"
+
+    @property
+    def headline_type(self) -> str:
+        """scope_type of the rows that carry this report's headline: the marts have no organisation scope, so agencies."""
+        return "unit" if self.kind == "unit" else "agency"
+
+
+@dataclass
+class Warehouse:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    _columns: dict = field(default_factory=dict)
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        key = (schema, table)
+        if key not in self._columns:
+            self._columns[key] = [r[0] for r in self.con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+                [schema, table],
+            ).fetchall()]
+        return self._columns[key]
+
+    def has(self, schema: str, table: str) -> bool:
+        return bool(self.columns(schema, table))
+
+    def comments(self, schema: str, table: str) -> dict[str, str]:
+        return dict(self.con.execute(
+            "select column_name, coalesce(comment, '') from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall())
+
+
+@contextmanager
+def open_published(path: Path):
+    """The published warehouse, read-only: a reader like any BI tool, never blocking a run."""
+    if not path.exists():
+        raise ReportError(f"no published warehouse at {path}; run `mutu run --landing DIR --home {path.parent.parent}` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise ReportError(f"{path}: cannot be opened read-only ({str(exc).splitlines()[0]})") from exc
+    try:
+        yield Warehouse(con, path)
+    finally:
+        con.close()
+
+
+# --- periods and scopes --------------------------------------------------------------------------------
+
+def data_end(wh: Warehouse) -> date | None:
+    """The last landed day of any source (audit.row_accounting partitions are local dates)."""
+    found = wh.con.execute(
+        "select max(try_cast(partition_key as date)) from audit.row_accounting where dataset in (?, ?, ?) and rows_loaded > 0",
+        list(SOURCE_DATASETS),
+    ).fetchall()[0][0]
+    return found
+
+
+def _period(row: dict, end_of_data: date | None) -> Period:
+    return Period(row["period_type"], row["period"], row["period_start"], row["period_end"],
+                  end_of_data is not None and row["period_end"] <= end_of_data)
+
+
+_PERIODS_WITH_DATA = """
+    select p.period_type, p.period, p.period_start, p.period_end
+    from core.dim_period as p
+    where exists (select 1 from marts.mart_balanced_scorecard_period as b
+                  where b.period_type = p.period_type and b.period_start = p.period_start)
+"""
+
+
+def period_by_label(wh: Warehouse, label: str) -> Period:
+    rows = wh.rows(_PERIODS_WITH_DATA + " and p.period = ?", [label])
+    if not rows:
+        known = [r["period"] for r in wh.rows(_PERIODS_WITH_DATA + " order by p.period_type, p.period_start")]
+        hint = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "") if known else "none"
+        raise ReportError(f"no data for period {label!r} in {wh.path} (periods with data: {hint})")
+    return _period(rows[0], data_end(wh))
+
+
+def latest_periods(wh: Warehouse) -> list[Period]:
+    """The latest complete month, quarter and year; a type with no complete period gives its latest one, marked partial."""
+    end = data_end(wh)
+    found = []
+    for period_type in PERIOD_TYPES:
+        rows = wh.rows(_PERIODS_WITH_DATA + " and p.period_type = ? order by p.period_start desc", [period_type])
+        periods = [_period(r, end) for r in rows]
+        complete = [p for p in periods if p.complete]
+        if complete or periods:
+            found.append((complete or periods)[0])
+    return found
+
+
+def previous_period(wh: Warehouse, period: Period) -> Period | None:
+    rows = wh.rows(
+        "select period_type, period, period_start, period_end from core.dim_period where period_type = ? and period_end = ?",
+        [period.period_type, period.start.fromordinal(period.start.toordinal() - 1)],
+    )
+    return Period(rows[0]["period_type"], rows[0]["period"], rows[0]["period_start"], rows[0]["period_end"], True) if rows else None
+
+
+def scopes(wh: Warehouse) -> list[Scope]:
+    """The organisation, every agency and every unit."""
+    found = [Scope("organisation")]
+    found += [Scope("agency", r["agency"], r["agency"], r["agency"]) for r in wh.rows("select distinct agency from core.dim_unit order by agency")]
+    found += [Scope("unit", r["unit_id"], r["unit_name"], r["agency"]) for r in wh.rows("select unit_id, unit_name, agency from core.dim_unit order by agency, unit_id")]
+    return found
+
+
+def scope_for(wh: Warehouse, unit: str | None = None, agency: str | None = None) -> Scope:
+    if unit:
+        rows = wh.rows("select unit_id, unit_name, agency from core.dim_unit where unit_id = ?", [unit])
+        if not rows:
+            raise ReportError(f"unit {unit!r} is not in core.dim_unit of {wh.path}")
+        return Scope("unit", rows[0]["unit_id"], rows[0]["unit_name"], rows[0]["agency"])
+    if agency:
+        rows = wh.rows("select distinct agency from core.dim_unit where agency = ?", [agency])
+        if not rows:
+            raise ReportError(f"agency {agency!r} is not in core.dim_unit of {wh.path}")
+        return Scope("agency", agency, agency, agency)
+    return Scope("organisation")
+
+
+def _units_where(scope: Scope, alias: str = "") -> tuple[str, list]:
+    """SQL condition selecting the unit rows of a scope (on unit_id / agency columns)."""
+    prefix = f"{alias}." if alias else ""
+    if scope.kind == "unit":
+        return f"{prefix}unit_id = ?", [scope.id]
+    if scope.kind == "agency":
+        return f"{prefix}agency = ?", [scope.agency]
+    return "true", []
+
+
+def _scoped(scope: Scope, with_units: bool = True) -> tuple[str, list]:
+    """Condition on (scope_type, scope_id) rows: the headline scope(s), and the units in scope when with_units."""
+    if scope.kind == "unit":
+        return "scope_type = 'unit' and scope_id = ?", [scope.id]
+    if scope.kind == "agency":
+        cond, params = "(scope_type = 'agency' and scope_id = ?)", [scope.id]
+        if with_units:
+            cond += " or (scope_type = 'unit' and scope_id in (select unit_id from core.dim_unit where agency = ?))"
+            params.append(scope.agency)
+        return f"({cond})", params
+    return ("scope_type in ('agency', 'unit')" if with_units else "scope_type = 'agency'"), []
+
+
+# --- sections ------------------------------------------------------------------------------------------
+
+def _order(sql_cols: str = "") -> str:
+    return " order by case scope_type when 'agency' then 0 else 1 end, scope_name" + sql_cols
+
+
+def scorecard(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope, with_units=scope.kind != "unit")
+    return wh.rows(
+        f"select * from marts.mart_balanced_scorecard_period where period_type = ? and period_start = ? and {cond}" + _order(),
+        [period.period_type, period.start, *params],
+    )
+
+
+def targets(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _units_where(scope)
+    return wh.rows(
+        f"select * from marts.mart_effectiveness_period where period_type = ? and period_start = ? and {cond} order by unit_name, indicator",
+        [period.period_type, period.start, *params],
+    )
+
+
+def ikm(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope)
+    rows = wh.rows(
+        f"select * from marts.mart_ikm_period where period_type = ? and period_start = ? and {cond}" + _order(", method"),
+        [period.period_type, period.start, *params],
+    )
+    if wh.has("marts", "mart_ikm_confidence_period"):
+        ci = {(r["scope_type"], r["scope_id"]): r for r in wh.rows(
+            "select * from marts.mart_ikm_confidence_period where period_type = ? and period_start = ?", [period.period_type, period.start])}
+        for row in rows:
+            match = ci.get((row["scope_type"], row["scope_id"]))
+            if match and abs((match.get("ikm_converted") or 0) - (row["ikm_converted"] or 0)) < 1e-9:
+                row["ci"] = match
+    return rows
+
+
+def ikm_unsur(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope, with_units=False)
+    return wh.rows(
+        f"select * from marts.mart_ikm_unsur_period where period_type = ? and period_start = ? and {cond} "
+        "order by scope_name, method, unsur_no",
+        [period.period_type, period.start, *params],
+    )
+
+
+def queue(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope)
+    return wh.rows(
+        f"select * from marts.mart_queue_period where period_type = ? and period_start = ? and {cond}" + _order(),
+        [period.period_type, period.start, *params],
+    )
+
+
+def complaints(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope)
+    return wh.rows(
+        f"select * from marts.mart_complaint_period where period_type = ? and period_start = ? and {cond}" + _order(),
+        [period.period_type, period.start, *params],
+    )
+
+
+def complaint_mix(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _scoped(scope, with_units=False)
+    return wh.rows(
+        f"select * from marts.mart_complaint_mix_period where period_type = ? and period_start = ? and mix_field = 'category' and {cond} "
+        "order by scope_name, complaints desc, mix_value",
+        [period.period_type, period.start, *params],
+    )
+
+
+def zona_integritas(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
+    cond, params = _units_where(scope)
+    return wh.rows(
+        f"select * from marts.mart_zi_survey_unit_year where year = ? and {cond} order by agency, unit_name",
+        [period.start.year, *params],
+    )
+
+
+# Control charts: marts.mart_kpi_control (grain week|month). The chart's window ends with the period.
+CONTROL_KPIS = ("queue_sla_share", "queue_wait_mean_minutes", "queue_wait_p90_minutes")
+CONTROL_WINDOW = {"month": 13, "quarter": 13, "year": 53}  # points shown, ending with the period
+
+
+def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
+    """Series of marts.mart_kpi_control for the headline scope(s), or None while the mart is not published."""
+    if not wh.has("marts", "mart_kpi_control"):
+        return None
+    cols = set(wh.columns("marts", "mart_kpi_control"))
+    grain = "week" if period.period_type == "month" else "month"
+    grains = {r["grain"] for r in wh.rows("select distinct grain from marts.mart_kpi_control")} if "grain" in cols else {grain}
+    if grain not in grains and grains:
+        grain = sorted(grains)[0]
+    cond, params = _scoped(scope, with_units=False)
+    kpi_cond = "kpi in (" + ", ".join("?" for _ in CONTROL_KPIS) + ")"
+    grain_cond = "grain = ? and " if "grain" in cols else ""
+    rows = wh.rows(
+        f"select * from marts.mart_kpi_control where {grain_cond}{kpi_cond} and {cond} and period_start <= ? "
+        "order by scope_type, scope_name, kpi, period_start",
+        [*([grain] if grain_cond else []), *CONTROL_KPIS, *params, period.end],
+    )
+    series: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["scope_type"], row["scope_id"], row["kpi"])
+        item = series.setdefault(key, {"scope_name": row.get("scope_name") or row["scope_id"], "scope_id": row["scope_id"],
+                                       "kpi": row["kpi"], "kpi_label": row.get("kpi_label") or row["kpi"],
+                                       "chart": row.get("chart"), "grain": grain, "points": []})
+        row["in_period"] = period.start <= row["period_start"] <= period.end
+        item["points"].append(row)
+    window = CONTROL_WINDOW.get(period.period_type, 13)
+    out = []
+    for item in series.values():
+        item["points"] = item["points"][-max(window, sum(p["in_period"] for p in item["points"])):]
+        item["flagged"] = [p for p in item["points"] if p["in_period"] and p.get("flagged")]
+        if any(p["in_period"] for p in item["points"]):
+            out.append(item)
+    return out
+
+
+# --- follow-up of earlier findings ---------------------------------------------------------------------
+
+def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scope) -> list[dict]:
+    """Findings of the previous period (IKM grade C/D, targets not met, flagged control points) and whether this period resolved them."""
+    if previous is None:
+        return []
+    out = []
+    prev_ikm = {(r["scope_type"], r["scope_id"], r["method"]): r for r in ikm(wh, previous, scope)}
+    cur_ikm = {(r["scope_type"], r["scope_id"], r["method"]): r for r in ikm(wh, period, scope)}
+    for key, row in prev_ikm.items():
+        if row["mutu"] in ("C", "D"):
+            now = cur_ikm.get(key)
+            out.append({
+                "kind": "grade", "scope_name": row["scope_name"], "scope_type": row["scope_type"],
+                "what": {"grade": row["mutu"]}, "previous": row["ikm_converted"], "previous_text": row["mutu"],
+                "current": now["ikm_converted"] if now else None, "current_text": now["mutu"] if now else None,
+                "status": "no_current_data" if not now else ("resolved" if now["mutu"] in ("A", "B") else "open"),
+                "format": "num",
+            })
+    cur_targets = {(r["unit_id"], r["indicator"]): r for r in targets(wh, period, scope)}
+    for row in targets(wh, previous, scope):
+        if row["status"] == "not met":
+            now = cur_targets.get((row["unit_id"], row["indicator"]))
+            status = "no_current_data" if not now or now["status"] in ("no data", "unknown indicator") else ("resolved" if now["status"] == "met" else "open")
+            out.append({
+                "kind": "target", "scope_name": row["unit_name"], "scope_type": "unit",
+                "what": {"indicator": row["indicator"]}, "previous": row["realisation"], "previous_text": None,
+                "current": now["realisation"] if now else None, "current_text": None, "status": status,
+                "format": "pct" if "share" in row["indicator"] or "rate" in row["indicator"] else "num", "target": row["target"],
+            })
+    prev_control = control(wh, previous, scope) or []
+    cur_control = {(s["scope_id"], s["kpi"]): s for s in (control(wh, period, scope) or [])}
+    for series in prev_control:
+        for point in series["flagged"]:
+            now = cur_control.get((series["scope_id"], series["kpi"]))
+            in_now = [p for p in now["points"] if p["in_period"]] if now else []
+            out.append({
+                "kind": "flag", "scope_name": series["scope_name"], "scope_type": point["scope_type"],
+                "what": {"kpi": series["kpi_label"], "signal": f"{point.get('period')}: {point.get('signal') or 'flagged'}"},
+                "previous": point["value"], "previous_text": None,
+                "current": in_now[-1]["value"] if in_now else None, "current_text": None,
+                "status": "no_current_data" if not in_now else ("open" if any(p.get("flagged") for p in in_now) else "resolved"),
+                "format": "pct" if "share" in series["kpi"] else "num",
+            })
+    return out
+
+
+# --- data quality --------------------------------------------------------------------------------------
+
+def _in_period(period: Period) -> tuple[str, list]:
+    # Reference files are not daily partitions: they count in every period.
+    return ("(try_cast(partition_key as date) is null or try_cast(partition_key as date) between ? and ?)", [period.start, period.end])
+
+
+def contract_results(wh: Warehouse, period: Period) -> list[dict]:
+    cond, params = _in_period(period)
+    return wh.rows(
+        f"""select dataset, rule, any_value(description) as description, sum(rows_evaluated) as rows_evaluated,
+                   sum(rows_failed) as rows_failed,
+                   1 - sum(rows_failed) / nullif(sum(rows_evaluated), 0) as pass_rate
+            from audit.validation_results where {cond}
+            group by dataset, rule order by dataset, rows_failed desc, rule""",
+        params,
+    )
+
+
+def quarantine_by_rule(wh: Warehouse, period: Period) -> list[dict]:
+    # Only counts: quarantined raw values are evidence for the data engineer, never printed in the pack.
+    cond, params = _in_period(period)
+    return wh.rows(
+        f"""select dataset, rule, count(*) as rows
+            from (select dataset, unnest(rules) as rule from audit.quarantine where {cond})
+            group by dataset, rule order by dataset, rows desc, rule""",
+        params,
+    )
+
+
+def sources(wh: Warehouse, period: Period) -> list[dict]:
+    cond, params = _in_period(period)
+    rows = wh.rows(
+        f"""select dataset, profile, count(distinct source_file) as files,
+                   count(distinct source_file) filter (where file_status = 'rejected') as files_rejected,
+                   sum(rows_in) as rows_in, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as rows_quarantined,
+                   max(try_cast(partition_key as date)) filter (where rows_loaded > 0) as latest_partition,
+                   max(ingested_at) as ingested_at
+            from audit.row_accounting where {cond}
+            group by dataset, profile order by dataset, profile""",
+        params,
+    )
+    for row in rows:
+        latest = row["latest_partition"]
+        row["days_behind"] = (period.end - latest).days if latest and latest < period.end else (0 if latest else None)
+    return rows
+
+
+# --- lineage -------------------------------------------------------------------------------------------
+
+HEADLINE_LINEAGE = (
+    # (label key, mart, column)
+    ("ikm", "mart_ikm_period", "ikm_converted"),
+    ("sla_share", "mart_queue_period", "sla_share"),
+    ("wait_median_minutes", "mart_queue_period", "wait_median_minutes"),
+    ("handled_share", "mart_complaint_period", "handled_share"),
+    ("complaints_per_1000_served", "mart_complaint_period", "complaints_per_1000_served"),
+    ("fee_compliance_share", "mart_queue_period", "fee_compliance_share"),
+    ("targets", "mart_effectiveness_period", "status"),
+)
+
+
+def lineage() -> list[dict]:
+    """mart -> indicator tables -> core tables -> staging datasets -> contracts, from the models' parsed dependencies."""
+    from pipelines.contracts import contracts
+    from pipelines.sql_models import models
+
+    by_name = {m.qualified: m for m in models()}
+    by_table = {c.table: c for c in contracts().values()} | {c.name: c for c in contracts().values()}
+    repo = Path(__file__).resolve().parents[2]
+    out = []
+    for label, mart, column in HEADLINE_LINEAGE:
+        if f"marts.{mart}" not in by_name:
+            continue
+        seen, stack, layers = set(), [f"marts.{mart}"], {"indicators": set(), "core": set(), "staging": set()}
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for schema, table in by_name[name].depends_on if name in by_name else ():
+                qualified = f"{schema}.{table}"
+                if schema in layers:
+                    layers[schema].add(table if schema == "staging" else qualified)
+                if qualified in by_name:
+                    stack.append(qualified)
+        staging = sorted(t for t in layers["staging"] if t in by_table)
+        out.append({
+            "label": label, "mart": f"marts.{mart}", "column": column,
+            "sql_file": str(by_name[f"marts.{mart}"].path.relative_to(repo)),
+            "indicators": sorted(layers["indicators"]), "core": sorted(layers["core"]),
+            "staging": staging,
+            "contracts": sorted({str(by_table[t].path.relative_to(repo)) for t in staging}),
+        })
+    return out
+
+
+# --- workbook tables -----------------------------------------------------------------------------------
+
+WORKBOOK_TABLES = (
+    # (sheet, mart, period filter)
+    ("effectiveness", "mart_effectiveness_period", "period"),
+    ("balanced_scorecard", "mart_balanced_scorecard_period", "period"),
+    ("ikm", "mart_ikm_period", "period"),
+    ("ikm_unsur", "mart_ikm_unsur_period", "period"),
+    ("ikm_confidence", "mart_ikm_confidence_period", "period"),
+    ("skm_respondents", "mart_skm_respondent_profile_period", "period"),
+    ("queue", "mart_queue_period", "period"),
+    ("complaints", "mart_complaint_period", "period"),
+    ("complaint_mix", "mart_complaint_mix_period", "period"),
+    ("zona_integritas", "mart_zi_survey_unit_year", "year"),
+    ("kpi_trend_month", "mart_kpi_trend_month", "month_start"),
+    ("kpi_control", "mart_kpi_control", "period_start"),
+)
+
+
+def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, list[str], list[tuple]]]:
+    """(sheet, mart, columns, rows) of each period table the warehouse has; rows exactly as the mart holds them."""
+    out = []
+    for sheet, mart, how in WORKBOOK_TABLES:
+        columns = wh.columns("marts", mart)
+        if not columns:
+            continue
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        if how == "period":
+            where, params = "period_type = ? and period_start = ?", [period.period_type, period.start]
+        elif how == "year":
+            where, params = "year = ?", [period.start.year]
+        else:
+            where, params = f'"{how}" between ? and ?', [period.start, period.end]
+        order = ", ".join(f'"{c}"' for c in columns if c in ("scope_type", "scope_id", "unit_id", "method", "unsur_no", "indicator", "mix_field", "mix_value", "kpi", "grain", "period_start", "month_start"))
+        rows = wh.con.execute(f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""), params).fetchall()
+        out.append((sheet, mart, columns, rows))
+    return out

@@ -1,0 +1,194 @@
+"""Render the review pack: one self-contained HTML per period and scope, and the period's Excel workbook."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pipelines.report import charts, data, fmt
+from pipelines.report.data import Period, Scope, Warehouse
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("id", "en")
+# SP4N-LAPOR! limits in working days: verify 3, follow-up 5 after forwarding, close 8 after receipt (3 + 5).
+COMPLAINT_LIMITS = (("verify", "workdays_to_verify_median", 3), ("respond", "workdays_to_respond_median", 5), ("close", "workdays_to_close_median", 8))
+# (metric, column of mart_balanced_scorecard_period, format, decimals): the headline figures of every report.
+HEADLINE = (
+    ("ikm", "ikm_converted", "num", 2),
+    ("sla_share", "sla_share", "pct", 1),
+    ("wait_median_minutes", "wait_median_minutes", "num", 1),
+    ("complaints_received", "complaints_received", "int", 0),
+    ("handled_share", "handled_share", "pct", 1),
+    ("complaints_per_1000_served", "complaints_per_1000_served", "num", 2),
+    ("fee_compliance_share", "fee_compliance_share", "pct", 1),
+)
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
+
+
+def labels(lang: str) -> dict[str, str]:
+    if lang not in LANGS:
+        raise data.ReportError(f"language {lang!r} is not one of {', '.join(LANGS)}")
+    return {key: value.get(lang, value.get("id", key)) for key, value in catalogue().items()}
+
+
+def _environment(lang: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({
+        "num": lambda v, d=2: fmt.num(v, d, lang),
+        "int": lambda v: fmt.integer(v, lang),
+        "pct": lambda v, d=1: fmt.pct(v, d, lang),
+        "idr": lambda v: fmt.idr(v, lang),
+        "day": lambda v: fmt.day(v, lang),
+    })
+    env.globals["show"] = lambda v, how, d=2: {"num": fmt.num(v, d, lang), "pct": fmt.pct(v, d, lang), "int": fmt.integer(v, lang)}[how]
+    return env
+
+
+def _scope_title(scope: Scope, L: dict) -> str:
+    if scope.kind == "organisation":
+        return L["organisation"]
+    return f"{L[scope.kind]}: {scope.name}" + (f" ({scope.id})" if scope.kind == "unit" else "")
+
+
+def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> dict:
+    """Everything one report shows, read from the warehouse, with its charts drawn."""
+    L = labels(lang)
+    empty = L["no_data"]
+    previous = data.previous_period(wh, period)
+
+    scorecard = data.scorecard(wh, period, scope)
+    headline_rows = [r for r in scorecard if r["scope_type"] == scope.headline_type]
+    targets = data.targets(wh, period, scope)
+    ikm_rows = data.ikm(wh, period, scope)
+    unsur = data.ikm_unsur(wh, period, scope)
+    queue = data.queue(wh, period, scope)
+    complaints = data.complaints(wh, period, scope)
+    mix = data.complaint_mix(wh, period, scope)
+    control = data.control(wh, period, scope)
+    unit_rows = lambda rows: [r for r in rows if r["scope_type"] == "unit"]  # noqa: E731
+    head_rows = lambda rows: [r for r in rows if r["scope_type"] == scope.headline_type]  # noqa: E731
+
+    # IKM: one unsur chart per headline scope and method (2017 and legacy 2004 are separate questionnaires).
+    unsur_groups: dict[tuple, list] = {}
+    for row in unsur:
+        unsur_groups.setdefault((row["scope_name"], row["method"]), []).append(row)
+    unsur_charts = [
+        {"scope_name": name, "method": method, "weakest": next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None),
+         "svg": charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({L['method_' + method] if 'method_' + method in L else method})", lang, empty)}
+        for (name, method), rows in unsur_groups.items()
+    ]
+
+    # Complaints: the funnel takes the stages the mart counts (verified/responded when it has them).
+    complaint_cols = set(wh.columns("marts", "mart_complaint_period"))
+    funnels, limit_charts = [], []
+    for row in head_rows(complaints):
+        stages = [(L["complaints_received"], row["complaints_received"])]
+        for stage in ("complaints_verified", "complaints_responded"):
+            if stage in complaint_cols:
+                stages.append((L[stage], row[stage]))
+        stages.append((L["complaints_closed"], row["complaints_closed"]))
+        funnels.append({"scope_name": row["scope_name"], "svg": charts.funnel(stages, f"{L['funnel']} - {row['scope_name']}", lang, empty)})
+        items = [(L[key], row[column], limit) for key, column, limit in COMPLAINT_LIMITS]
+        limit_charts.append({"scope_name": row["scope_name"], "svg": charts.limits(items, f"{L['limits']} - {row['scope_name']}", lang, L["limit"], empty)})
+    mix_groups: dict[str, list] = {}
+    for row in mix:
+        mix_groups.setdefault(row["scope_name"], []).append(row)
+    category_labels = {k[4:]: v for k, v in L.items() if k.startswith("cat_")}
+    mix_charts = [{"scope_name": name, "svg": charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty)}
+                  for name, rows in mix_groups.items()]
+
+    control_charts = None
+    if control is not None:
+        control_charts = [{
+            "scope_name": s["scope_name"], "kpi": s["kpi"], "kpi_label": s["kpi_label"], "flagged": s["flagged"],
+            "share": "share" in s["kpi"],
+            "svg": charts.control_chart(s, f"{s['kpi_label']} - {s['scope_name']} ({s['chart'] or ''}, {s['grain']})", lang),
+        } for s in control]
+
+    chart_rows = unit_rows(queue) if scope.kind != "unit" else queue
+    ikm_chart_rows = [r for r in ikm_rows if r["scope_type"] == ("unit" if scope.kind != "organisation" else "agency")] + (
+        unit_rows(ikm_rows) if scope.kind == "organisation" else [])
+    return {
+        "lang": lang, "L": L, "period": period, "previous": previous, "scope": scope,
+        "scope_title": _scope_title(scope, L), "data_end": data.data_end(wh),
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "headline": HEADLINE, "headline_rows": headline_rows, "scorecard": scorecard,
+        "targets": targets, "targets_met": sum(1 for t in targets if t["status"] == "met"),
+        "achievement_svg": charts.achievement(targets, L["targets"], lang, empty),
+        "ikm": ikm_rows,
+        "ikm_svg": charts.ikm_units(ikm_chart_rows, f"{L['ikm']} - {L['units_in_scope'] if scope.kind != 'organisation' else L['agency'] + ' / ' + L['unit']}", lang, empty),
+        "unsur_charts": unsur_charts,
+        "queue": queue,
+        "sla_svg": charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True, name="queue_sla"),
+        "waits_svg": charts.waits(chart_rows, {"median": L["median"], "p90": L["p90"]}, L["wait_median_minutes"] + " / P90", lang, empty),
+        "control_charts": control_charts,
+        "complaints": complaints, "complaint_head": head_rows(complaints), "funnels": funnels, "limit_charts": limit_charts,
+        "mix_charts": mix_charts, "funnel_partial": not {"complaints_verified", "complaints_responded"} <= complaint_cols,
+        "fee_svg": charts.bars(chart_rows, "fee_compliance_share", L["fee_compliance_share"], lang, empty, share=True, name="fee_compliance"),
+        "zi": data.zona_integritas(wh, period, scope),
+        "findings": data.findings(wh, period, previous, scope),
+        "contract_results": data.contract_results(wh, period),
+        "quarantine": data.quarantine_by_rule(wh, period),
+        "sources": data.sources(wh, period),
+        "lineage": data.lineage(),
+    }
+
+
+def render_html(ctx: dict) -> str:
+    env = _environment(ctx["lang"])
+    return env.get_template("report.html.j2").render(**ctx)
+
+
+def _write(path: Path, text: str | bytes) -> None:
+    """Write beside and rename: a reader never opens half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.tmp")
+    if isinstance(text, bytes):
+        aside.write_bytes(text)
+    else:
+        aside.write_text(text, encoding="utf-8")
+    os.replace(aside, path)
+
+
+def report_path(out: Path, period: Period, scope: Scope, lang: str) -> Path:
+    return out / period.period / lang / f"{scope.slug}.html"
+
+
+def workbook_path(out: Path, period: Period) -> Path:
+    return out / period.period / f"mutu-indicators-{period.period}.xlsx"
+
+
+def render_pack(warehouse: Path, out: Path, periods: list[str] | None = None, unit: str | None = None,
+                agency: str | None = None, lang: str = "id") -> list[Path]:
+    """Reports (and the workbook) for the given period labels, or the latest complete month, quarter and year.
+
+    Without unit/agency: the organisation, every agency and every unit. Returns the files written.
+    """
+    from pipelines.report.workbook import write_workbook
+
+    labels(lang)  # an unknown language fails before anything is written
+    written = []
+    with data.open_published(warehouse) as wh:
+        chosen = [data.period_by_label(wh, p) for p in periods] if periods else data.latest_periods(wh)
+        if not chosen:
+            raise data.ReportError(f"{warehouse}: the warehouse holds no period with data")
+        wanted = [data.scope_for(wh, unit, agency)] if unit or agency else data.scopes(wh)
+        for period in chosen:
+            for scope in wanted:
+                path = report_path(out, period, scope, lang)
+                _write(path, render_html(context(wh, period, scope, lang)))
+                written.append(path)
+            path = workbook_path(out, period)
+            _write(path, write_workbook(wh, period))
+            written.append(path)
+    return written

@@ -72,6 +72,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.errors import MutuError
+    from pipelines.report import render_pack
+    from pipelines.settings import Paths
+
+    home = Path(args.home).resolve()
+    out = Path(args.out).resolve() if args.out else home / "reports"
+    try:
+        written = render_pack(Paths(home).warehouse, out, periods=[args.period], unit=args.unit, agency=args.agency, lang=args.lang)
+    except MutuError as exc:
+        print(f"mutu report: {exc}", file=sys.stderr)
+        return 2
+    reports = [p for p in written if p.suffix == ".html"]
+    print(f"{len(reports)} report(s) for {args.period} ({args.lang}) in {reports[0].parent if reports else out}")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -97,6 +116,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--home", required=True, help="Mutu home: lake, build, warehouse and Dagster instance")
     run.add_argument("--ikm-weight-mode", choices=("exact", "three_decimals", "two_decimals"), default=os.environ.get("MUTU_IKM_WEIGHT_MODE", "exact"))
     run.set_defaults(handler=_run)
+
+    report = commands.add_parser("report", help="render the management review pack (HTML per scope, Excel workbook) from the published warehouse")
+    report.add_argument("--period", required=True, help="period label as in the marts: 2026-07, 2026-Q3, 2026-S2 or 2026")
+    scope = report.add_mutually_exclusive_group()
+    scope.add_argument("--unit", help="one unit's report (unit_id); default: the organisation, every agency and every unit")
+    scope.add_argument("--agency", help="one agency's report")
+    report.add_argument("--lang", choices=("id", "en"), default="id", help="Bahasa Indonesia (default) or English")
+    report.add_argument("--home", default=os.environ.get("MUTU_HOME", "data"), help="Mutu home holding warehouse/mutu.duckdb")
+    report.add_argument("--out", help="output folder (default HOME/reports)")
+    report.set_defaults(handler=_report)
     return root
 
 

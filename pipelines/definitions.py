@@ -3,6 +3,7 @@
 from dagster import Definitions
 
 from pipelines.assets.landing import landing_specs
+from pipelines.assets.report import report_assets
 from pipelines.assets.staging import staging_assets, staging_reference
 from pipelines.assets.warehouse import warehouse_assets
 from pipelines.resources import MutuResource
@@ -10,7 +11,7 @@ from pipelines.schedules import nightly
 from pipelines.sensors import sensors
 from pipelines.settings import home_from_env, landing_from_env
 
-all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets]
+all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets, *report_assets]
 
 defs = Definitions(
     assets=all_assets,

@@ -159,6 +159,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from dagster import AssetKey, materialize
 
     from pipelines.assets.staging import daily_partitions, staging_reference
+    from pipelines.assets.report import report_assets
     from pipelines.assets.warehouse import warehouse_assets
     from pipelines.changes import find_changes
     from pipelines.contracts import contracts
@@ -210,7 +211,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     built = warehouse_fingerprint(paths.lake, weight_mode)
     summary["warehouse"] = "up to date" if state.get("published") == built and paths.warehouse.exists() else "rebuilt"
     if summary["warehouse"] == "rebuilt":
-        warehouse_keys: list[AssetKey] = [k for a in warehouse_assets for k in a.keys]
+        warehouse_keys: list[AssetKey] = [k for a in (*warehouse_assets, *report_assets) for k in a.keys]
         _check(materialize(all_assets, selection=warehouse_keys, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False), "warehouse run")
         state["published"] = built
         _write_state(state_file, state)

@@ -41,4 +41,4 @@ def test_layers_are_all_present():
     from pipelines.definitions import defs
 
     groups = {defs.resolve_asset_graph().get(k).group_name for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert groups == {"landing", "staging", "core", "indicators", "marts", "audit", "publish"}
+    assert groups == {"landing", "staging", "core", "indicators", "marts", "audit", "publish", "reports"}

@@ -48,6 +48,7 @@ def _svg(fig, name: str, title: str) -> str:
     plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)  # RDF boilerplate, not the chart
     # Several charts share one HTML page: give each one's ids a private prefix so references stay inside it.
     prefix = f"c{next(_counter)}-"
     ids = set(re.findall(r'id="([^"]+)"', text))

@@ -1,0 +1,279 @@
+"""The management review pack: rendered from the published warehouse of the small landing zone, opened in
+headless Chromium (PNG and PDF in tests/artifacts/), its headline figures read back from the DOM and compared
+with the marts; the workbook opened with openpyxl; `mutu report` through the CLI entry point.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pipelines.report import fmt
+from tests.conftest import PERSONAL
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SECTIONS = ("summary", "ikm", "queue", "control", "complaints", "fees", "zi", "followup", "dq")
+CHARTS = ("target_achievement", "ikm_units", "ikm_unsur", "queue_sla", "queue_waits", "complaint_funnel", "complaint_limits", "complaint_mix", "fee_compliance")
+
+
+def _home(published: Path) -> Path:
+    return published.parent.parent
+
+
+def _has_mart(con, name: str) -> bool:
+    return bool(con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [name]).fetchall()[0][0])
+
+
+@pytest.fixture(scope="module")
+def pack(published, tmp_path_factory) -> dict:
+    """Quarter 2026-Q3 for the organisation, every agency and unit, in both languages."""
+    from pipelines.report import render_pack
+
+    out = tmp_path_factory.mktemp("reports")
+    written = render_pack(published, out, periods=["2026-Q3"])
+    written += render_pack(published, out, periods=["2026-Q3"], unit="U1", lang="en")
+    return {"out": out, "written": written}
+
+
+def test_every_run_writes_the_pack_of_the_latest_periods(published):
+    """The reports/review_pack asset ran in `mutu run`: latest complete month (July; data end 28 August), and the
+    quarter and year, which have no complete period yet, as their latest (partial) ones."""
+    reports = _home(published) / "reports"
+    for period in ("2026-07", "2026-Q3", "2026"):
+        names = {p.name for p in (reports / period / "id").glob("*.html")}
+        assert names == {"organisation.html", "agency-Dukcapil.html", "agency-DPMPTSP.html", "unit-U1.html", "unit-U2.html"}, period
+        assert (reports / period / f"mutu-indicators-{period}.xlsx").exists()
+    assert "Periode belum lengkap" in (reports / "2026-Q3" / "id" / "unit-U1.html").read_text()
+    assert "Periode belum lengkap" not in (reports / "2026-07" / "id" / "unit-U1.html").read_text()
+
+
+def test_reports_are_self_contained_and_hold_no_personal_data(pack):
+    for path in pack["written"]:
+        if path.suffix != ".html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        # Namespace names (xmlns="http://www.w3.org/2000/svg") are identifiers, never fetched; nothing else may point out.
+        assert not re.search(r"(?:src|href|action)\s*=\s*[\"']?\s*(?:https?:|//)", text, flags=re.IGNORECASE)
+        assert not re.search(r"url\(\s*[\"']?\s*(?:https?:|//)", text, flags=re.IGNORECASE)
+        assert "<script" not in text and "<link" not in text and "@import" not in text and "url(http" not in text
+        for value in PERSONAL.values():
+            assert value not in text, (path, value)
+
+
+# --- in the browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing in CI: .ci/run installs the Debian package before the tests")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri(), wait_until="load")
+    return page, requests
+
+
+def _headline_matches(page, con, period: str, lang: str) -> int:
+    """Every figure marked data-metric equals its mart value, formatted; returns how many were compared."""
+    cells = page.locator("[data-metric]")
+    checked = 0
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        column, (scope_type, scope_id), how = cell.get_attribute("data-metric"), cell.get_attribute("data-scope").split(":", 1), cell.get_attribute("data-format")
+        value = con.execute(
+            f'select "{column}" from marts.mart_balanced_scorecard_period where period = ? and scope_type = ? and scope_id = ?',
+            [period, scope_type, scope_id],
+        ).fetchall()[0][0]
+        shown = fmt.parse(cell.inner_text(), lang)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            assert shown is None, (column, scope_id)
+        else:
+            decimals = int(how[3:])
+            if how.startswith("pct"):
+                assert shown == pytest.approx(round(value * 100, decimals) / 100, abs=1e-9), (column, scope_id, value, shown)
+            else:
+                assert shown == pytest.approx(round(value, decimals), abs=1e-9), (column, scope_id, value, shown)
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", ["unit-U1", "organisation"])
+def test_report_in_chromium(browser, pack, warehouse, name):
+    path = pack["out"] / "2026-Q3" / "id" / f"{name}.html"
+    page, requests = _open(browser, path)
+    try:
+        for section in SECTIONS:
+            assert page.locator(f'section[data-section="{section}"] h2').count() == 1, section
+        charts = {page.locator("svg.chart").nth(i).get_attribute("data-chart") for i in range(page.locator("svg.chart").count())}
+        expected = set(CHARTS) | ({"control"} if _has_mart(warehouse, "mart_kpi_control") else set())
+        assert expected <= charts, expected - charts
+        # Every chart is drawn: it has a size and marks in it.
+        for i in range(page.locator("svg.chart").count()):
+            box = page.locator("svg.chart").nth(i).bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 20
+        if not _has_mart(warehouse, "mart_kpi_control"):
+            assert page.locator('[data-role="control-missing"]').count() == 1
+
+        checked = _headline_matches(page, warehouse, "2026-Q3", "id")
+        # unit: seven tiles; organisation: seven columns per agency (Dukcapil, DPMPTSP).
+        assert checked == (7 if name == "unit-U1" else 14)
+
+        # IKM in the table equals the mart's, to two decimals (Indonesian decimal comma).
+        ikm_cells = page.locator("[data-ikm]")
+        assert ikm_cells.count() >= 1
+        for i in range(ikm_cells.count()):
+            scope_type, scope_id, method = ikm_cells.nth(i).get_attribute("data-ikm").split(":")
+            value = warehouse.execute(
+                "select ikm_converted from marts.mart_ikm_period where period = '2026-Q3' and scope_type = ? and scope_id = ? and method = ?",
+                [scope_type, scope_id, method],
+            ).fetchall()[0][0]
+            assert ikm_cells.nth(i).inner_text() == fmt.num(value, 2, "id")
+
+        text = page.inner_text("body")
+        assert "Laporan Tinjauan Manajemen" in text and "2026-Q3" in text
+        page.screenshot(path=str(ARTIFACTS / f"review_pack_{name}.png"), full_page=True)
+        pdf = page.pdf(path=str(ARTIFACTS / f"review_pack_{name}.pdf"), format="A4", print_background=True)
+        assert pdf[:5] == b"%PDF-" and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= len(SECTIONS)
+        assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == []
+        assert len(requests) == 1  # the file itself: no stylesheet, font, script or image fetched
+    finally:
+        page.close()
+
+
+def test_headline_figures_of_the_unit_golden(warehouse):
+    """U1 in 2026-Q3 by hand (tests/conftest.py): served tickets T1, T2, T5 on 30 July within 15 minutes: T1 (10 min)
+    and T2 (20 min > 15) and T5 (40 min), and T1 on 3 August (20 min <= 30): SLA 2/4; complaints C1..C4: 4 received."""
+    row = warehouse.execute(
+        "select sla_share, complaints_received from marts.mart_balanced_scorecard_period where period = '2026-Q3' and scope_type = 'unit' and scope_id = 'U1'"
+    ).fetchall()[0]
+    assert row == (pytest.approx(0.5), 4)
+
+
+def test_english_report_in_chromium(browser, pack, warehouse):
+    page, requests = _open(browser, pack["out"] / "2026-Q3" / "en" / "unit-U1.html")
+    try:
+        text = page.inner_text("body")
+        assert "Management Review Report" in text and "Laporan Tinjauan Manajemen" not in text
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert _headline_matches(page, warehouse, "2026-Q3", "en") == 7
+        page.screenshot(path=str(ARTIFACTS / "review_pack_unit-U1_en.png"), full_page=True)
+        assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == []
+    finally:
+        page.close()
+
+
+# --- workbook ----------------------------------------------------------------------------------------
+
+def _same(cell, value) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return cell is None
+    if isinstance(value, float):
+        return isinstance(cell, (int, float)) and cell == pytest.approx(value, rel=1e-12, abs=1e-12)
+    if isinstance(value, datetime):
+        return cell == value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return cell.date() == value if isinstance(cell, datetime) else cell == value
+    if isinstance(value, (list, tuple, dict)):
+        return cell == str(value)
+    return cell == value
+
+
+def test_workbook_sheets_formats_and_values(pack, warehouse):
+    from openpyxl import load_workbook
+
+    from pipelines.report.data import WORKBOOK_TABLES
+
+    book = load_workbook(pack["out"] / "2026-Q3" / "mutu-indicators-2026-Q3.xlsx")
+    expected = [sheet for sheet, mart, _ in WORKBOOK_TABLES if _has_mart(warehouse, mart)]
+    assert book.sheetnames == ["about", *expected]
+    for sheet, mart, how in WORKBOOK_TABLES:
+        if sheet not in book.sheetnames:
+            continue
+        ws = book[sheet]
+        assert ws.freeze_panes == "A2", sheet
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), sheet
+        header = [c.value for c in ws[1]]
+        columns = [r[0] for r in warehouse.execute(
+            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index", [mart]).fetchall()]
+        assert header == columns, sheet
+        if how == "period":
+            rows = warehouse.execute(f"select * from marts.{mart} where period = '2026-Q3'").fetchall()
+        elif how == "year":
+            rows = warehouse.execute(f"select * from marts.{mart} where year = 2026").fetchall()
+        else:
+            rows = warehouse.execute(f"select * from marts.{mart} where {how} between date '2026-07-01' and date '2026-09-30'").fetchall()
+        cells = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+        assert len(cells) == len(rows), sheet
+        # Same rows, order aside: match each sheet row to a mart row.
+        remaining = list(rows)
+        for got in cells:
+            match = next((r for r in remaining if all(_same(g, v) for g, v in zip(got, r))), None)
+            assert match is not None, (sheet, got)
+            remaining.remove(match)
+        assert all((ws.column_dimensions[c].width or 0) >= 10 for c in "AB")
+
+    def fmt_of(sheet, column):
+        ws = book[sheet]
+        index = [c.value for c in ws[1]].index(column) + 1
+        return ws.cell(row=2, column=index).number_format
+
+    assert fmt_of("queue", "sla_share") == "0.0%"
+    assert fmt_of("queue", "tickets_issued") == "#,##0"
+    assert fmt_of("queue", "wait_mean_minutes") == "#,##0.00"
+    assert fmt_of("ikm", "ikm_converted") == "0.00"
+    assert fmt_of("complaints", "handled_share") == "0.0%"
+    assert book["about"].max_row > 10  # column meanings from the warehouse comments
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+def test_mutu_report_cli(published, tmp_path, capsys):
+    from pipelines.cli import main
+
+    home = str(_home(published))
+    assert main(["report", "--period", "2026-Q3", "--unit", "U1", "--home", home, "--out", str(tmp_path)]) == 0
+    html = (tmp_path / "2026-Q3" / "id" / "unit-U1.html").read_text(encoding="utf-8")
+    assert '<html lang="id">' in html and "Laporan Tinjauan Manajemen" in html
+    assert main(["report", "--period", "2026-07", "--agency", "Dukcapil", "--lang", "en", "--home", home, "--out", str(tmp_path)]) == 0
+    html = (tmp_path / "2026-07" / "en" / "agency-Dukcapil.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Management Review Report" in html
+    assert (tmp_path / "2026-07" / "mutu-indicators-2026-07.xlsx").exists()
+    capsys.readouterr()
+
+    assert main(["report", "--period", "2019-Q1", "--home", home, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mutu report: no data for period '2019-Q1'") and "2026-Q3" in err
+
+    assert main(["report", "--period", "2026-Q3", "--home", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mutu report: no published warehouse at")
+
+    assert main(["report", "--period", "2026-Q3", "--unit", "NOPE", "--home", home, "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("mutu report: unit 'NOPE' is not in core.dim_unit")
+
+
+def test_formatting_round_trips():
+    # 1234.5 in Bahasa Indonesia is 1.234,50 and in English 1,234.50; shares are percentages.
+    assert fmt.num(1234.5, 2, "id") == "1.234,50" and fmt.num(1234.5, 2, "en") == "1,234.50"
+    assert fmt.pct(0.8591, 1, "id") == "85,9%" and fmt.parse("85,9%", "id") == pytest.approx(0.859)
+    assert fmt.num(None) == fmt.DASH and fmt.parse(fmt.DASH) is None

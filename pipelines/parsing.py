@@ -248,7 +248,8 @@ def _pivot_long(raw: RawFile, path: Path, profile: Profile) -> tuple[RawFile, li
     keys = list(layout.key_columns)
     others = [c for c in raw.header if c not in (*keys, layout.item_column, layout.value_column)]
     # A respondent with an unreadable line is unreadable as a whole.
-    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), pl.col(PROBLEM).drop_nulls().first(), *[pl.col(c).drop_nulls().first() for c in others])
+    problem = [pl.col(PROBLEM).drop_nulls().first()] if PROBLEM in frame.columns else []
+    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), *problem, *[pl.col(c).drop_nulls().first() for c in others])
     answers = frame.filter(pl.col("__item").is_not_null()).pivot(on="__item", index=keys, values=layout.value_column, aggregate_function="first")
     wide = records.join(answers, on=keys, how="left", nulls_equal=True).sort("source_row")
     header = [*keys, *others, *[c for c in answers.columns if c not in keys]]

@@ -13,6 +13,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -30,7 +31,7 @@ csv.field_size_limit(2**31 - 1)
 
 @dataclass
 class RawFile:
-    frame: pl.DataFrame  # source_row + one String column per source column (JSON: canonical keys) + PROBLEM
+    frame: pl.DataFrame  # source_row + one String column per source column (JSON: canonical keys) [+ PROBLEM]
     header: list[str]
     unreadable_rows: list[tuple[int, str, str]]  # (source_row, reason, scrubbed raw text): lines with no values at all
     notes: list[str] = field(default_factory=list)  # format findings for audit.schema_drift (e.g. the real encoding)
@@ -45,7 +46,8 @@ def read_file(path: Path, profile: Profile) -> RawFile:
         raw = _read_spreadsheet(path, profile)
     else:
         raw = _read_jsonl(path, profile)
-    raw.frame = _bounded(raw.frame, raw.header)
+    if path.stat().st_size > MAX_FIELD_CHARS:  # a smaller file cannot hold a field over the limit
+        raw.frame = _bounded(raw.frame, raw.header)
     return raw
 
 
@@ -85,23 +87,33 @@ def _header(names: list[str], path: Path) -> list[str]:
     return header
 
 
-def _records_frame(header: list[str], fields: pl.Series, problems: pl.Series, profile: Profile, short_rows_ok: bool = False) -> pl.DataFrame:
-    """One row per record: its fields by position under the header; a record of the wrong width is marked, not padded."""
+@lru_cache(maxsize=64)
+def _record_exprs(header: tuple[str, ...], null_values: tuple[str, ...], short_rows_ok: bool) -> list[pl.Expr]:
+    """Expressions from a list of fields to the columns; built once per header (most files of a vendor share one)."""
     n = len(header)
     count = pl.col("__fields").list.len()
     width = pl.when(count > n).then(pl.lit("too many fields"))
     if not short_rows_ok:
         width = width.when(count < n).then(pl.lit("too few fields"))
-    null_values = list(profile.null_values)
-    frame = pl.DataFrame({"__fields": fields, "__quote": problems}).select(
+    nulls = pl.Series(list(null_values), dtype=pl.String).implode()
+    columns = []
+    for i, name in enumerate(header):
+        # Stripped first: a blank value (spaces only) is a missing one, not an empty string that passes not_null.
+        value = pl.col("__fields").list.get(i, null_on_oob=True).str.strip_chars()
+        columns.append(pl.when(value.is_in(nulls)).then(None).otherwise(value).alias(name))
+    return [
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"),
-        *[
-            pl.col("__fields").list.get(i, null_on_oob=True).pipe(lambda v: pl.when(v.is_in(null_values)).then(None).otherwise(v)).str.strip_chars().alias(h)
-            for i, h in enumerate(header)
-        ],
+        *columns,
         pl.coalesce(pl.col("__quote"), width.otherwise(None)).alias(PROBLEM),
-    )
-    return frame
+    ]
+
+
+def _records_frame(header: list[str], source: pl.LazyFrame, profile: Profile, short_rows_ok: bool = False) -> pl.DataFrame:
+    """One row per record of `source` (__fields: list of strings, __quote: a quoting problem) under the header.
+
+    A record of the wrong width is marked, not padded (spreadsheets omit trailing empty cells: short rows are fine there).
+    """
+    return source.select(_record_exprs(tuple(header), tuple(profile.null_values), short_rows_ok)).collect()
 
 
 def _read_csv(path: Path, profile: Profile) -> RawFile:
@@ -111,22 +123,30 @@ def _read_csv(path: Path, profile: Profile) -> RawFile:
     sep = profile.delimiter
     if QUOTE in text:
         header_fields, records, problems = _quoted_records(text, path, profile)
-        fields = pl.Series("__fields", records, dtype=pl.List(pl.String))
-        problem = pl.Series("__quote", problems, dtype=pl.String)
+        header = _csv_header(header_fields, path, profile)
+        source = pl.LazyFrame({"__fields": pl.Series(records, dtype=pl.List(pl.String)), "__quote": pl.Series(problems, dtype=pl.String)})
     else:
         # No quotes: a record is a line. Split in Polars, never pad: a short line is a cut or broken record.
-        lines = pl.Series("line", [text]).str.split("\n").explode().str.strip_suffix("\r")
-        lines = lines.filter(lines.str.strip_chars() != "")
-        header_fields = lines[0].split(sep)
-        fields = lines.slice(1).str.split(sep).alias("__fields")
-        problem = pl.Series("__quote", [None] * fields.len(), dtype=pl.String)
-    header = _header(header_fields, path)
+        head, _, rest = text.partition("\n")
+        while not head.strip():
+            head, _, rest = rest.partition("\n")
+        header = _csv_header(head.removesuffix("\r").split(sep), path, profile)
+        line = pl.col("line")
+        source = (
+            pl.LazyFrame({"line": [rest]}).select(line.str.split("\n").explode().str.strip_suffix("\r")).filter(line.str.strip_chars() != "")
+            .select(line.str.split(sep).alias("__fields"), pl.lit(None, pl.String).alias("__quote"))
+        )
+    return RawFile(frame=_records_frame(header, source, profile), header=header, unreadable_rows=[], notes=notes)
+
+
+def _csv_header(fields: list[str], path: Path, profile: Profile) -> list[str]:
+    header = _header(fields, path)
     if len(header) == 1 and len(profile.mapped_source_columns) > 1:
         raise LandingError(
             f"{path}: header has a single column {header[0][:60]!r}; wrong delimiter? "
-            f"profile {profile.source}/{profile.name} expects {sep!r}"
+            f"profile {profile.source}/{profile.name} expects {profile.delimiter!r}"
         )
-    return RawFile(frame=_records_frame(header, fields, problem, profile), header=header, unreadable_rows=[], notes=notes)
+    return header
 
 
 def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str], list[list[str]], list[str | None]]:
@@ -177,7 +197,8 @@ def _bounded(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
     """A field over MAX_FIELD_CHARS marks its record unreadable; only its length is kept, never its content."""
     if PROBLEM not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(PROBLEM))
-    columns = [h for h in header if h in frame.columns and frame.schema[h] == pl.String]
+    schema = frame.schema
+    columns = [h for h in header if schema.get(h) == pl.String]
     if not columns or frame.height == 0:
         return frame
     longest = frame.select(pl.max_horizontal([pl.col(c).str.len_chars() for c in columns]).max()).item()
@@ -230,9 +251,8 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
     for cells in body:
         while len(cells) > len(header) and cells[-1] is None:
             cells.pop()
-    fields = pl.Series("__fields", body, dtype=pl.List(pl.String))
-    problems = pl.Series("__quote", [None] * len(body), dtype=pl.String)
-    return RawFile(frame=_records_frame(header, fields, problems, profile, short_rows_ok=True), header=header, unreadable_rows=[])
+    source = pl.LazyFrame({"__fields": pl.Series(body, dtype=pl.List(pl.String)), "__quote": pl.Series([None] * len(body), dtype=pl.String)})
+    return RawFile(frame=_records_frame(header, source, profile, short_rows_ok=True), header=header, unreadable_rows=[])
 
 
 def _scalar_text(value) -> str | None:

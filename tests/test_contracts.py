@@ -75,3 +75,36 @@ def test_profile_mapping_an_unknown_column_names_file_and_field(tmp_path):
     path.write_text("file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ncolumns: {ticket_number: No}\n")
     with pytest.raises(ProfileError, match=r"broken.yaml: field columns.ticket_number: not a column"):
         load_profile(path)
+
+
+def test_profile_timestamp_format_with_an_unknown_directive_names_file_and_field(tmp_path):
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    path = folder / "broken.yaml"
+    path.write_text("file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ntimestamps: {formats: ['%d/%m/%Y %k:%M']}\n")
+    with pytest.raises(ProfileError, match=r"broken.yaml: field timestamps.formats: unsupported directive %k"):
+        load_profile(path)
+
+
+def test_status_history_items_are_checked_against_the_contract_enum():
+    rule = next(r for r in rules_for(contract("complaints")) if r.name == "in_set:status_history")
+    assert rule.check["values"] == ["received", "verified", "forwarded", "in_progress", "responded", "closed", "archived"]
+
+
+def test_not_in_future_rule_comes_from_the_contract_and_uses_the_wit_clock():
+    from datetime import timedelta
+
+    from pipelines.validation import _mutu_failure, local_now
+
+    rule = next(r for r in rules_for(contract("queue_tickets")) if r.name == "not_in_future")
+    assert rule.check["columns"] == ["issued_at", "called_at", "service_start_at", "service_end_at"]
+    wit = local_now(9)
+    # A WIB (UTC+7) ticket issued now is in the past on the WIT clock; one an hour after WIT's now is not.
+    rows = pl.DataFrame({
+        "issued_at": [local_now(7), wit + timedelta(hours=1), None],
+        "called_at": [None, None, wit + timedelta(days=400)],
+        "service_start_at": [None] * 3, "service_end_at": [None] * 3,
+    }, schema={c: pl.Datetime("us") for c in rule.check["columns"]})
+    assert _mutu_failure(rule, rows, pl.DataFrame(), pl.DataFrame()).to_list() == [False, True, True]
+    history = next(r for r in rules_for(contract("complaints")) if r.name == "not_in_future")
+    assert "status_history" in history.check["columns"]

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,3 +169,86 @@ def test_a_column_that_changed_type_is_reported_as_drift(tmp_path):
     parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
     assert parsed.drift == ["column 'fee_paid_idr': none of its 4 values reads as Float64 (type changed?)"]
     assert parsed.rows["violations"].to_list() == [["type:fee_paid_idr"]] * 4
+
+
+QUEUE_HEADER = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
+
+
+def _ticket(n: int, counter: str = "L1", issued: str = "2026-07-30T08:00:00") -> str:
+    return f"A{n},U1,KTP,{counter},false,walk_in,{issued},2026-07-30T08:05:00,2026-07-30T08:06:00,2026-07-30T08:10:00,served,"
+
+
+def _parse_queue(tmp_path: Path, text: str):
+    path = tmp_path / "queue_U1_2026-07-30.csv"
+    path.write_text(text, encoding="utf-8")
+    prof = profile("queue", "canonical")
+    return parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+
+
+def test_short_and_long_records_are_unreadable_not_padded(tmp_path):
+    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2) + ",extra", "A3,U1,KTP,L1,false,walk_in,2026-07-30T08:3"])).rows
+    assert rows.select("source_row", "violations").rows() == [(1, []), (2, ["unreadable:too many fields"]), (3, ["unreadable:too few fields"])]
+    assert rows["issued_at"].to_list()[2] is None  # a cut value is not read as 08:03
+
+
+def test_timestamps_must_have_the_exact_shape_of_a_profile_format(tmp_path):
+    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2, issued="2026-7-30T8:0"), _ticket(3, issued="2026-07-30T08:00")])).rows
+    assert rows["violations"].to_list() == [[], ["type:issued_at"], []]
+    assert rows["issued_at"].to_list()[2] == datetime(2026, 7, 30, 8, 0)
+
+
+def test_stray_quotes_do_not_swallow_whole_records_but_a_multiline_value_stays_one_field(tmp_path):
+    text = "\n".join([QUEUE_HEADER, _ticket(1, counter='"Loket'), _ticket(2), _ticket(3, counter='Dua"'), _ticket(4, counter='"Loket\nEmpat, lantai 2"')])
+    rows = _parse_queue(tmp_path, text + "\n").rows
+    assert rows.select("ticket_id", "violations").rows() == [
+        ("A1", ["unreadable:unbalanced quote"]), ("A2", []), ("A3", ["unreadable:unbalanced quote"]), ("A4", [])
+    ]
+    assert rows["counter_id"].to_list()[3] == "Loket\nEmpat, lantai 2"
+
+
+def test_an_unclosed_quote_rejects_the_file_without_quoting_it(tmp_path):
+    with pytest.raises(LandingError) as err:
+        _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2, counter='"hubungi 081311112222'), _ticket(3)]) + "\n")
+    assert "never closed" in str(err.value) and "081311112222" not in str(err.value)
+
+
+def test_a_field_over_the_limit_is_unreadable_and_kept_only_as_its_length(tmp_path):
+    from pipelines.reading import MAX_FIELD_CHARS
+
+    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1, counter="L" * (MAX_FIELD_CHARS + 1)), _ticket(2)]) + "\n").rows
+    assert rows["violations"].to_list() == [[f"unreadable:field over {MAX_FIELD_CHARS} characters"], []]
+    assert f"[{MAX_FIELD_CHARS + 1} characters]" in rows["raw_json"][0] and len(rows["raw_json"][0]) < 1000
+
+
+def test_utf8_file_under_a_cp1252_profile_is_read_as_utf8_and_reported(tmp_path):
+    path = tmp_path / "antrian_U1_30-07-2026.csv"
+    path.write_bytes(
+        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)\r\n"
+        "A-1;KTP;Lok\u00e9t;Tidak;Langsung;30/07/2026 08:00;30/07/2026 08:05;30/07/2026 08:06;30/07/2026 08:10;selesai;\r\n".encode("utf-8")
+    )
+    prof = profile("queue", "antrian_id")
+    parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
+    assert parsed.rows["counter_id"].to_list() == ["Lok\u00e9t"]
+    assert any("UTF-8" in d and "cp1252" in d for d in parsed.drift)
+
+
+# Free text as an export writes it: quotes, delimiters, line breaks (no line with a whole record's delimiters).
+free_text = st.text(alphabet='ab ,"\n', max_size=24).filter(lambda t: all(line.count(",") < 5 for line in t.split("\n")))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(counters=st.lists(free_text, min_size=1, max_size=8))
+def test_quoted_fields_read_back_exactly(tmp_path_factory, counters):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(QUEUE_HEADER.split(","))
+    for n, counter in enumerate(counters):
+        writer.writerow(_ticket(n).split(",")[:3] + [counter] + _ticket(n).split(",")[4:])
+    path = tmp_path_factory.mktemp("quoted") / "queue_U1_2026-07-30.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    raw = read_file(path, profile("queue", "canonical"))
+    assert raw.frame["__problem"].to_list() == [None] * len(counters)
+    assert raw.frame["counter_id"].to_list() == [c.strip() or None for c in counters]

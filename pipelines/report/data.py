@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -280,7 +280,7 @@ def zona_integritas(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 
 # Control charts: marts.mart_kpi_control (grain week|month). The chart's window ends with the period.
 CONTROL_KPIS = ("queue_sla_share", "queue_wait_mean_minutes", "queue_wait_p90_minutes")
-CONTROL_WINDOW = {"month": 13, "quarter": 13, "year": 53}  # points shown, ending with the period
+CONTROL_WINDOW = {"month": 13, "quarter": 26, "year": 24}  # points shown, ending with the period
 
 
 def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
@@ -288,34 +288,40 @@ def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
     if not wh.has("marts", "mart_kpi_control"):
         return None
     cols = set(wh.columns("marts", "mart_kpi_control"))
-    grain = "week" if period.period_type == "month" else "month"
-    grains = {r["grain"] for r in wh.rows("select distinct grain from marts.mart_kpi_control")} if "grain" in cols else {grain}
-    if grain not in grains and grains:
-        grain = sorted(grains)[0]
+    # Weeks show a month or quarter in enough points; a year is read in months. A KPI charted only in
+    # the other grain is shown in that one.
+    preferred = "month" if period.period_type == "year" else "week"
     cond, params = _scoped(scope, with_units=False)
     kpi_cond = "kpi in (" + ", ".join("?" for _ in CONTROL_KPIS) + ")"
-    grain_cond = "grain = ? and " if "grain" in cols else ""
+    grain = "grain" if "grain" in cols else "'week'"
     rows = wh.rows(
-        f"select * from marts.mart_kpi_control where {grain_cond}{kpi_cond} and {cond} and period_start <= ? "
+        f"select *, {grain} as _grain from marts.mart_kpi_control where {kpi_cond} and {cond} and period_start <= ? "
         "order by scope_type, scope_name, kpi, period_start",
-        [*([grain] if grain_cond else []), *CONTROL_KPIS, *params, period.end],
+        [*CONTROL_KPIS, *params, period.end],
     )
     series: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["scope_type"], row["scope_id"], row["kpi"])
+        key = (row["scope_type"], row["scope_id"], row["kpi"], row["_grain"])
         item = series.setdefault(key, {"scope_name": row.get("scope_name") or row["scope_id"], "scope_id": row["scope_id"],
                                        "kpi": row["kpi"], "kpi_label": row.get("kpi_label") or row["kpi"],
-                                       "chart": row.get("chart"), "grain": grain, "points": []})
+                                       "chart": row.get("chart"), "grain": row["_grain"], "points": []})
+        if isinstance(row["period_start"], datetime):
+            row["period_start"] = row["period_start"].date()
         row["in_period"] = period.start <= row["period_start"] <= period.end
         item["points"].append(row)
+    chosen = {}
+    for (scope_type, scope_id, kpi, grain_of), item in series.items():
+        if not any(p["in_period"] for p in item["points"]):
+            continue
+        if (scope_type, scope_id, kpi) not in chosen or grain_of == preferred:
+            chosen[(scope_type, scope_id, kpi)] = item
     window = CONTROL_WINDOW.get(period.period_type, 13)
     out = []
-    for item in series.values():
+    for item in chosen.values():
         item["points"] = item["points"][-max(window, sum(p["in_period"] for p in item["points"])):]
         item["flagged"] = [p for p in item["points"] if p["in_period"] and p.get("flagged")]
-        if any(p["in_period"] for p in item["points"]):
-            out.append(item)
-    return out
+        out.append(item)
+    return sorted(out, key=lambda s: (s["scope_name"], CONTROL_KPIS.index(s["kpi"])))
 
 
 # --- follow-up of earlier findings ---------------------------------------------------------------------

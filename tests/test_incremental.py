@@ -1,0 +1,74 @@
+"""`mutu run` follows new data (DESIGN property 4): it stages only the partitions whose landed files are
+new, changed or removed, and a run with nothing new publishes nothing; the marts equal a full rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from dagster import DagsterInstance
+
+from pipelines.orchestration import partition_ranges, run_everything, staging_plan
+from tests.test_properties import mart_contents
+
+EXTRA_TICKET = "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+
+
+def test_ranges_join_close_partitions_and_split_far_ones():
+    order = [f"2026-01-{d:02d}" for d in range(1, 21)]
+    assert partition_ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, max_gap=1) == [
+        ("2026-01-02", "2026-01-05"), ("2026-01-20", "2026-01-20"),
+    ]
+    plan = staging_plan({"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]}, order)
+    assert plan == [(("2026-01-20", "2026-01-20"), ["queue", "complaints"])]  # one run for the new day
+
+
+def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path):
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(published.parent.parent, home)
+    shutil.copytree(small_landing, landing)
+    # A corrected export restates 3 August; a new day of complaints lands; a survey export is withdrawn.
+    day = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
+    day.write_text(day.read_text() + EXTRA_TICKET)
+    complaints = landing / "complaints" / "canonical"
+    (complaints / "complaints_2026-09-01.jsonl").write_text(
+        (complaints / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01"))
+    (landing / "survey" / "canonical" / "survey_U2_2026-07-16.csv").unlink()
+
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert plan["restage_all"] is False
+    assert plan["stale_partitions"] == {"queue": 1, "survey": 1, "complaints": 1}
+    assert sorted((tuple(r["range"]), tuple(r["sources"])) for r in plan["staging_runs"]) == [
+        (("2026-07-16", "2026-07-16"), ("survey",)),
+        (("2026-08-03", "2026-08-03"), ("queue",)),
+        (("2026-09-01", "2026-09-01"), ("complaints",)),
+    ]
+    assert plan["warehouse"] == "rebuilt"
+
+    clean = tmp_path / "clean"
+    run_everything(landing, clean)
+    assert mart_contents(home / "warehouse" / "mutu.duckdb") == mart_contents(clean / "warehouse" / "mutu.duckdb")
+
+    # Nothing new: no Dagster run at all, and the published snapshot is left as it is.
+    instance = DagsterInstance.from_config(str(home / "dagster"))
+    runs_before = len(instance.get_run_records())
+    published_at = (home / "warehouse" / "mutu.duckdb").stat().st_mtime_ns
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert plan["staging_runs"] == [] and plan["warehouse"] == "up to date"
+    assert len(instance.get_run_records()) == runs_before
+    assert (home / "warehouse" / "mutu.duckdb").stat().st_mtime_ns == published_at
+
+
+def test_a_changed_reference_file_restages_every_partition(published, small_landing, tmp_path):
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(published.parent.parent, home)
+    shutil.copytree(small_landing, landing)
+    # Unit UX becomes known: its quarantined ticket of 30 July must now be validated again and loaded.
+    units = landing / "reference" / "units.csv"
+    units.write_text(units.read_text() + "UX,Mal Pelayanan Publik Baru,MPP,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000\n")
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert plan["restage_all"] is True
+    assert plan["stale_partitions"] == {"queue": 2, "survey": 2, "complaints": 4}

@@ -9,6 +9,7 @@ import duckdb
 
 from pipelines import lake
 from pipelines.calendar import working_day_calendar
+from pipelines.settings import Paths, duckdb_config
 
 MAX_SILENT_WORKDAYS = 2  # queue machines export daily; two working days without data is an outage, not noise
 
@@ -17,7 +18,8 @@ def silent_units(lake_dir: Path, dataset: str, units: list[str], max_silent_work
     """(unit, last day with data, working days since) for units silent longer than allowed."""
     if not any((lake_dir / "staging" / dataset).glob("*.parquet")):
         return []
-    con = duckdb.connect()
+    # Spill under the home (an in-memory database would spill to ./.tmp), within MUTU_MEMORY_LIMIT.
+    con = duckdb.connect(config=duckdb_config(Paths(lake_dir.parent)))
     try:
         last = dict(con.execute(
             "select unit_id, max(cast(partition_key as date)) from read_parquet(?) group by unit_id",

@@ -67,6 +67,15 @@ def _reference(lake_dir: Path, name: str) -> pl.DataFrame:
 
 
 BATCH_ROWS = 250_000  # rows validated per Great Expectations call: amortises its per-call cost, bounds memory
+STAGING_BYTES_PER_ROW = 4096  # peak memory per row of a validation batch (pandas strings for GX), measured about 2.6 KB
+
+
+def batch_rows() -> int:
+    """Rows per validation batch: BATCH_ROWS, or fewer so that a batch fits MUTU_MEMORY_LIMIT."""
+    from pipelines.settings import memory_limit
+
+    limit = memory_limit()
+    return BATCH_ROWS if limit is None else max(1_000, min(BATCH_ROWS, limit // STAGING_BYTES_PER_ROW))
 
 
 @dataclass
@@ -151,13 +160,13 @@ def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile
     """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
     reports: list[IngestReport] = []
     batch: list[_ReadPartition] = []
-    size = 0
+    size, limit = 0, batch_rows()
     for partition_key, files in partitions:
         day = (partition_dates or {}).get(partition_key) or date.fromisoformat(partition_key)
         read = _read_partition(files, spec, partition_key, day, key)
         batch.append(read)
         size += read.rows.height
-        if size >= BATCH_ROWS:
+        if size >= limit:
             reports += _flush(batch, spec, lake_dir)
             batch, size = [], 0
     if batch:

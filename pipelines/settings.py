@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,11 @@ class Paths:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
+    @property
+    def spill_dir(self) -> Path:
+        # DuckDB's spill files; its default for an in-memory database is ./.tmp, outside the home.
+        return self.build_dir / "duckdb_tmp"
+
 
 def pii_key() -> bytes:
     """The pseudonymisation key: MUTU_PII_KEY, or the file named by MUTU_PII_KEY_FILE. Never stored."""
@@ -60,3 +66,36 @@ def home_from_env() -> Path:
 
 def landing_from_env() -> Path:
     return Path(os.environ.get("MUTU_LANDING", str(home_from_env() / "landing"))).resolve()
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+MIN_MEMORY_LIMIT = 32 * 2**20  # below this DuckDB cannot hold the blocks of one operator
+
+
+def memory_limit() -> int | None:
+    """MUTU_MEMORY_LIMIT in bytes ("512MB", "2GiB", "1.5GB", "800000000"): the memory a run may use for data.
+
+    DuckDB gets it as its memory_limit (spilling to HOME/build/duckdb_tmp beyond it) and staging sizes its
+    validation batches to it. The Python process needs about 0.6 GB for its code on top. Unset: DuckDB's
+    own default (80 % of RAM) and batches of the default size.
+    """
+    text = os.environ.get("MUTU_MEMORY_LIMIT", "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]*)", text)
+    if not match or match.group(2).lower() not in _UNITS:
+        raise SettingsError(f"MUTU_MEMORY_LIMIT={text!r} is not a size; write it as 512MB, 2GB or 1GiB")
+    limit = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if limit < MIN_MEMORY_LIMIT:
+        raise SettingsError(f"MUTU_MEMORY_LIMIT={text!r} is below the minimum of 32MiB")
+    return limit
+
+
+def duckdb_config(paths: Paths) -> dict[str, str]:
+    """Configuration for every DuckDB connection Mutu opens: spill under the home, within the memory limit."""
+    paths.spill_dir.mkdir(parents=True, exist_ok=True)
+    config = {"temp_directory": str(paths.spill_dir)}
+    limit = memory_limit()
+    if limit is not None:
+        config["memory_limit"] = f"{limit}B"
+    return config

@@ -23,7 +23,7 @@ from pipelines.calendar import working_day_calendar
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
-from pipelines.settings import Paths
+from pipelines.settings import Paths, duckdb_config
 from pipelines.sql_models import SqlModel
 
 PUBLISHED_SCHEMAS = ("core", "indicators", "marts", "audit")
@@ -44,8 +44,9 @@ def _quote_literal(text: str) -> str:
 def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     path = paths.build_dir / "mutu.duckdb"
+    config = duckdb_config(paths)
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config=config)
     except duckdb.IOException:
         raise
     except duckdb.Error:
@@ -53,7 +54,7 @@ def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
         # simply started again (a lock held by another writer is an IOException and is not touched).
         for leftover in (path, path.with_name(path.name + ".wal")):
             leftover.unlink(missing_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config=config)
     for schema in ("staging", *PUBLISHED_SCHEMAS):
         _exec(con, f'create schema if not exists "{schema}"')
     return con
@@ -180,7 +181,7 @@ def publish(paths: Paths) -> Path:
     try:
         failpoint("publish_copy")
         shutil.copyfile(source, aside)
-        con = duckdb.connect(str(aside))
+        con = duckdb.connect(str(aside), config=duckdb_config(paths))
         try:
             _exec(con, "drop schema if exists staging cascade")
             _exec(con, "checkpoint")

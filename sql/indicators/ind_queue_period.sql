@@ -30,44 +30,188 @@
 -- column fee_compliance_share: Share of served tickets with neither fee flag: paid nothing on a free service and at most the tarif otherwise.
 -- Standar pelayanan (PermenPANRB 15/2014; UU 25/2009 art. 21): waiting time and tarif are published per service; the
 -- standard valid on the ticket's day is the one judged (core.fct_queue_ticket). A fee on a free service or above tarif is pungli risk.
+-- Percentiles are exact (quantile_cont's linear interpolation at rank q * (n - 1)) but read from a histogram of
+-- values per period and scope: quantile_cont over the period x scope fan-out keeps every value in memory and
+-- cannot spill, so its memory grew with the landing zone; a grouped count spills under DuckDB's memory_limit.
+with scopes as (
+    -- Integer keys for the histogram: fixed-width group keys stay inline in DuckDB's hash tables when they spill.
+    select scope_type, scope_id, dense_rank() over (order by scope_type, scope_id) as scope_key
+    from (select distinct scope_type, scope_id from core.dim_scope_member)
+),
+
+members as (
+    select s.scope_key, m.unit_id, m.service_code
+    from core.dim_scope_member as m
+    join scopes as s on s.scope_type = m.scope_type and s.scope_id = m.scope_id
+),
+
+periods as (
+    select period_type, period_start, period_end, period, dense_rank() over (order by period_type, period_start) as period_key
+    from core.dim_period
+),
+
+period_days as (
+    -- Day -> period as an equality join: a range join (local_date between start and end) holds the tickets in memory.
+    select period_key, cast(unnest(generate_series(period_start, period_end, interval 1 day)) as date) as day
+    from periods
+),
+
+tickets_in_scope as not materialized (
+    select
+        p.period_key, m.scope_key,
+        t.outcome, t.was_called, t.priority, t.wait_minutes, t.service_minutes, t.within_wait_standard,
+        t.fee_paid_idr, t.charged_on_free_service, t.charged_above_tarif
+    from core.fct_queue_ticket as t
+    join members as m
+        on m.unit_id = t.unit_id and (m.service_code is null or m.service_code = t.service_code)
+    join period_days as p
+        on p.day = t.local_date
+),
+
+totals as (
+    select
+        period_key,
+        scope_key,
+        count(*) as tickets_issued,
+        count(*) filter (where outcome = 'served') as tickets_served,
+        count(*) filter (where outcome = 'no_show') as tickets_no_show,
+        count(*) filter (where outcome = 'abandoned') as tickets_abandoned,
+        count(*) filter (where outcome = 'cancelled') as tickets_cancelled,
+        count(*) filter (where outcome = 'redirected') as tickets_redirected,
+        count(*) filter (where was_called) as tickets_called,
+        avg(wait_minutes) as wait_mean_minutes,
+        avg(service_minutes) filter (where outcome = 'served') as service_mean_minutes,
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served') as sla_share,
+        count(*) filter (where outcome = 'no_show') / count(*) as no_show_rate,
+        count(*) filter (where outcome = 'abandoned') / count(*) as abandonment_rate,
+        count(*) filter (where was_called and priority) as priority_tickets_called,
+        avg(wait_minutes) filter (where priority) as priority_wait_mean_minutes,
+        avg(wait_minutes) filter (where not priority) as other_wait_mean_minutes,
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and priority) as priority_sla_share,
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and not priority) as other_sla_share,
+        count(*) filter (where fee_paid_idr > 0) as tickets_with_fee,
+        coalesce(sum(fee_paid_idr), 0) as fees_paid_idr,
+        count(*) filter (where charged_on_free_service) as tickets_charged_on_free_service,
+        count(*) filter (where charged_above_tarif) as tickets_charged_above_tarif,
+        avg(case when charged_on_free_service or charged_above_tarif then 0.0 else 1.0 end) filter (where outcome = 'served') as fee_compliance_share
+    from tickets_in_scope
+    group by period_key, scope_key
+),
+
+measured_values as (
+    -- measure 1: wait of called tickets; 2: service time of served tickets; 3 / 4: wait of priority / other tickets.
+    -- Durations are whole seconds / 60 (core.fct_queue_ticket): counted as integer seconds, a compact histogram key.
+    select period_key, scope_key, 1 as measure, cast(round(wait_minutes * 60) as integer) as seconds from tickets_in_scope where wait_minutes is not null
+    union all
+    select period_key, scope_key, 2, cast(round(service_minutes * 60) as integer) from tickets_in_scope where outcome = 'served' and service_minutes is not null
+    union all
+    select period_key, scope_key, 3, cast(round(wait_minutes * 60) as integer) from tickets_in_scope where priority and wait_minutes is not null
+    union all
+    select period_key, scope_key, 4, cast(round(wait_minutes * 60) as integer) from tickets_in_scope where not priority and wait_minutes is not null
+),
+
+histogram as (
+    select period_key, scope_key, measure, seconds, count(*) as n
+    from measured_values
+    group by period_key, scope_key, measure, seconds
+),
+
+cumulative as (
+    select
+        period_key,
+        scope_key,
+        measure,
+        seconds,
+        n,
+        sum(n) over (partition by period_key, scope_key, measure order by seconds rows between unbounded preceding and current row) as upto
+    from histogram
+),
+
+value_counts as (
+    select period_key, scope_key, measure, sum(n) as values_n
+    from histogram
+    group by period_key, scope_key, measure
+),
+
+ranks as (
+    -- quantile_cont: position h = q * (n - 1) in the sorted values (0-based), interpolated between floor(h) and ceil(h).
+    select
+        c.period_key,
+        c.scope_key,
+        c.measure,
+        c.seconds / 60.0 as value,
+        c.upto - c.n as rank_first,
+        c.upto - 1 as rank_last,
+        (v.values_n - 1) * 0.5::double as h50,
+        (v.values_n - 1) * 0.9::double as h90
+    from cumulative as c
+    join value_counts as v on v.period_key = c.period_key and v.scope_key = c.scope_key and v.measure = c.measure
+),
+
+percentiles as (
+    select
+        period_key,
+        scope_key,
+        measure,
+        any_value(h50) as h50,
+        any_value(h90) as h90,
+        max(value) filter (where floor(h50) between rank_first and rank_last) as p50_low,
+        max(value) filter (where ceil(h50) between rank_first and rank_last) as p50_high,
+        max(value) filter (where floor(h90) between rank_first and rank_last) as p90_low,
+        max(value) filter (where ceil(h90) between rank_first and rank_last) as p90_high
+    from ranks
+    group by period_key, scope_key, measure
+),
+
+interpolated as (
+    select
+        period_key,
+        scope_key,
+        measure,
+        p50_low + (h50 - floor(h50)) * (p50_high - p50_low) as p50,
+        p90_low + (h90 - floor(h90)) * (p90_high - p90_low) as p90
+    from percentiles
+)
+
 select
     p.period_type,
     p.period_start,
     p.period,
-    m.scope_type,
-    m.scope_id,
-    count(*) as tickets_issued,
-    count(*) filter (where t.outcome = 'served') as tickets_served,
-    count(*) filter (where t.outcome = 'no_show') as tickets_no_show,
-    count(*) filter (where t.outcome = 'abandoned') as tickets_abandoned,
-    count(*) filter (where t.outcome = 'cancelled') as tickets_cancelled,
-    count(*) filter (where t.outcome = 'redirected') as tickets_redirected,
-    count(*) filter (where t.was_called) as tickets_called,
-    avg(t.wait_minutes) as wait_mean_minutes,
-    quantile_cont(t.wait_minutes, 0.5) as wait_median_minutes,
-    quantile_cont(t.wait_minutes, 0.9) as wait_p90_minutes,
-    avg(t.service_minutes) filter (where t.outcome = 'served') as service_mean_minutes,
-    quantile_cont(t.service_minutes, 0.5) filter (where t.outcome = 'served') as service_median_minutes,
-    quantile_cont(t.service_minutes, 0.9) filter (where t.outcome = 'served') as service_p90_minutes,
-    avg(case when t.within_wait_standard then 1.0 else 0.0 end) filter (where t.outcome = 'served') as sla_share,
-    count(*) filter (where t.outcome = 'no_show') / count(*) as no_show_rate,
-    count(*) filter (where t.outcome = 'abandoned') / count(*) as abandonment_rate,
-    count(*) filter (where t.was_called and t.priority) as priority_tickets_called,
-    avg(t.wait_minutes) filter (where t.priority) as priority_wait_mean_minutes,
-    quantile_cont(t.wait_minutes, 0.5) filter (where t.priority) as priority_wait_median_minutes,
-    avg(t.wait_minutes) filter (where not t.priority) as other_wait_mean_minutes,
-    quantile_cont(t.wait_minutes, 0.5) filter (where not t.priority) as other_wait_median_minutes,
-    quantile_cont(t.wait_minutes, 0.5) filter (where t.priority) - quantile_cont(t.wait_minutes, 0.5) filter (where not t.priority) as priority_wait_gap_minutes,
-    avg(case when t.within_wait_standard then 1.0 else 0.0 end) filter (where t.outcome = 'served' and t.priority) as priority_sla_share,
-    avg(case when t.within_wait_standard then 1.0 else 0.0 end) filter (where t.outcome = 'served' and not t.priority) as other_sla_share,
-    count(*) filter (where t.fee_paid_idr > 0) as tickets_with_fee,
-    coalesce(sum(t.fee_paid_idr), 0) as fees_paid_idr,
-    count(*) filter (where t.charged_on_free_service) as tickets_charged_on_free_service,
-    count(*) filter (where t.charged_above_tarif) as tickets_charged_above_tarif,
-    avg(case when t.charged_on_free_service or t.charged_above_tarif then 0.0 else 1.0 end) filter (where t.outcome = 'served') as fee_compliance_share
-from core.fct_queue_ticket as t
-join core.dim_scope_member as m
-    on m.unit_id = t.unit_id and (m.service_code is null or m.service_code = t.service_code)
-join core.dim_period as p
-    on t.local_date between p.period_start and p.period_end
-group by all
+    s.scope_type,
+    s.scope_id,
+    t.tickets_issued,
+    t.tickets_served,
+    t.tickets_no_show,
+    t.tickets_abandoned,
+    t.tickets_cancelled,
+    t.tickets_redirected,
+    t.tickets_called,
+    t.wait_mean_minutes,
+    w.p50 as wait_median_minutes,
+    w.p90 as wait_p90_minutes,
+    t.service_mean_minutes,
+    sv.p50 as service_median_minutes,
+    sv.p90 as service_p90_minutes,
+    t.sla_share,
+    t.no_show_rate,
+    t.abandonment_rate,
+    t.priority_tickets_called,
+    t.priority_wait_mean_minutes,
+    pw.p50 as priority_wait_median_minutes,
+    t.other_wait_mean_minutes,
+    ow.p50 as other_wait_median_minutes,
+    pw.p50 - ow.p50 as priority_wait_gap_minutes,
+    t.priority_sla_share,
+    t.other_sla_share,
+    t.tickets_with_fee,
+    t.fees_paid_idr,
+    t.tickets_charged_on_free_service,
+    t.tickets_charged_above_tarif,
+    t.fee_compliance_share
+from totals as t
+join periods as p on p.period_key = t.period_key
+join scopes as s on s.scope_key = t.scope_key
+left join interpolated as w on w.period_key = t.period_key and w.scope_key = t.scope_key and w.measure = 1
+left join interpolated as sv on sv.period_key = t.period_key and sv.scope_key = t.scope_key and sv.measure = 2
+left join interpolated as pw on pw.period_key = t.period_key and pw.scope_key = t.scope_key and pw.measure = 3
+left join interpolated as ow on ow.period_key = t.period_key and ow.scope_key = t.scope_key and ow.measure = 4

@@ -277,3 +277,37 @@ def test_formatting_round_trips():
     assert fmt.num(1234.5, 2, "id") == "1.234,50" and fmt.num(1234.5, 2, "en") == "1,234.50"
     assert fmt.pct(0.8591, 1, "id") == "85,9%" and fmt.parse("85,9%", "id") == pytest.approx(0.859)
     assert fmt.num(None) == fmt.DASH and fmt.parse(fmt.DASH) is None
+
+
+def test_control_charts_and_their_follow_up_from_a_stand_in_mart(published, tmp_path):
+    """Until the SPC marts are published, a copy of the warehouse gets a stand-in marts.mart_kpi_control of the
+    planned interface: the control section draws it, lists the flagged points, and the follow-up section
+    carries July's flagged week into August (still flagged there: open)."""
+    import duckdb
+
+    from pipelines.report import render_pack
+
+    copy = tmp_path / "mutu.duckdb"
+    shutil.copyfile(published, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        if _has_mart(con, "mart_kpi_control"):
+            pytest.skip("the real mart_kpi_control is published; the browser test covers it")
+        con.execute("""
+            create table marts.mart_kpi_control as
+            select 'week' as grain, cast(d as date) as period_start, strftime(cast(d as date), '%G-W%V') as period,
+                   'unit' as scope_type, 'U1' as scope_id, 'Dukcapil Jakarta Pusat' as scope_name,
+                   'queue_sla_share' as kpi, 'SLA share' as kpi_label, 'p' as chart, v as value, 10 as sample_size,
+                   0.6 as centre_line, 0.95 as ucl, 0.25 as lcl, f as beyond_limits, 0 as run_length, f as flagged,
+                   case when f then 'beyond the lower control limit' end as signal
+            from (values ('2026-07-06', 0.7, false), ('2026-07-13', 0.2, true), ('2026-07-27', 0.5, false),
+                         ('2026-08-03', 0.1, true)) as t(d, v, f)
+        """)
+    finally:
+        con.close()
+    written = render_pack(copy, tmp_path / "out", periods=["2026-08"], unit="U1")
+    html = written[0].read_text(encoding="utf-8")
+    assert 'data-chart="control"' in html and 'data-role="control-missing"' not in html
+    assert "2026-W32" in html and "beyond the lower control limit" in html  # August's flagged week, listed
+    followup = html[html.index('id="followup"'):html.index('id="dq"')]
+    assert "2026-W29: beyond the lower control limit" in followup and "belum selesai" in followup

@@ -173,18 +173,19 @@ def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str],
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise LandingError(
-                f"{path}: not a readable CSV with delimiter {sep!r}: a quote opened on line {first + 1} is never closed, so every "
-                "line after it would be one field; fix the quoting in the export (or remove the stray quote) and land it again"
+                f"{path}: not a readable CSV with delimiter {sep!r}: a quote opened in the record starting on line {first + 1} is never "
+                "closed, so every line after it would be one field; fix the quoting in the export (or remove the stray quote) and land it again"
             ) from None
     width = len(spans[0][2])
     records: list[list[str]] = []
     problems: list[str | None] = []
     for first, end, fields in spans[1:]:
-        inner = lines[first + 1 : end]
-        # A stray quote pairs with one many lines later and swallows the records between (each a whole line with
-        # every delimiter). A legitimate multi-line value (a suggestion with line breaks) holds no such line.
-        if inner and any(line.count(sep) >= width - 1 for line in inner):
-            for line in lines[first:end]:
+        # A stray quote pairs with one on a later line and swallows what lies between: then a continuation line
+        # carries a whole record's delimiters. A legitimate multi-line value (a suggestion with line breaks) only
+        # does so if its later line holds as many delimiters as there are fields before it: the two cannot be told
+        # apart, and splitting (the lines are quarantined, not lost) is the safer guess than merging records.
+        if any(line.count(sep) >= width - 1 for line in lines[first + 1 : end]):
+            for line in (line for line in lines[first:end] if line.strip()):
                 records.append(next(csv.reader([line], delimiter=sep, quotechar=QUOTE), [""]))
                 problems.append("unbalanced quote" if line.count(QUOTE) % 2 else None)
             continue

@@ -63,8 +63,11 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.errors import MutuError
     from pipelines.orchestration import run_everything
 
+    home = Path(args.home).resolve()
+    # matplotlib (review pack charts) keeps its font cache in ~/.cache and ~/.config unless told: a run writes under its home only.
+    os.environ.setdefault("MPLCONFIGDIR", str(home / "build" / "matplotlib"))
     try:
-        published = run_everything(Path(args.landing).resolve(), Path(args.home).resolve(), weight_mode=args.ikm_weight_mode)
+        published = run_everything(Path(args.landing).resolve(), home, weight_mode=args.ikm_weight_mode)
     except MutuError as exc:
         print(f"mutu run: {exc}", file=sys.stderr)
         return 2

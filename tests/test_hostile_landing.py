@@ -136,6 +136,7 @@ def hostile_run(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
         cwd=root / "cwd", env=env, capture_output=True, text=True, timeout=600,
+        preexec_fn=lambda: os.umask(0),  # the most permissive umask: published files must not rely on the caller's
     )
     after = fingerprint(root, skip=home)
     return root, landing, home, result, before, after
@@ -242,3 +243,22 @@ def test_symlinks_out_of_the_landing_zone_are_rejected_in_row_accounting(con):
     rejected = dict(con.execute("select source_file, error from audit.row_accounting where file_status = 'rejected'").fetchall())
     for name in SYMLINKED:
         assert "outside the landing zone" in (rejected.get(name) or ""), (name, rejected.get(name))
+
+
+def _group_or_other_writable(home: Path, folder: str) -> dict[str, str]:
+    paths = [home / folder, *(home / folder).rglob("*")] if (home / folder).exists() else []
+    return {str(p.relative_to(home)): oct(p.stat().st_mode & 0o777) for p in paths if p.stat().st_mode & 0o022}
+
+
+def test_published_warehouse_and_exports_are_read_only_for_others_whatever_the_umask(hostile_run):
+    """Least privilege: what BI reads under HOME/warehouse is not writable by group or others, even under umask 0."""
+    _, _, home, _, _, _ = hostile_run
+    assert (home / "warehouse" / "mutu.duckdb").is_file()
+    assert {k: v for k, v in _group_or_other_writable(home, "warehouse").items() if k != "warehouse"} == {}
+
+
+@pytest.mark.xfail(strict=True, reason="pipelines/report writes the review pack with the caller's umask: under umask 0 its files are 0666 and folders 0777")
+def test_reports_are_read_only_for_others_whatever_the_umask(hostile_run):
+    _, _, home, _, _, _ = hostile_run
+    assert (home / "reports").is_dir()
+    assert {k: v for k, v in _group_or_other_writable(home, "reports").items() if k != "reports"} == {}

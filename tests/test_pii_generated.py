@@ -78,3 +78,39 @@ def test_harvest_finds_personal_data_in_every_kind_of_place(generated_run):
 def test_no_generated_personal_value_is_stored(generated_run):
     landing, home = generated_run
     assert find_personal_values(home, sorted(harvest(landing))) == {}
+
+
+def test_the_search_reads_every_format_mutu_writes(tmp_path):
+    """Guard against a search that passes vacuously: each format hides a value from a plain byte search."""
+    import gzip
+    import sqlite3
+
+    import duckdb
+    import polars as pl
+    from openpyxl import Workbook
+
+    values = {f: f"Personal{f.title()}Value0812{i}" for i, f in enumerate(("parquet", "duckdb", "xlsx", "gzip", "sqlite", "html", "nosuffix"))}
+    nested = tmp_path / "warehouse" / "exports" / "deep"
+    nested.mkdir(parents=True)
+    pl.DataFrame({"note": [values["parquet"]] * 1000}).write_parquet(nested / "export.parquet", compression="zstd")
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    con.execute("create schema \"we\"\"ird\"; create table \"we\"\"ird\".t as select ? as v", [values["duckdb"]])
+    con.close()
+    reports = tmp_path / "reports" / "2026-Q3"
+    reports.mkdir(parents=True)
+    book = Workbook()
+    book.active["A1"] = values["xlsx"]
+    book.save(reports / "review.xlsx")
+    (tmp_path / "logs.gz").write_bytes(gzip.compress(values["gzip"].encode()))
+    (tmp_path / "dagster").mkdir()
+    db = sqlite3.connect(tmp_path / "dagster" / "runs.db")
+    db.execute("create table event_logs (event text)")
+    db.execute("insert into event_logs values (?)", ["x" * 9000 + values["sqlite"] + "y" * 9000])  # spans overflow pages
+    db.commit()
+    db.close()
+    (reports / "review.html").write_text("<p>" + "".join(f"&#{ord(c)};" for c in values["html"]) + "</p>")
+    (tmp_path / "run-metadata").write_text(values["nosuffix"])
+    found = find_personal_values(tmp_path, list(values.values()))
+    assert set(found) == set(values.values()), sorted(set(values.values()) - set(found))
+    assert found[values["xlsx"]] == ["reports/2026-Q3/review.xlsx"]
+    assert found[values["parquet"]] == ["warehouse/exports/deep/export.parquet"]

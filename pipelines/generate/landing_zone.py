@@ -77,6 +77,7 @@ class _Landing:
     defect_rate: float
     known_units: set[str]
     counts: Counter = field(default_factory=Counter)
+    shifts: dict[str, date] = field(default_factory=dict)
 
     def write_partitions(self, table: pl.DataFrame, path_for_day: Callable[[date], Path],
                          to_bytes: Callable[[pl.DataFrame], bytes], damage: Damage = _undamaged) -> None:
@@ -123,7 +124,7 @@ class _Landing:
 def _write_queue(landing: _Landing, unit: Unit, index: int, services: list[ServiceStandard],
                  calendar: WorkCalendar, damage_whole_file: bool) -> None:
     seed = landing.seed
-    tickets = simulate_queue(unit, services, calendar, _numpy_stream(seed, 1, index))
+    tickets = simulate_queue(unit, services, calendar, _numpy_stream(seed, 1, index), landing.shifts.get(unit.unit_id))
     defect_rng = _numpy_stream(seed, 2, index)
     if unit.queue_profile == "antrian_id":
         cells = landing.inject(antrian_text(tickets, _numpy_stream(seed, 3, index)), ANTRIAN_DEFECTS, defect_rng)
@@ -195,6 +196,7 @@ def generate_landing(out: Path, units: int = 8, days: int = 92, start: date = da
     targets = build_targets(unit_list, range(first.year, last.year + 1), reference_rng)
 
     landing = _Landing(Path(out), seed, defects, {u.unit_id for u in unit_list})
+    landing.shifts = known_shift(unit_list, first, last)
     landing.counts["files"] += write_reference(landing.root, unit_list, services, targets)
     first_canonical_queue = next((u for u in unit_list if u.queue_profile == "canonical"), None)
     for index, unit in enumerate(unit_list):
@@ -213,4 +215,13 @@ def generate_landing(out: Path, units: int = 8, days: int = 92, start: date = da
         "last_date": last.isoformat(),
         "defect_rows": counts["defect_rows"],
         "defect_files": counts["defect_files"],
+        "waits_double_from": {unit: day.isoformat() for unit, day in landing.shifts.items()},
     }
+
+
+def known_shift(units: list, first: date, last: date) -> dict[str, date]:
+    """The last unit's waits double from the first day of the second month when the period spans 60 days or more."""
+    month_two = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if len(units) < 2 or (last - first).days < 59:
+        return {}
+    return {units[-1].unit_id: month_two}

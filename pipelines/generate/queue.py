@@ -40,8 +40,10 @@ def _day_kind(day: date) -> int:
 
 
 def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar,
-                   rng: np.random.Generator) -> pl.DataFrame:
-    """All tickets of `unit` in the period, typed, with a `_day` column (the partition date)."""
+                   rng: np.random.Generator, waits_double_from: date | None = None) -> pl.DataFrame:
+    """All tickets of `unit` in the period, typed, with a `_day` column (the partition date).
+
+    `waits_double_from`: from that day on the unit's waits are twice as long (a known shift the control charts must flag)."""
     traits = unit.traits
     open_days = calendar.open_days(traits.opens_saturday)
     if not open_days:
@@ -86,6 +88,8 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     mean_wait = max_wait[day, service] * traits.wait_level * crowd_ratio ** 1.2 * busy_day ** 0.8
     mean_wait = np.where(priority, mean_wait * 0.35, mean_wait)
     mean_wait = np.where(online, mean_wait * 0.7, mean_wait)  # booked slots are called sooner
+    if waits_double_from is not None:
+        mean_wait = np.where(np.array([d >= waits_double_from for d in open_days])[day], mean_wait * 2.0, mean_wait)
     wait = np.clip(rng.gamma(2.0, mean_wait / 2.0) * 60, 20, 3 * 3600).astype(np.int64)
 
     abandon_pull = crowd_ratio ** 1.5

@@ -167,6 +167,70 @@ def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
+DATA_DICTIONARY_SQL = """
+select
+    c.table_name,
+    t.comment as table_description,
+    c.column_index,
+    c.column_name,
+    c.data_type,
+    c.comment as column_description
+from duckdb_columns() as c
+join duckdb_tables() as t using (database_name, schema_name, table_name)
+where c.schema_name = 'marts' and c.database_name = current_database()
+order by c.table_name, c.column_index
+"""
+DATA_DICTIONARY_DOCS = {
+    "table_name": "Mart (table in the marts schema).",
+    "table_description": "What the mart holds.",
+    "column_index": "Position of the column in the mart.",
+    "column_name": "Column name.",
+    "data_type": "DuckDB type of the column.",
+    "column_description": "What the column means (from the data contracts and the SQL model docs).",
+}
+
+
+def _build_data_dictionary(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.data_dictionary: every mart and column with its comment, so BI can list the public surface."""
+    _exec(con, f"create or replace table marts.data_dictionary as {DATA_DICTIONARY_SQL} limit 0")
+    _exec(con, "comment on table marts.data_dictionary is 'Every mart and column BI may read, with what it means.'")
+    for column, text in DATA_DICTIONARY_DOCS.items():
+        _exec(con, f'comment on column marts.data_dictionary."{column}" is {_quote_literal(text)}')
+    # Filled after its own comments exist, so the dictionary documents itself too.
+    _exec(con, f"insert into marts.data_dictionary {DATA_DICTIONARY_SQL}")
+
+
+def _export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """One Parquet file per mart, for tools that prefer files; written beside the snapshot being published."""
+    folder.mkdir(parents=True)
+    marts = [r[0] for r in _exec(con, "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name")]
+    for mart in marts:
+        target = folder / f"{mart}.parquet"
+        # Mart names come from sql/ and the target from MUTU_HOME, never from landed content.
+        _exec(con, f'copy marts."{mart}" to {_quote_literal(str(target))} (format parquet)')
+        os.chmod(target, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+    os.chmod(folder, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+
+
+def _swap_exports(exports: Path, warehouse_dir: Path) -> None:
+    """Point HOME/warehouse/marts at the new export folder with one atomic symlink rename.
+
+    A reader that resolved the old link keeps a complete folder: the previous export stays until the next publish.
+    """
+    versions = warehouse_dir / "exports"
+    versions.mkdir(exist_ok=True)
+    current = versions / exports.name
+    os.replace(exports, current)
+    link = warehouse_dir / f".marts-{uuid.uuid4().hex}.link"
+    os.symlink(Path("exports") / current.name, link)
+    previous = os.readlink(warehouse_dir / "marts") if (warehouse_dir / "marts").is_symlink() else None
+    os.replace(link, warehouse_dir / "marts")
+    keep = {current.name, Path(previous).name if previous else None}
+    for old in versions.iterdir():
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def publish(paths: Paths) -> Path:
     """Swap a complete copy of the build into place; readers of the old snapshot are unaffected."""
     source = paths.build_dir / "mutu.duckdb"
@@ -181,10 +245,13 @@ def publish(paths: Paths) -> Path:
     try:
         failpoint("publish_copy")
         shutil.copyfile(source, aside)
+        exports = publishing / f"marts-{aside.stem.split('.')[-1]}"
         con = duckdb.connect(str(aside), config=duckdb_config(paths))
         try:
             _exec(con, "drop schema if exists staging cascade")
+            _build_data_dictionary(con)
             _exec(con, "checkpoint")
+            _export_marts(con, exports)
         finally:
             con.close()
         with open(aside, "rb") as handle:
@@ -192,6 +259,7 @@ def publish(paths: Paths) -> Path:
         os.chmod(aside, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
         failpoint("publish_swap")
         os.replace(aside, paths.warehouse)
+        _swap_exports(exports, paths.warehouse_dir)
         directory = os.open(paths.warehouse_dir, os.O_RDONLY)
         try:
             os.fsync(directory)

@@ -130,3 +130,18 @@ def test_ikm_interval_contains_the_estimate_and_judges_the_change(shifted_home):
         if change is not None:
             # beyond noise when |change| > 1.96 x sqrt(se^2 + se_previous^2)
             assert significant == (abs(change) > 1.96 * math.sqrt(se**2 + previous_se**2))
+
+
+def test_bi_surface_is_documented_and_exported(shifted_home):
+    warehouse, _ = shifted_home
+    con = duckdb.connect(str(warehouse), read_only=True)
+    marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
+    listed = {r[0] for r in con.execute("select distinct table_name from marts.data_dictionary").fetchall()}
+    assert listed == marts
+    assert con.execute("select count(*) from marts.data_dictionary where column_description is null or table_description is null").fetchone()[0] == 0
+    exports = warehouse.parent / "marts"
+    assert exports.is_symlink()
+    assert {p.stem for p in exports.glob("*.parquet")} == marts
+    for mart in ("mart_kpi_control", "mart_ikm_period"):
+        in_parquet = duckdb.execute("select count(*) from read_parquet(?)", [str(exports / f"{mart}.parquet")]).fetchone()[0]
+        assert in_parquet == con.execute(f"select count(*) from marts.{mart}").fetchone()[0]

@@ -2,6 +2,7 @@
 -- column grain: week (ISO, Monday first) or month.
 -- column period_start: First day of the week or month.
 -- column kpi: KPI name (as in core.dim_indicator where a target can be set).
+-- column kpi_label: What the KPI measures (from core.dim_indicator).
 -- column value: The KPI's value in the period and scope.
 -- column successes: For shares: the rows meeting the KPI (the p-chart numerator); NULL for times and scores.
 -- column sample_size: Rows the value is computed over: served, called or issued tickets; respondents for IKM.

@@ -223,8 +223,11 @@ def _swap_exports(exports: Path, warehouse_dir: Path) -> None:
     os.replace(exports, current)
     link = warehouse_dir / f".marts-{uuid.uuid4().hex}.link"
     os.symlink(Path("exports") / current.name, link)
-    previous = os.readlink(warehouse_dir / "marts") if (warehouse_dir / "marts").is_symlink() else None
-    os.replace(link, warehouse_dir / "marts")
+    target = warehouse_dir / "marts"
+    previous = os.readlink(target) if target.is_symlink() else None
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)  # a copied home turns the link into a folder; a link cannot replace a folder
+    os.replace(link, target)
     keep = {current.name, Path(previous).name if previous else None}
     for old in versions.iterdir():
         if old.name not in keep:

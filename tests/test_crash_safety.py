@@ -73,7 +73,11 @@ def test_killed_run_leaves_the_last_snapshot_and_the_next_run_heals(published, r
     assert killed.returncode == -9, killed.stderr[-2000:]
     assert mart_contents(warehouse) == before  # the last complete snapshot, and it opens cleanly
     visible = sorted(p.name for p in warehouse.parent.iterdir() if not p.name.startswith("."))
-    assert visible == ["mutu.duckdb"]
+    assert visible == ["exports", "marts", "mutu.duckdb"]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    published_marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
+    con.close()
+    assert {p.stem for p in (warehouse.parent / "marts").glob("*.parquet")} == published_marts  # the exports of that same snapshot
 
     healed = _mutu_run(landing, home)
     assert healed.returncode == 0, healed.stderr[-2000:]

@@ -3,8 +3,10 @@ generator's known shift (one unit's waits double from the second month) flagged 
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import time
 import statistics
 from datetime import date, timedelta
 
@@ -145,3 +147,55 @@ def test_bi_surface_is_documented_and_exported(shifted_home):
     for mart in ("mart_kpi_control", "mart_ikm_period"):
         in_parquet = duckdb.execute("select count(*) from read_parquet(?)", [str(exports / f"{mart}.parquet")]).fetchone()[0]
         assert in_parquet == con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+
+
+READER = """
+import json, sys, time, duckdb
+path, stop = sys.argv[1], sys.argv[2]
+import os
+seen = {"queries": 0, "errors": [], "incomplete": []}
+while not os.path.exists(stop):
+    try:
+        con = duckdb.connect(path, read_only=True)
+        try:
+            marts = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+            listed = {r[0] for r in con.execute("select distinct table_name from marts.data_dictionary").fetchall()}
+            empty = [m for m in marts if con.execute(f'select count(*) from marts."{m}"').fetchone()[0] == 0]
+            if set(marts) != listed or empty:
+                seen["incomplete"].append({"marts": len(marts), "listed": len(listed), "empty": empty})
+            seen["queries"] += 1
+        finally:
+            con.close()
+    except Exception as exc:
+        seen["errors"].append(repr(exc))
+    time.sleep(0.05)
+print(json.dumps(seen))
+"""
+
+
+def test_a_reader_querying_in_a_loop_during_a_run_sees_only_complete_snapshots(shifted_home, tmp_path):
+    """BI opens the published file read-only over and over while `mutu run` restates a day and republishes."""
+    import subprocess
+    import sys
+
+    from pipelines.orchestration import run_everything
+
+    warehouse, summary = shifted_home
+    home = warehouse.parent.parent
+    landing = home.parent / "landing"
+    # A corrected export for a past day: the run restages it and publishes a new snapshot.
+    day_file = sorted((landing / "queue").rglob("*.csv"))[0]
+    day_file.write_bytes(day_file.read_bytes().rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n")
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        published_before = warehouse.stat().st_ino
+        run_everything(landing, home)
+        assert warehouse.stat().st_ino != published_before, "the run published a new snapshot"
+    finally:
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    seen = json.loads(out)
+    assert seen["errors"] == [] and seen["incomplete"] == []
+    assert seen["queries"] >= 10

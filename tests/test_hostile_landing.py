@@ -257,7 +257,6 @@ def test_published_warehouse_and_exports_are_read_only_for_others_whatever_the_u
     assert {k: v for k, v in _group_or_other_writable(home, "warehouse").items() if k != "warehouse"} == {}
 
 
-@pytest.mark.xfail(strict=True, reason="pipelines/report writes the review pack with the caller's umask: under umask 0 its files are 0666 and folders 0777")
 def test_reports_are_read_only_for_others_whatever_the_umask(hostile_run):
     _, _, home, _, _, _ = hostile_run
     assert (home / "reports").is_dir()

@@ -151,12 +151,16 @@ def render_html(ctx: dict) -> str:
 
 def _write(path: Path, text: str | bytes) -> None:
     """Write beside and rename: a reader never opens half a report."""
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in created:  # readable by others, writable only by the pipeline, whatever the caller's umask
+        os.chmod(folder, 0o755)
     aside = path.with_name(f".{path.name}.tmp")
     if isinstance(text, bytes):
         aside.write_bytes(text)
     else:
         aside.write_text(text, encoding="utf-8")
+    os.chmod(aside, 0o644)
     os.replace(aside, path)
 
 

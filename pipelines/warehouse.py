@@ -219,6 +219,7 @@ def _swap_exports(exports: Path, warehouse_dir: Path) -> None:
     """
     versions = warehouse_dir / "exports"
     versions.mkdir(exist_ok=True)
+    os.chmod(versions, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     current = versions / exports.name
     os.replace(exports, current)
     link = warehouse_dir / f".marts-{uuid.uuid4().hex}.link"

@@ -25,10 +25,10 @@ def _con_with_series(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     con.execute("create table core.dim_scope as select 'unit' scope_type, 'U1' scope_id, 'Unit one' scope_name, 'U1' unit_id, null::varchar service_code, 'A' agency, 'P' province")
     con.execute("create table core.dim_indicator as select 'k' indicator, true higher_is_better, 'constructed' description")
     con.execute(
-        "create table indicators.ind_kpi_series (grain varchar, period_start date, scope_type varchar, scope_id varchar, kpi varchar, "
+        "create table indicators.ind_kpi_series (grain varchar, period_start date, scope_type varchar, scope_id varchar, kpi varchar, kpi_label varchar, "
         "value double, successes bigint, sample_size bigint, chart varchar, higher_is_better boolean)"
     )
-    con.executemany("insert into indicators.ind_kpi_series values (?, ?, 'unit', 'U1', 'k', ?, ?, ?, ?, true)", rows)
+    con.executemany("insert into indicators.ind_kpi_series values (?, ?, 'unit', 'U1', 'k', null, ?, ?, ?, ?, true)", rows)
     con.execute(f"create table marts.mart_kpi_control as {MODELS['mart_kpi_control'].sql}")
     return con
 
@@ -199,3 +199,14 @@ def test_a_reader_querying_in_a_loop_during_a_run_sees_only_complete_snapshots(s
     seen = json.loads(out)
     assert seen["errors"] == [] and seen["incomplete"] == []
     assert seen["queries"] >= 10
+
+
+def test_trend_series_cover_every_headline_kpi(shifted_home):
+    warehouse, _ = shifted_home
+    con = duckdb.connect(str(warehouse), read_only=True)
+    kpis = {r[0] for r in con.execute("select distinct kpi from marts.mart_kpi_trend_month where scope_type = 'unit'").fetchall()}
+    assert {f"nrr_u{i}" for i in range(1, 10)} | {
+        "ikm_converted", "queue_sla_share", "queue_wait_mean_minutes", "queue_no_show_rate", "queue_abandonment_rate",
+        "queue_fee_compliance_share", "complaint_handled_share", "complaint_closed_within_limit_share",
+        "complaint_verified_within_limit_share", "complaint_workdays_to_close_median"} <= kpis
+    assert con.execute("select count(*) from marts.mart_kpi_trend_month where kpi_label is null").fetchone()[0] == 0

@@ -2,7 +2,7 @@
 -- column grain: week (ISO, Monday first) or month.
 -- column period_start: First day of the week or month.
 -- column kpi: KPI name (as in core.dim_indicator where a target can be set).
--- column kpi_label: What the KPI measures (from core.dim_indicator).
+-- column kpi_label: What the KPI measures (from core.dim_indicator, or for an unsur its name).
 -- column value: The KPI's value in the period and scope.
 -- column successes: For shares: the rows meeting the KPI (the p-chart numerator); NULL for times and scores.
 -- column sample_size: Rows the value is computed over: served, called or issued tickets; respondents for IKM.
@@ -40,23 +40,55 @@ survey as (
     select 'month' as grain, period_start, scope_type, scope_id, ikm_converted, respondents
     from indicators.ind_ikm_period
     where period_type = 'month' and scope_type in ('unit', 'agency', 'province') and method = 'permenpanrb_14_2017'
+),
+
+unsur as (
+    select 'month' as grain, period_start, scope_type, scope_id, unsur_no, unsur_name, nrr_converted, answers
+    from indicators.ind_ikm_unsur_period
+    where period_type = 'month' and scope_type in ('unit', 'agency', 'province') and method = 'permenpanrb_14_2017'
+),
+
+complaints as (
+    -- Months only, by month of receipt: a unit receives a handful of complaints a week.
+    select 'month' as grain, period_start, scope_type, scope_id, complaints_received, complaints_closed, complaints_due,
+           verified_within_limit_share, closed_within_limit_share, handled_share, workdays_to_close_median
+    from indicators.ind_complaint_period
+    where period_type = 'month' and scope_type in ('unit', 'agency', 'province')
 )
 
-select grain, period_start, scope_type, scope_id, 'queue_sla_share' as kpi, served_within_standard / served as value,
+select grain, period_start, scope_type, scope_id, 'queue_sla_share' as kpi, cast(null as varchar) as kpi_label, served_within_standard / served as value,
        served_within_standard as successes, served as sample_size, 'p' as chart, true as higher_is_better
 from queue where served > 0
 union all
-select grain, period_start, scope_type, scope_id, 'queue_fee_compliance_share', served_fee_compliant / served, served_fee_compliant, served, 'p', true
+select grain, period_start, scope_type, scope_id, 'queue_fee_compliance_share', null, served_fee_compliant / served, served_fee_compliant, served, 'p', true
 from queue where served > 0
 union all
-select grain, period_start, scope_type, scope_id, 'queue_no_show_rate', no_shows / issued, no_shows, issued, 'p', false
+select grain, period_start, scope_type, scope_id, 'queue_no_show_rate', null, no_shows / issued, no_shows, issued, 'p', false
 from queue
 union all
-select grain, period_start, scope_type, scope_id, 'queue_abandonment_rate', abandoned / issued, abandoned, issued, 'p', false
+select grain, period_start, scope_type, scope_id, 'queue_abandonment_rate', null, abandoned / issued, abandoned, issued, 'p', false
 from queue
 union all
-select grain, period_start, scope_type, scope_id, 'queue_wait_mean_minutes', wait_mean_minutes, null, called, 'i_mr', false
+select grain, period_start, scope_type, scope_id, 'queue_wait_mean_minutes', null, wait_mean_minutes, null, called, 'i_mr', false
 from queue where called > 0
 union all
-select grain, period_start, scope_type, scope_id, 'ikm_converted', ikm_converted, null, respondents, 'i_mr', true
+select grain, period_start, scope_type, scope_id, 'ikm_converted', null, ikm_converted, null, respondents, 'i_mr', true
 from survey
+union all
+select grain, period_start, scope_type, scope_id, 'nrr_u' || unsur_no, 'NRR x 25 of unsur U' || unsur_no || ' ' || unsur_name || ' (PermenPANRB 14/2017).',
+       nrr_converted, null, answers, 'i_mr', true
+from unsur
+union all
+select grain, period_start, scope_type, scope_id, 'complaint_handled_share', null, handled_share, complaints_closed, complaints_due, 'p', true
+from complaints where complaints_due > 0
+union all
+select grain, period_start, scope_type, scope_id, 'complaint_closed_within_limit_share', null, closed_within_limit_share,
+       cast(round(closed_within_limit_share * complaints_due) as bigint), complaints_due, 'p', true
+from complaints where complaints_due > 0
+union all
+-- Its denominator (verified or past the deadline) is not stored: charted as individuals, weighted by complaints received.
+select grain, period_start, scope_type, scope_id, 'complaint_verified_within_limit_share', null, verified_within_limit_share, null, complaints_received, 'i_mr', true
+from complaints where verified_within_limit_share is not null
+union all
+select grain, period_start, scope_type, scope_id, 'complaint_workdays_to_close_median', null, workdays_to_close_median, null, complaints_closed, 'i_mr', false
+from complaints where workdays_to_close_median is not null

@@ -82,7 +82,7 @@ select
     d.agency,
     d.province,
     j.kpi,
-    coalesce(i.description, 'IKM on the 25-100 scale.') as kpi_label,
+    coalesce(i.description, j.kpi_label) as kpi_label,
     j.chart,
     j.higher_is_better,
     j.value,

@@ -9,7 +9,7 @@
 -- column rank_in_agency: Rank of the unit among the units of its agency this month, 1 = best (unit scope only).
 -- column rank_in_province: Rank of the unit among the units of its province this month, 1 = best (unit scope only).
 with monthly as (
-    select period_start as month_start, scope_type, scope_id, kpi, value, successes, sample_size, higher_is_better
+    select period_start as month_start, scope_type, scope_id, kpi, kpi_label, value, successes, sample_size, higher_is_better
     from indicators.ind_kpi_series
     where grain = 'month'
 ),
@@ -47,7 +47,7 @@ select
     d.agency,
     d.province,
     w.kpi,
-    coalesce(i.description, 'IKM on the 25-100 scale.') as kpi_label,
+    coalesce(i.description, w.kpi_label) as kpi_label,
     w.higher_is_better,
     w.value,
     w.sample_size,

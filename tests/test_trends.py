@@ -210,3 +210,19 @@ def test_trend_series_cover_every_headline_kpi(shifted_home):
         "queue_fee_compliance_share", "complaint_handled_share", "complaint_closed_within_limit_share",
         "complaint_verified_within_limit_share", "complaint_workdays_to_close_median"} <= kpis
     assert con.execute("select count(*) from marts.mart_kpi_trend_month where kpi_label is null").fetchone()[0] == 0
+
+
+def test_complaint_funnel_counts_each_stage_of_the_received_cohort(shifted_home):
+    warehouse, _ = shifted_home
+    con = duckdb.connect(str(warehouse), read_only=True)
+    # Stage counts of the unit x month cohort equal a direct count over the core facts.
+    by_mart = con.execute(
+        "select scope_id, period_start, complaints_received, complaints_verified, complaints_responded, complaints_closed "
+        "from marts.mart_complaint_period where scope_type = 'unit' and period_type = 'month' and complaints_received > 0 order by all"
+    ).fetchall()
+    direct = con.execute(
+        "select c.unit_id, cast(date_trunc('month', c.received_date) as date), count(*), count(c.workdays_to_verify), "
+        "count(d.workdays_to_first_response), count(c.closed_at) "
+        "from core.fct_complaint c join core.fct_complaint_deadline d using (complaint_id) group by all order by all"
+    ).fetchall()
+    assert by_mart == direct

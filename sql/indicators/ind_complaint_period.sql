@@ -1,5 +1,7 @@
 -- ind_complaint_period: Complaint handling per period and scope on working days: speed, limits, closure, backlog, integrity signals, load and repeat reporters.
 -- column complaints_received: Complaints received in the period (the cohort the rates below are about).
+-- column complaints_verified: Of those, verified by the end of the data (the complaint handling funnel's second stage).
+-- column complaints_responded: Of those, with a first response to the reporter by the end of the data.
 -- column complaints_closed: Of those, closed by the end of the data.
 -- column complaints_archived: Of those, archived or rejected without closure (not due for handling).
 -- column complaints_open: Of those, neither closed nor archived at the end of the data.
@@ -63,6 +65,8 @@ received as (
         scope_type,
         scope_id,
         count(*) as complaints_received,
+        count(*) filter (where workdays_to_verify is not null) as complaints_verified,
+        count(*) filter (where workdays_to_first_response is not null) as complaints_responded,
         count(*) filter (where closed_at is not null) as complaints_closed,
         count(*) filter (where archived_at is not null and closed_at is null) as complaints_archived,
         count(*) filter (where is_open) as complaints_open,
@@ -117,6 +121,8 @@ select
     s.scope_type,
     s.scope_id,
     coalesce(r.complaints_received, 0) as complaints_received,
+    coalesce(r.complaints_verified, 0) as complaints_verified,
+    coalesce(r.complaints_responded, 0) as complaints_responded,
     coalesce(r.complaints_closed, 0) as complaints_closed,
     coalesce(r.complaints_archived, 0) as complaints_archived,
     coalesce(r.complaints_open, 0) as complaints_open,

@@ -9,6 +9,8 @@ select
     s.agency,
     s.province,
     c.complaints_received,
+    c.complaints_verified,
+    c.complaints_responded,
     c.complaints_closed,
     c.complaints_archived,
     c.complaints_open,

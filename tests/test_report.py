@@ -311,3 +311,34 @@ def test_control_charts_and_their_follow_up_from_a_stand_in_mart(published, tmp_
     assert "2026-W32" in html and "beyond the lower control limit" in html  # August's flagged week, listed
     followup = html[html.index('id="followup"'):html.index('id="dq"')]
     assert "2026-W29: beyond the lower control limit" in followup and "belum selesai" in followup
+
+
+# --- incremental rendering -------------------------------------------------------------------------
+
+def _without_stamp(path: Path) -> str:
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", path.read_text(encoding="utf-8"))
+
+
+def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
+    """A second rendering with the chart cache draws nothing and writes the same pages as an uncached one (in
+    two processes); a chart whose figures change is drawn again, and the full pack prunes what it no longer uses."""
+    from pipelines.report import charts, render_pack
+
+    cache = tmp_path / "charts"
+    plain = render_pack(published, tmp_path / "plain", workers=1)
+    first = render_pack(published, tmp_path / "first", chart_cache=cache, workers=2)
+    kept = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")}
+    assert kept
+    second = render_pack(published, tmp_path / "second", chart_cache=cache, workers=1)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")} == kept  # nothing redrawn
+    for a, b, c in zip(plain, first, second, strict=True):
+        if a.suffix == ".html":
+            assert _without_stamp(a) == _without_stamp(b) == _without_stamp(c), a.name
+
+    rows = [{"scope_name": "U1", "sla_share": 0.8}]
+    with charts.cached_in(cache) as used:
+        before = charts.bars(rows, "sla_share", "SLA", "id", "-", share=True)
+        after = charts.bars([{"scope_name": "U1", "sla_share": 0.6}], "sla_share", "SLA", "id", "-", share=True)
+    assert "80,0" in before and "60,0" in after and len(used) == 2
+    render_pack(published, tmp_path / "third", chart_cache=cache)
+    assert {p.name for p in cache.glob("*.svg")} == set(kept)

@@ -21,7 +21,7 @@ def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> Materiali
     from pipelines.report import render_pack
 
     out = mutu.paths.home / "reports"
-    written = render_pack(mutu.paths.warehouse, out)
+    written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.home / "cache" / "charts")
     reports = [p for p in written if p.suffix == ".html"]
     periods = sorted({p.relative_to(out).parts[0] for p in written})
     return MaterializeResult(metadata={

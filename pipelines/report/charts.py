@@ -5,9 +5,15 @@ Each function takes rows already read from the marts and draws them; none comput
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import itertools
+import os
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
 
 import matplotlib
 
@@ -23,6 +29,12 @@ IKM_BANDS_2017 = (("D", 25.0, 65.0), ("C", 65.0, 76.61), ("B", 76.61, 88.31), ("
 WIDTH = 6.8  # inches: fits the A4 text width with margins
 
 _counter = itertools.count(1)
+ID_PREFIX = "@@chart@@-"  # stands for a chart's private id prefix until the chart is placed in a page
+# A chart is a pure function of its inputs: the review pack keeps drawn charts by a hash of their inputs
+# and of this code, so a nightly run redraws only the charts whose figures moved.
+_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (fmt,)) + Path(__file__).read_bytes()
+                       + matplotlib.__version__.encode()).hexdigest()[:16]
+_cache: ContextVar[tuple[Path, set[str]] | None] = ContextVar("chart_cache", default=None)
 
 
 def short(text: str, width: int = 38) -> str:
@@ -50,13 +62,67 @@ def _svg(fig, name: str, title: str) -> str:
     text = text[text.index("<svg"):]
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)  # RDF boilerplate, not the chart
     # Several charts share one HTML page: give each one's ids a private prefix so references stay inside it.
-    prefix = f"c{next(_counter)}-"
+    prefix = ID_PREFIX
     ids = set(re.findall(r'id="([^"]+)"', text))
     if ids:
         pattern = re.compile(r'(id="|#)(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r')(?=["\)])')
         text = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), text)
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     return text.replace("<svg ", f'<svg class="chart" data-chart="{name}" role="img" aria-label="{safe_title}" ', 1)
+
+
+@contextmanager
+def cached_in(folder: Path | None):
+    """Keep drawn charts in `folder` (None: draw every chart) while rendering; yields the names used."""
+    used: set[str] = set()
+    if folder is None:
+        yield used
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    token = _cache.set((folder, used))
+    try:
+        yield used
+    finally:
+        _cache.reset(token)
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Drop the kept charts no page of the last full rendering used: the cache holds one pack's charts."""
+    for path in folder.glob("*.svg"):
+        if path.name not in used:
+            path.unlink(missing_ok=True)
+
+
+def new_page() -> None:
+    """Number the charts of the next page from 1: a page's ids depend only on its content."""
+    global _counter
+    _counter = itertools.count(1)
+
+
+def _placed(text: str) -> str:
+    return text.replace(ID_PREFIX, f"c{next(_counter)}-")
+
+
+def _memoised(draw):
+    @functools.wraps(draw)
+    def chart(*args, **kwargs) -> str:
+        cache = _cache.get()
+        if cache is None:
+            return _placed(draw(*args, **kwargs))
+        folder, used = cache
+        name = hashlib.sha256(repr((_CODE, draw.__name__, args, sorted(kwargs.items()))).encode()).hexdigest() + ".svg"
+        path = folder / name
+        used.add(name)
+        try:
+            return _placed(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        text = draw(*args, **kwargs)
+        aside = path.with_name(f".{name}.{os.getpid()}.tmp")
+        aside.write_text(text, encoding="utf-8")
+        os.replace(aside, path)
+        return _placed(text)
+    return chart
 
 
 def _empty(name: str, title: str, message: str) -> str:
@@ -66,6 +132,7 @@ def _empty(name: str, title: str, message: str) -> str:
     return _svg(fig, name, title)
 
 
+@_memoised
 def ikm_units(rows: list[dict], title: str, lang: str, empty: str) -> str:
     """Converted IKM per scope as bars over the PermenPANRB 14/2017 grade bands; bar colour = the mart's grade."""
     rows = [r for r in rows if r.get("ikm_converted") is not None]
@@ -88,6 +155,7 @@ def ikm_units(rows: list[dict], title: str, lang: str, empty: str) -> str:
     return _svg(fig, "ikm_units", title)
 
 
+@_memoised
 def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
     """NRR per unsur (1-4), the weakest (rank 1) in red: the improvement priority."""
     if not rows:
@@ -106,6 +174,7 @@ def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
     return _svg(fig, "ikm_unsur", title)
 
 
+@_memoised
 def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, share: bool = False, name: str = "bars",
          reference: float | None = None) -> str:
     """One value per scope as horizontal bars (shares as percentages)."""
@@ -129,6 +198,7 @@ def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, sh
     return _svg(fig, name, title)
 
 
+@_memoised
 def waits(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> str:
     """Median and P90 wait per scope, side by side."""
     rows = [r for r in rows if r.get("wait_median_minutes") is not None]
@@ -145,6 +215,7 @@ def waits(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> 
     return _svg(fig, "queue_waits", title)
 
 
+@_memoised
 def control_chart(series: dict, title: str, lang: str) -> str:
     """A p or I-MR chart as the mart holds it: values, centre line, limits; flagged points in red."""
     points = series["points"]
@@ -171,6 +242,7 @@ def control_chart(series: dict, title: str, lang: str) -> str:
     return _svg(fig, "control", title)
 
 
+@_memoised
 def funnel(stages: list[tuple[str, int | None]], title: str, lang: str, empty: str) -> str:
     """Complaints at each handling stage, as the mart counts them."""
     stages = [(label, value) for label, value in stages if value is not None]
@@ -189,6 +261,7 @@ def funnel(stages: list[tuple[str, int | None]], title: str, lang: str, empty: s
     return _svg(fig, "complaint_funnel", title)
 
 
+@_memoised
 def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, limit_label: str, empty: str) -> str:
     """Median working days of each stage against its SP4N-LAPOR! limit (3 verify, 5 follow-up, 8 close)."""
     items = [i for i in items if i[1] is not None]
@@ -207,6 +280,7 @@ def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, 
     return _svg(fig, "complaint_limits", title)
 
 
+@_memoised
 def mix(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> str:
     """Category mix; integrity signals (pungli, discrimination) in red."""
     if not rows:
@@ -223,6 +297,7 @@ def mix(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> st
     return _svg(fig, "complaint_mix", title)
 
 
+@_memoised
 def achievement(rows: list[dict], title: str, lang: str, empty: str) -> str:
     """Achievement ratio (realisation / target) of each target; 1 = target; for lower-is-better KPIs the mart's ratio <= 1 meets it."""
     rows = [r for r in rows if r.get("achievement_ratio") is not None]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
@@ -40,6 +42,7 @@ def labels(lang: str) -> dict[str, str]:
     return {key: value.get(lang, value.get("id", key)) for key, value in catalogue().items()}
 
 
+@cache
 def _environment(lang: str) -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -64,6 +67,7 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
     """Everything one report shows, read from the warehouse, with its charts drawn."""
     L = labels(lang)
     empty = L["no_data"]
+    charts.new_page()
     previous = data.previous_period(wh, period)
 
     scorecard = data.scorecard(wh, period, scope)
@@ -173,26 +177,57 @@ def workbook_path(out: Path, period: Period) -> Path:
 
 
 def render_pack(warehouse: Path, out: Path, periods: list[str] | None = None, unit: str | None = None,
-                agency: str | None = None, lang: str = "id") -> list[Path]:
+                agency: str | None = None, lang: str = "id", chart_cache: Path | None = None,
+                workers: int | None = None) -> list[Path]:
     """Reports (and the workbook) for the given period labels, or the latest complete month, quarter and year.
 
-    Without unit/agency: the organisation, every agency and every unit. Returns the files written.
+    Without unit/agency: the organisation, every agency and every unit. Returns the files written. With
+    chart_cache, charts whose inputs did not change since the last rendering are reused, not redrawn.
+    Pages are drawn by `workers` processes (default: one per CPU) when there are enough of them.
     """
-    from pipelines.report.workbook import write_workbook
-
     labels(lang)  # an unknown language fails before anything is written
-    written = []
     with data.open_published(warehouse) as wh:
         chosen = [data.period_by_label(wh, p) for p in periods] if periods else data.latest_periods(wh)
         if not chosen:
             raise data.ReportError(f"{warehouse}: the warehouse holds no period with data")
         wanted = [data.scope_for(wh, unit, agency)] if unit or agency else data.scopes(wh)
-        for period in chosen:
-            for scope in wanted:
+    # Workbooks first: they are the longest jobs, so they start while the pages fill the other workers.
+    jobs = [(period, None) for period in chosen] + [(period, scope) for period in chosen for scope in wanted]
+    workers = min(workers or _cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
+    shares = [jobs[i::workers] for i in range(workers)]
+    if workers == 1:
+        written, used = _render_jobs(warehouse, out, lang, chart_cache, jobs)
+    else:
+        # spawn, not fork: the caller (a Dagster step) may hold threads and locks a forked child would inherit.
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_render_jobs, *zip(*[(warehouse, out, lang, chart_cache, share) for share in shares])))
+        written = [path for paths, _ in results for path in paths]
+        used = set().union(*(names for _, names in results))
+    if chart_cache is not None and not (periods or unit or agency):
+        charts.prune(chart_cache, used)
+    return sorted(written)
+
+
+PAGES_PER_WORKER = 12  # below this many pages per extra process, starting it costs more than it saves
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _render_jobs(warehouse: Path, out: Path, lang: str, chart_cache: Path | None,
+                 jobs: list[tuple[Period, Scope | None]]) -> tuple[list[Path], set[str]]:
+    """Render (period, scope) pages and (period, None) workbooks; returns the files and the cached charts used."""
+    from pipelines.report.workbook import write_workbook
+
+    written = []
+    with data.open_published(warehouse) as wh, charts.cached_in(chart_cache) as used:
+        for period, scope in jobs:
+            if scope is None:
+                path = workbook_path(out, period)
+                _write(path, write_workbook(wh, period))
+            else:
                 path = report_path(out, period, scope, lang)
                 _write(path, render_html(context(wh, period, scope, lang)))
-                written.append(path)
-            path = workbook_path(out, period)
-            _write(path, write_workbook(wh, period))
             written.append(path)
-    return written
+    return written, used

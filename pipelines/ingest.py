@@ -17,10 +17,10 @@ from pipelines.contracts import Contract, contract
 from pipelines.errors import MutuError
 from pipelines.failpoints import failpoint
 from pipelines.landing import LandedFile
-from pipelines.parsing import ParsedFile, parse
+from pipelines.parsing import parse_files
 from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
-from pipelines.reading import read_file
+from pipelines.reading import RawFile, read_file
 from pipelines.stage_timer import add_rows, stage
 from pipelines.validation import validate
 
@@ -91,24 +91,48 @@ def _empty_rows(spec: Contract) -> pl.DataFrame:
 
 
 def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes) -> _ReadPartition:
-    parsed: list[ParsedFile] = []
-    accounting, drift = [], []
+    accounting, drift, parsed = [], [], []
+    by_profile: dict[str, list[tuple[RawFile, Path, str]]] = {}
+    profiles: dict[str, Profile] = {}
     for landed, prof in files:
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
-        file = {"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name}
+        accounting.append({"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name, "file_status": "read", "error": None})
         try:
             with stage("parse"):
-                result = parse(read_file(landed.path, prof), landed.path, landed.relative, prof, key, partition)
-            add_rows("parse", result.rows.height)
+                raw = read_file(landed.path, prof)
         except MutuError as exc:
-            # Messages name the file and the reason, not its content; scrubbed anyway, as they are stored.
-            accounting.append({**file, "file_status": "rejected", "error": scrub_raw_line(str(exc))[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0})
+            _reject(accounting[-1], exc)
             continue
-        parsed.append(result)
-        drift += [{"source_file": landed.relative, "finding": d} for d in result.drift]
-        accounting.append({**file, "file_status": "read", "error": None})
-    rows = pl.concat([p.rows for p in parsed], how="vertical_relaxed") if parsed else _empty_rows(spec).drop("partition_key")
+        by_profile.setdefault(prof.name, []).append((raw, landed.path, landed.relative))
+        profiles[prof.name] = prof
+    status = {a["source_file"]: a for a in accounting}
+    for name, raws in by_profile.items():
+        with stage("parse"):
+            try:
+                batches = [parse_files(raws, profiles[name], key, partition)]
+            except MutuError:
+                batches = []  # one file in the batch cannot be parsed: parse them one by one to reject only that one
+                for one in raws:
+                    try:
+                        batches.append(parse_files([one], profiles[name], key, partition))
+                    except MutuError as exc:
+                        _reject(status[one[2]], exc)
+        for batch in batches:
+            add_rows("parse", batch.rows.height)
+            parsed.append(batch.rows)
+            drift += [{"source_file": f, "finding": d} for f, findings in batch.drift.items() for d in findings]
+    if parsed:
+        # Back in landing order, whatever the batching: duplicates keep their first copy as before.
+        order = {landed.relative: i for i, (landed, _) in enumerate(files)}
+        rows = pl.concat(parsed, how="vertical_relaxed").sort(pl.col("source_file").replace_strict(order, return_dtype=pl.Int64), "source_row")
+    else:
+        rows = _empty_rows(spec).drop("partition_key")
     return _ReadPartition(partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift)
+
+
+def _reject(accounting: dict, exc: MutuError) -> None:
+    # Messages name the file and the reason, not its content; scrubbed anyway, as they are stored.
+    accounting.update(file_status="rejected", error=scrub_raw_line(str(exc))[:1000], rows_in=0, rows_loaded=0, rows_quarantined=0)
 
 
 def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[dict], spec: Contract, lake_dir: Path, stamp: datetime) -> IngestReport:

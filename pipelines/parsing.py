@@ -23,6 +23,7 @@ from pipelines.reading import PROBLEM, RawFile
 TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
 FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
 META = ["source_file", "source_row", "raw_json", "violations"]
+FILE = "__file"  # index of a row's file while several files are parsed together
 
 
 @dataclass
@@ -56,7 +57,9 @@ def _filename_value(path: Path, profile: Profile, column: str) -> str:
     return match.group(1)
 
 
-def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract) -> tuple[pl.DataFrame, list[str]]:
+def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract,
+                       from_names: dict[str, pl.Expr] | None = None) -> tuple[pl.DataFrame, list[str]]:
+    """from_names: the values the profile takes from file names, when `raw` holds several files (column __file)."""
     header = set(raw.header)
     known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns)
     drift = [f"extra column {c!r} not in profile {profile.source}/{profile.name}" for c in raw.header if c not in known]
@@ -66,7 +69,8 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
             exprs.append(pl.lit(str(profile.constants[col.name]), pl.String).alias(col.name))
             continue
         if col.name in profile.from_filename:
-            exprs.append(pl.lit(_filename_value(path, profile, col.name), pl.String).alias(col.name))
+            value = from_names[col.name] if from_names else pl.lit(_filename_value(path, profile, col.name), pl.String)
+            exprs.append(value.alias(col.name))
             continue
         sources = [s for s in profile.columns.get(col.name, []) if s in header]
         if col.name in profile.concat and len(sources) < len(profile.columns[col.name]):
@@ -90,6 +94,7 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
         )
     personal = [pl.col(c) for c in profile.personal_columns if c in header]
     frame = raw.frame.select(
+        *([pl.col(FILE)] if FILE in raw.frame.columns else []),
         pl.col("source_row"),
         (pl.col(PROBLEM) if PROBLEM in raw.frame.columns else pl.lit(None, pl.String)).alias(PROBLEM),
         *exprs,
@@ -205,6 +210,7 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date
     return renamed.with_columns(
         pl.when(pl.col(PROBLEM).is_not_null()).then(unreadable).otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls()).alias("violations")
     ).select(
+        *([pl.col(FILE)] if FILE in frame.columns else []),
         pl.col("source_row"),
         pl.col("raw_json"),
         pl.col("violations"),
@@ -256,26 +262,71 @@ def _pivot_long(raw: RawFile, path: Path, profile: Profile) -> tuple[RawFile, li
     return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows, notes=raw.notes), [f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))]
 
 
+@dataclass
+class ParsedFiles:
+    rows: pl.DataFrame  # META + contract stored columns, every file's rows
+    drift: dict[str, list[str]]  # file (relative path) -> findings
+
+
 def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes, partition: date) -> ParsedFile:
+    parsed = parse_files([(raw, path, relative)], profile, key, partition)
+    return ParsedFile(rows=parsed.rows, drift=parsed.drift[relative])
+
+
+def parse_files(files: list[tuple[RawFile, Path, str]], profile: Profile, key: bytes, partition: date) -> ParsedFiles:
+    """Parse files of one profile and partition: files with the same header go through the expressions together.
+
+    A day lands one small file per unit; the same few dozen expressions over all of them at once cost about
+    what they cost over one. Raises on the first file that cannot be parsed: parse that batch file by file
+    to learn which.
+    """
     spec = contract(profile.dataset)
-    long_drift: list[str] = []
-    if profile.long is not None:
-        raw, long_drift = _pivot_long(raw, path, profile)
-    strings, drift = _canonical_strings(raw, path, profile, spec)
-    drift += long_drift + raw.notes
+    drift: dict[str, list[str]] = {}
+    groups: dict[tuple[str, ...], list[tuple[RawFile, Path, str]]] = {}
+    for raw, path, relative in files:
+        drift[relative] = []
+        if profile.long is not None:
+            raw, drift[relative] = _pivot_long(raw, path, profile)  # per file: respondent keys may repeat across files
+        drift[relative] += raw.notes
+        groups.setdefault(tuple(raw.header), []).append((raw, path, relative))
+    parsed = [_parse_group(group, profile, spec, key, partition, drift) for group in groups.values()]
+    rows = pl.concat(parsed, how="vertical_relaxed") if len(parsed) > 1 else parsed[0]
+    return ParsedFiles(rows=rows, drift=drift)
+
+
+def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec: Contract, key: bytes, partition: date,
+                 drift: dict[str, list[str]]) -> pl.DataFrame:
+    names = [relative for _, _, relative in files]
+    frames = [raw.frame.with_columns(pl.lit(i, pl.Int32).alias(FILE)) for i, (raw, _, _) in enumerate(files)]
+    first_raw, first_path, _ = files[0]
+    together = RawFile(frame=pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0], header=first_raw.header, unreadable_rows=[])
+    from_names = None
+    if len(files) > 1:
+        from_names = {
+            column: pl.col(FILE).replace_strict({i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String)
+            for column in profile.from_filename if column in {c.name for c in spec.landed_columns}
+        }
+    # A missing required column fails the group if any file in it has rows (the caller then learns which, file by file).
+    path = next((path for raw, path, _ in files if raw.frame.height), first_path)
+    strings, header_drift = _canonical_strings(together, path, profile, spec, from_names)
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
     typed = _derive(_cast(strings, spec, profile, partition), spec)
-    drift += _type_drift(typed, spec)
+    type_failures = typed.select(pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()).item()
+    for i, relative in enumerate(names):
+        drift[relative][:0] = header_drift
+        if type_failures:
+            drift[relative] += _type_drift(typed.filter(pl.col(FILE) == i).drop(FILE), spec)
     unreadable = pl.DataFrame(
         {
-            "source_row": [r[0] for r in raw.unreadable_rows],
-            "raw_json": [json.dumps({"line": r[2]}, ensure_ascii=False) for r in raw.unreadable_rows],
-            "violations": [[f"unreadable:{r[1]}"] for r in raw.unreadable_rows],
+            FILE: [i for i, (raw, _, _) in enumerate(files) for _ in raw.unreadable_rows],
+            "source_row": [r[0] for raw, _, _ in files for r in raw.unreadable_rows],
+            "raw_json": [json.dumps({"line": r[2]}, ensure_ascii=False) for raw, _, _ in files for r in raw.unreadable_rows],
+            "violations": [[f"unreadable:{r[1]}"] for raw, _, _ in files for r in raw.unreadable_rows],
         },
-        schema={"source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String)},
+        schema={FILE: pl.Int32, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String)},
     )
-    rows = pl.concat([typed, unreadable], how="diagonal_relaxed").sort("source_row")
-    rows = rows.with_columns(pl.lit(relative).alias("source_file")).select(META + list(spec.stored_schema))
-    return ParsedFile(rows=rows.cast(spec.stored_schema | {"source_row": pl.Int64}), drift=drift)
+    rows = pl.concat([typed, unreadable], how="diagonal_relaxed").sort(FILE, "source_row")
+    rows = rows.with_columns(pl.col(FILE).replace_strict(dict(enumerate(names)), return_dtype=pl.String).alias("source_file"))
+    return rows.select(META + list(spec.stored_schema)).cast(spec.stored_schema | {"source_row": pl.Int64})

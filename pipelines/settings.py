@@ -70,14 +70,17 @@ def landing_from_env() -> Path:
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 MIN_MEMORY_LIMIT = 32 * 2**20  # below this DuckDB cannot hold the blocks of one operator
+# DuckDB's own default is 80 % of RAM, so a warehouse build used memory in proportion to history (M3 2.0x M).
+# A fixed limit makes it spill instead: memory stays flat as years accumulate.
+DEFAULT_DUCKDB_MEMORY = 2 * 2**30
 
 
 def memory_limit() -> int | None:
     """MUTU_MEMORY_LIMIT in bytes ("512MB", "2GiB", "1.5GB", "800000000"): the memory a run may use for data.
 
     DuckDB gets it as its memory_limit (spilling to HOME/build/duckdb_tmp beyond it) and staging sizes its
-    validation batches to it. The Python process needs about 0.6 GB for its code on top. Unset: DuckDB's
-    own default (80 % of RAM) and batches of the default size.
+    validation batches to it. The Python process needs about 0.6 GB for its code on top. Unset: DuckDB gets
+    DEFAULT_DUCKDB_MEMORY and batches are of the default size.
     """
     text = os.environ.get("MUTU_MEMORY_LIMIT", "").strip()
     if not text:
@@ -96,6 +99,5 @@ def duckdb_config(paths: Paths) -> dict[str, str]:
     paths.spill_dir.mkdir(parents=True, exist_ok=True)
     config = {"temp_directory": str(paths.spill_dir)}
     limit = memory_limit()
-    if limit is not None:
-        config["memory_limit"] = f"{limit}B"
+    config["memory_limit"] = f"{limit if limit is not None else DEFAULT_DUCKDB_MEMORY}B"
     return config

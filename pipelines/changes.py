@@ -39,20 +39,32 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
     return sha
 
 
-def ingested(lake: Path) -> dict[tuple[str, str], dict[str, str]]:
-    """(dataset, partition key) -> {source file: sha256} as last ingested."""
+def _accounting(lake: Path) -> pl.DataFrame:
     files = list((lake / "row_accounting").glob("*/*.parquet"))
+    schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String}
     if not files:
-        return {}
+        return pl.DataFrame(schema=schema)
     # One scan of the four columns over every file (a year of three sources is a thousand small files).
     # Lakes written before hashes were recorded have no sha256 column: their partitions read as stale.
-    schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String}
-    frame = pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
+    return pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
+
+
+def ingested(lake: Path, accounting: pl.DataFrame | None = None) -> dict[tuple[str, str], dict[str, str]]:
+    """(dataset, partition key) -> {source file: sha256} as last ingested."""
     out: dict[tuple[str, str], dict[str, str]] = {}
-    for dataset, partition_key, source_file, sha in frame.iter_rows():
+    for dataset, partition_key, source_file, sha in (_accounting(lake) if accounting is None else accounting).iter_rows():
         if partition_key is None:
-            continue  # files no partition could hold (ingest.record_unassigned): nothing to re-run
+            continue  # files no partition could hold: see recorded_unassigned
         out.setdefault((dataset, partition_key), {})[source_file] = sha
+    return out
+
+
+def recorded_unassigned(lake: Path, accounting: pl.DataFrame | None = None) -> dict[str, set[str]]:
+    """dataset -> files rejected for want of a partition (ingest.record_unassigned), as last recorded."""
+    frame = (_accounting(lake) if accounting is None else accounting).filter(pl.col("partition_key").is_null())
+    out: dict[str, set[str]] = {}
+    for dataset, source_file in frame.select("dataset", "source_file").iter_rows():
+        out.setdefault(dataset, set()).add(source_file)
     return out
 
 
@@ -62,6 +74,7 @@ class Changes:
     reference: bool = False  # a reference file changed
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, partition) -> digest of its files
     landed: dict[str, set[str]] = field(default_factory=dict)  # source -> partition keys with files
+    unassigned: set[str] = field(default_factory=set)  # sources whose files without a partition changed
 
     @property
     def any(self) -> bool:
@@ -74,18 +87,25 @@ def _fingerprint(files: dict[str, str]) -> str:
 
 def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None) -> Changes:
     """Stale partitions per source (optionally only those on or after `since`), and reference changes."""
-    done = ingested(lake)
+    accounting = _accounting(lake)
+    done, rejected = ingested(lake, accounting), recorded_unassigned(lake, accounting)
     changes = Changes()
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
+        without_partition = set()
         for item in scan(landing, source):
-            if item.partition is None or (since and item.partition < since):
+            if item.partition is None:
+                without_partition.add(item.relative)
+                continue
+            if since and item.partition < since:
                 continue
             landed.setdefault(item.partition.isoformat(), {})[item.relative] = hash_with_cache(item.path, item.relative, cache)
         seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
         stale = sorted(pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {}))
         changes.partitions[source] = stale
         changes.landed[source] = set(landed)
+        if without_partition != rejected.get(dataset, set()):
+            changes.unassigned.add(source)
         changes.fingerprints.update({(source, pk): _fingerprint(landed.get(pk, {})) for pk in stale})
     reference = {}
     for name in REFERENCE_DATASETS:

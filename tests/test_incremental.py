@@ -72,3 +72,31 @@ def test_a_changed_reference_file_restages_every_partition(published, small_land
     plan = json.loads((home / "run_stats.json").read_text())["plan"]
     assert plan["restage_all"] is True
     assert plan["stale_partitions"] == {"queue": 2, "survey": 2, "complaints": 4}
+
+
+def test_a_misnamed_file_is_recorded_in_the_next_incremental_run(published, small_landing, tmp_path):
+    """A file no partition can hold (no date in its name) lands alone: the run stages the source's latest day
+    so the file is rejected in the published row accounting now, not whenever the source next changes."""
+    import duckdb
+
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(published.parent.parent, home)
+    shutil.copytree(small_landing, landing)
+    misnamed = landing / "queue" / "canonical" / "queue_U1_export.csv"
+    shutil.copy(landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv", misnamed)
+
+    def rejected() -> list[tuple]:
+        with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
+            return con.execute("select file_status, rows_loaded from audit.row_accounting where source_file like '%queue_U1_export.csv'").fetchall()
+
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert plan["stale_partitions"] == {"queue": 1, "survey": 0, "complaints": 0} and plan["warehouse"] == "rebuilt"
+    assert rejected() == [("rejected", 0)]
+
+    run_everything(landing, home)  # recorded: nothing more to do
+    assert json.loads((home / "run_stats.json").read_text())["plan"]["warehouse"] == "up to date"
+
+    misnamed.unlink()
+    run_everything(landing, home)
+    assert rejected() == []

@@ -74,7 +74,6 @@ class Changes:
     reference: bool = False  # a reference file changed
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, partition) -> digest of its files
     landed: dict[str, set[str]] = field(default_factory=dict)  # source -> partition keys with files
-    unassigned: set[str] = field(default_factory=set)  # sources whose files without a partition changed
 
     @property
     def any(self) -> bool:
@@ -102,11 +101,16 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
             landed.setdefault(item.partition.isoformat(), {})[item.relative] = hash_with_cache(item.path, item.relative, cache)
         seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
         stale = sorted(pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {}))
-        changes.partitions[source] = stale
         changes.landed[source] = set(landed)
-        if without_partition != rejected.get(dataset, set()):
-            changes.unassigned.add(source)
         changes.fingerprints.update({(source, pk): _fingerprint(landed.get(pk, {})) for pk in stale})
+        if without_partition != rejected.get(dataset, set()) and not stale and landed:
+            # Files without a partition are rejected by the source's staging step, whichever days it stages:
+            # its latest day carries them, so a misnamed file landed alone is recorded now.
+            latest = max(landed)
+            stale = [latest]
+            changes.fingerprints[(source, latest)] = _fingerprint({**landed[latest], **{f: "no partition" for f in without_partition}})
+        changes.partitions[source] = stale
+
     reference = {}
     for name in REFERENCE_DATASETS:
         path = landing / "reference" / f"{name}.csv"

@@ -190,11 +190,6 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     # Reference data feeds validation (unit known, service standard valid on the date): its change re-stages everything.
     restage_all = full or changes.reference or reference_missing or state.get("staging_code") != code
     stale = {source: sorted(changes.landed[source] | set(keys)) if restage_all else keys for source, keys in changes.partitions.items()}
-    for source in changes.unassigned:
-        # Files without a partition are recorded (rejected) by the source's staging step: stage its latest day
-        # for them when nothing else of the source is new, so a misnamed file shows up in this run.
-        if not stale[source] and changes.landed[source]:
-            stale[source] = [max(changes.landed[source])]
 
     wanted = sorted(set(landed).union(*stale.values()))
     known = set(instance.get_dynamic_partitions(daily_partitions.name))

@@ -41,7 +41,8 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
 
 def _accounting(lake: Path) -> pl.DataFrame:
     files = list((lake / "row_accounting").glob("*/*.parquet"))
-    schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String}
+    schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String,
+              "ingested_at": pl.Datetime("us", "UTC")}
     if not files:
         return pl.DataFrame(schema=schema)
     # One scan of the four columns over every file (a year of three sources is a thousand small files).
@@ -52,7 +53,8 @@ def _accounting(lake: Path) -> pl.DataFrame:
 def ingested(lake: Path, accounting: pl.DataFrame | None = None) -> dict[tuple[str, str], dict[str, str]]:
     """(dataset, partition key) -> {source file: sha256} as last ingested."""
     out: dict[tuple[str, str], dict[str, str]] = {}
-    for dataset, partition_key, source_file, sha in (_accounting(lake) if accounting is None else accounting).iter_rows():
+    frame = _accounting(lake) if accounting is None else accounting
+    for dataset, partition_key, source_file, sha in frame.select("dataset", "partition_key", "source_file", "sha256").iter_rows():
         if partition_key is None:
             continue  # files no partition could hold: see recorded_unassigned
         out.setdefault((dataset, partition_key), {})[source_file] = sha
@@ -88,6 +90,7 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
     """Stale partitions per source (optionally only those on or after `since`), and reference changes."""
     accounting = _accounting(lake)
     done, rejected = ingested(lake, accounting), recorded_unassigned(lake, accounting)
+    last_staged = {d: str(t) for d, t in accounting.group_by("dataset").agg(pl.col("ingested_at").max()).iter_rows()}
     changes = Changes()
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
@@ -106,9 +109,11 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
         if without_partition != rejected.get(dataset, set()) and not stale and landed:
             # Files without a partition are rejected by the source's staging step, whichever days it stages:
             # its latest day carries them, so a misnamed file landed alone is recorded now.
+            # The fingerprint names this change (the sensor's run key): the files now, and the source's last staging.
             latest = max(landed)
             stale = [latest]
-            changes.fingerprints[(source, latest)] = _fingerprint({**landed[latest], **{f: "no partition" for f in without_partition}})
+            changes.fingerprints[(source, latest)] = _fingerprint(
+                {**landed[latest], **{f: "no partition" for f in without_partition}, "last staged": last_staged.get(dataset, "")})
         changes.partitions[source] = stale
 
     reference = {}

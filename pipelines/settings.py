@@ -94,10 +94,19 @@ def memory_limit() -> int | None:
     return limit
 
 
+def default_duckdb_memory() -> int:
+    """DEFAULT_DUCKDB_MEMORY, or DuckDB's own 80 % of RAM on a machine smaller than that."""
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return DEFAULT_DUCKDB_MEMORY
+    return min(DEFAULT_DUCKDB_MEMORY, int(ram * 0.8))
+
+
 def duckdb_config(paths: Paths) -> dict[str, str]:
     """Configuration for every DuckDB connection Mutu opens: spill under the home, within the memory limit."""
     paths.spill_dir.mkdir(parents=True, exist_ok=True)
     config = {"temp_directory": str(paths.spill_dir)}
     limit = memory_limit()
-    config["memory_limit"] = f"{limit if limit is not None else DEFAULT_DUCKDB_MEMORY}B"
+    config["memory_limit"] = f"{limit if limit is not None else default_duckdb_memory()}B"
     return config

@@ -89,6 +89,14 @@ def test_a_misnamed_file_is_recorded_in_the_next_incremental_run(published, smal
         with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
             return con.execute("select file_status, rows_loaded from audit.row_accounting where source_file like '%queue_U1_export.csv'").fetchall()
 
+    def sensor_keys() -> set[str]:
+        """The landing sensor's run keys for the landing as it is now."""
+        from pipelines.changes import find_changes
+        from pipelines.sensors import run_requests
+
+        return {r.run_key for r in run_requests(find_changes(landing, home / "lake", {}), set())[0]}
+
+    keys = [sensor_keys()]
     run_everything(landing, home)
     plan = json.loads((home / "run_stats.json").read_text())["plan"]
     assert plan["stale_partitions"] == {"queue": 1, "survey": 0, "complaints": 0} and plan["warehouse"] == "rebuilt"
@@ -96,7 +104,13 @@ def test_a_misnamed_file_is_recorded_in_the_next_incremental_run(published, smal
 
     run_everything(landing, home)  # recorded: nothing more to do
     assert json.loads((home / "run_stats.json").read_text())["plan"]["warehouse"] == "up to date"
+    assert sensor_keys() == set()
 
     misnamed.unlink()
+    keys.append(sensor_keys())
     run_everything(landing, home)
     assert rejected() == []
+    shutil.copy(landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv", misnamed)  # the same file again
+    keys.append(sensor_keys())
+    # Each change gets its own run key: Dagster skips a request whose key it has seen.
+    assert all(len(k) == 1 for k in keys) and len(set().union(*keys)) == 3

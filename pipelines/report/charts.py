@@ -91,6 +91,8 @@ def prune(folder: Path, used: set[str]) -> None:
     for path in folder.glob("*.svg"):
         if path.name not in used:
             path.unlink(missing_ok=True)
+    for path in folder.glob(".*.tmp"):  # left by a rendering that was killed mid-write
+        path.unlink(missing_ok=True)
 
 
 def new_page() -> None:
@@ -119,8 +121,11 @@ def _memoised(draw):
             pass
         text = draw(*args, **kwargs)
         aside = path.with_name(f".{name}.{os.getpid()}.tmp")
-        aside.write_text(text, encoding="utf-8")
-        os.replace(aside, path)
+        try:
+            aside.write_text(text, encoding="utf-8")
+            os.replace(aside, path)
+        except OSError:  # a cache that cannot be written (full disk, read-only) only costs a redraw next time
+            aside.unlink(missing_ok=True)
         return _placed(text)
     return chart
 

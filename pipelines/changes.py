@@ -39,7 +39,8 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
     return sha
 
 
-def _accounting(lake: Path) -> pl.DataFrame:
+def accounting_rows(lake: Path) -> pl.DataFrame:
+    """Which file each partition was built from, with its hash and when (every row of audit.row_accounting)."""
     files = list((lake / "row_accounting").glob("*/*.parquet"))
     schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String,
               "ingested_at": pl.Datetime("us", "UTC")}
@@ -50,22 +51,20 @@ def _accounting(lake: Path) -> pl.DataFrame:
     return pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
 
 
-def ingested(lake: Path, accounting: pl.DataFrame | None = None) -> dict[tuple[str, str], dict[str, str]]:
+def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
     """(dataset, partition key) -> {source file: sha256} as last ingested."""
     out: dict[tuple[str, str], dict[str, str]] = {}
-    frame = _accounting(lake) if accounting is None else accounting
-    for dataset, partition_key, source_file, sha in frame.select("dataset", "partition_key", "source_file", "sha256").iter_rows():
+    for dataset, partition_key, source_file, sha in accounting.select("dataset", "partition_key", "source_file", "sha256").iter_rows():
         if partition_key is None:
             continue  # files no partition could hold: see recorded_unassigned
         out.setdefault((dataset, partition_key), {})[source_file] = sha
     return out
 
 
-def recorded_unassigned(lake: Path, accounting: pl.DataFrame | None = None) -> dict[str, set[str]]:
+def recorded_unassigned(accounting: pl.DataFrame) -> dict[str, set[str]]:
     """dataset -> files rejected for want of a partition (ingest.record_unassigned), as last recorded."""
-    frame = (_accounting(lake) if accounting is None else accounting).filter(pl.col("partition_key").is_null())
     out: dict[str, set[str]] = {}
-    for dataset, source_file in frame.select("dataset", "source_file").iter_rows():
+    for dataset, source_file in accounting.filter(pl.col("partition_key").is_null()).select("dataset", "source_file").iter_rows():
         out.setdefault(dataset, set()).add(source_file)
     return out
 
@@ -88,8 +87,8 @@ def _fingerprint(files: dict[str, str]) -> str:
 
 def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None) -> Changes:
     """Stale partitions per source (optionally only those on or after `since`), and reference changes."""
-    accounting = _accounting(lake)
-    done, rejected = ingested(lake, accounting), recorded_unassigned(lake, accounting)
+    accounting = accounting_rows(lake)
+    done, rejected = ingested(accounting), recorded_unassigned(accounting)
     last_staged = {d: str(t) for d, t in accounting.group_by("dataset").agg(pl.col("ingested_at").max()).iter_rows()}
     changes = Changes()
     for source, dataset in SOURCE_DATASETS.items():

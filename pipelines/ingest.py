@@ -92,8 +92,7 @@ def _empty_rows(spec: Contract) -> pl.DataFrame:
 
 def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes) -> _ReadPartition:
     accounting, drift, parsed = [], [], []
-    by_profile: dict[str, list[tuple[RawFile, Path, str]]] = {}
-    profiles: dict[str, Profile] = {}
+    by_profile: dict[str, tuple[Profile, list[tuple[RawFile, Path, str]]]] = {}
     for landed, prof in files:
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
         accounting.append({"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name, "file_status": "read", "error": None})
@@ -103,18 +102,17 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
         except MutuError as exc:
             _reject(accounting[-1], exc)
             continue
-        by_profile.setdefault(prof.name, []).append((raw, landed.path, landed.relative))
-        profiles[prof.name] = prof
+        by_profile.setdefault(prof.name, (prof, []))[1].append((raw, landed.path, landed.relative))
     status = {a["source_file"]: a for a in accounting}
-    for name, raws in by_profile.items():
+    for prof, raws in by_profile.values():
         with stage("parse"):
             try:
-                batches = [parse_files(raws, profiles[name], key, partition)]
+                batches = [parse_files(raws, prof, key, partition)]
             except MutuError:
                 batches = []  # one file in the batch cannot be parsed: parse them one by one to reject only that one
                 for one in raws:
                     try:
-                        batches.append(parse_files([one], profiles[name], key, partition))
+                        batches.append(parse_files([one], prof, key, partition))
                     except MutuError as exc:
                         _reject(status[one[2]], exc)
         for batch in batches:

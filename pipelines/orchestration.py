@@ -112,11 +112,12 @@ def staging_fingerprint() -> str:
 
 def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
-    from pipelines.changes import ingested, recorded_unassigned
+    from pipelines.changes import accounting_rows
 
     code = sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py"))
-    state = sorted((d, pk, f, sha or "") for (d, pk), files in ingested(lake).items() for f, sha in files.items())
-    state += sorted((d, "", f, "") for d, files in recorded_unassigned(lake).items() for f in files)
+    # Every file of every partition, and those rejected for want of one (partition key empty).
+    files = accounting_rows(lake).select("dataset", "partition_key", "source_file", "sha256").fill_null("")
+    state = sorted(files.iter_rows())
     return _digest([weight_mode, *state, *(p.read_bytes() for p in code)])
 
 

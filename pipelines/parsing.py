@@ -58,8 +58,8 @@ def _filename_value(path: Path, profile: Profile, column: str) -> str:
 
 
 def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract,
-                       from_names: dict[str, pl.Expr] | None = None) -> tuple[pl.DataFrame, list[str]]:
-    """from_names: the values the profile takes from file names, when `raw` holds several files (column __file)."""
+                       from_names: dict[str, pl.Expr]) -> tuple[pl.DataFrame, list[str]]:
+    """from_names: the values the profile takes from file names, per row (by the column __file)."""
     header = set(raw.header)
     known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns)
     drift = [f"extra column {c!r} not in profile {profile.source}/{profile.name}" for c in raw.header if c not in known]
@@ -69,8 +69,7 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
             exprs.append(pl.lit(str(profile.constants[col.name]), pl.String).alias(col.name))
             continue
         if col.name in profile.from_filename:
-            value = from_names[col.name] if from_names else pl.lit(_filename_value(path, profile, col.name), pl.String)
-            exprs.append(value.alias(col.name))
+            exprs.append(from_names[col.name].alias(col.name))
             continue
         sources = [s for s in profile.columns.get(col.name, []) if s in header]
         if col.name in profile.concat and len(sources) < len(profile.columns[col.name]):
@@ -94,7 +93,7 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
         )
     personal = [pl.col(c) for c in profile.personal_columns if c in header]
     frame = raw.frame.select(
-        *([pl.col(FILE)] if FILE in raw.frame.columns else []),
+        pl.col(FILE),
         pl.col("source_row"),
         (pl.col(PROBLEM) if PROBLEM in raw.frame.columns else pl.lit(None, pl.String)).alias(PROBLEM),
         *exprs,
@@ -210,7 +209,7 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date
     return renamed.with_columns(
         pl.when(pl.col(PROBLEM).is_not_null()).then(unreadable).otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls()).alias("violations")
     ).select(
-        *([pl.col(FILE)] if FILE in frame.columns else []),
+        pl.col(FILE),
         pl.col("source_row"),
         pl.col("raw_json"),
         pl.col("violations"),
@@ -298,16 +297,14 @@ def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec:
                  drift: dict[str, list[str]]) -> pl.DataFrame:
     names = [relative for _, _, relative in files]
     frames = [raw.frame.with_columns(pl.lit(i, pl.Int32).alias(FILE)) for i, (raw, _, _) in enumerate(files)]
-    first_raw, first_path, _ = files[0]
-    together = RawFile(frame=pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0], header=first_raw.header, unreadable_rows=[])
-    from_names = None
-    if len(files) > 1:
-        from_names = {
-            column: pl.col(FILE).replace_strict({i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String)
-            for column in profile.from_filename if column in {c.name for c in spec.landed_columns}
-        }
+    together = RawFile(frame=pl.concat(frames, how="diagonal_relaxed"), header=files[0][0].header, unreadable_rows=[])
+    landed = {c.name for c in spec.landed_columns}
+    from_names = {
+        column: pl.col(FILE).replace_strict({i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String)
+        for column in profile.from_filename if column in landed
+    }
     # A missing required column fails the group if any file in it has rows (the caller then learns which, file by file).
-    path = next((path for raw, path, _ in files if raw.frame.height), first_path)
+    path = next((path for raw, path, _ in files if raw.frame.height), files[0][1])
     strings, header_drift = _canonical_strings(together, path, profile, spec, from_names)
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]

@@ -114,7 +114,7 @@ def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
     from pipelines.changes import accounting_rows
 
-    code = sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py"))
+    code = sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "indicators.yaml"]
     # Every file of every partition, and those rejected for want of one (partition key empty).
     files = accounting_rows(lake).select("dataset", "partition_key", "source_file", "sha256").fill_null("")
     state = sorted(files.iter_rows())

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import lake
+from pipelines import indicators, lake
 from pipelines.calendar import working_day_calendar
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
@@ -116,6 +116,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120)))
     params = pl.DataFrame({"as_of_date": [as_of], "ikm_weight_mode": [weight_mode]}, schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String})
     _table_from_frame(con, "run_parameters", params)
+    _table_from_frame(con, "indicator_catalogue", indicators.frame())  # pipelines/indicators.yaml -> core.dim_indicator
     return as_of
 
 

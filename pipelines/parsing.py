@@ -24,30 +24,13 @@ TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
 FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
 META = ["source_file", "source_row", "raw_json", "violations"]
 FILE = "__file"  # index of a row's file while several files are parsed together
+RECORD_DATE = "__record_date"  # a record's local date as YYYY-MM-DD, for time-only timestamps
 
 
 @dataclass
 class ParsedFile:
     rows: pl.DataFrame  # META + contract stored columns
     drift: list[str]
-
-
-def partition_date_of(path: Path, profile: Profile) -> date:
-    if "partition_date" in profile.constants:
-        return date.fromisoformat(str(profile.constants["partition_date"]))
-    match = profile.partition_date_pattern().search(path.name)
-    if not match:
-        raise ProfileError(
-            f"{path}: file name does not carry the date the profile {profile.source}/{profile.name} "
-            f"expects (pattern {profile.from_filename['partition_date']!r}); rename the file to carry its day"
-        )
-    try:
-        return datetime.strptime(match.group(1), profile.partition_date_format).date()
-    except ValueError as exc:
-        raise ProfileError(
-            f"{path}: {match.group(1)!r} in the file name is not a date in format {profile.partition_date_format}; "
-            "rename the file with the day its rows belong to"
-        ) from exc
 
 
 def _filename_value(path: Path, profile: Profile, column: str) -> str:
@@ -58,10 +41,10 @@ def _filename_value(path: Path, profile: Profile, column: str) -> str:
 
 
 def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract,
-                       from_names: dict[str, pl.Expr]) -> tuple[pl.DataFrame, list[str]]:
+                       from_names: dict[str, pl.Expr], partition: date) -> tuple[pl.DataFrame, list[str]]:
     """from_names: the values the profile takes from file names, per row (by the column __file)."""
     header = set(raw.header)
-    known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns)
+    known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns) | {profile.date_column}
     drift = [f"extra column {c!r} not in profile {profile.source}/{profile.name}" for c in raw.header if c not in known]
     exprs, missing_required = [], []
     for col in spec.landed_columns:
@@ -85,6 +68,8 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
             expr = pl.coalesce([pl.col(s) for s in sources])
         if col.name in profile.values:
             expr = expr.replace(profile.values[col.name])
+        if profile.vocabulary is not None and col.name in profile.vocabulary.spellings:
+            expr = profile.vocabulary.canonical(col.name, expr)
         exprs.append(expr.alias(col.name))
     if missing_required and raw.frame.height > 0:
         raise LandingError(
@@ -97,6 +82,7 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
         pl.col("source_row"),
         (pl.col(PROBLEM) if PROBLEM in raw.frame.columns else pl.lit(None, pl.String)).alias(PROBLEM),
         *exprs,
+        *([_record_date(profile, header, partition).dt.strftime("%Y-%m-%d").alias(RECORD_DATE)] if profile.time_only else []),
         (pl.concat_str(personal, separator=" ", ignore_nulls=True) if personal else pl.lit(None, pl.String)).alias("__personal"),
         _excluded(profile, header).alias("__excluded"),
     )
@@ -153,15 +139,56 @@ def _remove_personal_data(frame: pl.DataFrame, spec: Contract, key: bytes) -> pl
     return frame.with_columns(*scrubbed, *hashed).drop("__personal", *[c.name for c in pseudonymised])
 
 
-def _timestamp(expr: pl.Expr, profile: Profile, partition: date, dtype: pl.DataType) -> pl.Expr:
-    if profile.time_only:
-        expr = pl.lit(partition.isoformat() + " ") + expr
-        formats = ["%Y-%m-%d " + f for f in profile.timestamp_formats]
-    else:
-        formats = list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats)
+def _exactly(expr: pl.Expr, formats: list[str], dtype: pl.DataType) -> pl.Expr:
     # Exactly the profile's format: chrono alone would read the cut '2026-09-02T08:3' as 08:03.
     parsed = [pl.when(expr.str.contains(format_pattern(f))).then(expr.str.strptime(dtype, f, strict=False)) for f in formats]
     return pl.coalesce(parsed) if len(parsed) > 1 else parsed[0]
+
+
+def _timestamp(expr: pl.Expr, profile: Profile, dtype: pl.DataType) -> pl.Expr:
+    if profile.time_only:
+        # The record's own date (its date column, or the file's day) before its time of day.
+        return _exactly(pl.col(RECORD_DATE) + pl.lit(" ") + expr, ["%Y-%m-%d " + f for f in profile.timestamp_formats], dtype)
+    return _exactly(expr, list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats), dtype)
+
+
+def _record_date(profile: Profile, header: set[str] | list[str], partition: date | None) -> pl.Expr:
+    """Each record's local date from the raw strings: its date column or partition column, else the file's day."""
+    if profile.time_only:
+        if profile.date_column and profile.date_column in header:
+            return _exactly(pl.col(profile.date_column), list(profile.date_formats), pl.Date())
+        return pl.lit(partition, pl.Date())
+    column = contract(profile.dataset).partition_column
+    if column in profile.constants:
+        return pl.lit(None, pl.Date())
+    sources = [s for s in profile.columns.get(column, [column]) if s in header]
+    if not sources:
+        return pl.lit(partition, pl.Date())
+    return _exactly(pl.coalesce([pl.col(s) for s in sources]), list(profile.timestamp_formats), pl.Datetime("us")).dt.date()
+
+
+def record_days(raw: RawFile, profile: Profile) -> tuple[date, ...]:
+    """The distinct local dates of a file's readable records (pipelines/dating.py)."""
+    frame = raw.frame.filter(pl.col(PROBLEM).is_null()) if PROBLEM in raw.frame.columns else raw.frame
+    days = frame.select(_record_date(profile, raw.header, None).alias("day")).get_column("day").drop_nulls().unique().sort()
+    return tuple(days.to_list())
+
+
+def _roll_over_midnight(typed: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame:
+    """Time-only exports: an event earlier than the record's previous one happened on the next day, within a bound."""
+    if not (profile.time_only and profile.next_day_within_hours):
+        return typed
+    bound = pl.duration(minutes=round(profile.next_day_within_hours * 60))
+    events = [name for name, dtype in spec.stored_schema.items() if dtype == pl.Datetime("us")]  # in the contract's order
+    rolled, previous = [], None
+    for name in events:
+        current = pl.col(name)
+        if previous is not None:
+            next_day = current + pl.duration(days=1)
+            current = pl.when((current < previous) & (next_day - previous <= bound)).then(next_day).otherwise(current)
+        rolled.append(current.alias(name))
+        previous = current if previous is None else pl.coalesce(current, previous)
+    return typed.with_columns(rolled)
 
 
 def _number(expr: pl.Expr, profile: Profile, dtype: pl.DataType) -> pl.Expr:
@@ -178,7 +205,7 @@ def _status_history(text: str | None) -> list[dict] | None:
         return None
 
 
-def _typed(col_name: str, dtype: pl.DataType, profile: Profile, partition: date) -> pl.Expr:
+def _typed(col_name: str, dtype: pl.DataType, profile: Profile) -> pl.Expr:
     raw = pl.col(col_name)
     if dtype == pl.String():
         return raw
@@ -188,15 +215,15 @@ def _typed(col_name: str, dtype: pl.DataType, profile: Profile, partition: date)
     if dtype in (pl.Int64(), pl.Float64()):
         return _number(raw, profile, dtype)
     if dtype in (pl.Datetime("us"), pl.Date()):
-        return _timestamp(raw, profile, partition, dtype)
+        return _timestamp(raw, profile, dtype)
     if isinstance(dtype, pl.List):
         return raw.map_elements(_status_history, return_dtype=dtype)
     raise ProfileError(f"no parser for type {dtype} of column {col_name}")
 
 
-def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile, partition: date) -> pl.DataFrame:
+def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame:
     stored = spec.stored_schema
-    typed = [_typed(name, dtype, profile, partition).alias(name) for name, dtype in stored.items() if name in frame.columns]
+    typed = [_typed(name, dtype, profile).alias(name) for name, dtype in stored.items() if name in frame.columns]
     failures = [
         pl.when(pl.col(name).is_not_null() & pl.col(f"__t_{name}").is_null()).then(pl.lit(f"type:{name}"))
         for name in stored
@@ -305,11 +332,11 @@ def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec:
     }
     # A missing required column fails the group if any file in it has rows (the caller then learns which, file by file).
     path = next((path for raw, path, _ in files if raw.frame.height), files[0][1])
-    strings, header_drift = _canonical_strings(together, path, profile, spec, from_names)
+    strings, header_drift = _canonical_strings(together, path, profile, spec, from_names, partition)
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
-    typed = _derive(_cast(strings, spec, profile, partition), spec)
+    typed = _derive(_roll_over_midnight(_cast(strings, spec, profile), spec, profile), spec)
     type_failures = typed.select(pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()).item()
     for i, relative in enumerate(names):
         drift[relative][:0] = header_drift

@@ -15,6 +15,7 @@ import yaml
 
 from pipelines.contracts import CONTRACTS_DIR, contracts
 from pipelines.errors import ProfileError
+from pipelines.vocabularies import Vocabulary, vocabulary
 
 PROFILES_DIR = CONTRACTS_DIR / "profiles"
 FILE_TYPES = {"csv", "xlsx", "ods", "jsonl"}
@@ -48,9 +49,14 @@ class Profile:
     columns: dict[str, list[str]] = field(default_factory=dict)  # canonical -> source columns, coalesced in order
     concat: dict[str, str] = field(default_factory=dict)  # canonical -> separator: its source columns are joined, not coalesced
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical column -> {source value: canonical}
+    vocabulary: Vocabulary | None = None  # spellings shared by the source's profiles, after `values`
     null_values: tuple[str, ...] = ("",)
     timestamp_formats: tuple[str, ...] = ("%Y-%m-%dT%H:%M:%S",)
-    time_only: bool = False  # timestamps are times of day; the date is the partition date
+    time_only: bool = False  # timestamps are times of day; the date is the file's day or `date_column`
+    date_column: str | None = None  # time-only exports: the source column holding each record's date
+    # Time-only exports: an event time earlier than the record's previous event is on the next day, when the
+    # gap stays within these hours (a call from 23:58 to 0:04); a longer one is still a contradiction.
+    next_day_within_hours: float | None = None
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     constants: dict[str, Any] = field(default_factory=dict)
     from_filename: dict[str, str] = field(default_factory=dict)  # canonical column or partition_date -> regex with one group
@@ -146,6 +152,14 @@ def load_profile(path: Path) -> Profile:
     for canonical in values:
         if canonical not in contract.column_names:
             raise _fail(path, f"values.{canonical}", f"not a column of contract {dataset}")
+    shared = None
+    if raw.get("vocabulary") is not None:
+        try:
+            shared = vocabulary(str(raw["vocabulary"]))
+        except ProfileError as exc:
+            raise _fail(path, "vocabulary", str(exc)) from None
+        if shared.dataset != dataset:
+            raise _fail(path, "vocabulary", f"{shared.name} spells values of {shared.dataset}, not of {dataset}")
     constants = raw.get("constants") or {}
     from_filename = raw.get("from_filename") or {}
     for key, pattern in from_filename.items():
@@ -154,12 +168,13 @@ def load_profile(path: Path) -> Profile:
                 raise _fail(path, f"from_filename.{key}", "the pattern needs exactly one capture group")
         except re.error as exc:
             raise _fail(path, f"from_filename.{key}", f"bad regular expression: {exc}") from exc
-    if "partition_date" not in from_filename and "partition_date" not in constants:
-        raise _fail(path, "from_filename.partition_date", "say where a file's date comes from (from_filename or constants)")
+    ts = raw.get("timestamps") or {}
+    if ts.get("time_only") and not ts.get("date_column") and "partition_date" not in from_filename and "partition_date" not in constants:
+        raise _fail(path, "timestamps.date_column", "time-only records need their date: a date column, "
+                    "from_filename.partition_date or constants.partition_date")
     unmapped = [c.name for c in contract.landed_columns if c.required and c.name not in columns and c.name not in constants and c.name not in from_filename]
     if unmapped and file_type != "jsonl":
         raise _fail(path, "columns", f"required contract columns not mapped: {', '.join(unmapped)}")
-    ts = raw.get("timestamps") or {}
     for where, formats in (("timestamps.formats", ts.get("formats") or []), ("date_formats", raw.get("date_formats") or []), ("partition_date_format", [raw.get("partition_date_format", "%Y-%m-%d")])):
         for fmt in formats:
             try:
@@ -181,9 +196,12 @@ def load_profile(path: Path) -> Profile:
         columns=columns,
         concat=concat,
         values={k: {str(a): b for a, b in v.items()} for k, v in values.items()},
+        vocabulary=shared,
         null_values=tuple(str(v) for v in raw.get("null_values", [""])),
         timestamp_formats=tuple(ts.get("formats", ["%Y-%m-%dT%H:%M:%S"])),
         time_only=bool(ts.get("time_only", False)),
+        date_column=ts.get("date_column"),
+        next_day_within_hours=(ts.get("next_day_when_earlier") or {}).get("within_hours"),
         date_formats=tuple(raw.get("date_formats", ["%Y-%m-%d"])),
         constants=constants,
         from_filename=from_filename,

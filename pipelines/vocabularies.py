@@ -1,0 +1,89 @@
+"""Vocabularies: the spellings exports use for a contract's allowed values, shared by the profiles of a source.
+
+A vocabulary is YAML in `data_contracts/vocabularies/<name>.yaml`: `dataset`, and per column
+`canonical value: [spellings]`. Spellings match ignoring case, runs of spaces and spaces around `-`, `/`,
+`.` and `,`; the canonical value itself is always accepted. A value no spelling matches stays as landed,
+so the contract's rule for the column judges it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from pipelines.contracts import CONTRACTS_DIR, contracts
+from pipelines.errors import ProfileError
+
+VOCABULARIES_DIR = CONTRACTS_DIR / "vocabularies"
+_AROUND_PUNCTUATION = r"\s*([-/.,])\s*"
+
+
+def normalise(text: str) -> str:
+    """The form spellings are compared in; `normalised` is the same for a Polars column."""
+    return re.sub(_AROUND_PUNCTUATION, r"\1", " ".join(text.split()).lower())
+
+
+def normalised(expr: pl.Expr) -> pl.Expr:
+    return (
+        expr.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ").str.replace_all(_AROUND_PUNCTUATION, "$1")
+    )
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    path: Path
+    dataset: str
+    spellings: dict[str, dict[str, str]]  # column -> {normalised spelling: canonical value}
+
+    def canonical(self, column: str, expr: pl.Expr) -> pl.Expr:
+        """The canonical value of each spelling in `expr`; any other value unchanged."""
+        return pl.coalesce(normalised(expr).replace_strict(self.spellings[column], default=None, return_dtype=pl.String), expr)
+
+
+def _fail(path: Path, where: str, what: str) -> ProfileError:
+    return ProfileError(f"{path}: field {where}: {what}")
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read vocabulary YAML: {exc}") from exc
+    dataset = raw.get("dataset")
+    if dataset not in contracts():
+        raise _fail(path, "dataset", f"{dataset!r} is not a contract; expected one of {sorted(contracts())}")
+    spec = contracts()[dataset]
+    spellings: dict[str, dict[str, str]] = {}
+    for column, classes in (raw.get("columns") or {}).items():
+        if column not in spec.column_names:
+            raise _fail(path, f"columns.{column}", f"not a column of contract {dataset}")
+        allowed = spec.column(column).allowed
+        if not allowed:
+            raise _fail(path, f"columns.{column}", f"contract {dataset} lists no allowed values for it (enum)")
+        mapping = {normalise(str(value)): str(value) for value in allowed}
+        for canonical, words in (classes or {}).items():
+            canonical = str(canonical)
+            if canonical not in allowed:
+                raise _fail(path, f"columns.{column}.{canonical}", f"not an allowed value of {dataset}.{column}: {', '.join(allowed)}")
+            for word in [canonical, *(words or [])]:
+                key = normalise(str(word))
+                if mapping.get(key, canonical) != canonical:
+                    raise _fail(path, f"columns.{column}.{canonical}", f"{word!r} also spells {mapping[key]!r}: a spelling means one value")
+                mapping[key] = canonical
+        spellings[column] = mapping
+    return Vocabulary(name=path.stem, path=path, dataset=dataset, spellings=spellings)
+
+
+@cache
+def vocabulary(name: str) -> Vocabulary:
+    path = VOCABULARIES_DIR / f"{name}.yaml"
+    if not path.exists():
+        known = sorted(p.stem for p in VOCABULARIES_DIR.glob("*.yaml"))
+        raise ProfileError(f"{path}: no such vocabulary; known: {', '.join(known) or 'none'}")
+    return load_vocabulary(path)

@@ -17,12 +17,14 @@ from pipelines.errors import ContractError
 
 CATALOGUE = Path(__file__).resolve().parent / "indicators.yaml"
 MEASURES = ("share", "minutes", "workdays", "score", "ratio")
+SOURCES = ("queue_tickets", "survey_responses", "complaints")
 LANGS = ("id", "en")
 
 
 @dataclass(frozen=True)
 class Indicator:
     code: str
+    source: str
     higher_is_better: bool
     measure: str
     description: str
@@ -36,18 +38,20 @@ class Indicator:
 def _indicator(code: str, entry, path: Path) -> Indicator:
     where = f"{path}: indicator {code!r}"
     if not isinstance(entry, dict):
-        raise ContractError(f"{where}: expected a mapping with higher_is_better, measure, description and label")
-    missing = [k for k in ("higher_is_better", "measure", "description", "label") if k not in entry]
+        raise ContractError(f"{where}: expected a mapping with source, higher_is_better, measure, description and label")
+    missing = [k for k in ("source", "higher_is_better", "measure", "description", "label") if k not in entry]
     if missing:
         raise ContractError(f"{where}: add {', '.join(missing)}")
     if not isinstance(entry["higher_is_better"], bool):
         raise ContractError(f"{where}: higher_is_better must be true or false")
+    if entry["source"] not in SOURCES:
+        raise ContractError(f"{where}: source {entry['source']!r} is not one of {', '.join(SOURCES)}")
     if entry["measure"] not in MEASURES:
         raise ContractError(f"{where}: measure {entry['measure']!r} is not one of {', '.join(MEASURES)}")
     label = entry["label"]
     if not isinstance(label, dict) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
         raise ContractError(f"{where}: label needs a text in Bahasa Indonesia (id) and in English (en)")
-    return Indicator(code, entry["higher_is_better"], entry["measure"], str(entry["description"]).strip(),
+    return Indicator(code, entry["source"], entry["higher_is_better"], entry["measure"], str(entry["description"]).strip(),
                      str(label["id"]).strip(), str(label["en"]).strip())
 
 
@@ -73,12 +77,13 @@ def frame() -> pl.DataFrame:
     return pl.DataFrame(
         {
             "indicator": [i.code for i in rows],
+            "source_dataset": [i.source for i in rows],
             "higher_is_better": [i.higher_is_better for i in rows],
             "measure": [i.measure for i in rows],
             "description": [i.description for i in rows],
             "label_id": [i.label_id for i in rows],
             "label_en": [i.label_en for i in rows],
         },
-        schema={"indicator": pl.String, "higher_is_better": pl.Boolean, "measure": pl.String,
+        schema={"indicator": pl.String, "source_dataset": pl.String, "higher_is_better": pl.Boolean, "measure": pl.String,
                 "description": pl.String, "label_id": pl.String, "label_en": pl.String},
     )

@@ -23,6 +23,7 @@ from pipelines.calendar import working_day_calendar
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
+from pipelines.queueing import register_sql_functions
 from pipelines.settings import Paths, duckdb_config
 from pipelines.sql_models import SqlModel
 
@@ -57,6 +58,7 @@ def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path), config=config)
     for schema in ("staging", *PUBLISHED_SCHEMAS):
         _exec(con, f'create schema if not exists "{schema}"')
+    register_sql_functions(con)  # Erlang C/A for the staffing marts (pipelines/queueing.py)
     return con
 
 

@@ -1,0 +1,167 @@
+"""Counter staffing models: Erlang C (M/M/n) and Erlang A (M/M/n+M, callers who give up).
+
+Times are in minutes, rates per minute. A "service level" is the share of *served* tickets whose wait
+was within the standard's maximum wait: the same definition as the measured `sla_share` of the queue
+marts, so a prediction and a measurement can be compared directly.
+
+- Erlang C (Erlang 1917; Gross & Harris, *Fundamentals of Queueing Theory*, M/M/c): offered load
+  A = λ/μ, P(wait > 0) = C(n, A) = n·B(n, A) / (n − A·(1 − B(n, A))) with B the Erlang B loss
+  probability (stable recursion B(k) = A·B(k−1) / (k + A·B(k−1))), and P(W ≤ t) = 1 − C·exp(−(nμ − λ)t).
+  With A ≥ n the queue grows without bound: the service level is 0.
+- Erlang A (Palm 1943; Garnett, Mandelbaum & Reiman 2002, "Designing a call center with impatient
+  customers"): exponential patience with mean 1/θ. The number in system is a birth–death chain with
+  birth rate λ and death rate min(k, n)·μ + max(k − n, 0)·θ. An arrival (PASTA) that finds j ≥ 0 tickets
+  queued moves up at rate nμ + i·θ while i tickets are ahead of it and gives up at rate θ itself; it is
+  served with probability nμ / (nμ + (j + 1)θ) (the product telescopes), and served within t with that
+  probability times a regularised incomplete beta function (derivation at the line; checked in the tests
+  against the matrix exponential of the same chain and against a simulation).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.special import betainc
+
+ERLANG_C = "erlang_c"
+ERLANG_A = "erlang_a"
+MAX_COUNTERS = 200  # beyond any unit's hall: the target cannot be met by adding counters
+TAIL = 1e-12  # the Erlang A state space is cut where the stationary tail is below this
+
+
+def erlang_b(servers: int, load: float) -> float:
+    """Erlang B: probability that all `servers` are busy in M/M/n/n with offered `load` (Erlangs)."""
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = load * blocking / (k + load * blocking)
+    return blocking
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """Erlang C: probability that an arrival waits (all servers busy) in M/M/n; 1 when the load is not below n."""
+    if load <= 0:
+        return 0.0
+    if servers <= 0 or load >= servers:
+        return 1.0
+    blocking = erlang_b(servers, load)
+    return servers * blocking / (servers - load * (1 - blocking))
+
+
+def erlang_c_mean_wait(arrival_rate: float, mean_service: float, servers: int) -> float:
+    """Average speed of answer in M/M/n: C(n, A) / (nμ − λ); infinite when the queue is unstable."""
+    load = arrival_rate * mean_service
+    if servers <= load:
+        return math.inf
+    return erlang_c(servers, load) / (servers / mean_service - arrival_rate)
+
+
+def erlang_c_service_level(arrival_rate: float, mean_service: float, servers: int, max_wait: float) -> float:
+    """P(W ≤ max_wait) in M/M/n."""
+    if arrival_rate <= 0:
+        return 1.0
+    load = arrival_rate * mean_service
+    if servers <= 0 or load >= servers:
+        return 0.0
+    return 1.0 - erlang_c(servers, load) * math.exp(-(servers / mean_service - arrival_rate) * max_wait)
+
+
+def _erlang_a_queue_seen(arrival_rate: float, mean_service: float, servers: int, mean_patience: float):
+    """(P(arrival finds a free server), array P(arrival finds j queued) for j = 0, 1, ...), by PASTA."""
+    mu, theta = 1.0 / mean_service, 1.0 / mean_patience
+    log_weights = [0.0]
+    k = 0
+    while True:
+        k += 1
+        death = min(k, servers) * mu + max(k - servers, 0) * theta
+        log_weights.append(log_weights[-1] + math.log(arrival_rate) - math.log(death))
+        # Past n the death rate grows by θ per ticket, so the tail falls off: stop once it is negligible.
+        if k > servers and log_weights[-1] < max(log_weights) + math.log(TAIL) and log_weights[-1] < log_weights[-2]:
+            break
+    weights = np.exp(np.array(log_weights) - max(log_weights))
+    probabilities = weights / weights.sum()
+    return probabilities[:servers].sum(), probabilities[servers:]
+
+
+def erlang_a_outcomes(arrival_rate: float, mean_service: float, servers: int, max_wait: float,
+                      mean_patience: float) -> tuple[float, float]:
+    """(service level among served tickets, share of arrivals who give up) in M/M/n+M."""
+    if arrival_rate <= 0:
+        return 1.0, 0.0
+    if servers <= 0:
+        return 0.0, 1.0
+    free, queued = _erlang_a_queue_seen(arrival_rate, mean_service, servers, mean_patience)
+    service_rate, theta = servers / mean_service, 1.0 / mean_patience
+    ahead = np.arange(len(queued))
+    served_eventually = service_rate / (service_rate + (ahead + 1) * theta)
+    # Being called means passing j + 1 stages whose total exit rates are nμ + θ, nμ + 2θ, ..., nμ + (j + 1)θ,
+    # each left upward with probability (nμ + iθ) / (nμ + (i + 1)θ). The passage time S of such a sum satisfies
+    # exp(−θS) ~ Beta(nμ/θ + 1, j + 1) (its moments are the product of the stage transforms), so
+    # P(called by t) = P(served) · I_{1 − exp(−θt)}(j + 1, nμ/θ + 1), the regularised incomplete beta.
+    called_by_t = served_eventually * betainc(ahead + 1, service_rate / theta + 1, -math.expm1(-theta * max_wait))
+    served = free + float(queued @ served_eventually)
+    within = free + float(queued @ np.clip(called_by_t, 0.0, 1.0))
+    return within / served, 1.0 - served
+
+
+def service_level(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
+                  weights: Sequence[float] | None = None, mean_patience: float | None = None) -> float:
+    """Predicted share of served tickets waiting no longer than their service's maximum.
+
+    Services that share counters form one queue; each keeps its own maximum wait, so the unit's share
+    is the arrival-weighted mix of P(W ≤ t_s). Erlang A when a mean patience is given, else Erlang C."""
+    weights = list(weights) if weights is not None else [1.0] * len(max_waits)
+    total = sum(weights)
+    if not max_waits or total <= 0:
+        raise ValueError("service_level needs at least one maximum wait with a positive weight")
+    level = 0.0
+    for max_wait, weight in zip(max_waits, weights):
+        if mean_patience is None:
+            share = erlang_c_service_level(arrival_rate, mean_service, servers, max_wait)
+        else:
+            share = erlang_a_outcomes(arrival_rate, mean_service, servers, max_wait, mean_patience)[0]
+        level += weight / total * share
+    return level
+
+
+def counters_needed(arrival_rate: float, mean_service: float, max_waits: Sequence[float], target: float,
+                    weights: Sequence[float] | None = None, mean_patience: float | None = None) -> int | None:
+    """Fewest counters whose predicted service level reaches `target`; None when no hall could (target 1)."""
+    if arrival_rate <= 0:
+        return 0
+    load = arrival_rate * mean_service
+    # Erlang C needs n > A; Erlang A is stable at any n but never needs fewer than a third of the load.
+    first = math.floor(load) + 1 if mean_patience is None else max(1, math.floor(load / 3))
+    for servers in range(first, MAX_COUNTERS + 1):
+        if service_level(arrival_rate, mean_service, servers, max_waits, weights, mean_patience) >= target:
+            return servers
+    return None
+
+
+def _sql_service_level(arrivals_per_minute, mean_service_minutes, counters, max_waits, weights, mean_patience):
+    if None in (arrivals_per_minute, mean_service_minutes, counters, max_waits) or mean_service_minutes <= 0:
+        return None
+    return service_level(arrivals_per_minute, mean_service_minutes, int(counters), max_waits, weights, mean_patience)
+
+
+def _sql_counters_needed(arrivals_per_minute, mean_service_minutes, max_waits, weights, target, mean_patience):
+    if None in (arrivals_per_minute, mean_service_minutes, max_waits, target) or mean_service_minutes <= 0:
+        return None
+    return counters_needed(arrivals_per_minute, mean_service_minutes, max_waits, target, weights, mean_patience)
+
+
+def register_sql_functions(con) -> None:
+    """`erlang_service_level(...)` and `erlang_counters_needed(...)` for the staffing SQL models.
+
+    A NULL mean patience means Erlang C; any other NULL input gives NULL (the model marks thin slots itself)."""
+    from duckdb import sqltypes
+
+    number, numbers = sqltypes.DOUBLE, sqltypes.DuckDBPyType(list[float])
+    for name, function, parameters, result in (
+        ("erlang_service_level", _sql_service_level,
+         [number, number, sqltypes.INTEGER, numbers, numbers, number], number),
+        ("erlang_counters_needed", _sql_counters_needed,
+         [number, number, numbers, numbers, number, number], sqltypes.INTEGER),
+    ):
+        con.create_function(name, function, parameters, result, null_handling="special", side_effects=False)

@@ -91,29 +91,39 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
     done, rejected = ingested(accounting), recorded_unassigned(accounting)
     last_staged = {d: str(t) for d, t in accounting.group_by("dataset").agg(pl.col("ingested_at").max()).iter_rows()}
     changes = Changes()
+    misplaced: dict[str, set[str]] = {}  # source -> its files that no day could hold
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
         without_partition = set()
         for item in scan(landing, source):
-            if item.partition is None:
+            if not item.days:
                 without_partition.add(item.relative)
                 continue
-            if since and item.partition < since:
-                continue
-            landed.setdefault(item.partition.isoformat(), {})[item.relative] = hash_with_cache(item.path, item.relative, cache)
+            sha = hash_with_cache(item.path, item.relative, cache)
+            for day in item.days:
+                if since is None or day >= since:
+                    landed.setdefault(day.isoformat(), {})[item.relative] = sha
         seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
         stale = sorted(pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {}))
         changes.landed[source] = set(landed)
         changes.fingerprints.update({(source, pk): _fingerprint(landed.get(pk, {})) for pk in stale})
-        if without_partition != rejected.get(dataset, set()) and not stale and landed:
-            # Files without a partition are rejected by the source's staging step, whichever days it stages:
-            # its latest day carries them, so a misnamed file landed alone is recorded now.
-            # The fingerprint names this change (the sensor's run key): the files now, and the source's last staging.
-            latest = max(landed)
-            stale = [latest]
-            changes.fingerprints[(source, latest)] = _fingerprint(
-                {**landed[latest], **{f: "no partition" for f in without_partition}, "last staged": last_staged.get(dataset, "")})
         changes.partitions[source] = stale
+        if without_partition != rejected.get(dataset, set()) and not stale:
+            misplaced[source] = without_partition
+    any_day = sorted(set().union(*changes.landed.values()))
+    for source, without_partition in misplaced.items():
+        # Files no day can hold are rejected by the source's staging step, whichever days it stages: a source
+        # stages its latest day for them (any source's latest, when none of its files could be placed), so a
+        # file that could not be dated is recorded now, and a source none of whose files could be read shows.
+        # The fingerprint names this change (the sensor's run key): the files now, and the source's last staging.
+        days = sorted(changes.landed[source]) or any_day
+        if not days:
+            continue
+        latest = days[-1]
+        changes.partitions[source] = [latest]
+        files_then = {f: sha for (d, pk), files in done.items() if d == SOURCE_DATASETS[source] and pk == latest for f, sha in files.items()}
+        changes.fingerprints[(source, latest)] = _fingerprint(
+            {**files_then, **{f: "no partition" for f in without_partition}, "last staged": last_staged.get(SOURCE_DATASETS[source], "")})
 
     reference = {}
     for name in REFERENCE_DATASETS:

@@ -28,6 +28,28 @@ EXAMPLE_QUERY = (
 )
 
 
+FILES_LISTED = 40  # up to this many landed files, the summary lists each; beyond, those that need a look
+
+
+def _file_lines(files: list[tuple]) -> list[str]:
+    """One line per landed file (audit.row_accounting): its days, its rows, or why it was rejected."""
+    def line(source_file, status, error, rows_in, loaded, quarantined, first, last, days) -> str:
+        if status == "rejected":
+            return f"  REJECTED {source_file}: {error}"
+        span = f"{first}" if days == 1 else f"{first}..{last} ({days} days)"
+        return f"  {source_file}  {span}  in {rows_in:,}  loaded {loaded:,}  quarantined {quarantined:,}"
+
+    if len(files) <= FILES_LISTED:
+        return ["", "files (audit.row_accounting):", *(line(*f) for f in files)]
+    notable = [f for f in files if f[1] == "rejected" or f[5] or f[8] > 1]
+    out = ["", f"files (audit.row_accounting): {len(files):,} landed; rejected, with quarantined rows or spanning days:"]
+    out += [line(*f) for f in notable[:FILES_LISTED]]
+    if len(notable) > FILES_LISTED:
+        out.append(f"  ... and {len(notable) - FILES_LISTED:,} more: select * from audit.row_accounting")
+    out.append(f"  {len(files) - len(notable):,} other files loaded whole, one day each")
+    return out
+
+
 def _summary(warehouse: Path) -> str:
     import duckdb
 
@@ -40,6 +62,13 @@ def _summary(warehouse: Path) -> str:
             from audit.row_accounting group by dataset order by dataset
             """
         ).fetchall()
+        files = con.execute(
+            """
+            select source_file, file_status, error, rows_in, rows_loaded, rows_quarantined, first_day, last_day, days
+            from audit.row_accounting where dataset in ('queue_tickets', 'survey_responses', 'complaints')
+            order by file_status desc, source_file
+            """
+        ).fetchall()
         marts = con.execute(
             "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' order by table_name"
         ).fetchall()
@@ -48,6 +77,7 @@ def _summary(warehouse: Path) -> str:
         con.close()
     lines = ["", "rows per source (in = loaded + quarantined):"]
     lines += [f"  {d:<18} in {i:>9,}  loaded {l:>9,}  quarantined {q:>7,}  files rejected {r}" for d, i, l, q, r in rows]
+    lines += _file_lines(files)
     lines += ["", f"warehouse: {warehouse}", "marts: " + ", ".join(f"{n} ({s:,} rows)" for n, s in marts)]
     lines += [
         "",

@@ -90,12 +90,52 @@ def _empty_rows(spec: Contract) -> pl.DataFrame:
     return pl.DataFrame(schema={"partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String), **spec.stored_schema})
 
 
-def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes) -> _ReadPartition:
+DAY = "__day"  # a record's partition, in files dated by their records
+
+
+@dataclass
+class _SpanningFile:
+    """A file dated by its records (a month, a quarter, `export.csv`): parsed once for all the days it holds."""
+
+    rows: pl.DataFrame | None  # parsed rows with their day in DAY; None when the file could not be read
+    drift: list[str]
+    error: MutuError | None = None
+
+
+def _parse_spanning(landed: LandedFile, prof: Profile, spec: Contract, key: bytes) -> _SpanningFile:
+    try:
+        with stage("parse"):
+            raw = read_file(landed.path, prof)
+            parsed = parse_files([(raw, landed.path, landed.relative)], prof, key, landed.days[0])
+    except MutuError as exc:
+        return _SpanningFile(None, [], exc)
+    # A record whose date cannot be read (or that cannot be read at all) stays in the file's first day,
+    # where it is quarantined with the rule it broke: every record has exactly one partition.
+    unreadable = pl.col("violations").list.eval(pl.element().str.starts_with("unreadable:")).list.any()
+    day = pl.when(unreadable).then(None).otherwise(pl.col(spec.partition_column).dt.date())
+    day = pl.when(day.is_in(list(landed.days))).then(day).otherwise(pl.lit(landed.days[0]))
+    return _SpanningFile(parsed.rows.with_columns(day.alias(DAY)), parsed.drift[landed.relative])
+
+
+def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes,
+                    spanning: dict[str, _SpanningFile]) -> _ReadPartition:
     accounting, drift, parsed = [], [], []
     by_profile: dict[str, tuple[Profile, list[tuple[RawFile, Path, str]]]] = {}
     for landed, prof in files:
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
         accounting.append({"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name, "file_status": "read", "error": None})
+        if landed.dated_by_records:
+            if landed.relative not in spanning:
+                spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)
+            whole = spanning[landed.relative]
+            if whole.error is not None:
+                _reject(accounting[-1], whole.error)
+                continue
+            parsed.append(whole.rows.filter(pl.col(DAY) == partition).drop(DAY))
+            add_rows("parse", parsed[-1].height)
+            if partition == landed.days[0]:  # a file's findings are recorded once, on its first day
+                drift += [{"source_file": landed.relative, "finding": d} for d in whole.drift]
+            continue
         try:
             with stage("parse"):
                 raw = read_file(landed.path, prof)
@@ -182,10 +222,11 @@ def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile
     """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
     reports: list[IngestReport] = []
     batch: list[_ReadPartition] = []
+    spanning: dict[str, _SpanningFile] = {}
     size, limit = 0, batch_rows()
     for partition_key, files in partitions:
         day = (partition_dates or {}).get(partition_key) or date.fromisoformat(partition_key)
-        read = _read_partition(files, spec, partition_key, day, key)
+        read = _read_partition(files, spec, partition_key, day, key, spanning)
         batch.append(read)
         size += read.rows.height
         if size >= limit:
@@ -210,7 +251,7 @@ UNASSIGNED = "unassigned"  # lake file of a source's files that no daily partiti
 
 
 def record_unassigned(files: list[LandedFile], dataset: str, lake_dir: Path) -> IngestReport:
-    """Files with no partition (no or an impossible date in the name, a name outside the profile's glob) are rejected whole.
+    """Files that could not be placed on any day (unreadable, no readable record date) are rejected whole.
 
     Their accounting rows have no partition key; every staging run of the source rewrites the list, so a
     file renamed or removed drops out of it.
@@ -218,7 +259,7 @@ def record_unassigned(files: list[LandedFile], dataset: str, lake_dir: Path) -> 
     rows = [
         {"dataset": dataset, "partition_key": None, "source_file": f.relative, "sha256": None, "profile": f.profile, "file_status": "rejected",
          "error": scrub_raw_line(f.problem or "no partition")[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0, "ingested_at": _now()}
-        for f in files if f.partition is None
+        for f in files if not f.days
     ]
     lake.write_partition(pl.DataFrame(rows, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", dataset, UNASSIGNED)
     return IngestReport(dataset=dataset, partition_key=UNASSIGNED, files=len(rows), files_rejected=len(rows))
@@ -241,7 +282,7 @@ def ingest_reference(landing: Path, lake_dir: Path, key: bytes) -> list[IngestRe
     reports = []
     for dataset in REFERENCE_DATASETS:
         path = landing / "reference" / f"{dataset}.csv"
-        landed = LandedFile("reference", dataset, path, str(path.relative_to(landing)), None)
+        landed = LandedFile("reference", dataset, path, str(path.relative_to(landing)), ())
         files = [(landed, reference_profile(dataset))] if path.exists() else []
         reports.append(ingest(files, contract(dataset), lake.REFERENCE_PARTITION, date(1970, 1, 1), lake_dir, key))
     return reports

@@ -1,6 +1,9 @@
-"""The landing zone: which files are there, under which profile, for which daily partition.
+"""The landing zone: which files are there, under which profile, for which daily partitions.
 
 Convention: LANDING/<source>/<profile>/<files> and LANDING/reference/<dataset>.csv (docs/landing-zone.md).
+A file is dated by the day in its name when the profile finds one there, else by its own records (each
+record's local date): a monthly export, a quarterly one or a file called `export.csv` covers every day its
+records fall on (pipelines/dating.py).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipelines.dating import file_days
 from pipelines.errors import MutuError
-from pipelines.parsing import partition_date_of
 from pipelines.profiles import SOURCE_DATASETS, profile
 
 REFERENCE_DATASETS = ("units", "services", "targets")
@@ -23,9 +26,9 @@ class LandedFile:
     profile: str
     path: Path
     relative: str
-    partition: date | None  # None when the file could not be assigned (see `problem`)
-    problem: str | None = None
-
+    days: tuple[date, ...]  # the daily partitions its records belong to; empty when it could not be dated
+    problem: str | None = None  # why it could not be dated (it is then rejected whole)
+    dated_by_records: bool = False  # the name carries no day: each record goes to its own day
     def sha256(self) -> str:
         digest = hashlib.sha256()
         with self.path.open("rb") as handle:
@@ -47,38 +50,30 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
             # A symlink (of the file or its folder) leading out of the landing zone is never read: the
             # landing zone is the trust boundary, and a link could pull any file the run can read into the lake.
             if not path.resolve().is_relative_to(inside):
-                found.append(LandedFile(source, folder.name, path, relative, None, f"{relative}: symbolic link to a file outside the landing zone; not read"))
+                found.append(LandedFile(source, folder.name, path, relative, (), f"{relative}: symbolic link to a file outside the landing zone; not read"))
                 continue
             try:
-                prof = profile(source, folder.name)
-                if not path.match(prof.glob):
-                    raise MutuError(
-                        f"{relative}: does not match the file pattern {prof.glob!r} of profile {source}/{folder.name}; "
-                        "rename it, or land it in the folder of the profile that reads its format"
-                    )
-                found.append(LandedFile(source, folder.name, path, relative, partition_date_of(path, prof)))
+                days, by_records = file_days(path, relative, profile(source, folder.name))
+                found.append(LandedFile(source, folder.name, path, relative, days, dated_by_records=by_records))
             except MutuError as exc:
-                found.append(LandedFile(source, folder.name, path, relative, None, str(exc)))
+                found.append(LandedFile(source, folder.name, path, relative, (), str(exc)))
     return found
 
 
 def partitions(landing: Path) -> list[str]:
     """Sorted ISO dates of every partition any source has files for."""
-    days = {f.partition for source in SOURCE_DATASETS for f in scan(landing, source) if f.partition}
+    days = {day for source in SOURCE_DATASETS for f in scan(landing, source) for day in f.days}
     return sorted(d.isoformat() for d in days)
 
 
 def by_partition(files: list[LandedFile]) -> dict[date, list[LandedFile]]:
+    """Day -> the files holding records of that day (a multi-day file is under each of its days)."""
     grouped: dict[date, list[LandedFile]] = {}
     for landed in files:
-        if landed.partition is not None:
-            grouped.setdefault(landed.partition, []).append(landed)
+        for day in landed.days:
+            grouped.setdefault(day, []).append(landed)
     return grouped
 
 
-def files_for(landing: Path, source: str, partition: date) -> list[LandedFile]:
-    return by_partition(scan(landing, source)).get(partition, [])
-
-
 def unassigned(landing: Path) -> list[LandedFile]:
-    return [f for source in SOURCE_DATASETS for f in scan(landing, source) if f.partition is None]
+    return [f for source in SOURCE_DATASETS for f in scan(landing, source) if not f.days]

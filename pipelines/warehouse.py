@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines import indicators, lake
 from pipelines.calendar import working_day_calendar
+from pipelines.column_docs import model_column_docs
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
@@ -28,7 +29,8 @@ from pipelines.settings import Paths, duckdb_config
 from pipelines.sql_models import SqlModel
 
 PUBLISHED_SCHEMAS = ("core", "indicators", "marts", "audit")
-AUDIT_TABLES = ("row_accounting", "quarantine", "validation_results", "schema_drift")
+AUDIT_TABLES = ("row_accounting", "quarantine", "validation_results", "schema_drift")  # written per partition in the lake
+PUBLISHED_AUDIT_TABLES = (*AUDIT_TABLES, "row_accounting_daily")
 PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
 REFERENCE_DATASETS = ("units", "services", "targets")
 
@@ -122,31 +124,12 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     return as_of
 
 
-def _column_docs() -> dict[str, str]:
-    """Column descriptions by name: from the contracts, then from the model that introduced the column.
-
-    A mart passes columns through from indicators and dimensions; their meaning is documented once,
-    where they are defined, and follows them downstream.
-    """
-    from pipelines.sql_models import models
-
-    docs: dict[str, str] = {}
-    for spec in contracts().values():
-        for name, _, description in spec.stored_columns:
-            docs.setdefault(name, description)
-    for model in models():
-        for name, description in model.column_docs:
-            docs.setdefault(name, description)
-    docs.update({"source_file": "Landed file the row came from (relative to the landing zone).", "partition_key": "Daily partition (the unit's local date) the row was landed in."})
-    return docs
-
-
-def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: Path | None = None) -> int:
     _exec(con, f'create or replace table "{model.layer}"."{model.name}" as {model.sql}')
     failpoint("warehouse_write")
     _exec(con, f'comment on table "{model.layer}"."{model.name}" is {_quote_literal(model.description)}')
-    docs = _column_docs() | dict(model.column_docs)
     columns = [r[0] for r in _exec(con, "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [model.layer, model.name])]
+    docs = model_column_docs(con, model, columns, lineage_cache)
     for column in columns:
         if column in docs:
             _exec(con, f'comment on column "{model.layer}"."{model.name}"."{column}" is {_quote_literal(docs[column])}')
@@ -154,17 +137,36 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
 
 
 AUDIT_DESCRIPTIONS = {
-    "row_accounting": "Per landed file and partition: rows in = rows loaded + rows quarantined; rejected files with their error.",
+    "row_accounting": "One line per landed file: rows in = rows loaded + rows quarantined, the days its records fall on; "
+                      "a rejected file with its error.",
+    "row_accounting_daily": "Per landed file and daily partition: rows in = rows loaded + rows quarantined (a multi-day "
+                            "export has a line per day it holds).",
     "quarantine": "Rows that broke a contract rule, with the file, row number, rules broken and scrubbed raw values.",
     "validation_results": "Result of every contract rule on every partition: rows evaluated, rows failed, examples.",
     "schema_drift": "Columns a landed file had that its profile does not know (or lacked), per file.",
 }
 
 
+# The lake keeps accounting per file and day (what the planners compare); readers get a line per file.
+FILE_ACCOUNTING_SQL = """
+select dataset, source_file, any_value(profile) as profile,
+       case when bool_or(file_status = 'rejected') then 'rejected' else 'read' end as file_status,
+       string_agg(distinct error, '; ') as error,
+       sum(rows_in) as rows_in, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as rows_quarantined,
+       min(try_cast(partition_key as date)) as first_day, max(try_cast(partition_key as date)) as last_day,
+       count(distinct partition_key) as days, any_value(sha256) as sha256, max(ingested_at) as ingested_at
+from staging.audit_row_accounting
+group by dataset, source_file
+order by dataset, source_file
+"""
+
+
 def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts = {}
-    for table in AUDIT_TABLES:
-        _exec(con, f'create or replace table audit."{table}" as select * from staging."audit_{table}"')
+    sources = {table: f'select * from staging."audit_{table}"' for table in AUDIT_TABLES}
+    sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": 'select * from staging."audit_row_accounting"'}
+    for table in PUBLISHED_AUDIT_TABLES:
+        _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
         _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')
         counts[table] = con.execute(f'select count(*) from audit."{table}"').fetchall()[0][0]
     return counts

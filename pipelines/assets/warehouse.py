@@ -30,7 +30,7 @@ from pipelines.stage_timer import add_rows, stage
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, models
-from pipelines.warehouse import AUDIT_DESCRIPTIONS, AUDIT_TABLES, build_audit, build_model, connect_build, prepare_staging, publish
+from pipelines.warehouse import AUDIT_DESCRIPTIONS, PUBLISHED_AUDIT_TABLES, build_audit, build_model, connect_build, prepare_staging, publish
 
 WAREHOUSE_POOL = "warehouse"
 STAGING_DATASETS = {*SOURCE_DATASETS.values(), "units", "services", "targets"}
@@ -98,7 +98,7 @@ def sql_model_asset(model: SqlModel):
             if any(schema == "staging" for schema, _ in model.depends_on):
                 prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
             with stage("transform"):
-                rows = build_model(con, model)
+                rows = build_model(con, model, mutu.paths.home / "cache" / "lineage")
             add_rows("transform", rows)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
             table_schema = _table_schema(con, model.layer, model.name)
@@ -129,7 +129,7 @@ model_assets = [sql_model_asset(m) for m in models()]
             description=AUDIT_DESCRIPTIONS[table],
             automation_condition=AutomationCondition.eager(),
         )
-        for table in AUDIT_TABLES
+        for table in PUBLISHED_AUDIT_TABLES
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -154,7 +154,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
 
 @asset(
     key=["publish", "warehouse"],
-    deps=[*(AssetKey([m.layer, m.name]) for m in models()), *(AssetKey(["audit", t]) for t in AUDIT_TABLES)],
+    deps=[*(AssetKey([m.layer, m.name]) for m in models()), *(AssetKey(["audit", t]) for t in PUBLISHED_AUDIT_TABLES)],
     group_name="publish",
     kinds={"duckdb"},
     owners=["data-engineering@mutu.local"],

@@ -102,12 +102,32 @@ def open_published(path: Path):
 # --- periods and scopes --------------------------------------------------------------------------------
 
 def data_end(wh: Warehouse) -> date | None:
-    """The last landed day of any source (audit.row_accounting partitions are local dates)."""
+    """The last landed day of any source (audit.row_accounting_daily partitions are local dates)."""
     found = wh.con.execute(
-        "select max(try_cast(partition_key as date)) from audit.row_accounting where dataset in (?, ?, ?) and rows_loaded > 0",
+        "select max(try_cast(partition_key as date)) from audit.row_accounting_daily where dataset in (?, ?, ?) and rows_loaded > 0",
         list(SOURCE_DATASETS),
     ).fetchall()[0][0]
     return found
+
+
+# The mart each source's period figures are read from: its as-of column, when it has one, dates them.
+SOURCE_MARTS = {"queue_tickets": "mart_queue_period", "survey_responses": "mart_ikm_period", "complaints": "mart_complaint_period"}
+
+
+def source_as_of(wh: Warehouse, period: Period) -> dict[str, date | None]:
+    """The day each source's figures of the period were judged at: the mart's own as-of column where the mart
+    publishes one (a source lagging the others is judged at its own latest day), else the warehouse's as-of date."""
+    fallback = data_end(wh)
+    out = {}
+    for dataset, mart in SOURCE_MARTS.items():
+        column = next((c for c in wh.columns("marts", mart) if "as_of" in c), None)
+        found = None
+        if column:
+            found = wh.rows(f'select max("{column}") as day from marts."{mart}" where period_type = ? and period_start = ?',
+                            [period.period_type, period.start])[0]["day"]
+        found = found.date() if isinstance(found, datetime) else found
+        out[dataset] = found or fallback
+    return out
 
 
 def _period(row: dict, end_of_data: date | None) -> Period:
@@ -349,7 +369,7 @@ def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scop
             now = cur_targets.get((row["unit_id"], row["indicator"]))
             status = "no_current_data" if not now or now["status"] in ("no data", "unknown indicator") else ("resolved" if now["status"] == "met" else "open")
             out.append({
-                "kind": "target", "scope_name": row["unit_name"], "scope_type": "unit",
+                "kind": "target", "code": row["indicator"], "scope_name": row["unit_name"], "scope_type": "unit",
                 "what": {"indicator": row["indicator"]}, "previous": row["realisation"], "previous_text": None,
                 "current": now["realisation"] if now else None, "current_text": None, "status": status,
                 "format": "pct" if "share" in row["indicator"] or "rate" in row["indicator"] else "num", "target": row["target"],
@@ -361,7 +381,7 @@ def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scop
             now = cur_control.get((series["scope_id"], series["kpi"]))
             in_now = [p for p in now["points"] if p["in_period"]] if now else []
             out.append({
-                "kind": "flag", "scope_name": series["scope_name"], "scope_type": point["scope_type"],
+                "kind": "flag", "code": series["kpi"], "scope_name": series["scope_name"], "scope_type": point["scope_type"],
                 "what": {"kpi": series["kpi_label"], "signal": f"{point.get('period')}: {point.get('signal') or 'flagged'}"},
                 "previous": point["value"], "previous_text": None,
                 "current": in_now[-1]["value"] if in_now else None, "current_text": None,
@@ -409,7 +429,7 @@ def sources(wh: Warehouse, period: Period) -> list[dict]:
                    sum(rows_in) as rows_in, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as rows_quarantined,
                    max(try_cast(partition_key as date)) filter (where rows_loaded > 0) as latest_partition,
                    max(ingested_at) as ingested_at
-            from audit.row_accounting where {cond}
+            from audit.row_accounting_daily where {cond}
             group by dataset, profile order by dataset, profile""",
         params,
     )

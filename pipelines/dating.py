@@ -1,0 +1,67 @@
+"""Which daily partitions a landed file belongs to: the day in its name, or else its records' own days.
+
+Exports come under any name and cover any span: a day (`queue_U1_2026-07-01.csv`), a month
+(`complaints_2025-03.jsonl`), a quarter (`skm_unitA_2025q3.csv`) or nothing at all (`export.csv`). A file
+whose name carries a day, as its profile says, belongs to that day (and its records that carry only times
+take that date). Any other file is read, and each record belongs to its own local date (the contract's
+partition column, or for time-only exports the profile's `timestamps.date_column`). docs/landing-zone.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.contracts import contract
+from pipelines.errors import LandingError, ProfileError
+from pipelines.profiles import Profile
+
+
+def name_day(path: Path, profile: Profile) -> date | None:
+    """The day the profile reads from the file's name (or its constant day); None when the name carries none."""
+    if "partition_date" in profile.constants:
+        return date.fromisoformat(str(profile.constants["partition_date"]))
+    if "partition_date" not in profile.from_filename:
+        return None
+    match = profile.partition_date_pattern().search(path.name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), profile.partition_date_format).date()
+    except ValueError:
+        return None  # '2026-02-30' is no day: the records say which days the file holds
+
+
+def file_days(path: Path, relative: str, profile: Profile) -> tuple[tuple[date, ...], bool]:
+    """(the file's days, whether they come from its records); LandingError/ProfileError when it has none."""
+    day = name_day(path, profile)
+    if day is not None:
+        return (day,), False
+    if profile.time_only and not profile.date_column:
+        pattern = profile.from_filename.get("partition_date")
+        raise ProfileError(
+            f"{relative}: its records carry only times of day and the file name carries no date"
+            + (f" (profile {profile.source}/{profile.name} reads it with {pattern!r})" if pattern else "")
+            + "; name the file with its day, or give the profile a `timestamps.date_column`"
+        )
+    stat = path.stat()
+    return _record_days(path, stat.st_size, stat.st_mtime_ns, relative, profile.source, profile.name), True
+
+
+@lru_cache(maxsize=4096)
+def _record_days(path: Path, size: int, mtime_ns: int, relative: str, source: str, name: str) -> tuple[date, ...]:
+    # Keyed by size and modification time: a sensor tick does not re-read an unchanged export.
+    from pipelines.parsing import record_days
+    from pipelines.profiles import profile as profile_named
+    from pipelines.reading import read_file
+
+    profile = profile_named(source, name)
+    days = record_days(read_file(path, profile), profile)
+    if not days:
+        column = profile.date_column or contract(profile.dataset).partition_column
+        raise LandingError(
+            f"{relative}: no record carries a readable {column} (formats {', '.join(profile.timestamp_formats)}), "
+            "so the file cannot be placed on any day; check the export's dates or the profile's formats"
+        )
+    return days

@@ -1,5 +1,6 @@
 -- ind_effectiveness_period: Realisation against each yearly KPI target of a unit, per period of the target year, with met / not met for the management review.
 -- column target_year: Year the target was set for (targets.year).
+-- column period: Period label: 2026-07 (month), 2026-Q3 (quarter), 2026-S2 (semester), 2026 (year).
 -- column realisation: The unit's value of the indicator in the period (NULL when there is no data or the indicator is not in core.dim_indicator).
 -- column achievement_ratio: realisation / target (for a lower-is-better KPI, <= 1 meets it).
 -- column status: met, not met, no data (no realisation in the period) or unknown indicator (not in core.dim_indicator).

@@ -6,6 +6,9 @@
 -- column scope_id: The unit_id; unit_id/service_code for a service; the agency or the province name.
 -- column answers: Answers given for this unsur (the NRR denominator; an empty answer is not a zero).
 -- column answer_total: Sum of the answers (1-4) given for this unsur.
+-- column nrr: Nilai rata-rata unsur: answer_total / answers (PermenPANRB 14/2017).
+-- column nrr_converted: NRR x 25, on the 25-100 scale.
+-- column rank_from_weakest: 1 = lowest NRR of the period, scope and method: the first improvement priority.
 -- PermenPANRB 14/2017 lampiran: NRR per unsur = total answer value / number of answers for that unsur; the survey
 -- report ranks unsur from the lowest NRR (the improvement priorities). Wider scopes pool their respondents' answers.
 with per_unsur as (

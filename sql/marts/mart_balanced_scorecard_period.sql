@@ -1,4 +1,5 @@
 -- mart_balanced_scorecard_period: Balanced scorecard per period and scope: customer, internal process, financial, learning & growth.
+-- column period: Period label: 2026-07 (month), 2026-Q3 (quarter), 2026-S2 (semester), 2026 (year).
 -- column ikm_method: Customer: survey method of the IKM shown (the 2017 method when the scope surveyed with it, else 2004).
 -- column ikm_converted: Customer: IKM on the 25-100 scale.
 -- column mutu: Customer: IKM grade A-D of that method.

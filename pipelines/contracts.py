@@ -32,6 +32,10 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us"),
 }
 STATUS_CHANGE = pl.Struct({"status": pl.String(), "at": pl.Datetime("us")})
+# What a value that breaks its column's rules does to its row (customProperty onInvalid): the row is
+# quarantined, or, for an optional column that does not decide what the row means, the value is set to NULL,
+# the row is loaded and the rule records the finding.
+ON_INVALID = ("quarantine", "set_null")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Column:
     stored_as: str | None = None
     derived: bool = False
     item_allowed: tuple[Any, ...] | None = None  # for arrays of status changes
+    on_invalid: str = "quarantine"  # one of ON_INVALID
 
     @property
     def polars_type(self) -> pl.DataType:
@@ -166,6 +171,7 @@ def _column(prop) -> Column:
         stored_as=custom.get("storedAs"),
         derived=bool(custom.get("derived", False)),
         item_allowed=item_allowed,
+        on_invalid=str(custom.get("onInvalid", "quarantine")),
     )
 
 
@@ -199,6 +205,10 @@ def load_contract(path: Path) -> Contract:
     for col in columns:
         if col.logical_type not in POLARS_TYPES and col.logical_type not in ("array", "object"):
             raise ContractError(f"{path}: field schema/0/properties/{col.name}/logicalType: unsupported {col.logical_type!r}")
+        if col.on_invalid not in ON_INVALID:
+            raise ContractError(f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: {col.on_invalid!r} is not one of {', '.join(ON_INVALID)}")
+        if col.on_invalid == "set_null" and col.required:
+            raise ContractError(f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: a required column cannot be set to NULL; use quarantine")
     rules = []
     for q in obj.quality or []:
         if q.type != "custom" or q.engine not in ("great_expectations", "mutu") or not isinstance(q.implementation, dict):

@@ -30,6 +30,19 @@ class RuleSpec:
     expectation: str | None = None
     kwargs: dict[str, Any] | None = None
     check: dict[str, Any] | None = None
+    set_null: str | None = None  # the column a failing row loads with NULL instead of being quarantined
+
+
+SET_NULL_NOTE = "; otherwise set to NULL and the row loaded (contract onInvalid: set_null)"
+
+
+def _soft(col) -> dict[str, Any]:
+    """How a column rule treats a failing row: quarantine it, or load it with the value set to NULL."""
+    return {"set_null": col.name} if col.on_invalid == "set_null" else {}
+
+
+def _described(description: str, col) -> str:
+    return description + (SET_NULL_NOTE if col.on_invalid == "set_null" else "")
 
 
 def rules_for(spec: Contract) -> list[RuleSpec]:
@@ -48,13 +61,13 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
         if col.required:
             rules.append(RuleSpec(f"not_null:{col.name}", f"{col.name} is present", "great_expectations", "ExpectColumnValuesToNotBeNull", {"column": col.name}))
         if col.allowed:
-            rules.append(RuleSpec(f"in_set:{col.name}", f"{col.name} is one of {', '.join(map(str, col.allowed))}", "great_expectations", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)}))
+            rules.append(RuleSpec(f"in_set:{col.name}", _described(f"{col.name} is one of {', '.join(map(str, col.allowed))}", col), "great_expectations", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)}, **_soft(col)))
         if col.minimum is not None or col.maximum is not None:
-            rules.append(RuleSpec(f"between:{col.name}", f"{col.name} between {col.minimum} and {col.maximum}", "great_expectations", "ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": col.minimum, "max_value": col.maximum}))
+            rules.append(RuleSpec(f"between:{col.name}", _described(f"{col.name} between {col.minimum} and {col.maximum}", col), "great_expectations", "ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": col.minimum, "max_value": col.maximum}, **_soft(col)))
         if col.pattern:
-            rules.append(RuleSpec(f"pattern:{col.name}", f"{col.name} matches {col.pattern}", "great_expectations", "ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": col.pattern}))
+            rules.append(RuleSpec(f"pattern:{col.name}", _described(f"{col.name} matches {col.pattern}", col), "great_expectations", "ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": col.pattern}, **_soft(col)))
         if col.max_length:
-            rules.append(RuleSpec(f"max_length:{col.name}", f"{col.name} at most {col.max_length} characters", "great_expectations", "ExpectColumnValueLengthsToBeBetween", {"column": col.name, "min_value": 0, "max_value": col.max_length}))
+            rules.append(RuleSpec(f"max_length:{col.name}", _described(f"{col.name} at most {col.max_length} characters", col), "great_expectations", "ExpectColumnValueLengthsToBeBetween", {"column": col.name, "min_value": 0, "max_value": col.max_length}, **_soft(col)))
     if spec.unique_key:
         # Keys are unique within a daily partition (ticket numbers restart every day); a later
         # partition restating a key replaces it in core.
@@ -204,8 +217,18 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     """
     rows = rows.with_row_index("__rid")
     marks: dict[str, pl.Series] = {}
-    exact, conflict = _duplicates(rows, spec)
+    exact, conflict = _duplicates(rows, spec)  # before the next step: an unreadable value still tells rows apart
     marks["exact_duplicate"], marks["key_conflict"] = exact, conflict
+    # A set_null column's value that does not read as its type is already NULL: a finding, not a quarantine.
+    soft_types = {f"type:{c.name}": c.name for c in spec.columns if c.on_invalid == "set_null"}
+    if soft_types:
+        # Only where nothing else is wrong with the row: a quarantined row keeps every reason.
+        only_soft = rows.select(
+            (pl.col("violations").list.len() > 0) & pl.col("violations").list.eval(pl.element().is_in(list(soft_types))).list.all()
+        ).to_series()
+        for rule in soft_types:
+            marks[rule] = rows["violations"].list.contains(rule) & only_soft & ~exact
+        rows = rows.with_columns(pl.when(only_soft).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("violations")).alias("violations"))
     parsed_ok = rows["violations"].list.len() == 0
     candidates = rows.filter(parsed_ok & ~exact & ~conflict)
     failures = _gx_failures(candidates, spec) if candidates.height else {}
@@ -215,10 +238,18 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
         else:
             marks[rule.name] = _mutu_failure(rule, rows, units, services) & parsed_ok & ~exact
     names = list(marks)
+    set_null = {r.name: r.set_null for r in rules_for(spec) if r.set_null} | soft_types
     flags = pl.DataFrame({f"__m{i}": marks[n] for i, n in enumerate(names)})
-    extra = pl.concat_list([pl.when(pl.col(f"__m{i}")).then(pl.lit(n)) for i, n in enumerate(names)]).list.drop_nulls()
+    quarantining = [i for i, n in enumerate(names) if n not in set_null]
+    extra = pl.concat_list([pl.when(pl.col(f"__m{i}")).then(pl.lit(names[i])) for i in quarantining]).list.drop_nulls()
+    nulled: dict[str, list[str]] = {}
+    for i, n in enumerate(names):
+        if n in set_null:
+            nulled.setdefault(set_null[n], []).append(f"__m{i}")
+    cleared = [pl.when(pl.any_horizontal(m)).then(None).otherwise(pl.col(c)).alias(c) for c, m in nulled.items()]
     flagged = pl.concat([rows, flags], how="horizontal")
-    marked = flagged.with_columns(pl.concat_list([pl.col("violations"), extra]).alias("violations")).drop("__rid", *flags.columns)
+    marked = flagged.with_columns(pl.concat_list([pl.col("violations"), extra]).alias("violations"), *cleared)
+    marked = marked.drop("__rid", *flags.columns)
     return Validated(rows=marked, results=_results(flagged, names, spec, parsed_ok))
 
 
@@ -226,6 +257,9 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     descriptions = {r.name: (r.engine, r.description) for r in rules_for(spec)}
     descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
+    for col in spec.columns:
+        if col.on_invalid == "set_null":
+            descriptions[f"type:{col.name}"] = ("parser", "value could not be read as the contract type" + SET_NULL_NOTE)
     totals = flagged.group_by("partition_key").agg(pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))])
     out = []
     for row in totals.iter_rows(named=True):
@@ -240,7 +274,11 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
         flagged.filter(~parsed_ok).select("partition_key", pl.col("violations").explode().alias("rule"))
         .group_by("partition_key", "rule").agg(pl.len().alias("failed"))
     )
+    recorded = {(r["partition_key"], r["rule"]): r for r in out}
     for pk, rule, failed in parse_failures.iter_rows():
+        if (pk, rule) in recorded:  # a set_null column's type rule: rows loaded and rows quarantined together
+            recorded[(pk, rule)]["failed"] += failed
+            continue
         description = "value could not be read as the contract type" if rule.startswith("type:") else rule
         out.append({"partition_key": pk, "rule": rule, "engine": "parser", "description": description, "evaluated": evaluated[pk], "failed": failed, "examples": []})
     return out
@@ -249,6 +287,9 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
 def _examples(failing: pl.DataFrame, rule: str) -> list[str]:
     """A few failing values for an operator; raw_json is already scrubbed of personal data."""
     column = rule.split(":", 1)[1] if ":" in rule else None
+    if rule.startswith("type:") and column:
+        # The typed value is NULL: show the value as landed.
+        return [str(v) for v in failing.get_column("raw_json").str.json_path_match(f"$.{column}").head(5).to_list()]
     if column and column in failing.columns:
         return [str(v) for v in failing.get_column(column).head(5).to_list()]
     return [f"{f}:{r}" for f, r in failing.select("source_file", "source_row").head(5).iter_rows()]

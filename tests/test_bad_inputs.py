@@ -138,10 +138,11 @@ MANIFEST: dict[str, Rejected | Rows] = {
     # ------------------------------------------------------------------ survey / canonical (2026-Q4)
     "survey/canonical/survey_U1_bom_2026-10-01.csv": Rows(3, 3, {}),
     "survey/canonical/survey_U1_out-of-range_2026-10-02.csv": Rows(
-        5, 1, {1: r("between:u3"), 2: r("between:u1"), 3: r("between:age"), 5: r("between:u1")}, note="answers 5, 0, -1; age 150"
+        5, 2, {1: r("between:u3"), 2: r("between:u1"), 5: r("between:u1")},
+        note="answers 5, 0, -1; age 150 loads as NULL (contract onInvalid: set_null for the respondent profile)",
     ),
     "survey/canonical/survey_U1_non-numeric_2026-10-02.csv": Rows(
-        4, 1, {1: r("type:u2"), 2: r("type:u5"), 3: r("type:age")}, note="'baik', '3.5', 'tiga puluh'"
+        4, 2, {1: r("type:u2"), 2: r("type:u5")}, note="'baik', '3.5'; age 'tiga puluh' loads as NULL (profile: set_null)"
     ),
     "survey/canonical/survey_U1_truncated_2026-10-05.csv": Rows(
         3, 2, {3: r("unreadable:too few fields")},
@@ -157,10 +158,8 @@ MANIFEST: dict[str, Rejected | Rows] = {
     "survey/canonical/survey_UX_unknown-unit_2026-10-07.csv": Rows(1, 0, {1: r("unit_known", SVC)}),
     "survey/canonical/survey_U1_renamed-header_2026-10-07.csv": Rejected(("schema drift", "respondent_id")),
     "survey/canonical/survey_U1_tab-delimited_2026-10-07.csv": Rejected(("wrong delimiter",)),
-    "survey/canonical/survey_U1_bad-codes_2026-10-07.csv": Rows(5, 0, {
-        1: r("in_set:gender"),
-        2: r("in_set:education"),
-        3: r("in_set:occupation"),
+    # Gender X, education S4, occupation Astronaut (rows 1-3) load as NULL: the profile is onInvalid: set_null.
+    "survey/canonical/survey_U1_bad-codes_2026-10-07.csv": Rows(5, 3, {
         # An empty unit also fails the two reference rules (an empty service code does not: see validation.py).
         4: r("not_null:unit_id", "unit_known", SVC),
         5: r("type:submitted_at"),

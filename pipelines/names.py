@@ -1,0 +1,270 @@
+"""Person names in Indonesian free text, found without the record's own identity fields (UU PDP 27/2022).
+
+A capitalised run of words is a name when a form of address or an introduction comes right before it
+("Bapak", "Bu", "Sdr.", "nama saya", "atas nama", "Salam,"), or when it holds a word of the person-name
+list (names-dataset, see name_list_build.py) that is not also an ordinary Indonesian word (the Sastrawi
+root-word dictionary, stems included). Names that are also words (Budi, Dewi, Indah, Bagus) count when
+they stand beside another name word, or alone mid-sentence, never alone at the start of a sentence
+("Bagus sekali."). Official titles, offices, places and calendar words (name_lists/not_names.txt) split
+runs and are never names, and a run right after a place word ("di", "Kota", "Jalan") is a place.
+Measured on tests/name_eval/ (tests/test_pii_names.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.name_list_build import is_word
+
+PLACEHOLDER = "[nama]"
+LISTS = Path(__file__).parent / "name_lists"
+
+# Forms of address that precede a name: "Bapak Budi", "bu dewi", "Sdr. Rudi", "Mas Bayu", "H. Ahmad".
+HONORIFICS = frozenset(
+    "bapak bpk bp pak ibu bu saudara saudari sdr sdri sdra mas mbak mba bang abang kak kakak om tante dik dek adik "
+    "cak ning teh aa akang kang uda uni opung ompung inang amang bli mbok nyonya tuan nona almarhum almarhumah alm "
+    "almh haji hajjah h hj kyai kiai ustadz ustad ustaz ustadzah ustazah dr drg ir prof yth kpd".split()
+)
+# Introductions and signatures: "nama saya budi", "atas nama Rina", "Salam, Dewi", "hormat saya, Agus".
+INTRODUCTIONS = frozenset({"nama saya", "atas nama", "a.n", "an", "bernama", "namanya", "nama", "salam",
+                           "hormat saya", "hormat kami", "saya", "aku", "oleh", "pelapor", "dilayani"})
+# Roles a name often follows ("petugas Rina", "calo namanya", "satpam anton").
+ROLES = frozenset("petugas staf staff pegawai satpam calo oknum kasir operator sopir tukang perawat bidan suster "
+                  "mantri tetangga suami istri anak adik kakak ayah ibunda ayahanda almarhum".split())
+# After these a lower-case name is still a name ("nama saya budi santoso", "pak dodi").
+LOWERCASE_CUES = frozenset({"nama saya", "atas nama", "a.n", "an", "bernama", "namanya", "nama"}) | HONORIFICS
+# A capitalised run right after one of these is a place or a feast, not a person ("Jalan Ahmad Yani").
+PLACE_CUES = frozenset(
+    "kota kabupaten kab kecamatan kec kelurahan kel desa dusun kampung provinsi prov jalan jl jln gang gg "
+    "perumahan perum komplek kompleks pasar terminal stasiun bandara pelabuhan masjid gereja pura vihara "
+    "universitas kampus puskesmas rsud rs sekolah sd smp sma smk idul daerah wilayah".split()
+)
+# Prepositions before places, but also before people ("ke Agus Salim"): a run with a name-only word is a name.
+PREPOSITIONS = frozenset({"di", "ke", "dari"})
+# Name particles that belong to the name around them: Balinese "I"/"Ni", Arabic "bin", Dutch "van".
+PARTICLES = frozenset("i ni luh bin binti bt bn van de der al el la".split())
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+SENTENCE_END = frozenset(".!?\n")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+@cache
+def _person_names() -> frozenset[str]:
+    return _read_list(LISTS / "person_names.txt")
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    return _read_list(LISTS / "not_names.txt")
+
+
+def _read_list(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words |= {w.lower() for w in line.split()}
+    return frozenset(words)
+
+
+@cache
+def _dictionary() -> tuple[frozenset[str], object]:
+    # Sastrawi: the Indonesian root-word list and a stemmer, so "Pelayanan" is known as a word (layan).
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    factory = StemmerFactory()
+    return frozenset(w for w in factory.get_words_from_file() if w), factory.create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def _is_word(lower: str) -> bool:
+    roots, stemmer = _dictionary()
+    return is_word(lower, roots, stemmer)
+
+
+@lru_cache(maxsize=200_000)
+def _kind(text: str) -> str:
+    """'stop', 'name' (a name word only), 'weak' (a name that is also a word), 'word' or 'unknown'."""
+    lower = text.lower()
+    if lower in _not_names() or lower in HONORIFICS or lower in PLACE_CUES or lower in PREPOSITIONS:
+        return "stop"
+    if len(text) == 1 and lower not in PARTICLES:
+        return "stop"  # an initial says nothing by itself
+    if text.isupper() and len(text) > 1 and (len(text) < 4 or lower not in _person_names() and _is_word(lower)):
+        return "stop"  # acronyms (KTP, BPJS, RI) and shouting; "BUDI", "BUDIASA" stay names
+    if lower in _person_names():
+        return "weak" if _is_word(lower) else "name"
+    return "word" if _is_word(lower) else "unknown"
+
+
+def _tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def _gap(text: str, left: Token, right: Token) -> str:
+    return text[left.end:right.start]
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Two words of one name: only spaces between, or an initial's dot ("M. Yusuf")."""
+    gap = _gap(text, left, right)
+    return "\n" not in gap and (gap.strip() == "" or (gap.strip() == "." and len(left.text) <= 4))
+
+
+def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
+    before = text[: tokens[i].start].rstrip(" \t\"'(“")
+    return not before or before[-1] in SENTENCE_END
+
+
+def _text_end(text: str, token: Token) -> bool:
+    return not re.search(r"[^\W_]", text[token.end:])
+
+
+def _title_cased(text: str, tokens: list[Token], i: int) -> bool:
+    """The sentence around token i capitalises most ordinary words, so capitals say nothing there
+    ("Pelayanan Sangat Memuaskan, Semoga Makin Baik")."""
+    lo = i
+    while lo > 0 and not _sentence_start(text, tokens, lo):
+        lo -= 1
+    hi = i + 1
+    while hi < len(tokens) and not _sentence_start(text, tokens, hi):
+        hi += 1
+    words = [t for t in tokens[lo + 1:hi] if not t.text.isupper() and _kind(t.text) == "word"]
+    return len(words) >= 2 and sum(t.capitalised for t in words) >= 0.6 * len(words)
+
+
+def _cue(text: str, tokens: list[Token], i: int) -> str | None:
+    """The introduction, form of address or role ending right before token i, if any."""
+    if i == 0 or _gap(text, tokens[i - 1], tokens[i]).strip() not in ("", ".", ",", ":", ".,", ".:"):
+        return None
+    one = tokens[i - 1].lower
+    two = ""
+    if i >= 2:
+        between = _gap(text, tokens[i - 2], tokens[i - 1]).strip()
+        two = f"{tokens[i - 2].lower}{'.' if between == '.' else ' '}{one}" if between in ("", ".") else ""
+    for phrase in (two, one):
+        if phrase in INTRODUCTIONS or phrase in HONORIFICS or phrase in ROLES and tokens[i].capitalised is False:
+            return phrase
+    return None
+
+
+def _name_part(token: Token, cue: str | None, first: bool) -> bool:
+    kind = _kind(token.text)
+    if token.capitalised:
+        return kind in ("name", "weak", "unknown") or token.lower in PARTICLES
+    if cue in ROLES:
+        return kind in ("name", "weak")
+    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if first else ("name", "weak", "unknown"))
+
+
+def _end_of_capitalised_run(text: str, tokens: list[Token], i: int) -> int:
+    j = i + 1
+    while j < len(tokens) and tokens[j].capitalised and tokens[j].lower not in HONORIFICS \
+            and _joined(text, tokens[j - 1], tokens[j]):
+        j += 1
+    return j
+
+
+def _place(text: str, tokens: list[Token], i: int) -> int | None:
+    """The end of the place name starting at token i, when a place word or preposition comes right before it."""
+    if i == 0 or not tokens[i].capitalised or tokens[i].lower in HONORIFICS:
+        return None
+    before = tokens[i - 1].lower
+    if _gap(text, tokens[i - 1], tokens[i]).strip() not in ("", ".") or before not in PLACE_CUES | PREPOSITIONS:
+        return None
+    end = _end_of_capitalised_run(text, tokens, i)
+    kinds = [_kind(t.text) for t in tokens[i:end]]
+    if before in PREPOSITIONS and ("name" in kinds or kinds.count("weak") >= 2):
+        return None
+    return end
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the person names in `text`."""
+    tokens = _tokens(text)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        cue = _cue(text, tokens, i)
+        place_end = None if cue else _place(text, tokens, i)
+        if place_end is not None:
+            i = place_end
+            continue
+        if not _name_part(tokens[i], cue, first=True):
+            i += 1
+            continue
+        run = _run(text, tokens, i, cue)
+        if _is_name(text, tokens, i, run, cue):
+            spans.append((run[0].start, run[-1].end))
+        i += len(run)
+    return spans
+
+
+def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]:
+    """The words from token i on that can belong to one name."""
+    j = i + 1
+    named = cue is not None or _kind(tokens[i].text) == "name"
+    while j < len(tokens) and j - i < 6 and _joined(text, tokens[j - 1], tokens[j]):
+        token = tokens[j]
+        if token.capitalised != tokens[i].capitalised and not token.capitalised:
+            break
+        if not _name_part(token, cue, first=False):
+            # A capitalised word inside a name ("Hasnawati Daeng Kebo") when the run is surely a name.
+            if not (named and token.capitalised and _kind(token.text) == "word" and not _title_cased(text, tokens, j)):
+                break
+        named = named or _kind(token.text) == "name"
+        j += 1
+    run = tokens[i:j]
+    while len(run) > 1 and run[-1].lower in PARTICLES:
+        run = run[:-1]
+    return run
+
+
+def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str | None) -> bool:
+    kinds = [_kind(t.text) if t.lower not in PARTICLES else "particle" for t in run]
+    if cue is not None or "name" in kinds:
+        return True
+    names = sum(k in ("name", "weak") for k in kinds)
+    if names and len(run) - kinds.count("particle") >= 2:
+        return names >= 2 or not _title_cased(text, tokens, i)
+    if kinds in (["weak"], ["unknown"]):
+        if _text_end(text, run[-1]) and i > 0:  # a signature: "Terima kasih. Dewi"
+            return True
+        return not _sentence_start(text, tokens, i) and not _title_cased(text, tokens, i)
+    return False
+
+
+def scrub_names(text: str | None) -> str | None:
+    """`text` with every person name replaced by [nama]."""
+    if not text:
+        return text
+    for start, end in reversed(name_spans(text)):
+        text = text[:start] + PLACEHOLDER + text[end:]
+    return text
+
+
+def scrub_names_series(texts: pl.Series) -> pl.Series:
+    """scrub_names over a column, once per distinct text (survey suggestions repeat a lot)."""
+    distinct = texts.drop_nulls().unique()
+    if distinct.is_empty():
+        return texts
+    scrubbed = [scrub_names(t) for t in distinct.to_list()]
+    return texts.replace(distinct, pl.Series(scrubbed, dtype=pl.String))

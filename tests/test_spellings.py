@@ -211,3 +211,17 @@ def test_set_null_on_a_required_column_is_a_contract_error(tmp_path):
     path.write_text(yaml.safe_dump(raw))
     with pytest.raises(ContractError, match=r"properties/unit_id/customProperties/onInvalid: a required column"):
         load_contract(path)
+
+
+def test_the_documented_table_is_the_vocabulary():
+    from pipelines.contracts import CONTRACTS_DIR
+
+    listed = yaml.safe_load((CONTRACTS_DIR / "vocabularies" / "survey_respondent.yaml").read_text())["columns"]
+    doc = (CONTRACTS_DIR.parent / "docs" / "landing-zone.md").read_text()
+    table = doc[doc.index("| column | loads as | from these spellings |"):].split("\n\n")[0].splitlines()[2:]
+    documented, column = {}, None
+    for line in table:
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        column = cells[0] or column
+        documented.setdefault(column, {})[cells[1]] = [w.strip().strip("`") for w in cells[2].split(",")]
+    assert documented == listed

@@ -11,6 +11,7 @@ import io
 import itertools
 import os
 import re
+import textwrap
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -24,8 +25,12 @@ from pipelines.report import fmt  # noqa: E402
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#4c9a2a", "C": "#d4a017", "D": "#c62828"}
 BLUE, GREY, RED, LIGHT = "#1f5fa8", "#9e9e9e", "#c62828", "#e8eef6"
-# PermenPANRB 14/2017 lampiran: grade bands on the converted IKM (25-100).
-IKM_BANDS_2017 = (("D", 25.0, 65.0), ("C", 65.0, 76.61), ("B", 76.61, 88.31), ("A", 88.31, 100.0))
+# Grade bands on the converted IKM (25-100), each method its own: PermenPANRB 14/2017 lampiran and KepMenPAN 25/2004.
+IKM_BANDS = {
+    "permenpanrb_14_2017": (("D", 25.0, 65.0), ("C", 65.0, 76.61), ("B", 76.61, 88.31), ("A", 88.31, 100.0)),
+    "kepmenpan_25_2004": (("D", 25.0, 43.76), ("C", 43.76, 62.51), ("B", 62.51, 81.26), ("A", 81.26, 100.0)),
+}
+IKM_AXIS_FROM = {"permenpanrb_14_2017": 50.0, "kepmenpan_25_2004": 35.0}
 WIDTH = 6.8  # inches: fits the A4 text width with margins
 
 _counter = itertools.count(1)
@@ -37,10 +42,22 @@ _CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (fmt,)) +
 _cache: ContextVar[tuple[Path, set[str]] | None] = ContextVar("chart_cache", default=None)
 
 
-def short(text: str, width: int = 38) -> str:
-    """Axis labels stay short so the plot keeps its width; the tables carry the full names."""
-    text = str(text)
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+LABEL_WIDTH = 34  # characters per line of an axis label: long unit names wrap, never cut
+TITLE_WIDTH = 80
+
+
+def wrap(text, width: int = LABEL_WIDTH) -> str:
+    """A label on as many lines as it needs, broken between words: an officer reads the whole unit name."""
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
+
+
+def _lines(labels: list[str]) -> int:
+    return max((label.count("\n") + 1 for label in labels), default=1)
+
+
+def _row_height(labels: list[str]) -> float:
+    """Inches per bar: room for the tallest wrapped label."""
+    return 0.16 + 0.13 * _lines(labels)
 
 plt.rcParams.update({
     "svg.fonttype": "none",  # text stays text: no embedded or external fonts, searchable and printable
@@ -138,25 +155,25 @@ def _empty(name: str, title: str, message: str) -> str:
 
 
 @_memoised
-def ikm_units(rows: list[dict], title: str, lang: str, empty: str) -> str:
-    """Converted IKM per scope as bars over the PermenPANRB 14/2017 grade bands; bar colour = the mart's grade."""
+def ikm_units(rows: list[dict], method: str, title: str, lang: str, empty: str) -> str:
+    """Converted IKM per scope as bars over the grade bands of the rows' method; bar colour = the mart's grade."""
     rows = [r for r in rows if r.get("ikm_converted") is not None]
     if not rows:
         return _empty("ikm_units", title, empty)
-    height = 0.8 + 0.32 * len(rows)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
-    for grade, low, high in IKM_BANDS_2017:
+    labels = [wrap(r["scope_name"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + _row_height(labels) * len(rows)))
+    for grade, low, high in IKM_BANDS[method]:
         ax.axvspan(low, high, color=GRADE_COLOURS[grade], alpha=0.08, lw=0)
-        ax.text((low + high) / 2, len(rows) - 0.4, grade, ha="center", va="bottom", color=GRADE_COLOURS[grade], fontweight="bold")
-    labels = [f"{short(r['scope_name'])}{' (2004)' if r.get('method') != 'permenpanrb_14_2017' else ''}" for r in rows]
+        ax.text((max(low, IKM_AXIS_FROM[method]) + high) / 2, -0.6, grade, ha="center", va="bottom",
+                color=GRADE_COLOURS[grade], fontweight="bold")
     values = [r["ikm_converted"] for r in rows]
     ax.barh(range(len(rows)), values, color=[GRADE_COLOURS.get(r.get("mutu"), GREY) for r in rows], height=0.6)
     for i, (v, r) in enumerate(zip(values, rows)):
         ax.text(v + 0.5, i, f"{fmt.num(v, 2, lang)} {r.get('mutu') or ''}", va="center")
     ax.set_yticks(range(len(rows)), labels)
-    ax.invert_yaxis()
-    ax.set_xlim(50, 104)
-    ax.set_title(title, loc="left")
+    ax.set_ylim(len(rows) - 0.5, -1.0)
+    ax.set_xlim(min(IKM_AXIS_FROM[method], min(values) - 3), 106)
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "ikm_units", title)
 
 
@@ -165,8 +182,8 @@ def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
     """NRR per unsur (1-4), the weakest (rank 1) in red: the improvement priority."""
     if not rows:
         return _empty("ikm_unsur", title, empty)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.26 * len(rows)))
-    labels = [f"U{r['unsur_no']} {r['unsur_name']}" for r in rows]
+    labels = [wrap(f"U{r['unsur_no']} {r['unsur_name']}", 40) for r in rows]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + _row_height(labels) * len(rows)))
     values = [r["nrr"] or 0 for r in rows]
     colours = [RED if r.get("rank_from_weakest") == 1 else BLUE for r in rows]
     ax.barh(range(len(rows)), values, color=colours, height=0.6)
@@ -175,7 +192,7 @@ def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlim(1, 4.3)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "ikm_unsur", title)
 
 
@@ -186,7 +203,8 @@ def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, sh
     rows = [r for r in rows if r.get(column) is not None]
     if not rows:
         return _empty(name, title, empty)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.28 * len(rows)))
+    labels = [wrap(r["scope_name"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + _row_height(labels) * len(rows)))
     values = [r[column] for r in rows]
     ax.barh(range(len(rows)), values, color=BLUE, height=0.6)
     top = max(values) if values else 1
@@ -194,12 +212,12 @@ def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, sh
         ax.text(v + top * 0.01, i, fmt.pct(v, 1, lang) if share else fmt.num(v, 1, lang), va="center")
     if reference is not None:
         ax.axvline(reference, color=GREY, ls="--", lw=1)
-    ax.set_yticks(range(len(rows)), [short(r["scope_name"]) for r in rows])
+    ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12 if share else top * 1.18 or 1)
     if share:
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, name, title)
 
 
@@ -209,14 +227,16 @@ def waits(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> 
     rows = [r for r in rows if r.get("wait_median_minutes") is not None]
     if not rows:
         return _empty("queue_waits", title, empty)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.34 * len(rows)))
+    names = [wrap(r["scope_name"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + max(0.34, _row_height(names)) * len(rows)))
     ys = range(len(rows))
     ax.barh([y - 0.17 for y in ys], [r["wait_median_minutes"] for r in rows], height=0.32, color=BLUE, label=labels["median"])
-    ax.barh([y + 0.17 for y in ys], [r["wait_p90_minutes"] or 0 for r in rows], height=0.32, color=LIGHT, edgecolor=BLUE, label=labels["p90"])
-    ax.set_yticks(list(ys), [short(r["scope_name"]) for r in rows])
+    ax.barh([y + 0.17 for y in ys], [r["wait_p90_minutes"] or 0 for r in rows], height=0.32, color=LIGHT, edgecolor=BLUE,
+            label=labels["p90"])
+    ax.set_yticks(list(ys), names)
     ax.invert_yaxis()
     ax.legend(loc="lower right", frameon=False)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "queue_waits", title)
 
 
@@ -243,7 +263,7 @@ def control_chart(series: dict, title: str, lang: str) -> str:
     ax.set_xticks(xs[::step], [str(p.get("period") or p["period_start"]) for p in points][::step], rotation=0)
     if share:
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "control", title)
 
 
@@ -257,18 +277,19 @@ def funnel(stages: list[tuple[str, int | None]], title: str, lang: str, empty: s
     top = stages[0][1]
     for i, (label, value) in enumerate(stages):
         ax.barh(i, value, left=(top - value) / 2, color=BLUE, alpha=1 - 0.15 * i, height=0.7)
-        ax.text(top / 2, i, f"{label}: {fmt.integer(value, lang)}", ha="center", va="center", color="white", fontweight="bold")
+        # Beside the bar, not on it: a narrow bar (few complaints closed) would cut a label written inside it.
+        ax.text(top * 1.02, i, f"{label}: {fmt.integer(value, lang)}", ha="left", va="center")
     ax.set_yticks([])
     ax.invert_yaxis()
     ax.set_xlim(0, top)
     ax.axis("off")
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "complaint_funnel", title)
 
 
 @_memoised
 def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, limit_label: str, empty: str) -> str:
-    """Median working days of each stage against its SP4N-LAPOR! limit (3 verify, 5 follow-up, 8 close)."""
+    """Median working days of each stage against its limit (3 verify, 5 follow-up: SP4N-LAPOR!; 8 close: Mutu's rule)."""
     items = [i for i in items if i[1] is not None]
     if not items:
         return _empty("complaint_limits", title, empty)
@@ -278,10 +299,10 @@ def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, 
         ax.plot([limit, limit], [i - 0.35, i + 0.35], color="black", lw=2)
         ax.text(value + 0.1, i, fmt.num(value, 1, lang), va="center")
         ax.text(limit + 0.1, i + 0.38, f"{limit_label} {limit:g}", va="center", fontsize=7, color=GREY)
-    ax.set_yticks(range(len(items)), [i[0] for i in items])
+    ax.set_yticks(range(len(items)), [wrap(i[0]) for i in items])
     ax.invert_yaxis()
     ax.set_xlim(0, max(max(v for _, v, _ in items), max(lim for *_, lim in items)) * 1.25)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "complaint_limits", title)
 
 
@@ -295,28 +316,30 @@ def mix(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> st
             color=[RED if r.get("is_integrity_signal") else BLUE for r in rows])
     for i, r in enumerate(rows):
         ax.text(r["complaints"] + 0.1, i, f"{fmt.integer(r['complaints'], lang)} ({fmt.pct(r['share'], 1, lang)})", va="center")
-    ax.set_yticks(range(len(rows)), [labels.get(r["mix_value"], r["mix_value"]) for r in rows])
+    ax.set_yticks(range(len(rows)), [wrap(labels.get(r["mix_value"], r["mix_value"])) for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, max(r["complaints"] for r in rows) * 1.3 + 1)
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "complaint_mix", title)
 
 
 @_memoised
-def achievement(rows: list[dict], title: str, lang: str, empty: str) -> str:
-    """Achievement ratio (realisation / target) of each target; 1 = target; for lower-is-better KPIs the mart's ratio <= 1 meets it."""
-    rows = [r for r in rows if r.get("achievement_ratio") is not None]
-    if not rows:
+def achievement(items: list[tuple[str, float, bool]], title: str, lang: str, empty: str) -> str:
+    """Achievement ratio (realisation / target) per (label, ratio, met); 1 = the target. For a lower-is-better KPI
+    the mart's ratio <= 1 meets it, so the colour follows the mart's status, not the side of the line."""
+    items = [i for i in items if i[1] is not None]
+    if not items:
         return _empty("target_achievement", title, empty)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.24 * len(rows)))
-    colours = [GRADE_COLOURS["A"] if r["status"] == "met" else RED for r in rows]
-    ax.barh(range(len(rows)), [r["achievement_ratio"] for r in rows], color=colours, height=0.6)
+    labels = [wrap(label) for label, _, _ in items]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + _row_height(labels) * len(items)))
+    ratios = [ratio for _, ratio, _ in items]
+    ax.barh(range(len(items)), ratios, color=[GRADE_COLOURS["A"] if met else RED for *_, met in items], height=0.6)
     ax.axvline(1.0, color="black", lw=1)
-    for i, r in enumerate(rows):
-        ax.text(r["achievement_ratio"] + 0.01, i, fmt.pct(r["achievement_ratio"], 0, lang), va="center", fontsize=7)
-    ax.set_yticks(range(len(rows)), [f"{short(r['unit_name'], 30)} · {r['indicator']}" for r in rows], fontsize=7)
+    for i, ratio in enumerate(ratios):
+        ax.text(ratio + 0.01, i, fmt.pct(ratio, 0, lang), va="center")
+    ax.set_yticks(range(len(items)), labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(1.2, max(r["achievement_ratio"] for r in rows) * 1.15))
+    ax.set_xlim(0, max(1.2, max(ratios) * 1.15))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt.pct(v, 0, lang)))
-    ax.set_title(title, loc="left")
+    ax.set_title(wrap(title, TITLE_WIDTH), loc="left")
     return _svg(fig, "target_achievement", title)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from functools import cache
@@ -12,6 +13,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from pipelines import indicators
 from pipelines.report import charts, data, fmt
 from pipelines.report.data import Period, Scope, Warehouse
 
@@ -31,15 +33,56 @@ HEADLINE = (
 )
 
 
+# Label keys of the pack that name an indicator: their words come from the indicator catalogue, not labels.yaml.
+INDICATOR_LABELS = {
+    "ikm": "ikm_converted",
+    "sla_share": "queue_sla_share",
+    "wait_mean_minutes": "queue_wait_mean_minutes",
+    "wait_median_minutes": "queue_wait_median_minutes",
+    "wait_p90_minutes": "queue_wait_p90_minutes",
+    "no_show_rate": "queue_no_show_rate",
+    "abandonment_rate": "queue_abandonment_rate",
+    "fee_compliance_share": "queue_fee_compliance_share",
+    "verified_within_limit_share": "complaint_verified_within_limit_share",
+    "responded_within_limit_share": "complaint_responded_within_limit_share",
+    "closed_within_limit_share": "complaint_closed_within_limit_share",
+    "handled_share": "complaint_handled_share",
+    "complaints_per_1000_served": "complaints_per_1000_served",
+}
+SOURCES = {"queue_tickets": "queue", "survey_responses": "survey", "complaints": "complaints"}
+# A hyphen inside a word ("Rata-rata", "25-100") is not a place to break a narrow header: U+2011 does not break.
+_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
 
 
+def _unbroken(text: str) -> str:
+    return _WORD_HYPHEN.sub("\u2011", text)
+
+
+@cache
 def labels(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise data.ReportError(f"language {lang!r} is not one of {', '.join(LANGS)}")
-    return {key: value.get(lang, value.get("id", key)) for key, value in catalogue().items()}
+    found = {key: value.get(lang, value.get("id", key)) for key, value in catalogue().items()}
+    found |= {key: indicators.indicators()[code].label(lang) for key, code in INDICATOR_LABELS.items()}
+    return {key: _unbroken(text) for key, text in found.items()}
+
+
+def indicator_label(code: str, lang: str) -> str:
+    """An indicator's name for an officer; a code the catalogue does not know is shown as written in targets.csv."""
+    known = indicators.indicators().get(code)
+    return _unbroken(known.label(lang)) if known else code
+
+
+def indicator_format(code: str) -> tuple[str, int]:
+    known = indicators.indicators().get(code)
+    if known is None:
+        return ("num", 2)
+    return {"share": ("pct", 1), "minutes": ("num", 1), "workdays": ("num", 1)}.get(known.measure, ("num", 2))
 
 
 @cache
@@ -54,6 +97,8 @@ def _environment(lang: str) -> Environment:
         "day": lambda v: fmt.day(v, lang),
     })
     env.globals["show"] = lambda v, how, d=2: {"num": fmt.num(v, d, lang), "pct": fmt.pct(v, d, lang), "int": fmt.integer(v, lang)}[how]
+    env.globals["indicator"] = lambda code: indicator_label(code, lang)
+    env.globals["indicator_format"] = indicator_format
     return env
 
 
@@ -63,12 +108,69 @@ def _scope_title(scope: Scope, L: dict) -> str:
     return f"{L[scope.kind]}: {scope.name}" + (f" ({scope.id})" if scope.kind == "unit" else "")
 
 
+def _method_name(method: str | None, L: dict) -> str:
+    return L.get(f"method_{method}", method or "")
+
+
+class _Basis:
+    """The caption under a figure: the survey method of an IKM figure and the as-of date of each source it uses."""
+
+    def __init__(self, as_of: dict, L: dict, lang: str):
+        self.as_of, self.L, self.lang = as_of, L, lang
+
+    def __call__(self, sources: tuple[str, ...], methods: tuple[str | None, ...] = ()) -> str:
+        parts = []
+        known = [m for m in dict.fromkeys(methods) if m]
+        if known:
+            parts.append(f"{self.L['method']}: " + " + ".join(_method_name(m, self.L) for m in known))
+        for source in dict.fromkeys(sources):
+            parts.append(f"{self.L['as_of_' + SOURCES[source]]} {fmt.day(self.as_of.get(source), self.lang)}")
+        return " \u00b7 ".join(parts)
+
+
+def _figure(name: str, svg: str, basis: str, **extra) -> dict:
+    return {"name": name, "svg": svg, "basis": basis, **extra}
+
+
+def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str, empty: str) -> list[dict]:
+    """A unit's targets in one chart (one bar per indicator); a wider scope's in one chart per indicator (a bar per unit)."""
+    catalogue = indicators.indicators()
+
+    def item(t: dict, label: str) -> tuple:
+        return (label, t["achievement_ratio"], t["status"] == "met")
+
+    def sources_of(rows: list[dict]) -> tuple[str, ...]:
+        return tuple(catalogue[t["indicator"]].source for t in rows if t["indicator"] in catalogue)
+
+    def methods_of(rows: list[dict]) -> tuple:
+        return tuple(methods.get(t["unit_id"]) for t in rows
+                     if t["indicator"] in catalogue and catalogue[t["indicator"]].source == "survey_responses")
+
+    if scope.kind == "unit":
+        items = [item(t, indicator_label(t["indicator"], lang)) for t in targets]
+        svg = charts.achievement(items, L["targets"], lang, empty)
+        return [_figure("target_achievement", svg, basis(sources_of(targets), methods_of(targets)))]
+    groups: dict[str, list[dict]] = {}
+    for t in targets:
+        groups.setdefault(t["indicator"], []).append(t)
+    if not groups:
+        return [_figure("target_achievement", charts.achievement([], L["targets"], lang, empty), "")]
+    return [
+        _figure("target_achievement",
+                charts.achievement([item(t, t["unit_name"]) for t in rows], f"{L['targets']} - {indicator_label(code, lang)}", lang, empty),
+                basis(sources_of(rows), methods_of(rows)), indicator=code)
+        for code, rows in groups.items()
+    ]
+
+
 def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> dict:
     """Everything one report shows, read from the warehouse, with its charts drawn."""
     L = labels(lang)
     empty = L["no_data"]
     charts.new_page()
     previous = data.previous_period(wh, period)
+    as_of = data.source_as_of(wh, period)
+    basis = _Basis(as_of, L, lang)
 
     scorecard = data.scorecard(wh, period, scope)
     headline_rows = [r for r in scorecard if r["scope_type"] == scope.headline_type]
@@ -81,19 +183,34 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
     control = data.control(wh, period, scope)
     unit_rows = lambda rows: [r for r in rows if r["scope_type"] == "unit"]  # noqa: E731
     head_rows = lambda rows: [r for r in rows if r["scope_type"] == scope.headline_type]  # noqa: E731
+    # The method of each unit's headline IKM (the scorecard's, else the only method the unit surveyed with).
+    unit_methods = {r["scope_id"]: r["method"] for r in unit_rows(ikm_rows)}
+    unit_methods |= {r["scope_id"]: r["ikm_method"] for r in unit_rows(scorecard) if r.get("ikm_method")}
 
-    # IKM: one unsur chart per headline scope and method (2017 and legacy 2004 are separate questionnaires).
+    # IKM: one chart per method, each over its own grade bands (2017 and legacy 2004 are separate questionnaires).
+    ikm_chart_rows = [r for r in ikm_rows if r["scope_type"] == ("unit" if scope.kind != "organisation" else "agency")] + (
+        unit_rows(ikm_rows) if scope.kind == "organisation" else [])
+    ikm_title = L["units_in_scope"] if scope.kind != "organisation" else f"{L['agency']} / {L['unit']}"
+    ikm_methods = list(dict.fromkeys(r["method"] for r in ikm_chart_rows)) or [data.IKM_2017]
+    ikm_figures = [
+        _figure("ikm_units", charts.ikm_units([r for r in ikm_chart_rows if r["method"] == method], method,
+                                              f"{L['ikm']} - {ikm_title} ({_method_name(method, L)})", lang, empty),
+                basis(("survey_responses",), (method,)), method=method)
+        for method in ikm_methods
+    ]
     unsur_groups: dict[tuple, list] = {}
     for row in unsur:
         unsur_groups.setdefault((row["scope_name"], row["method"]), []).append(row)
     unsur_charts = [
-        {"scope_name": name, "method": method, "weakest": next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None),
-         "svg": charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({L['method_' + method] if 'method_' + method in L else method})", lang, empty)}
+        _figure("ikm_unsur", charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({_method_name(method, L)})", lang, empty),
+                basis(("survey_responses",), (method,)), scope_name=name, method=method,
+                weakest=next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None))
         for (name, method), rows in unsur_groups.items()
     ]
 
     # Complaints: the funnel takes the stages the mart counts (verified/responded when it has them).
     complaint_cols = set(wh.columns("marts", "mart_complaint_period"))
+    complaint_basis = basis(("complaints",))
     funnels, limit_charts = [], []
     for row in head_rows(complaints):
         stages = [(L["complaints_received"], row["complaints_received"])]
@@ -101,46 +218,63 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
             if stage in complaint_cols:
                 stages.append((L[stage], row[stage]))
         stages.append((L["complaints_closed"], row["complaints_closed"]))
-        funnels.append({"scope_name": row["scope_name"], "svg": charts.funnel(stages, f"{L['funnel']} - {row['scope_name']}", lang, empty)})
+        funnels.append(_figure("complaint_funnel", charts.funnel(stages, f"{L['funnel']} - {row['scope_name']}", lang, empty),
+                               complaint_basis, scope_name=row["scope_name"]))
         items = [(L[key], row[column], limit) for key, column, limit in COMPLAINT_LIMITS]
-        limit_charts.append({"scope_name": row["scope_name"], "svg": charts.limits(items, f"{L['limits']} - {row['scope_name']}", lang, L["limit"], empty)})
+        limit_charts.append(_figure("complaint_limits", charts.limits(items, f"{L['limits']} - {row['scope_name']}", lang, L["limit"], empty),
+                                    complaint_basis, scope_name=row["scope_name"]))
     mix_groups: dict[str, list] = {}
     for row in mix:
         mix_groups.setdefault(row["scope_name"], []).append(row)
     category_labels = {k[4:]: v for k, v in L.items() if k.startswith("cat_")}
-    mix_charts = [{"scope_name": name, "svg": charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty)}
+    mix_charts = [_figure("complaint_mix", charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty),
+                          complaint_basis, scope_name=name)
                   for name, rows in mix_groups.items()]
 
     control_charts = None
     if control is not None:
-        control_charts = [{
-            "scope_name": s["scope_name"], "kpi": s["kpi"], "kpi_label": s["kpi_label"], "flagged": s["flagged"],
-            "share": "share" in s["kpi"],
-            "svg": charts.control_chart(s, f"{s['kpi_label']} - {s['scope_name']} ({s['chart'] or ''}, {s['grain']})", lang),
-        } for s in control]
+        control_charts = []
+        for s in control:
+            label = indicator_label(s["kpi"], lang) if s["kpi"] in indicators.indicators() else s["kpi_label"]
+            how = " ".join(x for x in (L.get(f"chart_{s['chart']}", s["chart"] or ""), L.get(f"grain_{s['grain']}", s["grain"])) if x)
+            known = indicators.indicators().get(s["kpi"])
+            control_charts.append(_figure(
+                "control", charts.control_chart(s, f"{label} - {s['scope_name']} ({how})", lang),
+                basis((known.source if known else "queue_tickets",)),
+                scope_name=s["scope_name"], kpi=s["kpi"], kpi_label=label, flagged=s["flagged"], share="share" in s["kpi"]))
+
+    findings = data.findings(wh, period, previous, scope)
+    for f in findings:  # name the indicator or KPI of a finding as the catalogue does
+        if f.get("code") in indicators.indicators():
+            f["what"] = {**f["what"], ("indicator" if f["kind"] == "target" else "kpi"): indicator_label(f["code"], lang)}
 
     chart_rows = unit_rows(queue) if scope.kind != "unit" else queue
-    ikm_chart_rows = [r for r in ikm_rows if r["scope_type"] == ("unit" if scope.kind != "organisation" else "agency")] + (
-        unit_rows(ikm_rows) if scope.kind == "organisation" else [])
+    queue_basis = basis(("queue_tickets",))
     return {
         "lang": lang, "L": L, "period": period, "previous": previous, "scope": scope,
-        "scope_title": _scope_title(scope, L), "data_end": data.data_end(wh),
+        "scope_title": _scope_title(scope, L), "data_end": data.data_end(wh), "as_of": as_of,
+        "sources_basis": basis(tuple(SOURCES)),
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "headline": HEADLINE, "headline_rows": headline_rows, "scorecard": scorecard,
         "targets": targets, "targets_met": sum(1 for t in targets if t["status"] == "met"),
-        "achievement_svg": charts.achievement(targets, L["targets"], lang, empty),
+        "achievement_figures": _achievement_figures(targets, scope, unit_methods, basis, L, lang, empty),
+        "unit_methods": unit_methods,
         "ikm": ikm_rows,
-        "ikm_svg": charts.ikm_units(ikm_chart_rows, f"{L['ikm']} - {L['units_in_scope'] if scope.kind != 'organisation' else L['agency'] + ' / ' + L['unit']}", lang, empty),
+        "ikm_figures": ikm_figures, "ikm_basis": basis(("survey_responses",)),
         "unsur_charts": unsur_charts,
         "queue": queue,
-        "sla_svg": charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True, name="queue_sla"),
-        "waits_svg": charts.waits(chart_rows, {"median": L["median"], "p90": L["p90"]}, L["wait_median_minutes"] + " / P90", lang, empty),
+        "queue_figures": [
+            _figure("queue_sla", charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True, name="queue_sla"), queue_basis),
+            _figure("queue_waits", charts.waits(chart_rows, {"median": L["median"], "p90": L["p90"]}, f"{L['wait_median_minutes']} / P90",
+                                                lang, empty), queue_basis),
+        ],
         "control_charts": control_charts,
         "complaints": complaints, "complaint_head": head_rows(complaints), "funnels": funnels, "limit_charts": limit_charts,
         "mix_charts": mix_charts, "funnel_partial": not {"complaints_verified", "complaints_responded"} <= complaint_cols,
-        "fee_svg": charts.bars(chart_rows, "fee_compliance_share", L["fee_compliance_share"], lang, empty, share=True, name="fee_compliance"),
+        "fee_figure": _figure("fee_compliance", charts.bars(chart_rows, "fee_compliance_share", L["fee_compliance_share"], lang, empty,
+                                                            share=True, name="fee_compliance"), queue_basis),
         "zi": data.zona_integritas(wh, period, scope),
-        "findings": data.findings(wh, period, previous, scope),
+        "findings": findings,
         "contract_results": data.contract_results(wh, period),
         "quarantine": data.quarantine_by_rule(wh, period),
         "sources": data.sources(wh, period),

@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from pipelines.generate import generate_landing
+from pipelines.vocabularies import normalise, vocabulary
 
 START = date(2026, 8, 10)  # three weeks holding Independence Day (17 Aug) and Maulid Nabi (25 Aug)
 DAYS = 21
@@ -340,11 +341,14 @@ def test_canonical_survey_answers_and_profiles(clean):
     given = [int(a) for a in answers if a]
     assert 0.45 <= given.count(3) / len(given) <= 0.65  # skewed to "baik"
     assert 0.002 <= answers.count("") / len(answers) <= 0.03
+    spellings = vocabulary("survey_respondent").spellings  # exports write S1, SMA/SMK, Laki-laki ... (docs/landing-zone.md)
     for row in rows:
-        assert row["gender"] in {"L", "P"} and 17 <= int(row["age"]) <= 75
-        assert row["education"] in {"SD", "SMP", "SMA", "D1-D3", "D4-S1", "S2", "S3"}
-        assert row["occupation"] in {"PNS", "TNI/POLRI", "Swasta", "Wirausaha", "Pelajar/Mahasiswa", "Lainnya"}
+        assert 17 <= int(row["age"]) <= 75
+        for column in ("gender", "education", "occupation"):
+            assert normalise(row[column]) in spellings[column], (column, row[column])
         assert ISO_SECONDS.match(row["submitted_at"]) and row["submitted_at"][:10] == row["_file"][-14:-4]
+    codes = {value for column in ("gender", "education", "occupation") for value in spellings[column].values()}
+    assert {row[c] for row in rows for c in ("gender", "education", "occupation")} - codes  # not only the codes
     suggestions = [r["suggestion"] for r in rows if r["suggestion"]]
     assert 0.1 <= len(suggestions) / len(rows) <= 0.5
     # Per survey day 5–25 respondents, two days a week.

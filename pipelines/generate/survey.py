@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -37,6 +38,25 @@ OCCUPATION = ("PNS", "TNI/POLRI", "Swasta", "Wirausaha", "Pelajar/Mahasiswa", "L
 OCCUPATION_WEIGHTS_ADULT = (0.12, 0.03, 0.36, 0.26, 0.03, 0.20)
 OCCUPATION_WEIGHTS_YOUNG = (0.02, 0.01, 0.22, 0.08, 0.55, 0.12)
 OCCUPATION_WEIGHTS_RETIRED = (0.04, 0.01, 0.08, 0.22, 0.0, 0.65)
+
+# How a unit's survey tool writes the profile (data_contracts/vocabularies/survey_respondent.yaml reads them
+# back): the contract's codes, an e-SKM app's labels, or paper forms typed in by hand in several ways.
+SPELLING_STYLES = ("codes", "app", "paper")
+APP_SPELLING = {
+    "gender": {"L": "Laki-laki", "P": "Perempuan"},
+    "education": {"SD": "SD/MI", "SMP": "SMP/MTs", "SMA": "SMA/SMK", "D1-D3": "D3", "D4-S1": "S1", "S2": "S2", "S3": "S3"},
+    "occupation": {"PNS": "PNS/ASN", "TNI/POLRI": "TNI/Polri", "Swasta": "Pegawai Swasta", "Wirausaha": "Wiraswasta",
+                   "Pelajar/Mahasiswa": "Pelajar/Mahasiswa", "Lainnya": "Lainnya"},
+}
+PAPER_SPELLINGS = {
+    "gender": {"L": ("L", "Laki-laki", "Laki - laki", "laki-laki", "Pria"), "P": ("P", "Perempuan", "perempuan", "Wanita")},
+    "education": {"SD": ("SD", "Tidak tamat SD", "Tidak sekolah"), "SMP": ("SMP", "SLTP"), "SMA": ("SMA", "SMK", "SLTA", "sma"),
+                  "D1-D3": ("D3", "D-III", "Diploma"), "D4-S1": ("S1", "Sarjana", "D4", "S-1"), "S2": ("S2", "Magister"),
+                  "S3": ("S3", "Doktor")},
+    "occupation": {"PNS": ("PNS", "ASN"), "TNI/POLRI": ("TNI", "POLRI"), "Swasta": ("Swasta", "Karyawan", "Pegawai swasta"),
+                   "Wirausaha": ("Wiraswasta", "Pedagang", "Wirausaha"), "Pelajar/Mahasiswa": ("Pelajar", "Mahasiswa", "Siswa"),
+                   "Lainnya": ("Lainnya", "Ibu Rumah Tangga", "Petani", "Pensiunan")},
+}
 
 PLAIN_SUGGESTIONS = (
     "Pelayanan sudah baik, pertahankan.",
@@ -124,6 +144,28 @@ def _education(rng: random.Random, age: int) -> str:
     return rng.choices(EDUCATION, EDUCATION_WEIGHTS)[0]
 
 
+def spelling_style(unit: Unit) -> str:
+    """A unit's survey tool keeps one style; fixed by the unit id, so the answers' random streams do not move."""
+    if unit.survey_profile == "eskm_xlsx":
+        return "app"
+    return SPELLING_STYLES[zlib.crc32(unit.unit_id.encode()) % len(SPELLING_STYLES)]
+
+
+def spelled(profile: dict[str, str], style: str, rng: random.Random, gender_as_code: bool) -> dict[str, str]:
+    """The respondent's gender, education and occupation as the unit's tool writes them."""
+    if style == "codes":
+        return profile
+    out = {}
+    for column, value in profile.items():
+        if column == "gender" and gender_as_code:
+            out[column] = value
+        elif style == "app":
+            out[column] = APP_SPELLING[column][value]
+        else:
+            out[column] = rng.choice(PAPER_SPELLINGS[column][value])
+    return out
+
+
 def whatsapp_number(rng: random.Random, phone: str) -> str:
     style = rng.random()
     if style < 0.7:
@@ -154,6 +196,9 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
     and the respondent's name and WhatsApp number (`_name`, `_whatsapp`) that only e-SKM exports carry."""
     codes = services_of(unit, services)
     with_identity = unit.survey_profile == "eskm_xlsx"
+    style = spelling_style(unit)
+    # Its own stream: spelling a value must not shift the draws of answers and people.
+    spelling_rng = random.Random(f"spelling:{unit.unit_id}")
     rows = []
     for day in survey_days(unit, calendar, rng):
         count = 5 + sum(rng.random() < 0.6 for _ in range(20))
@@ -178,10 +223,10 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
                 "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
                 "unit_id": unit.unit_id,
                 "service_code": rng.choices(codes, weights)[0],
-                "gender": gender,
                 "age": str(age),
-                "education": _education(rng, age),
-                "occupation": _occupation(rng, age),
+                # The e-SKM writer (vendor_formats.py) spells gender itself.
+                **spelled({"gender": gender, "education": _education(rng, age), "occupation": _occupation(rng, age)},
+                          style, spelling_rng, gender_as_code=with_identity),
                 **{column: (str(int(a)) if a else None) for column, a in zip(answer_columns(unit), given)},
                 "suggestion": _suggestion(rng, suggestion_draw, person),
                 "_name": person.name if with_identity and rng.random() < 0.88 else None,

@@ -92,12 +92,14 @@ def _summary(warehouse: Path) -> str:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.errors import MutuError
     from pipelines.orchestration import run_everything
+    from pipelines.settings import ikm_weight_mode
 
     home = Path(args.home).resolve()
     # matplotlib (review pack charts) keeps its font cache in ~/.cache and ~/.config unless told: a run writes under its home only.
     os.environ.setdefault("MPLCONFIGDIR", str(home / "build" / "matplotlib"))
     try:
-        published = run_everything(Path(args.landing).resolve(), home, weight_mode=args.ikm_weight_mode)
+        weight_mode = ikm_weight_mode(args.ikm_weight_mode)
+        published = run_everything(Path(args.landing).resolve(), home, weight_mode=weight_mode)
     except MutuError as exc:
         print(f"mutu run: {exc}", file=sys.stderr)
         return 2
@@ -147,7 +149,10 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="materialise every asset for every landed partition and publish the warehouse")
     run.add_argument("--landing", required=True, help="landing zone folder")
     run.add_argument("--home", required=True, help="Mutu home: lake, build, warehouse and Dagster instance")
-    run.add_argument("--ikm-weight-mode", choices=("exact", "three_decimals", "two_decimals"), default=os.environ.get("MUTU_IKM_WEIGHT_MODE", "exact"))
+    run.add_argument(
+        "--ikm-weight-mode",
+        help="exact (1/9, 1/14), three_decimals (0.111, 0.071) or two_decimals (0.11, 0.071); default MUTU_IKM_WEIGHT_MODE or exact",
+    )
     run.set_defaults(handler=_run)
 
     report = commands.add_parser("report", help="render the management review pack (HTML per scope, Excel workbook) from the published warehouse")

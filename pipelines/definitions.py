@@ -9,7 +9,6 @@ from pipelines.assets.warehouse import warehouse_assets
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import sensors
-from pipelines.settings import home_from_env, landing_from_env
 
 all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets, *report_assets]
 
@@ -17,5 +16,5 @@ defs = Definitions(
     assets=all_assets,
     schedules=[nightly],
     sensors=sensors,
-    resources={"mutu": MutuResource(home=str(home_from_env()), landing=str(landing_from_env()))},
+    resources={"mutu": MutuResource.from_env()},
 )

@@ -44,12 +44,13 @@ def job(name: str, executor: str, home: str, landing: str):
     from pipelines.assets.staging import staging_assets
     from pipelines.definitions import all_assets
     from pipelines.resources import MutuResource
+    from pipelines.settings import ikm_weight_mode
 
     jobs = [
         define_asset_job(STAGING_JOB, selection=AssetSelection.assets(*staging_assets), description="Staging partitions of every source, one step per source."),
         define_asset_job(WAREHOUSE_JOB, selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish"), description="Core, indicators, marts, audit tables and publish."),
     ]
-    defs = Definitions(assets=all_assets, jobs=jobs, executor=executor_for(executor), resources={"mutu": MutuResource(home=home, landing=landing)})
+    defs = Definitions(assets=all_assets, jobs=jobs, executor=executor_for(executor), resources={"mutu": MutuResource(home=home, landing=landing, ikm_weight_mode=ikm_weight_mode())})
     return defs.resolve_job_def(name)
 
 

@@ -60,6 +60,29 @@ def pii_key() -> bytes:
     return value.encode("utf-8")
 
 
+IKM_WEIGHT_MODES = ("exact", "three_decimals", "two_decimals")
+
+
+def weight_mode_problem(value: str) -> str | None:
+    """Why `value` is not an IKM weight mode, or None when it is one."""
+    if value in IKM_WEIGHT_MODES:
+        return None
+    return f"{value!r} is not an IKM weight mode; use one of {', '.join(IKM_WEIGHT_MODES)}"
+
+
+def ikm_weight_mode(value: str | None = None) -> str:
+    """The IKM weight mode: `value` (the --ikm-weight-mode flag) or MUTU_IKM_WEIGHT_MODE, default exact.
+
+    A typo must stop the run: any other word once fell through to the SQL's last branch and weighted 1/14.
+    """
+    source = "--ikm-weight-mode" if value is not None else "MUTU_IKM_WEIGHT_MODE"
+    mode = value if value is not None else os.environ.get("MUTU_IKM_WEIGHT_MODE", "exact")
+    problem = weight_mode_problem(mode)
+    if problem:
+        raise SettingsError(f"{source}: {problem}")
+    return mode
+
+
 def home_from_env() -> Path:
     return Path(os.environ.get("MUTU_HOME", "data")).resolve()
 

@@ -39,12 +39,15 @@ weighted as (
     select
         n.*,
         w.weight_mode,
+        -- Every mode and method named: an unknown one stops the build instead of falling through to a weight.
         case
             when w.weight_mode = 'exact' and n.method = 'permenpanrb_14_2017' then 1.0 / 9
-            when w.weight_mode = 'exact' then 1.0 / 14
+            when w.weight_mode = 'exact' and n.method = 'kepmenpan_25_2004' then 1.0 / 14
             when w.weight_mode = 'three_decimals' and n.method = 'permenpanrb_14_2017' then 0.111
             when w.weight_mode = 'two_decimals' and n.method = 'permenpanrb_14_2017' then 0.11
-            else 0.071
+            when w.weight_mode in ('three_decimals', 'two_decimals') and n.method = 'kepmenpan_25_2004' then 0.071
+            else error('IKM weight mode ' || coalesce(w.weight_mode, 'NULL') || ' with method ' || n.method
+                       || ' has no weight; use exact, three_decimals or two_decimals')
         end as unsur_weight
     from indicators.ind_ikm_unsur_period as n
     cross join params as w

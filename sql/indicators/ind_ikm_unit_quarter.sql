@@ -28,12 +28,15 @@ weighted as (
         n.quarter,
         n.method,
         p.weight_mode,
+        -- Every mode and method named: an unknown one stops the build instead of falling through to a weight.
         case
             when p.weight_mode = 'exact' and n.method = 'permenpanrb_14_2017' then 1.0 / 9
-            when p.weight_mode = 'exact' then 1.0 / 14
+            when p.weight_mode = 'exact' and n.method = 'kepmenpan_25_2004' then 1.0 / 14
             when p.weight_mode = 'three_decimals' and n.method = 'permenpanrb_14_2017' then 0.111
             when p.weight_mode = 'two_decimals' and n.method = 'permenpanrb_14_2017' then 0.11
-            else 0.071
+            when p.weight_mode in ('three_decimals', 'two_decimals') and n.method = 'kepmenpan_25_2004' then 0.071
+            else error('IKM weight mode ' || coalesce(p.weight_mode, 'NULL') || ' with method ' || n.method
+                       || ' has no weight; use exact, three_decimals or two_decimals')
         end as unsur_weight,
         n.nrr,
         n.unsur_name,

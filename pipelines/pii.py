@@ -11,18 +11,12 @@ import re
 
 import polars as pl
 
+from pipelines.names import scrub_names, scrub_names_series
+
 # 16-digit NIK (Nomor Induk Kependudukan); phone numbers as Indonesians write them (08…, +62…, 62…).
 NIK = r"\b\d{16}\b"
 PHONE = r"(?:\+62|62|0)[\s\-]?8[\d\s\-\.]{7,14}\d"
 EMAIL = r"[\w\.\+\-]+@[\w\-]+(?:\.[\w\-]+)+"
-# A name after an honorific, an introduction or a signature ("Bapak Budi Santoso", "nama saya Siti",
-# "atas nama Rina", "Salam, Dewi"), or written just before a phone number ("Budi (0812...)").
-# A heuristic: names with no such cue cannot be found without the record's own identity fields.
-NAMED = (
-    r"(?i:\b(?:bapak|ibu|pak|bu|sdr\.?|sdri\.?|saudara|saudari|nama saya|saya|atas nama|a\.n\.|salam|hormat saya)[,:]?\s+)"
-    r"(?:[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})"
-)
-NAME_BEFORE_PHONE = r"[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3}\s*\(\[telepon\]\)"
 JSON_NAME = r'(?i)"(name|nama|nik|phone|email|telepon|no_hp)"\s*:\s*"[^"]*"'
 
 
@@ -35,22 +29,21 @@ def pseudonym(key: bytes, value: str | None) -> str | None:
 
 
 def scrub_text(expr: pl.Expr) -> pl.Expr:
-    """Replace e-mails, NIK, phone numbers and introduced names inside free text."""
+    """Replace e-mails, NIK, phone numbers and person names inside free text (names: pipelines/names.py)."""
     return (
         expr.str.replace_all(EMAIL, "[email]")
         .str.replace_all(NIK, "[nik]")
         .str.replace_all(PHONE, "[telepon]")
-        .str.replace_all(NAMED, "[nama]")
-        .str.replace_all(NAME_BEFORE_PHONE, "[nama] ([telepon])")
+        .map_batches(scrub_names_series, return_dtype=pl.String)
     )
 
 
 def scrub_raw_line(text: str) -> str:
     """Scrub an unparseable source line before it is kept as quarantine evidence."""
     text = re.sub(JSON_NAME, lambda m: f'"{m.group(1)}": "[disamarkan]"', text)
-    for pattern, token in ((EMAIL, "[email]"), (NIK, "[nik]"), (PHONE, "[telepon]"), (NAMED, "[nama]"), (NAME_BEFORE_PHONE, "[nama] ([telepon])")):
+    for pattern, token in ((EMAIL, "[email]"), (NIK, "[nik]"), (PHONE, "[telepon]")):
         text = re.sub(pattern, token, text)
-    return text[:2000]
+    return scrub_names(text)[:2000]
 
 
 def remove_names(text: pl.Expr, names: pl.Expr) -> pl.Expr:

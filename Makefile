@@ -12,7 +12,7 @@ START ?= 2026-07-01
 DEFECTS ?= 0.01
 KEY_FILE := $(HOME_DIR)/pii.key
 
-.PHONY: venv demo test run generate dev bench clean
+.PHONY: venv demo test run generate dev bench clean bi bi-venv
 
 venv: $(STAMP)
 
@@ -43,6 +43,25 @@ run: venv $(KEY_FILE)
 dev: venv $(KEY_FILE)
 	DAGSTER_HOME=$(abspath $(HOME_DIR))/dagster MUTU_HOME=$(abspath $(HOME_DIR)) MUTU_LANDING=$(abspath $(LANDING)) \
 	MUTU_PII_KEY_FILE=$(abspath $(KEY_FILE)) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# Apache Superset on the published warehouse, in its own venv (never Mutu's): `make demo` first.
+# The admin password is generated into BI_HOME/admin_password; loopback only.
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed-$(shell cat bi/requirements.lock bi/constraints.txt | cksum | cut -d' ' -f1)
+BI_HOME ?= $(HOME_DIR)/bi
+BI_PORT ?= 8088
+
+bi-venv: $(BI_STAMP)
+
+$(BI_STAMP): bi/requirements.lock bi/constraints.txt
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c bi/constraints.txt -r bi/requirements.lock
+	rm -f $(BI_VENV)/.installed-*
+	touch $@
+
+bi: bi-venv
+	$(BI_VENV)/bin/python bi/superset_mutu.py serve --home $(abspath $(BI_HOME)) \
+	  --warehouse $(abspath $(HOME_DIR))/warehouse/mutu.duckdb --port $(BI_PORT)
 
 test: venv
 	$(BIN)/python -m pytest -q

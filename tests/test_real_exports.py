@@ -1,0 +1,126 @@
+"""Exports as units deliver them: a month of complaints, a quarter of survey answers, a queue file called
+`export.csv`. Every record loads on its own day, every file has one line in the row accounting and in the
+printed summary, and replacing a multi-day file restates exactly the days it touched (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.cli import _summary
+from pipelines.generate import generate_landing
+from pipelines.orchestration import run_everything
+
+START = date(2026, 7, 20)  # 20 days: July's complaints in one monthly file, August's in daily files
+MARTS = ("mart_queue_unit_day", "mart_ikm_period", "mart_complaint_period", "mart_queue_period")
+FACTS = ("core.fct_queue_ticket", "core.fct_survey_response", "core.fct_complaint")
+
+
+def _concat(files: list[Path], out: Path, header: bool) -> None:
+    """One export of several days, as a unit's system writes it: one header, the days' records in order."""
+    lines: list[str] = []
+    for i, path in enumerate(sorted(files)):
+        text = path.read_text(encoding="utf-8-sig").splitlines()
+        lines += text if i == 0 or not header else text[1:]
+        path.unlink()
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _as_delivered(daily: Path, root: Path) -> Path:
+    landing = root / "landing"
+    shutil.copytree(daily, landing)
+    complaints, survey, queue = (landing / s / "canonical" for s in ("complaints", "survey", "queue"))
+    _concat(list(complaints.glob("complaints_2026-07-*.jsonl")), complaints / "complaints_2026-07.jsonl", header=False)
+    unit = sorted(p.name.split("_")[1] for p in survey.glob("survey_*.csv"))[0]
+    _concat(list(survey.glob(f"survey_{unit}_*.csv")), survey / f"skm_{unit}_2026q3.csv", header=True)
+    unit = sorted(p.name.split("_")[1] for p in queue.glob("queue_*.csv"))[0]
+    _concat(list(queue.glob(f"queue_{unit}_*.csv")), queue / "export.csv", header=True)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real_exports")
+    daily = root / "daily"
+    generate_landing(daily, units=3, days=20, start=START, seed=11)
+    delivered = _as_delivered(daily, root)
+    run_everything(daily, root / "home_daily")
+    run_everything(delivered, root / "home_delivered")
+    return root, daily, delivered
+
+
+def _rows(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_record_of_multi_day_files_loads_on_its_own_day(runs):
+    root, _, _ = runs
+    for table in FACTS:
+        every_column = f"select columns(c -> c <> 'source_file') from {table} order by all"
+        daily, delivered = _rows(root / "home_daily", every_column), _rows(root / "home_delivered", every_column)
+        assert daily and delivered == daily, table
+    for mart in MARTS:
+        assert _rows(root / "home_delivered", f"from marts.{mart} order by all") == _rows(root / "home_daily", f"from marts.{mart} order by all"), mart
+
+
+def test_each_file_has_one_line_in_the_accounting_and_in_the_summary(runs):
+    root, _, delivered = runs
+    home = root / "home_delivered"
+    landed = sorted(str(p.relative_to(delivered)) for s in ("queue", "survey", "complaints") for p in (delivered / s).rglob("*") if p.is_file())
+    lines = _rows(home, "select source_file, rows_in, rows_loaded, rows_quarantined, days from audit.row_accounting "
+                       "where dataset in ('queue_tickets', 'survey_responses', 'complaints') order by source_file")
+    assert [line[0] for line in lines] == landed
+    assert all(rows_in == loaded + quarantined for _, rows_in, loaded, quarantined, _ in lines)
+    days = {line[0]: line[4] for line in lines}
+    assert days["complaints/canonical/complaints_2026-07.jsonl"] > 5 and days["queue/canonical/export.csv"] >= 14
+    printed = _summary(home / "warehouse" / "mutu.duckdb")
+    for name in ("complaints/canonical/complaints_2026-07.jsonl", "queue/canonical/export.csv"):
+        assert sum(name in line for line in printed.splitlines()) == 1, printed
+    assert "survey/canonical/skm_" in printed
+
+
+def _marts(home: Path) -> dict[str, list[tuple]]:
+    return {m: _rows(home, f"from marts.{m} order by all") for m in MARTS}
+
+
+def test_a_corrected_monthly_export_restates_exactly_its_days(runs):
+    root, _, delivered = runs
+    home, landing = root / "home_corrected", root / "landing_corrected"
+    shutil.copytree(root / "home_delivered", home)
+    shutil.copytree(delivered, landing)
+    monthly = landing / "complaints" / "canonical" / "complaints_2026-07.jsonl"
+    records = [json.loads(line) for line in monthly.read_text().splitlines()]
+    before = {r["submitted_at"][:10] for r in records}
+    dropped_day = sorted(before)[1]
+    corrected = [r for r in records if r["submitted_at"][:10] != dropped_day]  # the corrected export drops a day
+    corrected[0]["category"] = "pungli"  # and recategorises one complaint
+    monthly.write_text("".join(json.dumps(r) + "\n" for r in corrected))
+
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert plan["stale_partitions"] == {"queue": 0, "survey": 0, "complaints": len(before)}
+    assert _rows(home, f"select count(*) from core.fct_complaint where received_date = '{dropped_day}'") == [(0,)]
+
+    fresh = root / "home_corrected_full"
+    run_everything(landing, fresh)
+    assert _marts(home) == _marts(fresh)
+
+
+def test_a_source_whose_only_file_is_unreadable_is_listed(small_landing, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    shutil.rmtree(landing / "complaints" / "canonical")
+    (landing / "complaints" / "canonical").mkdir()
+    (landing / "complaints" / "canonical" / "export.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    run_everything(landing, tmp_path / "home")
+    warehouse = tmp_path / "home" / "warehouse" / "mutu.duckdb"
+    assert _rows(tmp_path / "home", "select dataset, file_status from audit.row_accounting where source_file like 'complaints/%'") == [("complaints", "rejected")]
+    printed = _summary(warehouse)
+    assert any(line.strip().startswith("complaints") for line in printed.splitlines())
+    assert "REJECTED complaints/canonical/export.jsonl: " in printed and "binary" in printed

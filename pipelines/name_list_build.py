@@ -42,9 +42,18 @@ def ranked_names(country: str, top: int | None, tables: list[dict]) -> dict[str,
     return found
 
 
+# Indonesian derivational prefixes; a stem reached any other way is the stemmer guessing ("demianus" -> "anus").
+PREFIXES = ("me", "pe", "di", "ke", "ter", "ber", "be", "se", "per")
+
+
 def is_word(lower: str, roots: set[str], stemmer) -> bool:
-    """An Indonesian word: a Sastrawi root, or a longer word whose stem is one ("layanan" -> "layan")."""
-    return lower in roots or (len(lower) > 4 and stemmer.stem(lower) in roots)
+    """An Indonesian word: a Sastrawi root, or a longer word whose stem is one ("pelayanan" -> "layan")."""
+    if lower in roots:
+        return True
+    if len(lower) <= 4:
+        return False
+    stem = stemmer.stem(lower)
+    return stem in roots and len(stem) >= 3 and (lower.startswith(stem) or lower.startswith(PREFIXES))
 
 
 def main() -> None:

@@ -50,6 +50,11 @@ PREPOSITIONS = frozenset({"di", "ke", "dari"})
 PARTICLES = frozenset("i ni luh bin binti bt bn van de der al el la".split())
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 SENTENCE_END = frozenset(".!?\n")
+# Lower-case words that follow a person as the subject of a sentence, and rarely an adjective that opens one.
+SUBJECT_FOLLOWERS = frozenset("di dari yang sudah sedang tidak belum bilang selalu juga sangat tadi kemarin menyuruh "
+                              "meminta mengatakan minta bersama adalah orangnya memang".split())
+# A name written just before a phone number: "Budi (0812...)", "Dewi [telepon]" once the number is scrubbed.
+BEFORE_PHONE = re.compile(r"\s*[(,:\-]?\s*(?:\[telepon\]|\+?\d[\d\s\-]{7,})")
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,12 @@ class Token:
 
 @cache
 def _person_names() -> frozenset[str]:
-    return _read_list(LISTS / "person_names.txt")
+    return _read_list(LISTS / "person_names.txt") | _extra_names()
+
+
+@cache
+def _extra_names() -> frozenset[str]:
+    return _read_list(LISTS / "extra_names.txt")
 
 
 @cache
@@ -111,7 +121,7 @@ def _kind(text: str) -> str:
     if text.isupper() and len(text) > 1 and (len(text) < 4 or lower not in _person_names() and _is_word(lower)):
         return "stop"  # acronyms (KTP, BPJS, RI) and shouting; "BUDI", "BUDIASA" stay names
     if lower in _person_names():
-        return "weak" if _is_word(lower) else "name"
+        return "weak" if _is_word(lower) and lower not in _extra_names() else "name"
     return "word" if _is_word(lower) else "unknown"
 
 
@@ -208,7 +218,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         if place_end is not None:
             i = place_end
             continue
-        if not _name_part(tokens[i], cue, first=True):
+        if not (_name_part(tokens[i], cue, first=True) or _introduced_word(text, tokens, i, cue)):
             i += 1
             continue
         run = _run(text, tokens, i, cue)
@@ -216,6 +226,18 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             spans.append((run[0].start, run[-1].end))
         i += len(run)
     return spans
+
+
+def _introduced_word(text: str, tokens: list[Token], i: int, cue: str | None) -> bool:
+    """A capitalised word right after a cue is a name that is also a word ("Bapak Maria", "Saya Ester Ayomi"),
+    after a form of address, or after another introduction when a second capitalised word follows."""
+    token = tokens[i]
+    if cue is None or not token.capitalised or _kind(token.text) != "word" or _title_cased(text, tokens, i):
+        return False
+    if cue in LOWERCASE_CUES:
+        return True
+    return i + 1 < len(tokens) and _joined(text, token, tokens[i + 1]) and tokens[i + 1].capitalised \
+        and _kind(tokens[i + 1].text) != "stop"
 
 
 def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]:
@@ -227,8 +249,10 @@ def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]
         if token.capitalised != tokens[i].capitalised and not token.capitalised:
             break
         if not _name_part(token, cue, first=False):
-            # A capitalised word inside a name ("Hasnawati Daeng Kebo") when the run is surely a name.
-            if not (named and token.capitalised and _kind(token.text) == "word" and not _title_cased(text, tokens, j)):
+            # A capitalised word inside a name ("Hasnawati Daeng Kebo") when the run is surely a name, or when
+            # it ends a signature or comes before a phone number ("Terima kasih. Demianus Ayomi").
+            surely = named or _signature_or_phone(text, tokens, i, token)
+            if not (surely and token.capitalised and _kind(token.text) == "word" and not _title_cased(text, tokens, j)):
                 break
         named = named or _kind(token.text) == "name"
         j += 1
@@ -238,17 +262,31 @@ def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]
     return run
 
 
+def _signature_or_phone(text: str, tokens: list[Token], i: int, last: Token) -> bool:
+    """The words from token i to `last` sign the text off or stand before a phone number."""
+    return bool(BEFORE_PHONE.match(text, last.end)) or (i > 0 and _text_end(text, last))
+
+
 def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str | None) -> bool:
     kinds = [_kind(t.text) if t.lower not in PARTICLES else "particle" for t in run]
-    if cue is not None or "name" in kinds:
+    core = [k for k in kinds if k != "particle"]
+    if not core:
+        return False
+    if cue is not None or "name" in core or run[0].text in ("I", "Ni"):  # Balinese: "I Wayan", "Ni Luh"
         return True
-    names = sum(k in ("name", "weak") for k in kinds)
-    if names and len(run) - kinds.count("particle") >= 2:
+    if _signature_or_phone(text, tokens, i, run[-1]) and core != ["word"] * len(core):
+        return True
+    names = sum(k in ("name", "weak") for k in core)
+    if names and len(core) >= 2:
         return names >= 2 or not _title_cased(text, tokens, i)
-    if kinds in (["weak"], ["unknown"]):
-        if _text_end(text, run[-1]) and i > 0:  # a signature: "Terima kasih. Dewi"
-            return True
-        return not _sentence_start(text, tokens, i) and not _title_cased(text, tokens, i)
+    if len(core) >= 2 and core.count("unknown") == len(core):  # "Jumriah Lallo", "Markus Kogoya"
+        return not _title_cased(text, tokens, i)
+    if core in (["weak"], ["unknown"]):
+        if _sentence_start(text, tokens, i):  # "Bambang di loket ...", but "Bagus sekali."
+            after = tokens.index(run[-1]) + 1
+            return after < len(tokens) and tokens[after].text in SUBJECT_FOLLOWERS \
+                and _gap(text, run[-1], tokens[after]) == " "
+        return not _title_cased(text, tokens, i)
     return False
 
 

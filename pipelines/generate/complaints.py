@@ -6,7 +6,7 @@ import math
 import random
 from datetime import date, datetime, time, timedelta
 
-from .people import Person, random_person
+from .people import Person, person_name, random_person
 from .reference import ServiceStandard, Unit, services_of
 from .workdays import WorkCalendar
 
@@ -76,6 +76,15 @@ PERSONAL_TAILS = (
     " Mohon kabari ke {phone} atau {email}.",
     " Terima kasih. {name}",
 )
+# Reporters also name staff and others, names no identity field of the complaint holds.
+STAFF_SENTENCES = (
+    " Petugas yang melayani bernama {other}.",
+    " Sudah saya sampaikan ke Ibu {other} di loket tetapi tidak ditanggapi.",
+    " Oknum tersebut mengaku bernama {other}.",
+    " Saya datang bersama tetangga saya, Bapak {other}.",
+    " Waktu itu yang bertugas Sdr. {other}.",
+)
+STAFF_SHARE = 0.2
 
 
 def _at(day: date, rng: random.Random, not_before: datetime | None = None) -> datetime | None:
@@ -141,7 +150,15 @@ def _description(category: str, unit: Unit, service: ServiceStandard, person: Pe
     if person is not None and rng.random() < 0.25:
         text += rng.choice(PERSONAL_TAILS).format(name=person.name, phone=person.phone, nik=person.nik,
                                                   email=person.email)
-    return text
+    return text + _staff_sentence(text, unit)
+
+
+def _staff_sentence(text: str, unit: Unit) -> str:
+    """Sometimes a sentence naming staff; drawn from its own stream so the complaints' draws stay put."""
+    own = random.Random(f"{unit.unit_id}|{text}")
+    if own.random() >= STAFF_SHARE:
+        return ""
+    return own.choice(STAFF_SENTENCES).format(other=person_name(own, unit.province, own.choice("LP")))
 
 
 def simulate_complaints(unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar,

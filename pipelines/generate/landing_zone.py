@@ -17,6 +17,7 @@ from .defects import TableDefects, complaint_lines, inject_table_defects
 from .queue import CANONICAL_COLUMNS, TIMESTAMP_COLUMNS, canonical_text, simulate_queue
 from .reference import ServiceStandard, Unit, build_services, build_targets, build_units, write_reference
 from .survey import answer_columns, simulate_survey
+from .ticket_link import link_tickets
 from .vendor_formats import (ANTRIAN_COLUMNS, ANTRIAN_DEFECTS, ANTRIAN_ENCODING, ANTRIAN_LINE_END,
                              ANTRIAN_SEPARATOR, ESKM_DEFECTS, antrian_file_name, antrian_text, eskm_bytes,
                              eskm_cells, eskm_file_name, write_bytes)
@@ -122,7 +123,7 @@ class _Landing:
 
 
 def _write_queue(landing: _Landing, unit: Unit, index: int, services: list[ServiceStandard],
-                 calendar: WorkCalendar, damage_whole_file: bool) -> None:
+                 calendar: WorkCalendar, damage_whole_file: bool) -> pl.DataFrame:
     seed = landing.seed
     tickets = simulate_queue(unit, services, calendar, _numpy_stream(seed, 1, index), landing.shifts.get(unit.unit_id))
     defect_rng = _numpy_stream(seed, 2, index)
@@ -139,13 +140,16 @@ def _write_queue(landing: _Landing, unit: Unit, index: int, services: list[Servi
             cells, CANONICAL_COLUMNS, lambda day: Path("queue/canonical") / f"queue_{unit.unit_id}_{day:%Y-%m-%d}.csv",
             damage=damage)
     landing.counts["queue_rows"] += cells.height
+    return tickets
 
 
 def _write_survey(landing: _Landing, unit: Unit, index: int, services: list[ServiceStandard],
-                  calendar: WorkCalendar) -> None:
+                  calendar: WorkCalendar, tickets: pl.DataFrame) -> None:
     seed = landing.seed
     respondents = simulate_survey(unit, services, calendar, _python_stream(seed, "survey", index),
                                   _numpy_stream(seed, 4, index))
+    if unit.queue_profile == "canonical" and unit.survey_profile == "canonical" and not unit.legacy_survey:
+        respondents = link_tickets(respondents, tickets, _numpy_stream(seed, 6, index))  # canonical export carries it
     defect_rng = _numpy_stream(seed, 5, index)
     if unit.survey_profile == "eskm_xlsx" and not unit.legacy_survey:
         cells = landing.inject(eskm_cells(respondents), ESKM_DEFECTS, defect_rng)
@@ -153,8 +157,9 @@ def _write_survey(landing: _Landing, unit: Unit, index: int, services: list[Serv
                                  eskm_bytes, landing.file_damage(cells, _cut_in_half, f"eskm-{index}"))
     else:
         cells = landing.inject(respondents, _survey_defects(unit), defect_rng)
+        linked = ["ticket_id"] if "ticket_id" in cells.columns else []
         landing.write_csv_partitions(
-            cells, [*SURVEY_BASE_COLUMNS, *answer_columns(unit), "suggestion"],
+            cells, [*SURVEY_BASE_COLUMNS, *answer_columns(unit), "suggestion", *linked],
             lambda day: Path("survey/canonical") / f"survey_{unit.unit_id}_{day:%Y-%m-%d}.csv")
     landing.counts["survey_rows"] += cells.height
 
@@ -200,8 +205,9 @@ def generate_landing(out: Path, units: int = 8, days: int = 92, start: date = da
     landing.counts["files"] += write_reference(landing.root, unit_list, services, targets)
     first_canonical_queue = next((u for u in unit_list if u.queue_profile == "canonical"), None)
     for index, unit in enumerate(unit_list):
-        _write_queue(landing, unit, index, services, calendar, damage_whole_file=unit is first_canonical_queue)
-        _write_survey(landing, unit, index, services, calendar)
+        tickets = _write_queue(landing, unit, index, services, calendar,
+                               damage_whole_file=unit is first_canonical_queue)
+        _write_survey(landing, unit, index, services, calendar, tickets)
     _write_complaints(landing, unit_list, services, calendar)
 
     counts = landing.counts

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from .people import Person, random_person
+from .people import Person, person_name, random_person
 from .reference import ServiceStandard, Unit, services_of, standard_on
 from .workdays import WorkCalendar
 
@@ -91,6 +91,17 @@ PERSONAL_SUGGESTIONS = (
     "Atas nama {name}, NIK {nik}, pengajuan belum ada kabar sampai sekarang.",
     "Terima kasih bapak/ibu petugas. Salam, {name}",
 )
+# ... and other people's names, which no identity column of the row holds: staff, relatives, neighbours.
+OTHER_PERSON_SENTENCES = (
+    " Terima kasih untuk Ibu {other} di loket, sabar sekali.",
+    " Petugas bernama {other} kurang ramah.",
+    " Tolong sampaikan ke Pak {other}, berkas saya sudah lengkap.",
+    " Dilayani {other}, cepat dan jelas.",
+    " Pengambilan dokumen saya kuasakan kepada {other}.",
+    " {other} di loket informasi sangat membantu.",
+    " Mohon Bapak {other} ditegur, sering meninggalkan loket.",
+)
+OTHER_PERSON_SHARE = 0.3
 
 
 def unsur_count(unit: Unit) -> int:
@@ -175,13 +186,23 @@ def whatsapp_number(rng: random.Random, phone: str) -> str:
     return f"+62 {phone[1:4]}-{phone[4:8]}-{phone[8:]}"
 
 
-def _suggestion(rng: random.Random, draw: float, person: Person | None) -> str | None:
+def _suggestion(rng: random.Random, draw: float, person: Person | None, province: str) -> str | None:
     if draw < NO_SUGGESTION_SHARE:
         return None
     if draw < PERSONAL_SUGGESTION_FROM:
         return rng.choice(PLAIN_SUGGESTIONS)
-    return rng.choice(PERSONAL_SUGGESTIONS).format(name=person.name, phone=person.phone, email=person.email,
+    text = rng.choice(PERSONAL_SUGGESTIONS).format(name=person.name, phone=person.phone, email=person.email,
                                                     nik=person.nik)
+    return text + other_person_sentence(person.nik, province)
+
+
+def other_person_sentence(seed: str, province: str) -> str:
+    """Sometimes a sentence naming someone else; drawn from its own stream so the survey's draws stay put."""
+    own = random.Random(seed)
+    if own.random() >= OTHER_PERSON_SHARE:
+        return ""
+    other = person_name(own, province, own.choice("LP"))
+    return own.choice(OTHER_PERSON_SENTENCES).format(other=other)
 
 
 def survey_schema(unit: Unit) -> dict[str, pl.DataType]:
@@ -228,7 +249,7 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
                 **spelled({"gender": gender, "education": _education(rng, age), "occupation": _occupation(rng, age)},
                           style, spelling_rng, gender_as_code=with_identity),
                 **{column: (str(int(a)) if a else None) for column, a in zip(answer_columns(unit), given)},
-                "suggestion": _suggestion(rng, suggestion_draw, person),
+                "suggestion": _suggestion(rng, suggestion_draw, person, unit.province),
                 "_name": person.name if with_identity and rng.random() < 0.88 else None,
                 "_whatsapp": whatsapp_number(rng, person.phone) if with_identity and rng.random() < 0.85 else None,
             })

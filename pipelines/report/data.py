@@ -504,6 +504,10 @@ WORKBOOK_TABLES = (
     ("zona_integritas", "mart_zi_survey_unit_year", "year"),
     ("kpi_trend_month", "mart_kpi_trend_month", "month_start"),
     ("kpi_control", "mart_kpi_control", "period_start"),
+    ("staffing", "mart_staffing_unit_slot", "window_end"),
+    ("wait_satisfaction_month", "mart_wait_satisfaction_unit_month", "month_start"),
+    ("wait_satisfaction_corr", "mart_wait_satisfaction_correlation", "all"),
+    ("wait_satisfaction_band", "mart_wait_satisfaction_band", "all"),
 )
 
 
@@ -519,9 +523,12 @@ def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, list[
             where, params = "period_type = ? and period_start = ?", [period.period_type, period.start]
         elif how == "year":
             where, params = "year = ?", [period.start.year]
+        elif how == "all":  # not by period: the whole history's figure, in every pack
+            where, params = "true", []
         else:
             where, params = f'"{how}" between ? and ?', [period.start, period.end]
-        order = ", ".join(f'"{c}"' for c in columns if c in ("scope_type", "scope_id", "unit_id", "method", "unsur_no", "indicator", "mix_field", "mix_value", "kpi", "grain", "period_start", "month_start"))
+        order = ", ".join(f'"{c}"' for c in columns if c in ("scope_type", "scope_id", "unit_id", "method", "unsur_no", "indicator", "mix_field", "mix_value", "kpi", "grain", "period_start", "month_start",
+                                                 "staffing_scope", "weekday", "hour_of_day", "wait_measure", "satisfaction_measure", "band_order"))
         rows = wh.con.execute(f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""), params).fetchall()
         out.append((sheet, mart, columns, rows))
     return out

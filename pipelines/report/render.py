@@ -14,7 +14,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipelines import indicators
-from pipelines.report import charts, data, fmt
+from pipelines.report import charts, data, fmt, staffing
 from pipelines.report.data import Period, Scope, Warehouse
 
 HERE = Path(__file__).resolve().parent
@@ -279,6 +279,7 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
         "quarantine": data.quarantine_by_rule(wh, period),
         "sources": data.sources(wh, period),
         "lineage": data.lineage(),
+        **staffing.context(wh, period, scope, lang),  # "Kebutuhan loket" and waiting vs satisfaction
     }
 
 

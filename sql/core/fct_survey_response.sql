@@ -6,6 +6,7 @@ select
     unit_id,
     respondent_id,
     service_code,
+    ticket_id,
     submitted_at,
     cast(submitted_at as date) as survey_date,
     cast(date_trunc('quarter', submitted_at) as date) as survey_quarter,

@@ -226,13 +226,13 @@ def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path, model):
 
 
 def test_archived_at_intake_counts_as_a_timely_verification(wh):
-    # U1 July: K1 archived after 1 working day, K2 verified after 3, K3 never verified (due 10 Jul).
-    # Archiving is the verification's outcome: 2 of 3 within the limit (it was 1 of 3 when K1 counted as a miss).
+    # U1 July: K1 archived after 1 working day, K2 verified after 3, K3 never verified (due 10 Jul), K4 verified after 1.
+    # Archiving is the verification's outcome: 3 of 4 within the limit (it was 2 of 4 when K1 counted as a miss).
     row = one(wh, "select verified_within_limit_share from marts.mart_complaint_period "
                   "where scope_type = 'unit' and scope_id = 'U1' and period = '2026-07'")
-    assert row == (pytest.approx(2 / 3),)
+    assert row == (pytest.approx(3 / 4),)
     assert one(wh, "select verified_within_limit_share from marts.mart_complaint_unit_month "
-                   "where unit_id = 'U1' and month_start = date '2026-07-01'") == (pytest.approx(2 / 3),)
+                   "where unit_id = 'U1' and month_start = date '2026-07-01'") == (pytest.approx(3 / 4),)
     k1 = one(wh, "select verification_outcome, workdays_to_verify from core.fct_complaint where complaint_id = 'K1'")
     assert k1 == ("archived", 1)
 

@@ -3,18 +3,22 @@
 -- column received_date: Local date the complaint was received.
 -- column is_integrity_signal: The category is pungli (illegal fee) or discrimination.
 -- column verified_at: First verification.
+-- column verification_outcome_at: When verification ended: verified, or archived at intake (SP4N-LAPOR!'s other outcome of verification).
+-- column verification_outcome: verified or archived: which outcome ended verification first; NULL while it is pending.
 -- column forwarded_at: First forwarding to the unit.
 -- column responded_at: First response (follow-up) to the reporter.
 -- column closed_at: Closure, when closed.
 -- column archived_at: Archived or rejected, when it was.
 -- column current_status: Last status in the history.
--- column workdays_to_verify: Working days from receipt to verification (SP4N-LAPOR! limit: 3).
+-- column workdays_to_verify: Working days from receipt to the verification outcome, verified or archived (SP4N-LAPOR! limit: 3).
 -- column workdays_to_respond: Working days from forwarding to the first response (limit: 5).
 -- column workdays_to_close: Working days from receipt to closure.
 -- column verify_due_date: Last working day verification is within its limit.
 -- column respond_due_date: Last working day the follow-up is within its limit.
 -- column is_open: Neither closed nor archived at the end of the data.
 -- Perpres 76/2013 and PermenPANRB 62/2018 (SP4N-LAPOR!): verify in 3 working days; the unit follows up within 5 working days of forwarding.
+-- Verification ends in one of two outcomes: the report is verified (and forwarded) or archived at intake. Both are the verification
+-- event; the statuses are the complaints contract's verificationOutcomes (data_contracts/complaints.odcs.yaml, status_history.status).
 with latest as (
     -- A restated export for a later day replaces the complaint's earlier record.
     select *
@@ -26,6 +30,8 @@ milestones as (
     select
         complaint_id,
         min(h.at) filter (where h.status = 'verified') as verified_at,
+        min(h.at) filter (where h.status in ('verified', 'archived')) as verification_outcome_at,
+        arg_min(h.status, h.at) filter (where h.status in ('verified', 'archived')) as verification_outcome,
         min(h.at) filter (where h.status = 'forwarded') as forwarded_at,
         min(h.at) filter (where h.status = 'responded') as responded_at,
         min(h.at) filter (where h.status = 'closed') as closed_at,
@@ -52,13 +58,15 @@ dated as (
         l.rating,
         l.submitted_at as received_at,
         m.verified_at,
+        m.verification_outcome_at,
+        m.verification_outcome,
         m.forwarded_at,
         m.responded_at,
         m.closed_at,
         m.archived_at,
         m.current_status,
         (select workday_index from cal where day = cast(l.submitted_at as date)) as received_idx,
-        (select workday_index from cal where day = cast(m.verified_at as date)) as verified_idx,
+        (select workday_index from cal where day = cast(m.verification_outcome_at as date)) as verified_idx,
         (select workday_index from cal where day = cast(m.forwarded_at as date)) as forwarded_idx,
         (select workday_index from cal where day = cast(m.responded_at as date)) as responded_idx,
         (select workday_index from cal where day = cast(m.closed_at as date)) as closed_idx
@@ -80,6 +88,8 @@ select
     received_at,
     cast(received_at as date) as received_date,
     verified_at,
+    verification_outcome_at,
+    verification_outcome,
     forwarded_at,
     responded_at,
     closed_at,

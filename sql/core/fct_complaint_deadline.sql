@@ -2,8 +2,8 @@
 -- column received_workday_index: Working-day number (core.dim_calendar) of the day of receipt.
 -- column workdays_to_first_response: Working days from receipt to the first response to the reporter.
 -- column close_due_date: Closure deadline: the 8th working day after receipt (3 to verify + 5 to follow up).
--- column verify_judged: Verified, or its verification deadline passed before the end of the data: counts in the verification share.
--- column verified_within_limit: Verified within 3 working days of receipt.
+-- column verify_judged: Verified or archived at intake, or its verification deadline passed before the end of the data: counts in the verification share.
+-- column verified_within_limit: Verified or archived at intake (the two outcomes of verification) within 3 working days of receipt.
 -- column respond_judged: Forwarded, and responded or its follow-up deadline passed before the end of the data: counts in the follow-up share.
 -- column responded_within_limit: First response within 5 working days of forwarding.
 -- column close_judged: Closed, or not archived and past close_due_date at the end of the data: due for closure.
@@ -24,7 +24,7 @@ select
     responded.workday_index - received.workday_index as workdays_to_first_response,
     due.day as close_due_date,
     -- Only complaints whose outcome is known, or whose deadline has passed, count in a share.
-    c.verified_at is not null or c.verify_due_date < p.as_of_date as verify_judged,
+    c.verification_outcome_at is not null or c.verify_due_date < p.as_of_date as verify_judged,
     coalesce(c.workdays_to_verify <= 3, false) as verified_within_limit,
     c.forwarded_at is not null and (c.responded_at is not null or c.respond_due_date < p.as_of_date) as respond_judged,
     coalesce(c.workdays_to_respond <= 5, false) as responded_within_limit,

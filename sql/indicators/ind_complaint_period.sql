@@ -1,6 +1,6 @@
 -- ind_complaint_period: Complaint handling per period and scope on working days: speed, limits, closure, backlog, integrity signals, load and repeat reporters.
 -- column complaints_received: Complaints received in the period (the cohort the rates below are about).
--- column complaints_verified: Of those, verified by the end of the data (the complaint handling funnel's second stage).
+-- column complaints_verified: Of those, with a verification outcome by the end of the data: verified, or archived at intake (the funnel's second stage).
 -- column complaints_responded: Of those, with a first response to the reporter by the end of the data.
 -- column complaints_closed: Of those, closed by the end of the data.
 -- column complaints_archived: Of those, archived or rejected without closure (not due for handling).
@@ -11,7 +11,7 @@
 -- column workdays_to_respond_median: Median working days from forwarding to the first response: the follow-up the 5-day limit is about.
 -- column workdays_to_close_mean: Mean working days from receipt to closure (closed ones).
 -- column workdays_to_close_median: Median working days from receipt to closure (closed ones).
--- column verified_within_limit_share: Share verified within 3 working days, of those verified or past their deadline.
+-- column verified_within_limit_share: Share verified or archived at intake within 3 working days, of those with a verification outcome or past their deadline.
 -- column responded_within_limit_share: Share followed up within 5 working days of forwarding, of those responded or past their deadline.
 -- column complaints_due: Complaints due for closure: closed, or not archived and past the closure deadline (8 working days after receipt) at the end of the data.
 -- column handled_share: complaints_closed / complaints_due.

@@ -4,7 +4,7 @@
 -- column complaints_closed: Of those, closed by the end of the data.
 -- column complaints_open: Of those, neither closed nor archived at the end of the data.
 -- column workdays_to_close_median: Median working days from receipt to closure (closed ones).
--- column verified_within_limit_share: Share verified within 3 working days, of those verified or past their deadline.
+-- column verified_within_limit_share: Share verified or archived at intake within 3 working days, of those with a verification outcome or past their deadline.
 -- column responded_within_limit_share: Share followed up within 5 working days of forwarding, of those responded or past their deadline.
 -- column integrity_signals: Complaints about pungli (illegal fees) or discrimination.
 -- SP4N-LAPOR! limits: verification 3 working days; follow-up 5 working days after forwarding.
@@ -16,7 +16,7 @@ judged as (
     select
         c.*,
         -- Only complaints whose outcome is known, or whose deadline has passed, count in the share.
-        c.verified_at is not null or c.verify_due_date < p.as_of_date as verify_due,
+        c.verification_outcome_at is not null or c.verify_due_date < p.as_of_date as verify_due,
         c.forwarded_at is not null and (c.responded_at is not null or c.respond_due_date < p.as_of_date) as respond_due
     from core.fct_complaint as c
     cross join params as p

@@ -263,8 +263,8 @@ def test_ikm_per_month_quarter_and_year_by_hand(wh):
     assert one(wh, IKM, ["unit", "U1", "2026-S2", "permenpanrb_14_2017"])[2] == pytest.approx(29.5 / 9 * 25)
 
 
-def test_ikm_grade_uses_the_unrounded_converted_value(wh):
-    # U2: NRR 4,4,4,4,4,3,3,3,3 -> sum 32; 32/9 x 25 = 88.89 >= 88.31 -> A "Sangat baik".
+def test_ikm_grade_uses_the_converted_value_rounded_to_two_decimals(wh):
+    # U2: NRR 4,4,4,4,4,3,3,3,3 -> sum 32; 32/9 x 25 = 88.89 >= 88.31 -> A "Sangat baik" (the band edge: tests/test_audit_corrections.py).
     row = one(wh, IKM, ["unit", "U2", "2026-07", "permenpanrb_14_2017"])
     assert row[2:5] == (pytest.approx(32 / 9 * 25), "A", "Sangat baik")
 

@@ -4,12 +4,14 @@
 -- column respondents: Respondents in the quarter.
 -- column weight_mode: exact (1/9 or 1/14), three_decimals (0.111 or 0.071) or two_decimals (0.11; 0.071 for 2004).
 -- column unsur_weight: Weight applied to each unsur's NRR.
--- column ikm: Sum of NRR x weight, on the 1-4 scale.
--- column ikm_converted: IKM x 25, on the 25-100 scale (graded unrounded).
--- column mutu: Service quality grade A, B, C or D.
+-- column unsur_answered: Unsur with at least one answer (9 for the 2017 method, 14 for 2004, when none was left empty by all).
+-- column ikm: Sum of NRR x weight, on the 1-4 scale; NULL when an unsur of the method has no answer (see no_grade_reason).
+-- column ikm_converted: IKM x 25, on the 25-100 scale (unrounded; graded rounded to two decimals).
+-- column mutu: Service quality grade A, B, C or D, on ikm_converted rounded to two decimals (the precision the bands are written in).
 -- column kinerja: Unit performance label (Sangat baik, Baik, Kurang baik, Tidak baik).
+-- column no_grade_reason: Why the row has no IKM and no grade (an unsur of the method nobody answered), else NULL.
 -- column weakest_unsur: Name of the unsur with the lowest NRR: the first improvement priority.
--- PermenPANRB 14/2017: IKM = sum(NRR x 1/9); converted = IKM x 25; grade on the unrounded converted value.
+-- PermenPANRB 14/2017: IKM = sum(NRR x 1/9); converted = IKM x 25; grade on the converted value rounded to two decimals.
 -- KepMenPAN 25/2004 (legacy, 14 unsur, weight 1/14): A >= 81.26, B >= 62.51, C >= 43.76, else D.
 with params as (
     select ikm_weight_mode as weight_mode from staging.run_parameters
@@ -38,6 +40,7 @@ weighted as (
             else error('IKM weight mode ' || coalesce(p.weight_mode, 'NULL') || ' with method ' || n.method
                        || ' has no weight; use exact, three_decimals or two_decimals')
         end as unsur_weight,
+        n.unsur_no,
         n.nrr,
         n.unsur_name,
         n.rank_from_weakest
@@ -53,6 +56,7 @@ ikm as (
         method,
         weight_mode,
         any_value(unsur_weight) as unsur_weight,
+        count(*) as unsur_answered,
         sum(nrr * unsur_weight) as ikm,
         sum(nrr * unsur_weight) * 25 as ikm_converted,
         min(unsur_name) filter (where rank_from_weakest = 1) as weakest_unsur
@@ -60,16 +64,39 @@ ikm as (
     group by all
 ),
 
+unanswered as (
+    -- Unsur of the method that nobody in the scope answered: without them a sum of NRR x weight is not an IKM.
+    select k.unit_id, k.quarter_start, k.method,
+           string_agg('U' || u.unsur_no || ' ' || u.unsur_name, ', ' order by u.unsur_no) as unsur_missing
+    from ikm as k
+    join core.dim_unsur as u on u.method = k.method
+    where not exists (
+        select 1 from weighted as w
+        where w.unit_id = k.unit_id and w.quarter_start = k.quarter_start and w.method = k.method and w.unsur_no = u.unsur_no
+    )
+    group by all
+),
+
 graded as (
     select
-        *,
+        k.* replace (
+            case when x.unsur_missing is null then k.ikm end as ikm,
+            case when x.unsur_missing is null then k.ikm_converted end as ikm_converted
+        ),
+        -- The bands are written to two decimals (76.61-88.30 B): grade the value as published, rounded to two decimals,
+        -- so the figure a report shows and its grade agree (76.607 shows as 76.61 and is B).
         case
-            when method = 'permenpanrb_14_2017' then
-                case when ikm_converted >= 88.31 then 'A' when ikm_converted >= 76.61 then 'B' when ikm_converted >= 65.00 then 'C' else 'D' end
+            when x.unsur_missing is not null then null
+            when k.method = 'permenpanrb_14_2017' then
+                case when round(k.ikm_converted, 2) >= 88.31 then 'A' when round(k.ikm_converted, 2) >= 76.61 then 'B'
+                     when round(k.ikm_converted, 2) >= 65.00 then 'C' else 'D' end
             else
-                case when ikm_converted >= 81.26 then 'A' when ikm_converted >= 62.51 then 'B' when ikm_converted >= 43.76 then 'C' else 'D' end
-        end as mutu
-    from ikm
+                case when round(k.ikm_converted, 2) >= 81.26 then 'A' when round(k.ikm_converted, 2) >= 62.51 then 'B'
+                     when round(k.ikm_converted, 2) >= 43.76 then 'C' else 'D' end
+        end as mutu,
+        'No answer for ' || x.unsur_missing || ': an IKM needs every unsur of its method, so neither IKM nor grade' as no_grade_reason
+    from ikm as k
+    left join unanswered as x using (unit_id, quarter_start, method)
 )
 
 select
@@ -80,10 +107,12 @@ select
     g.weight_mode,
     g.unsur_weight,
     r.respondents,
+    g.unsur_answered,
     g.ikm,
     g.ikm_converted,
     g.mutu,
-    case g.mutu when 'A' then 'Sangat baik' when 'B' then 'Baik' when 'C' then 'Kurang baik' else 'Tidak baik' end as kinerja,
+    case g.mutu when 'A' then 'Sangat baik' when 'B' then 'Baik' when 'C' then 'Kurang baik' when 'D' then 'Tidak baik' end as kinerja,
+    g.no_grade_reason,
     g.weakest_unsur
 from graded as g
 join respondents as r using (unit_id, quarter_start, method)

@@ -40,6 +40,7 @@ survey as (
     select 'month' as grain, period_start, scope_type, scope_id, ikm_converted, respondents
     from indicators.ind_ikm_period
     where period_type = 'month' and scope_type in ('unit', 'agency', 'province') and method = 'permenpanrb_14_2017'
+        and ikm_converted is not null  -- no IKM where an unsur went unanswered
 ),
 
 unsur as (

@@ -30,7 +30,7 @@ estimates as (
            lag(s.standard_error) over previous as previous_standard_error
     from indicators.ind_ikm_period as i
     join spread as s using (period_type, period_start, scope_type, scope_id)
-    where i.method = 'permenpanrb_14_2017'
+    where i.method = 'permenpanrb_14_2017' and i.ikm_converted is not null  -- no IKM where an unsur went unanswered
     window previous as (partition by i.period_type, i.scope_type, i.scope_id order by i.period_start)
 )
 

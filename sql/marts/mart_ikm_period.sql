@@ -17,6 +17,7 @@ select
     i.ikm_converted,
     i.mutu,
     i.kinerja,
+    i.no_grade_reason,
     i.weakest_unsur,
     i.annual_users,
     i.km_population,

@@ -10,10 +10,12 @@ select
     i.weight_mode,
     i.unsur_weight,
     i.respondents,
+    i.unsur_answered,
     i.ikm,
     i.ikm_converted,
     i.mutu,
     i.kinerja,
+    i.no_grade_reason,
     i.weakest_unsur
 from indicators.ind_ikm_unit_quarter as i
 join core.dim_unit as u using (unit_id)

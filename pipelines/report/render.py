@@ -254,6 +254,7 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
         "lang": lang, "L": L, "period": period, "previous": previous, "scope": scope,
         "scope_title": _scope_title(scope, L), "data_end": data.data_end(wh), "as_of": as_of,
         "sources_basis": basis(tuple(SOURCES)),
+        "basis": basis,  # basis(("queue_tickets",), methods): the caption a figure of any section carries
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "headline": HEADLINE, "headline_rows": headline_rows, "scorecard": scorecard,
         "targets": targets, "targets_met": sum(1 for t in targets if t["status"] == "met"),

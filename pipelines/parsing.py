@@ -262,8 +262,11 @@ def _type_drift(typed: pl.DataFrame, spec: Contract) -> list[str]:
 
 def _derive(frame: pl.DataFrame, spec: Contract) -> pl.DataFrame:
     if spec.name == "survey_responses":
-        # KepMenPAN 25/2004 has 14 unsur; PermenPANRB 14/2017 has 9. The wave's method is in its columns.
-        legacy = pl.any_horizontal([pl.col(f"u{i}").is_not_null() for i in range(10, 15)])
+        # KepMenPAN 25/2004 has 14 unsur; PermenPANRB 14/2017 has 9. The method belongs to the export (the wave), so it
+        # is decided per file: any answer in u10..u14 makes the whole file 2004, and a respondent who left u10..u14
+        # empty stays a 2004 respondent (an empty answer is not a zero) instead of turning the file into a mixed one.
+        answered = pl.any_horizontal([pl.col(f"u{i}").is_not_null() for i in range(10, 15)])
+        legacy = answered.any().over(FILE) if FILE in frame.columns else answered.any()
         frame = frame.with_columns(pl.when(legacy).then(pl.lit("kepmenpan_25_2004")).otherwise(pl.lit("permenpanrb_14_2017")).alias("method"))
     return frame
 

@@ -170,6 +170,9 @@ def _cue(text: str, tokens: list[Token], i: int) -> str | None:
     if i >= 2:
         between = _gap(text, tokens[i - 2], tokens[i - 1]).strip()
         two = f"{tokens[i - 2].lower}{'.' if between == '.' else ' '}{one}" if between in ("", ".") else ""
+    if one in HONORIFICS and tokens[i - 1].capitalised and i >= 2 and tokens[i - 2].capitalised \
+            and _joined(text, tokens[i - 2], tokens[i - 1]) and _kind(tokens[i - 2].text) != "stop":
+        return None  # part of a place: "Tanah Abang"
     for phrase in (two, one):
         if phrase in INTRODUCTIONS or phrase in HONORIFICS or phrase in ROLES and tokens[i].capitalised is False:
             return phrase
@@ -182,7 +185,7 @@ def _name_part(token: Token, cue: str | None, first: bool) -> bool:
         return kind in ("name", "weak", "unknown") or token.lower in PARTICLES
     if cue in ROLES:
         return kind in ("name", "weak")
-    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if first else ("name", "weak", "unknown"))
+    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if first else ("name", "weak"))
 
 
 def _end_of_capitalised_run(text: str, tokens: list[Token], i: int) -> int:
@@ -264,7 +267,11 @@ def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]
 
 def _signature_or_phone(text: str, tokens: list[Token], i: int, last: Token) -> bool:
     """The words from token i to `last` sign the text off or stand before a phone number."""
-    return bool(BEFORE_PHONE.match(text, last.end)) or (i > 0 and _text_end(text, last))
+    if BEFORE_PHONE.match(text, last.end):
+        return True
+    # A signature stands alone at the end: after a full stop, a comma or a line break ("Terima kasih. Dewi").
+    signed_off = _sentence_start(text, tokens, i) or text[: tokens[i].start].rstrip(" \t").endswith((",", "\n"))
+    return i > 0 and _text_end(text, last) and signed_off and not _title_cased(text, tokens, i)
 
 
 def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str | None) -> bool:

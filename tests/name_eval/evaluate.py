@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines.names import name_spans
 
 SNIPPETS = Path(__file__).parent / "snippets.jsonl"
+HOLDOUT = Path(__file__).parent / "holdout.jsonl"
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
@@ -41,8 +42,8 @@ class Figures:
         return self.other_capitalised_removed / self.other_capitalised
 
 
-def load() -> list[dict]:
-    return [json.loads(line) for line in SNIPPETS.read_text(encoding="utf-8").splitlines()]
+def load(path: Path = SNIPPETS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def _inside(start: int, end: int, spans) -> bool:
@@ -75,8 +76,12 @@ def measure(snippets: list[dict] | None = None) -> Figures:
 
 
 def main() -> None:
-    figures = measure()
-    print(f"{figures.snippets} snippets; name words {figures.name_words}, found {figures.name_words_found} "
+    for path in (SNIPPETS, HOLDOUT):
+        report(path.name, measure(load(path)))
+
+
+def report(name: str, figures: Figures) -> None:
+    print(f"{name}: {figures.snippets} snippets; name words {figures.name_words}, found {figures.name_words_found} "
           f"(recall {figures.recall:.2%}); other words {figures.other_words}, removed {figures.other_words_removed} "
           f"({figures.removed_share:.2%}); capitalised other words {figures.other_capitalised}, removed "
           f"{figures.other_capitalised_removed} ({figures.capitalised_removed_share:.2%})")

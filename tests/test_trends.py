@@ -63,9 +63,10 @@ def test_run_of_eight_on_one_side_is_flagged_from_the_eighth_point():
 
 
 def test_p_chart_limits_use_each_periods_sample_size():
-    # (successes, sample) per week; pooled p = 1 004 / 1 130.
-    counts = [(90, 100), (170, 200), (135, 150), (88, 100), (260, 300), (91, 100), (170, 180)]
-    con = _con_with_series([("week", d, s / n, s, n, "p") for d, (s, n) in zip(_weeks(7), counts)])
+    # (successes, sample) per week; pooled p = 1 090 / 1 230.
+    # Eight weeks: the fewest mart_kpi_control publishes limits from.
+    counts = [(90, 100), (170, 200), (135, 150), (88, 100), (260, 300), (91, 100), (170, 180), (86, 100)]
+    con = _con_with_series([("week", d, s / n, s, n, "p") for d, (s, n) in zip(_weeks(8), counts)])
     p_bar = sum(s for s, _ in counts) / sum(n for _, n in counts)
     sigma = [math.sqrt(p_bar * (1 - p_bar) / n) for _, n in counts]
     z = [(s / n - p_bar) / sg for (s, n), sg in zip(counts, sigma)]

@@ -38,8 +38,9 @@ FILE_PATTERNS = (
     re.compile(r"^queue/canonical/queue_[A-Z]{3}-\d{4}_\d{4}-\d{2}-\d{2}\.csv$"),
     re.compile(r"^queue/antrian_id/antrian_[A-Z]{3}-\d{4}_\d{2}-\d{2}-\d{4}\.csv$"),
     re.compile(r"^survey/canonical/survey_[A-Z]{3}-\d{4}_\d{4}-\d{2}-\d{2}\.csv$"),
+    re.compile(r"^survey/canonical/skm_[A-Z]{3}-\d{4}_\d{4}q[1-4]\.csv$"),  # a quarter's export (2004-method unit)
     re.compile(r"^survey/eskm_xlsx/eskm_[A-Z]{3}-\d{4}_\d{4}-\d{2}-\d{2}\.xlsx$"),
-    re.compile(r"^complaints/canonical/complaints_\d{4}-\d{2}-\d{2}\.jsonl$"),
+    re.compile(r"^complaints/canonical/complaints_\d{4}-\d{2}\.jsonl$"),  # a month's export
 )
 
 
@@ -73,12 +74,36 @@ def _reference(root: Path, name: str) -> list[dict]:
     return _csv_rows(root / "reference" / f"{name}.csv")[1]
 
 
-def _file_date(name: str) -> date:
+def _file_date(name: str) -> date | None:
+    """The day in a daily file's name; None for a month's or quarter's export (dated by its records)."""
     found = re.search(r"(\d{4}-\d{2}-\d{2})\.(csv|xlsx|jsonl)$", name)
     if found:
         return date.fromisoformat(found.group(1))
-    day, month, year = re.search(r"(\d{2})-(\d{2})-(\d{4})\.csv$", name).groups()
-    return date(int(year), int(month), int(day))
+    found = re.search(r"(\d{2})-(\d{2})-(\d{4})\.csv$", name)
+    if found:
+        day, month, year = found.groups()
+        return date(int(year), int(month), int(day))
+    return None
+
+
+def _in_file_span(timestamp: str, name: str) -> bool:
+    """A record lies in the span its file's name gives: the day, the month (2026-08) or the quarter (2026q3)."""
+    day = date.fromisoformat(timestamp[:10])
+    if _file_date(name):
+        return day == _file_date(name)
+    month = re.search(r"_(\d{4})-(\d{2})\.jsonl$", name)
+    if month:
+        return (day.year, day.month) == (int(month.group(1)), int(month.group(2)))
+    year, quarter = re.search(r"_(\d{4})q([1-4])\.csv$", name).groups()
+    return day.year == int(year) and (day.month - 1) // 3 + 1 == int(quarter)
+
+
+def _record_days(path: Path) -> set[date]:
+    """The days a multi-day export's records fall on."""
+    if path.suffix == ".jsonl":
+        return {date.fromisoformat(json.loads(line)["submitted_at"][:10]) for line in path.read_text().splitlines() if line.strip()}
+    header, rows = _csv_rows(path)
+    return {date.fromisoformat(r["submitted_at"][:10]) for r in rows}
 
 
 # ---- determinism -----------------------------------------------------------------------------------
@@ -112,9 +137,12 @@ def test_every_file_is_where_the_spec_puts_it(clean):
     assert summary["files"] == len(files)
     for name in files:
         assert any(p.match(name) for p in FILE_PATTERNS), name
-    for name in files:
+    for name, path in files.items():
         if not name.startswith("reference/"):
-            assert START <= _file_date(name) <= LAST, name
+            days = {_file_date(name)} if _file_date(name) else _record_days(path)
+            assert all(START <= day <= LAST for day in days), name
+    assert any(n.startswith("complaints/") and _file_date(n) is None for n in files)  # monthly exports
+    assert any(n.startswith("survey/") and _file_date(n) is None for n in files)  # a quarterly export
     assert summary["first_date"] == START.isoformat() and summary["last_date"] == LAST.isoformat()
 
 
@@ -193,7 +221,7 @@ def test_vendor_profiles_go_to_the_second_and_third_unit_and_legacy_to_the_last(
     for name, path in files.items():
         if name.startswith("survey/canonical/"):
             header = _csv_rows(path)[0]
-            unsur = 14 if f"survey_{last}_" in name else 9
+            unsur = 14 if f"_{last}_" in name else 9
             assert header == [*SURVEY_HEAD, *[f"u{i}" for i in range(1, unsur + 1)], "suggestion"], name
 
 
@@ -276,13 +304,13 @@ def test_queue_fees_follow_the_tarif_with_rare_irregular_charges(clean):
 
 def test_no_queue_or_complaint_files_on_sundays_or_holidays(clean):
     root, _ = clean
-    for name in _files(root):
+    for name, path in _files(root).items():
         if name.startswith(("queue/", "complaints/", "survey/")):
-            day = _file_date(name)
-            assert day.weekday() != 6, name
-            assert day not in DAYS_OFF, name
-            if not name.startswith("queue/"):
-                assert day.weekday() < 5, name
+            for day in {_file_date(name)} if _file_date(name) else _record_days(path):
+                assert day.weekday() != 6, name
+                assert day not in DAYS_OFF, name
+                if not name.startswith("queue/"):
+                    assert day.weekday() < 5, name
     queue_days = {_file_date(n) for n in _files(root) if n.startswith("queue/")}
     assert date(2026, 8, 17) not in queue_days and date(2026, 8, 18) in queue_days
 
@@ -346,16 +374,17 @@ def test_canonical_survey_answers_and_profiles(clean):
         assert 17 <= int(row["age"]) <= 75
         for column in ("gender", "education", "occupation"):
             assert normalise(row[column]) in spellings[column], (column, row[column])
-        assert ISO_SECONDS.match(row["submitted_at"]) and row["submitted_at"][:10] == row["_file"][-14:-4]
+        assert ISO_SECONDS.match(row["submitted_at"]) and _in_file_span(row["submitted_at"], row["_file"])
     codes = {value for column in ("gender", "education", "occupation") for value in spellings[column].values()}
     assert {row[c] for row in rows for c in ("gender", "education", "occupation")} - codes  # not only the codes
     suggestions = [r["suggestion"] for r in rows if r["suggestion"]]
     assert 0.1 <= len(suggestions) / len(rows) <= 0.5
     # Per survey day 5–25 respondents, two days a week.
-    per_file: dict[str, int] = {}
+    per_day: dict[tuple[str, str], int] = {}
     for row in rows:
-        per_file[row["_file"]] = per_file.get(row["_file"], 0) + 1
-    assert min(per_file.values()) >= 5 and max(per_file.values()) <= 25
+        key = (row["unit_id"], row["submitted_at"][:10])
+        per_day[key] = per_day.get(key, 0) + 1
+    assert min(per_day.values()) >= 5 and max(per_day.values()) <= 25
 
 
 def test_survey_suggestions_sometimes_carry_personal_data(tmp_path):
@@ -406,7 +435,7 @@ def test_complaints_follow_the_status_flow_in_office_hours(clean):
     for record in records:
         assert re.fullmatch(r"LAPOR-\d{4}-\d{6}", record["complaint_id"])
         assert record["unit_id"] in units and (record["unit_id"], record["service_code"]) in services
-        assert record["submitted_at"][:10] == record["_file"][-16:-6]
+        assert _in_file_span(record["submitted_at"], record["_file"])
         history = record["status_history"]
         statuses = [h["status"] for h in history]
         assert history[0] == {"status": "received", "at": record["submitted_at"]}

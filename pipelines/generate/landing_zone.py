@@ -89,8 +89,8 @@ class _Landing:
     def write_csv_partitions(self, table: pl.DataFrame, columns: Sequence[str], path_for_day: Callable[[date], Path],
                              separator: str = ",", line_end: str = "\n", encoding: str = "utf-8",
                              damage: Damage = _undamaged) -> None:
-        """One CSV per `_day`. The table is rendered once and cut into files: much faster than one
-        writer call per file for millions of tickets."""
+        """One CSV per file `path_for_day` names: a day's file, or a month's or quarter's when several days map to
+        one name. The table is rendered once and cut into files: much faster than one writer call per file."""
         cells = table.select(columns)
         options = {"separator": separator, "line_terminator": line_end, "null_value": ""}
         header = cells.head(0).write_csv(**options)
@@ -98,14 +98,20 @@ class _Landing:
         runs = table["_day"].rle()
         if len(lines) != table.height or len(runs) != table["_day"].n_unique():
             # A quoted line break or days out of order: fall back to one writer call per file.
-            self.write_partitions(table, path_for_day,
-                                  lambda part: part.select(columns).write_csv(**options).encode(encoding), damage)
+            paths = table["_day"].map_elements(lambda day: str(path_for_day(day)), return_dtype=pl.String)
+            for (path,), part in table.with_columns(paths.alias("_path")).partition_by("_path", as_dict=True, maintain_order=True).items():
+                content = part.select(columns).write_csv(**options).encode(encoding)
+                write_bytes(self.root / path, damage(part["_day"][0], content))
+                self.counts["files"] += 1
             return
+        files: dict[Path, tuple[date, list[str]]] = {}
         position = 0
         for length, day in runs.struct.unnest().iter_rows():
-            body = line_end.join(lines[position:position + length]) + line_end
+            files.setdefault(path_for_day(day), (day, []))[1].extend(lines[position:position + length])
             position += length
-            write_bytes(self.root / path_for_day(day), damage(day, (header + body).encode(encoding)))
+        for path, (first_day, body) in files.items():
+            content = (header + line_end.join(body) + line_end).encode(encoding)
+            write_bytes(self.root / path, damage(first_day, content))
             self.counts["files"] += 1
 
     def inject(self, table: pl.DataFrame, spec: TableDefects, rng: np.random.Generator) -> pl.DataFrame:
@@ -160,8 +166,17 @@ def _write_survey(landing: _Landing, unit: Unit, index: int, services: list[Serv
         linked = ["ticket_id"] if "ticket_id" in cells.columns else []
         landing.write_csv_partitions(
             cells, [*SURVEY_BASE_COLUMNS, *answer_columns(unit), "suggestion", *linked],
-            lambda day: Path("survey/canonical") / f"survey_{unit.unit_id}_{day:%Y-%m-%d}.csv")
+            _quarterly_survey(unit) if unit.legacy_survey else _daily_survey(unit))
     landing.counts["survey_rows"] += cells.height
+
+
+def _daily_survey(unit: Unit) -> Callable[[date], Path]:
+    return lambda day: Path("survey/canonical") / f"survey_{unit.unit_id}_{day:%Y-%m-%d}.csv"
+
+
+def _quarterly_survey(unit: Unit) -> Callable[[date], Path]:
+    """Older e-SKM systems (the 2004-method units here) export a quarter of answers at a time."""
+    return lambda day: Path("survey/canonical") / f"skm_{unit.unit_id}_{day.year}q{(day.month - 1) // 3 + 1}.csv"
 
 
 def _write_complaints(landing: _Landing, units: list[Unit], services: list[ServiceStandard],
@@ -172,12 +187,13 @@ def _write_complaints(landing: _Landing, units: list[Unit], services: list[Servi
     lines, damaged = complaint_lines(number_complaints(records), landing.defect_rate, _numpy_stream(landing.seed, 6),
                                      landing.known_units)
     landing.counts["defect_rows"] += damaged
-    by_day: dict[date, list[str]] = defaultdict(list)
-    for day, line in lines:
-        by_day[day].append(line)
-    for day in sorted(by_day):
-        content = "".join(f"{line}\n" for line in by_day[day]).encode("utf-8")
-        write_bytes(landing.root / "complaints" / "canonical" / f"complaints_{day:%Y-%m-%d}.jsonl", content)
+    # SP4N-LAPOR! exports a month of complaints at a time: one file per month, dated by its records.
+    by_month: dict[str, list[str]] = defaultdict(list)
+    for day, line in sorted(lines, key=lambda item: item[0]):
+        by_month[f"{day:%Y-%m}"].append(line)
+    for month, month_lines in by_month.items():
+        content = "".join(f"{line}\n" for line in month_lines).encode("utf-8")
+        write_bytes(landing.root / "complaints" / "canonical" / f"complaints_{month}.jsonl", content)
         landing.counts["files"] += 1
     landing.counts["complaint_rows"] += len(lines)
 

@@ -12,6 +12,7 @@ from pipelines.orchestration import partition_ranges, run_everything, staging_pl
 from tests.test_properties import mart_contents
 
 EXTRA_TICKET = "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+UNREADABLE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # an image under a .csv name: no record can be read, so no day
 
 
 def test_ranges_join_close_partitions_and_split_far_ones():
@@ -74,16 +75,17 @@ def test_a_changed_reference_file_restages_every_partition(published, small_land
     assert plan["stale_partitions"] == {"queue": 2, "survey": 2, "complaints": 4}
 
 
-def test_a_misnamed_file_is_recorded_in_the_next_incremental_run(published, small_landing, tmp_path):
-    """A file no partition can hold (no date in its name) lands alone: the run stages the source's latest day
-    so the file is rejected in the published row accounting now, not whenever the source next changes."""
+def test_an_undatable_file_is_recorded_in_the_next_incremental_run(published, small_landing, tmp_path):
+    """A file no day can hold (no date in its name, and records that cannot be read) lands alone: the run stages
+    the source's latest day so the file is rejected in the published row accounting now, not whenever the source
+    next changes."""
     import duckdb
 
     home, landing = tmp_path / "home", tmp_path / "landing"
     shutil.copytree(published.parent.parent, home)
     shutil.copytree(small_landing, landing)
     misnamed = landing / "queue" / "canonical" / "queue_U1_export.csv"
-    shutil.copy(landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv", misnamed)
+    misnamed.write_bytes(UNREADABLE)
 
     def rejected() -> list[tuple]:
         with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
@@ -110,7 +112,7 @@ def test_a_misnamed_file_is_recorded_in_the_next_incremental_run(published, smal
     keys.append(sensor_keys())
     run_everything(landing, home)
     assert rejected() == []
-    shutil.copy(landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv", misnamed)  # the same file again
+    misnamed.write_bytes(UNREADABLE)  # the same file again
     keys.append(sensor_keys())
     # Each change gets its own run key: Dagster skips a request whose key it has seen.
     assert all(len(k) == 1 for k in keys) and len(set().union(*keys)) == 3

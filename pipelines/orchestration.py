@@ -113,12 +113,15 @@ def staging_fingerprint() -> str:
 def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
     from pipelines.changes import accounting_rows
+    from pipelines.settings import complaint_auto_close_workdays
 
     code = sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "indicators.yaml"]
     # Every file of every partition, and those rejected for want of one (partition key empty).
     files = accounting_rows(lake).select("dataset", "partition_key", "source_file", "sha256").fill_null("")
     state = sorted(files.iter_rows())
-    return _digest([weight_mode, *state, *(p.read_bytes() for p in code)])
+    # Run parameters the SQL reads (staging.run_parameters): a changed setting rebuilds the warehouse.
+    settings = [weight_mode, str(complaint_auto_close_workdays())]
+    return _digest([*settings, *state, *(p.read_bytes() for p in code)])
 
 
 def _read_state(path: Path) -> dict:

@@ -83,6 +83,26 @@ def ikm_weight_mode(value: str | None = None) -> str:
     return mode
 
 
+DEFAULT_AUTO_CLOSE_WORKDAYS = 10
+
+
+def complaint_auto_close_workdays() -> int | None:
+    """MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS: working days after the unit's response without the reporter's reply before a
+    complaint left at `responded` counts as closed (default 10; 0 = never, such complaints stay open).
+
+    Mutu's own rule, not a regulation's: SP4N-LAPOR! closes a report on the reporter's confirmation, and exports show
+    many stopping at `responded`; without a rule they stay open forever.
+    """
+    text = os.environ.get("MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS", "").strip()
+    if not text:
+        return DEFAULT_AUTO_CLOSE_WORKDAYS
+    if not text.isdigit():
+        raise SettingsError(
+            f"MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS={text!r} is not a whole number of working days; write e.g. 10, or 0 to never close automatically"
+        )
+    return int(text) or None
+
+
 def home_from_env() -> Path:
     return Path(os.environ.get("MUTU_HOME", "data")).resolve()
 

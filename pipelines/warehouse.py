@@ -25,7 +25,7 @@ from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
 from pipelines.queueing import register_sql_functions
-from pipelines.settings import Paths, duckdb_config
+from pipelines.settings import Paths, complaint_auto_close_workdays, duckdb_config
 from pipelines.sql_models import SqlModel
 
 PUBLISHED_SCHEMAS = ("core", "indicators", "marts", "audit")
@@ -118,7 +118,10 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     first = min(date.fromisoformat(k) for k in firsts) if firsts else date.today()
     # Due dates of the last complaints fall after the data ends: extend the calendar past it.
     _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120)))
-    params = pl.DataFrame({"as_of_date": [as_of], "ikm_weight_mode": [weight_mode]}, schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String})
+    params = pl.DataFrame(
+        {"as_of_date": [as_of], "ikm_weight_mode": [weight_mode], "complaint_auto_close_workdays": [complaint_auto_close_workdays()]},
+        schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String, "complaint_auto_close_workdays": pl.Int32},
+    )
     _table_from_frame(con, "run_parameters", params)
     _table_from_frame(con, "indicator_catalogue", indicators.frame())  # pipelines/indicators.yaml -> core.dim_indicator
     return as_of

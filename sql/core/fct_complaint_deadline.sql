@@ -1,7 +1,7 @@
 -- fct_complaint_deadline: One complaint with its SP4N-LAPOR! deadlines and, as of the end of the data, whether each limit is judged yet and was kept.
 -- column received_workday_index: Working-day number (core.dim_calendar) of the day of receipt.
 -- column workdays_to_first_response: Working days from receipt to the first response to the reporter.
--- column close_due_date: Closure deadline: the 8th working day after receipt (3 to verify + 5 to follow up).
+-- column close_due_date: Closure deadline: the 8th working day after receipt (3 to verify + 5 to follow up), Mutu's own rule.
 -- column verify_judged: Verified or archived at intake, or its verification deadline passed before the end of the data: counts in the verification share.
 -- column verified_within_limit: Verified or archived at intake (the two outcomes of verification) within 3 working days of receipt.
 -- column respond_judged: Forwarded, and responded or its follow-up deadline passed before the end of the data: counts in the follow-up share.
@@ -9,7 +9,7 @@
 -- column close_judged: Closed, or not archived and past close_due_date at the end of the data: due for closure.
 -- column closed_within_limit: Closed on or before close_due_date.
 -- Perpres 76/2013 and PermenPANRB 62/2018 (SP4N-LAPOR!): verify within 3 working days; the unit follows up within 5 working days of
--- forwarding. Mutu's closure deadline puts the two limits end to end: 8 working days after receipt.
+-- forwarding. The closure deadline is Mutu's own rule, not the regulation's: the two limits end to end, 8 working days after receipt.
 with params as (
     select as_of_date from staging.run_parameters
 ),

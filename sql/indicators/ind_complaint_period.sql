@@ -2,7 +2,9 @@
 -- column complaints_received: Complaints received in the period (the cohort the rates below are about).
 -- column complaints_verified: Of those, with a verification outcome by the end of the data: verified, or archived at intake (the funnel's second stage).
 -- column complaints_responded: Of those, with a first response to the reporter by the end of the data.
--- column complaints_closed: Of those, closed by the end of the data.
+-- column complaints_closed: Of those, closed by the end of the data (closed_automatically ones included).
+-- column complaints_closed_automatically: Of those closed, closed by Mutu's own rule: left at responded without the reporter's reply for auto_close_workdays working days (MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).
+-- column auto_close_workdays: The working days of that rule in this build (NULL: the rule is off and such complaints stay open).
 -- column complaints_archived: Of those, archived or rejected without closure (not due for handling).
 -- column complaints_open: Of those, neither closed nor archived at the end of the data.
 -- column workdays_to_verify_mean: Mean working days from receipt to verification (verified ones).
@@ -13,9 +15,9 @@
 -- column workdays_to_close_median: Median working days from receipt to closure (closed ones).
 -- column verified_within_limit_share: Share verified or archived at intake within 3 working days, of those with a verification outcome or past their deadline.
 -- column responded_within_limit_share: Share followed up within 5 working days of forwarding, of those responded or past their deadline.
--- column complaints_due: Complaints due for closure: closed, or not archived and past the closure deadline (8 working days after receipt) at the end of the data.
+-- column complaints_due: Complaints due for closure: closed, or not archived and past the closure deadline (8 working days after receipt, Mutu's own rule) at the end of the data.
 -- column handled_share: complaints_closed / complaints_due.
--- column closed_within_limit_share: Share of the due complaints closed by their deadline (8 working days after receipt: 3 to verify + 5 to follow up).
+-- column closed_within_limit_share: Share of the due complaints closed by their deadline, 8 working days after receipt: Mutu's own rule (SP4N-LAPOR!'s 3 days to verify and 5 to follow up, end to end), not a limit the regulation sets.
 -- column pungli_complaints: Complaints about illegal fees (pungli): integrity signal.
 -- column discrimination_complaints: Complaints about discrimination: integrity signal.
 -- column integrity_signals: pungli_complaints + discrimination_complaints.
@@ -37,6 +39,7 @@ with scoped as (
         c.category,
         c.reporter_pseudonym,
         c.closed_at,
+        c.closed_automatically,
         c.archived_at,
         c.is_open,
         c.workdays_to_verify,
@@ -68,6 +71,7 @@ received as (
         count(*) filter (where workdays_to_verify is not null) as complaints_verified,
         count(*) filter (where workdays_to_first_response is not null) as complaints_responded,
         count(*) filter (where closed_at is not null) as complaints_closed,
+        count(*) filter (where closed_automatically) as complaints_closed_automatically,
         count(*) filter (where archived_at is not null and closed_at is null) as complaints_archived,
         count(*) filter (where is_open) as complaints_open,
         avg(workdays_to_verify) as workdays_to_verify_mean,
@@ -124,6 +128,8 @@ select
     coalesce(r.complaints_verified, 0) as complaints_verified,
     coalesce(r.complaints_responded, 0) as complaints_responded,
     coalesce(r.complaints_closed, 0) as complaints_closed,
+    coalesce(r.complaints_closed_automatically, 0) as complaints_closed_automatically,
+    (select complaint_auto_close_workdays from staging.run_parameters) as auto_close_workdays,
     coalesce(r.complaints_archived, 0) as complaints_archived,
     coalesce(r.complaints_open, 0) as complaints_open,
     r.workdays_to_verify_mean,

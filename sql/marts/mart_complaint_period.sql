@@ -12,6 +12,8 @@ select
     c.complaints_verified,
     c.complaints_responded,
     c.complaints_closed,
+    c.complaints_closed_automatically,
+    c.auto_close_workdays,
     c.complaints_archived,
     c.complaints_open,
     c.workdays_to_verify_mean,

@@ -79,7 +79,8 @@ def test_erlang_a_closed_form_equals_the_matrix_exponential_of_its_chain():
     called_by_t = expm(generator * max_wait)[1:, 0]
     served = free + queued @ (servers * mu / (servers * mu + (ahead + 1) * theta))
     expected = (free + queued @ called_by_t) / served
-    assert erlang_a_outcomes(arrival_rate, mean_service, servers, max_wait, patience)[0] == pytest.approx(expected, rel=1e-9)
+    level = erlang_a_outcomes(arrival_rate, mean_service, servers, max_wait, patience)[0]
+    assert level == pytest.approx(expected, rel=1e-9)
 
 
 def _simulate(arrival_rate, mean_service, servers, max_wait, mean_patience, customers, rng):
@@ -158,7 +159,8 @@ def _staffing_mart(tickets: list[tuple], as_of: date, targets: list[tuple] = ())
     register_sql_functions(con)
     for schema in ("staging", "core", "marts"):
         con.execute(f"create schema {schema}")
-    con.execute("create table staging.run_parameters as select ?::date as as_of_date, 'exact' as ikm_weight_mode", [as_of])
+    con.execute("create table staging.run_parameters as select ?::date as as_of_date, 'exact' as ikm_weight_mode",
+                [as_of])
     con.execute("create table core.dim_unit (unit_id varchar, unit_name varchar)")
     con.execute("insert into core.dim_unit values ('U1', 'Unit built by hand'), ('THIN', 'Unit with two days')")
     con.execute("comment on column core.dim_unit.unit_id is 'Unit code.'")  # as the contracts document them

@@ -55,7 +55,8 @@ def test_spearman_and_its_interval_match_scipy():
         assert rho == pytest.approx(expected, abs=1e-12)
         # Fieller, Hartley and Pearson (1957): se of atanh(rho) = sqrt(1.06 / (n - 3))
         half = 1.96 * math.sqrt(1.06 / 37)
-        assert (low, high) == pytest.approx((math.tanh(math.atanh(expected) - half), math.tanh(math.atanh(expected) + half)))
+        centre = math.atanh(expected)
+        assert (low, high) == pytest.approx((math.tanh(centre - half), math.tanh(centre + half)))
         assert high < 0 and verdict == "worse waiting, lower satisfaction"
     # A higher SLA share is better waiting: the same association shows as a positive rho and the same verdict.
     n, rho, low, high, verdict = found[("sla_share", "u3_nrr")]
@@ -110,5 +111,6 @@ def test_wait_satisfaction_marts_are_documented(linked_home):
         "select table_name, column_name from marts.data_dictionary where (table_name like 'mart_wait_satisfaction%' "
         "or table_name like 'mart_staffing%') and coalesce(column_description, '') = ''").fetchall()
     assert undocumented == []
-    models_seen = {r[0] for r in con.execute("select distinct staffing_model from marts.mart_staffing_unit_slot").fetchall()}
+    models_seen = {r[0] for r in con.execute(
+        "select distinct staffing_model from marts.mart_staffing_unit_slot").fetchall()}
     assert models_seen <= {"erlang_c", "erlang_a", "not enough data"} and models_seen & {"erlang_c", "erlang_a"}

@@ -40,8 +40,8 @@ def link_tickets(respondents: pl.DataFrame, tickets: pl.DataFrame, rng: np.rando
         .with_row_index("row")
     )
     # One slice of the sorted arrays per day and service: (first row, end row).
-    spans = {(day, service): (first, last + 1) for day, service, first, last in served.group_by(
-        ["_day", "service_code"]).agg(pl.col("row").min().alias("first"), pl.col("row").max().alias("last")).iter_rows()}
+    bounds = served.group_by("_day", "service_code").agg(first=pl.col("row").min(), last=pl.col("row").max())
+    spans = {(day, service): (first, last + 1) for day, service, first, last in bounds.iter_rows()}
     ends = served["service_end_at"].to_numpy()
     ids = served["ticket_id"].to_list()
     waits = served["wait"].to_numpy()

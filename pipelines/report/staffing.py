@@ -15,7 +15,8 @@ import numpy as np
 from pipelines.report import charts, fmt
 from pipelines.report.data import Period, Scope, Warehouse
 
-WEEKDAYS = {"id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+WEEKDAYS = {"id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
+            "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 MIN_POINTS = 10  # mart_wait_satisfaction_correlation gives no rho under this many unit-months
 # The module's own code is part of every chart's cache key, like charts.py's.
 _VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
@@ -23,10 +24,10 @@ _VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 LABELS = {
     "id": {
         "staffing": "Kebutuhan loket",
-        "staffing_intro": "Loket yang dibutuhkan per hari dan jam agar bagian antrean yang dipanggil dalam waktu tunggu "
-                          "maksimum standar pelayanan mencapai target unit (model Erlang C, atau Erlang A bila banyak "
-                          "pengunjung pergi sebelum dipanggil), dibandingkan dengan loket yang benar-benar melayani. "
-                          "Rata-rata 12 minggu terakhir data, {start} s.d. {end}.",
+        "staffing_intro": "Loket yang dibutuhkan per hari dan jam agar bagian antrean yang dipanggil dalam waktu "
+                          "tunggu maksimum standar pelayanan mencapai target unit (model Erlang C, atau Erlang A bila "
+                          "banyak pengunjung pergi sebelum dipanggil), dibandingkan dengan loket yang benar-benar "
+                          "melayani. Rata-rata 12 minggu terakhir data, {start} s.d. {end}.",
         "gap_title": "Selisih loket (dibutuhkan - dibuka)",
         "units_short_title": "Jumlah unit yang kekurangan loket",
         "gap_legend": "Merah: kurang loket; biru: loket lebih dari yang dibutuhkan; abu-abu: data terlalu sedikit.",
@@ -40,7 +41,8 @@ LABELS = {
         "scatter_title": "Rata-rata waktu tunggu dan NRR U3 (waktu penyelesaian) per unit dan bulan",
         "wait_mean": "Rata-rata waktu tunggu (menit)", "u3_nrr": "NRR U3",
         "correlation": "Korelasi peringkat Spearman (semua unit dan bulan)",
-        "wait_measure": "Ukuran waktu tunggu", "satisfaction_measure": "Ukuran kepuasan", "points": "Titik (unit-bulan)",
+        "wait_measure": "Ukuran waktu tunggu", "satisfaction_measure": "Ukuran kepuasan",
+        "points": "Titik (unit-bulan)",
         "rho": "rho", "ci": "Selang kepercayaan 95 %", "verdict": "Kesimpulan",
         "thin_correlation": "Data terlalu sedikit: kurang dari 10 unit-bulan dengan minimal 30 tiket dipanggil dan 10 "
                             "jawaban U3; korelasi tidak dihitung.",
@@ -73,7 +75,8 @@ LABELS = {
         "scatter_title": "Mean wait and U3 NRR (completion time) per unit and month",
         "wait_mean": "Mean wait (minutes)", "u3_nrr": "U3 NRR",
         "correlation": "Spearman rank correlation (all units and months)",
-        "wait_measure": "Waiting measure", "satisfaction_measure": "Satisfaction measure", "points": "Points (unit-months)",
+        "wait_measure": "Waiting measure", "satisfaction_measure": "Satisfaction measure",
+        "points": "Points (unit-months)",
         "rho": "rho", "ci": "95 % interval", "verdict": "Verdict",
         "thin_correlation": "Too little data: fewer than 10 unit-months with at least 30 called tickets and 10 U3 "
                             "answers; no correlation is computed.",

@@ -123,7 +123,8 @@ slots as (
         avg(service_minutes) filter (where outcome = 'served') as mean_service_minutes,
         avg(wait_minutes) filter (where was_called) as mean_wait_minutes,
         count(*) filter (where outcome = 'abandoned') / count(*) as abandonment_share,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served') as measured_sla_share
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served')
+            as measured_sla_share
     from scoped
     group by unit_id, staffing_scope, weekday, hour_of_day
 ),
@@ -162,7 +163,8 @@ inputs as (
 modelled as (
     select
         i.*,
-        case when i.staffing_model = 'erlang_a' then i.mean_wait_minutes / i.abandonment_share end as mean_patience_minutes
+        case when i.staffing_model = 'erlang_a' then i.mean_wait_minutes / i.abandonment_share end
+            as mean_patience_minutes
     from inputs as i
 ),
 

@@ -7,7 +7,8 @@
 -- column ikm_converted: Converted IKM of the month (25-100), PermenPANRB 14/2017 method.
 -- column is_point: The month counts as a point of the correlation: at least 30 called tickets and 10 U3 answers.
 with waits as (
-    select scope_id as unit_id, period_start as month_start, tickets_called, wait_mean_minutes, wait_p90_minutes, sla_share
+    select
+        scope_id as unit_id, period_start as month_start, tickets_called, wait_mean_minutes, wait_p90_minutes, sla_share
     from indicators.ind_queue_period
     where period_type = 'month' and scope_type = 'unit'
 ),

@@ -62,6 +62,19 @@ def _metadata_template() -> Path:
     return template
 
 
+def _metadata(home: Path) -> None:
+    """Superset's metadata database in the home: a copy of the template, or migrated when Superset changed."""
+    made_by = home / "superset_version"
+    if not (home / "superset.db").exists():
+        shutil.copyfile(_metadata_template(), home / "superset.db")
+        os.chmod(home / "superset.db", 0o600)
+    elif not made_by.exists() or made_by.read_text().strip() != _superset_version():
+        superset = str(Path(sys.executable).parent / "superset")
+        for step in (["db", "upgrade"], ["init"]):
+            subprocess.run([superset, *step], env=_environment(home), check=True, capture_output=True)
+    made_by.write_text(_superset_version() + "\n")
+
+
 def warehouse_uri(warehouse: Path) -> str:
     # read_only: Superset never locks the file, so a publish (rename over it) is never blocked by a reader.
     return f"duckdb:///{warehouse.resolve()}?access_mode=read_only"
@@ -75,9 +88,7 @@ def prepare(home: Path, warehouse: Path) -> str:
     os.chmod(home, 0o700)
     _private_file(home / "secret_key", lambda: secrets.token_urlsafe(42))
     password = _private_file(home / "admin_password", lambda: secrets.token_urlsafe(18))
-    if not (home / "superset.db").exists():
-        shutil.copyfile(_metadata_template(), home / "superset.db")
-        os.chmod(home / "superset.db", 0o600)
+    _metadata(home)
     os.environ.update(_environment(home))
     sys.path.insert(0, str(BI_DIR))
     from dashboard import bundle, write_zip
@@ -113,9 +124,9 @@ def _load(files: dict[str, str], password: str) -> None:
 
 
 def serve(home: Path, warehouse: Path, port: int) -> None:
-    password = prepare(home, warehouse)
+    prepare(home, warehouse)
     print(f"Superset on http://127.0.0.1:{port}/superset/dashboard/mutu/ (loopback only)", flush=True)
-    print(f"  user {ADMIN}, password {password} (kept in {home / 'admin_password'})", flush=True)
+    print(f"  user {ADMIN}, password generated into {home / 'admin_password'} (owner-only)", flush=True)
     print(f"  SQL Lab and every mart read {warehouse_uri(warehouse)}; Ctrl-C stops it", flush=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     os.execve(gunicorn, [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",

@@ -173,7 +173,9 @@ def test_server_is_on_loopback_with_a_generated_password(superset):
     assert oct(password_file.stat().st_mode & 0o777) == "0o600"
     password = password_file.read_text().strip()
     assert len(password) >= 20 and password not in ("admin", "password", "general")
-    assert f"http://127.0.0.1:{superset['port']}/superset/dashboard/mutu/" in superset["log"].read_text()
+    printed = superset["log"].read_text()
+    assert f"http://127.0.0.1:{superset['port']}/superset/dashboard/mutu/" in printed
+    assert password not in printed  # it stays in the owner-only file, out of terminal logs
 
 
 def test_readme_questions_through_sql_lab_match_duckdb(api, superset):

@@ -23,7 +23,10 @@
 -- A report SP4N-LAPOR! leaves at `responded` waits for the reporter's confirmation; many never give it. Mutu closes such a complaint
 -- after staging.run_parameters.complaint_auto_close_workdays working days without a reply: its own, configurable rule.
 with params as (
-    select as_of_date, complaint_auto_close_workdays as auto_close_workdays from staging.run_parameters
+    -- The complaints' own last day (core.dim_source_as_of): a lagging export is not judged on another source's later day.
+    select a.as_of_date, r.complaint_auto_close_workdays as auto_close_workdays
+    from staging.run_parameters as r
+    cross join (select as_of_date from core.dim_source_as_of where source = 'complaints') as a
 ),
 
 latest as (

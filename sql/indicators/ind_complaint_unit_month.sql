@@ -9,7 +9,7 @@
 -- column integrity_signals: Complaints about pungli (illegal fees) or discrimination.
 -- SP4N-LAPOR! limits: verification 3 working days; follow-up 5 working days after forwarding.
 with params as (
-    select as_of_date from staging.run_parameters
+    select as_of_date from core.dim_source_as_of where source = 'complaints'  -- the complaints' own last day
 ),
 
 judged as (

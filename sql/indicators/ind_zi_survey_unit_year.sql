@@ -9,7 +9,7 @@
 -- PermenPANRB 90/2021 (Zona Integritas), LKE "Penilaian kepuasan terhadap pelayanan": surveys per year >= 4 / 3 / 2 / 1 = A / B / C / D,
 -- none = E. A survey is a survey period (quarter) with respondents for the unit.
 with params as (
-    select as_of_date from staging.run_parameters
+    select as_of_date from core.dim_source_as_of where source = 'survey'  -- the surveys' own last day
 ),
 
 years as (

@@ -37,6 +37,7 @@ select
     c.complaints_per_1000_served,
     c.reporters,
     c.repeat_reporters,
-    c.complaints_from_repeat_reporters
+    c.complaints_from_repeat_reporters,
+    (select as_of_date from core.dim_source_as_of where source = 'complaints') as as_of_date
 from indicators.ind_complaint_period as c
 join core.dim_scope as s using (scope_type, scope_id)

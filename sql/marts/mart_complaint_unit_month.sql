@@ -11,6 +11,7 @@ select
     c.workdays_to_close_median,
     c.verified_within_limit_share,
     c.responded_within_limit_share,
-    c.integrity_signals
+    c.integrity_signals,
+    (select as_of_date from core.dim_source_as_of where source = 'complaints') as as_of_date
 from indicators.ind_complaint_unit_month as c
 join core.dim_unit as u using (unit_id)

@@ -1,4 +1,5 @@
 -- mart_effectiveness_period: Each unit's KPI targets against their realisation per period, met or not met, for the management review.
+-- column as_of_date: Last day of the indicator's own source (survey for IKM, queue, complaints; core.dim_source_as_of) the realisation is judged on.
 select
     e.period_type,
     e.period,
@@ -14,7 +15,10 @@ select
     e.target,
     e.realisation,
     e.achievement_ratio,
-    e.status
+    e.status,
+    (select a.as_of_date from core.dim_source_as_of as a
+     where a.source = case when e.indicator like 'ikm%' then 'survey' when e.indicator like 'queue%' then 'queue'
+                           when e.indicator like 'complaint%' then 'complaints' end) as as_of_date
 from indicators.ind_effectiveness_period as e
 join core.dim_unit as u using (unit_id)
 left join core.dim_indicator as d using (indicator)

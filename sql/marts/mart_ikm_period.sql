@@ -22,6 +22,7 @@ select
     i.annual_users,
     i.km_population,
     i.min_sample,
-    i.sample_adequate
+    i.sample_adequate,
+    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
 from indicators.ind_ikm_period as i
 join core.dim_scope as s using (scope_type, scope_id)

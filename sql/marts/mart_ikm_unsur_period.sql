@@ -12,6 +12,7 @@ select
     n.answers,
     n.nrr,
     n.nrr_converted,
-    n.rank_from_weakest
+    n.rank_from_weakest,
+    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
 from indicators.ind_ikm_unsur_period as n
 join core.dim_scope as s using (scope_type, scope_id)

@@ -18,6 +18,7 @@ select
     q.sla_share,
     q.no_show_rate,
     q.abandonment_rate,
-    q.fee_flags
+    q.fee_flags,
+    (select as_of_date from core.dim_source_as_of where source = 'queue') as as_of_date
 from indicators.ind_queue_unit_day as q
 join core.dim_unit as u using (unit_id)

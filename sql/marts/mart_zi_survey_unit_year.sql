@@ -11,6 +11,7 @@ select
     z.quarters_elapsed,
     z.zi_survey_grade,
     z.results_published,
-    z.results_followed_up_share
+    z.results_followed_up_share,
+    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
 from indicators.ind_zi_survey_unit_year as z
 join core.dim_unit as u using (unit_id)

@@ -1,6 +1,7 @@
 -- ind_effectiveness_period: Realisation against each yearly KPI target of a unit, per period of the target year, with met / not met for the management review.
 -- column target_year: Year the target was set for (targets.year).
 -- column period: Period label: 2026-07 (month), 2026-Q3 (quarter), 2026-S2 (semester), 2026 (year).
+-- column ikm_method: For an IKM indicator, the survey method of the realisation: a unit with both methods in a period has a row for each (never one dropped); NULL for other indicators.
 -- column realisation: The unit's value of the indicator in the period (NULL when there is no data or the indicator is not in core.dim_indicator).
 -- column achievement_ratio: realisation / target (for a lower-is-better KPI, <= 1 meets it).
 -- column status: met, not met, no data (no realisation in the period) or unknown indicator (not in core.dim_indicator).
@@ -14,11 +15,10 @@ with periods as (
 ),
 
 ikm as (
-    -- One IKM per unit and period: the 2017 method when the unit surveyed with it, the legacy 2004 method otherwise.
-    select period_type, period_start, scope_id as unit_id, ikm, ikm_converted
+    -- Each method's IKM: a unit that moved from the 2004 to the 2017 method within a period is judged on both, side by side.
+    select period_type, period_start, scope_id as unit_id, method, ikm, ikm_converted
     from indicators.ind_ikm_period
     where scope_type = 'unit'
-    qualify row_number() over (partition by period_type, period_start, scope_id order by method = 'permenpanrb_14_2017' desc) = 1
 ),
 
 queue as (
@@ -43,6 +43,7 @@ realised as (
         p.period_start,
         p.period,
         d.higher_is_better,
+        i.method as ikm_method,
         case t.indicator
             when 'ikm_converted' then i.ikm_converted
             when 'ikm' then i.ikm
@@ -65,7 +66,8 @@ realised as (
     join periods as p
         on p.unit_id = t.unit_id and year(p.period_start) = t.year
     left join core.dim_indicator as d using (indicator)
-    left join ikm as i on i.unit_id = t.unit_id and i.period_type = p.period_type and i.period_start = p.period_start
+    left join ikm as i
+        on t.indicator in ('ikm_converted', 'ikm') and i.unit_id = t.unit_id and i.period_type = p.period_type and i.period_start = p.period_start
     left join queue as q on q.scope_id = t.unit_id and q.period_type = p.period_type and q.period_start = p.period_start
     left join counters as u on u.scope_id = t.unit_id and u.period_type = p.period_type and u.period_start = p.period_start
     left join complaints as c on c.scope_id = t.unit_id and c.period_type = p.period_type and c.period_start = p.period_start
@@ -78,6 +80,7 @@ select
     unit_id,
     target_year,
     indicator,
+    ikm_method,
     higher_is_better,
     target,
     realisation,

@@ -10,6 +10,7 @@ select
     u.province,
     e.target_year,
     e.indicator,
+    e.ikm_method,
     d.description,
     e.higher_is_better,
     e.target,

@@ -164,6 +164,17 @@ def _rows(rows: list[tuple]) -> list[tuple]:
     return sorted((tuple(_plain(v) for v in row) for row in rows), key=key)
 
 
+def _pin(lock: Path, package: str) -> str:
+    found = re.search(rf"^{package}==(\S+)$", lock.read_text(), re.MULTILINE)
+    assert found, f"{lock}: {package} is not pinned"
+    return found.group(1)
+
+
+def test_the_bi_venv_reads_the_file_mutu_writes():
+    # A DuckDB reader older than the writer cannot open the file (its storage version is unknown to it).
+    assert _pin(REPO / "bi" / "requirements.lock", "duckdb") == _pin(REPO / "requirements.lock", "duckdb")
+
+
 def test_server_is_on_loopback_with_a_generated_password(superset):
     listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
     port = f"{superset['port']:04X}"

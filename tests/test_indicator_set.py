@@ -383,10 +383,12 @@ def test_zona_integritas_survey_grade_per_unit_and_year(wh):
         "select unit_id, surveys_held, surveys_with_adequate_sample, quarters_elapsed, zi_survey_grade, results_published, "
         "results_followed_up_share from marts.mart_zi_survey_unit_year where year = 2026"
     ).fetchall()}
-    # Surveys = quarters with respondents: U1 Q1 + Q3 = 2 -> C; one quarter -> D; U5 none -> E. Data ends 31 Aug (Q3).
-    assert rows["U1"] == (2, 0, 3, "C", None, None)
+    # Surveys held = quarters with respondents; the grade counts those with an adequate sample (issue 15): U1 held Q1 and
+    # Q3 with 1 and 3 of the 370 its N 10 000 needs -> none counts, E; U2's census of 3 counts -> D; U5 none -> E.
+    # Data ends 31 Aug (Q3).
+    assert rows["U1"] == (2, 0, 3, "E", None, None)
     assert rows["U2"] == (1, 1, 3, "D", None, None)  # the census of 3 is adequate
-    assert rows["U3"][:4] == (1, 0, 3, "D")
+    assert rows["U3"][:4] == (1, 0, 3, "E")
     assert rows["U5"] == (0, 0, 3, "E", None, None)
 
 

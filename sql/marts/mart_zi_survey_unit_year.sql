@@ -7,9 +7,11 @@ select
     z.year,
     z.surveys_held,
     z.surveys_with_adequate_sample,
+    z.quarters_not_counted,
     z.respondents,
     z.quarters_elapsed,
     z.zi_survey_grade,
+    z.grade_is_provisional,
     z.results_published,
     z.results_followed_up_share,
     (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date

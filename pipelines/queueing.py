@@ -70,39 +70,49 @@ def erlang_c_service_level(arrival_rate: float, mean_service: float, servers: in
 def _erlang_a_queue_seen(arrival_rate: float, mean_service: float, servers: int, mean_patience: float):
     """(P(arrival finds a free server), array P(arrival finds j queued) for j = 0, 1, ...), by PASTA."""
     mu, theta = 1.0 / mean_service, 1.0 / mean_patience
-    log_weights = [0.0]
-    k = 0
+    # The chain drifts up until its death rate nμ + jθ meets λ; past that mode the tail falls off geometrically.
+    mode = servers + max(0.0, (arrival_rate - servers * mu) / theta)
+    size = int(mode + 64 + 8 * math.sqrt(mode))
     while True:
-        k += 1
-        death = min(k, servers) * mu + max(k - servers, 0) * theta
-        log_weights.append(log_weights[-1] + math.log(arrival_rate) - math.log(death))
-        # Past n the death rate grows by θ per ticket, so the tail falls off: stop once it is negligible.
-        if k > servers and log_weights[-1] < max(log_weights) + math.log(TAIL) and log_weights[-1] < log_weights[-2]:
+        k = np.arange(1, size + 1)
+        death = np.minimum(k, servers) * mu + np.maximum(k - servers, 0) * theta
+        log_weights = np.concatenate(([0.0], np.cumsum(math.log(arrival_rate) - np.log(death))))
+        if log_weights[-1] < log_weights.max() + math.log(TAIL):
             break
-    weights = np.exp(np.array(log_weights) - max(log_weights))
+        size *= 2
+    weights = np.exp(log_weights - log_weights.max())
     probabilities = weights / weights.sum()
     return probabilities[:servers].sum(), probabilities[servers:]
+
+
+def erlang_a_levels(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
+                    mean_patience: float) -> tuple[list[float], float]:
+    """([service level among served tickets for each maximum wait], share of arrivals who give up) in M/M/n+M."""
+    if arrival_rate <= 0:
+        return [1.0] * len(max_waits), 0.0
+    if servers <= 0:
+        return [0.0] * len(max_waits), 1.0
+    free, queued = _erlang_a_queue_seen(arrival_rate, mean_service, servers, mean_patience)
+    service_rate, theta = servers / mean_service, 1.0 / mean_patience
+    ahead = np.arange(len(queued))
+    served_eventually = service_rate / (service_rate + (ahead + 1) * theta)
+    served = free + float(queued @ served_eventually)
+    levels = []
+    for max_wait in max_waits:
+        # Being called means passing j + 1 stages whose total exit rates are nμ + θ, ..., nμ + (j + 1)θ, each
+        # left upward with probability (nμ + iθ) / (nμ + (i + 1)θ). The passage time S satisfies
+        # exp(−θS) ~ Beta(nμ/θ + 1, j + 1) (its moments are the product of the stage transforms), so
+        # P(called by t) = P(served) · I_{1 − exp(−θt)}(j + 1, nμ/θ + 1), the regularised incomplete beta.
+        called_by_t = served_eventually * betainc(ahead + 1, service_rate / theta + 1, -math.expm1(-theta * max_wait))
+        levels.append((free + float(queued @ np.clip(called_by_t, 0.0, 1.0))) / served)
+    return levels, 1.0 - served
 
 
 def erlang_a_outcomes(arrival_rate: float, mean_service: float, servers: int, max_wait: float,
                       mean_patience: float) -> tuple[float, float]:
     """(service level among served tickets, share of arrivals who give up) in M/M/n+M."""
-    if arrival_rate <= 0:
-        return 1.0, 0.0
-    if servers <= 0:
-        return 0.0, 1.0
-    free, queued = _erlang_a_queue_seen(arrival_rate, mean_service, servers, mean_patience)
-    service_rate, theta = servers / mean_service, 1.0 / mean_patience
-    ahead = np.arange(len(queued))
-    served_eventually = service_rate / (service_rate + (ahead + 1) * theta)
-    # Being called means passing j + 1 stages whose total exit rates are nμ + θ, nμ + 2θ, ..., nμ + (j + 1)θ,
-    # each left upward with probability (nμ + iθ) / (nμ + (i + 1)θ). The passage time S of such a sum satisfies
-    # exp(−θS) ~ Beta(nμ/θ + 1, j + 1) (its moments are the product of the stage transforms), so
-    # P(called by t) = P(served) · I_{1 − exp(−θt)}(j + 1, nμ/θ + 1), the regularised incomplete beta.
-    called_by_t = served_eventually * betainc(ahead + 1, service_rate / theta + 1, -math.expm1(-theta * max_wait))
-    served = free + float(queued @ served_eventually)
-    within = free + float(queued @ np.clip(called_by_t, 0.0, 1.0))
-    return within / served, 1.0 - served
+    levels, gave_up = erlang_a_levels(arrival_rate, mean_service, servers, [max_wait], mean_patience)
+    return levels[0], gave_up
 
 
 def service_level(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
@@ -115,14 +125,11 @@ def service_level(arrival_rate: float, mean_service: float, servers: int, max_wa
     total = sum(weights)
     if not max_waits or total <= 0:
         raise ValueError("service_level needs at least one maximum wait with a positive weight")
-    level = 0.0
-    for max_wait, weight in zip(max_waits, weights):
-        if mean_patience is None:
-            share = erlang_c_service_level(arrival_rate, mean_service, servers, max_wait)
-        else:
-            share = erlang_a_outcomes(arrival_rate, mean_service, servers, max_wait, mean_patience)[0]
-        level += weight / total * share
-    return level
+    if mean_patience is None:
+        shares = [erlang_c_service_level(arrival_rate, mean_service, servers, t) for t in max_waits]
+    else:
+        shares = erlang_a_levels(arrival_rate, mean_service, servers, max_waits, mean_patience)[0]
+    return sum(weight / total * share for weight, share in zip(weights, shares))
 
 
 def counters_needed(arrival_rate: float, mean_service: float, max_waits: Sequence[float], target: float,

@@ -225,3 +225,11 @@ def test_the_documented_table_is_the_vocabulary():
         column = cells[0] or column
         documented.setdefault(column, {})[cells[1]] = [w.strip().strip("`") for w in cells[2].split(",")]
     assert documented == listed
+
+
+def test_the_dagster_check_says_where_a_nulled_value_went():
+    from pipelines.assets.staging import _action
+
+    assert _action("survey_responses", {"in_set:education": 1, "type:age": 1}).startswith("age, education: values")
+    assert "audit.quarantine" in _action("survey_responses", {"in_set:education": 1, "between:u1": 1})
+    assert _action("survey_responses", {}) == "none"

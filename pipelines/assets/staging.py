@@ -82,6 +82,17 @@ def _group(rule: str) -> str:
     return rule
 
 
+def _action(dataset: str, rules: dict[str, int]) -> str:
+    # Columns with onInvalid: set_null load a failing value as NULL: their rows are not in the quarantine.
+    soft = {c.name for c in contract(dataset).columns if c.on_invalid == "set_null"}
+    nulled = {rule: rule.split(":", 1)[1] for rule in rules if ":" in rule and rule.split(":", 1)[1] in soft}
+    said = ["failing rows are in audit.quarantine with their source file and row"] if set(rules) - set(nulled) else []
+    if nulled:
+        columns = ", ".join(sorted(set(nulled.values())))
+        said.append(f"{columns}: values that broke their rule loaded as NULL with the row (examples in audit.validation_results)")
+    return "; ".join(said) or "none"
+
+
 def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> list[AssetCheckResult]:
     failed: dict[str, dict[str, int]] = {}
     examples: dict[str, list[str]] = {}
@@ -110,7 +121,7 @@ def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> l
                 "rows_failed": sum(rules.values()),
                 "failed_rules": MetadataValue.json(rules),
                 "examples": MetadataValue.json(examples.get(name, [])[:10]),
-                "action": "failing rows are in audit.quarantine with their source file and row" if rules else "none",
+                "action": _action(dataset, rules),
             },
         ))
     return out

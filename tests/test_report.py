@@ -220,6 +220,8 @@ def test_workbook_sheets_formats_and_values(pack, warehouse):
             rows = warehouse.execute(f"select * from marts.{mart} where period = '2026-Q3'").fetchall()
         elif how == "year":
             rows = warehouse.execute(f"select * from marts.{mart} where year = 2026").fetchall()
+        elif how == "all":  # a figure of the whole history, in every period's workbook
+            rows = warehouse.execute(f"select * from marts.{mart}").fetchall()
         else:
             rows = warehouse.execute(f"select * from marts.{mart} where {how} between date '2026-07-01' and date '2026-09-30'").fetchall()
         cells = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]

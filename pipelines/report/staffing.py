@@ -30,7 +30,10 @@ LABELS = {
                           "melayani. Rata-rata 12 minggu terakhir data, {start} s.d. {end}.",
         "gap_title": "Selisih loket (dibutuhkan - dibuka)",
         "units_short_title": "Jumlah unit yang kekurangan loket",
-        "gap_legend": "Merah: kurang loket; biru: loket lebih dari yang dibutuhkan; abu-abu: data terlalu sedikit.",
+        "gap_legend": "Merah: kurang loket; biru: loket lebih dari yang dibutuhkan; abu-abu: data terlalu sedikit; "
+                      "putih: tidak ada antrean.",
+        "units_short_legend": "Angka: jumlah unit yang kekurangan loket pada hari dan jam itu; abu-abu: data semua "
+                              "unit terlalu sedikit; putih: tidak ada antrean.",
         "hour": "Jam", "weekday": "Hari",
         "unit": "Unit", "slots_short": "Jam kurang loket", "largest_gap": "Kekurangan terbesar",
         "slots_surplus": "Jam kelebihan loket", "slots_thin": "Jam dengan data terlalu sedikit",
@@ -64,7 +67,10 @@ LABELS = {
                           "12 weeks of data, {start} to {end}.",
         "gap_title": "Counter gap (needed - open)",
         "units_short_title": "Units short of counters",
-        "gap_legend": "Red: too few counters; blue: more counters than needed; grey: too little data.",
+        "gap_legend": "Red: too few counters; blue: more counters than needed; grey: too little data; "
+                      "white: no queue.",
+        "units_short_legend": "Number of units short of counters on that day and hour; grey: too little data in "
+                              "every unit; white: no queue.",
         "hour": "Hour", "weekday": "Day",
         "unit": "Unit", "slots_short": "Hours short", "largest_gap": "Largest shortfall",
         "slots_surplus": "Hours with spare counters", "slots_thin": "Hours with too little data",
@@ -117,10 +123,12 @@ def gap_heatmap(cells: tuple, hours: tuple, title: str, lang: str, value_label: 
     fig, ax = plt.subplots(figsize=(charts.WIDTH, 0.9 + 0.3 * len(days)))
     limit = max(1.0, float(np.nanmax(np.abs(grid))) if not np.isnan(grid).all() else 1.0)
     cmap = plt.get_cmap("RdBu_r" if diverging else "Reds").copy()
-    cmap.set_bad("#e0e0e0")
+    cmap.set_bad("white")  # no tickets in that hour: the unit was closed
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-limit if diverging else 0, vmax=limit, aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
+            if thin[i, j] and np.isnan(grid[i, j]):
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#d0d0d0", edgecolor="white"))
             if not np.isnan(grid[i, j]):
                 ax.text(j, i, fmt.num(grid[i, j], 0, lang), ha="center", va="center", fontsize=7)
     ax.set_xticks(range(len(hours)), [f"{h:02d}" for h in hours])
@@ -144,7 +152,7 @@ def wait_scatter(points: tuple, title: str, lang: str, x_label: str, y_label: st
 def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     units = _units_in(wh, scope)
     if not units or not wh.has("marts", "mart_staffing_unit_slot"):
-        return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None}
+        return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None, "staffing_legend": ""}
     marks = ", ".join("?" for _ in units)
     # Services with their own counters add up; a pooled unit has one row per slot.
     slots = wh.rows(
@@ -154,7 +162,7 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
             from marts.mart_staffing_unit_slot where unit_id in ({marks})
             group by unit_id, weekday, hour_of_day order by unit_id, weekday, hour_of_day""", units)
     if not slots:
-        return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None}
+        return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None, "staffing_legend": ""}
     hours = tuple(sorted({s["hour_of_day"] for s in slots}))
     window = (min(s["window_start"] for s in slots), max(s["window_end"] for s in slots))
     summary = []
@@ -165,10 +173,11 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
                         "largest_gap": max(gaps, default=None), "slots_surplus": sum(g < 0 for g in gaps),
                         "slots_thin": sum(s["thin"] for s in mine)})
     if all(s["thin"] for s in slots):
-        return {"staffing_rows": summary, "staffing_figure": None, "staffing_window": window}
+        return {"staffing_rows": summary, "staffing_figure": None, "staffing_window": window, "staffing_legend": ""}
     if scope.kind == "unit":
         cells = tuple((s["weekday"], s["hour_of_day"], None if s["thin"] else s["gap"]) for s in slots)
         svg = gap_heatmap(cells, hours, f"{L['gap_title']} - {scope.name or scope.id}", lang, L["hour"], _VERSION)
+        legend = L["gap_legend"]
     else:
         counted: dict[tuple, int | None] = {}
         for s in slots:
@@ -176,9 +185,10 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
             short = None if s["thin"] else int((s["gap"] or 0) > 0)
             counted[key] = short if counted.get(key) is None else counted[key] + (short or 0)
         cells = tuple((w, h, v) for (w, h), v in sorted(counted.items()))
-        svg = gap_heatmap(cells, hours, f"{L['units_short_title']} - {scope.name or scope.id or ''}", lang,
-                          L["hour"], _VERSION, diverging=False)
-    return {"staffing_rows": summary, "staffing_figure": svg, "staffing_window": window}
+        title = L["units_short_title"] + (f" - {scope.name or scope.id}" if scope.kind != "organisation" else "")
+        svg = gap_heatmap(cells, hours, title, lang, L["hour"], _VERSION, diverging=False)
+        legend = L["units_short_legend"]
+    return {"staffing_rows": summary, "staffing_figure": svg, "staffing_window": window, "staffing_legend": legend}
 
 
 def _waiting(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:

@@ -59,7 +59,10 @@ def _zip_text(data: bytes) -> str:
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in archive.namelist():
-            parts.append(decoded_text(archive.read(member)))
+            # The XLSX theme is the writer's fixed Office theme, whose font list names fonts after people
+            # ("Kartika", "Shruti", "Vrinda"); it holds no data.
+            if not member.startswith("xl/theme/"):
+                parts.append(decoded_text(archive.read(member)))
     return "\n".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from datetime import date
@@ -11,16 +12,33 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipelines.generate import generate_landing
-from pipelines.generate.survey import PERSONAL_SUGGESTIONS
+from pipelines.generate.complaints import PERSONAL_TAILS, STAFF_SENTENCES
+from pipelines.generate.survey import OTHER_PERSON_SENTENCES, PERSONAL_SUGGESTIONS
 from tests.pii_search import find_personal_values
 
 
-def _template_regex(template: str) -> re.Pattern:
+def _template_regex(template: str, anchored: bool = True) -> re.Pattern:
     pattern = re.escape(template)
-    for field, value in (("name", r"(?P<name>[A-Z][\w' ]+?)"), ("phone", r"(?P<phone>[+\d][\d \-]+\d)"),
-                         ("email", r"(?P<email>\S+@\S+?)"), ("nik", r"(?P<nik>\d{16})")):
+    # Generated names are capitalised words ("Ni Luh Ariani", "Andi Daeng Ngalle"): take them all, greedily.
+    person = r"[A-Z][\w']*(?: [A-Z][\w']*)*"
+    for field, value in (("name", f"(?P<name>{person})"), ("other", f"(?P<other>{person})"),
+                         ("phone", r"(?P<phone>[+\d][\d \-]+\d)"), ("email", r"(?P<email>\S+@\S+?)"),
+                         ("nik", r"(?P<nik>\d{16})")):
         pattern = pattern.replace(re.escape("{" + field + "}"), value, 1)
-    return re.compile("^" + pattern + "$")
+    return re.compile("^" + pattern + "$" if anchored else pattern)
+
+
+def _free_text_values(text: str, whole: list[re.Pattern], parts: list[re.Pattern]) -> set[str]:
+    """The personal values the generator's phrases wrote into a suggestion or description."""
+    values = set()
+    for pattern in whole:
+        match = pattern.match(text)
+        if match:
+            values |= {v.strip() for v in match.groupdict().values() if v}
+    for pattern in parts:
+        for match in pattern.finditer(text):
+            values |= {v.strip() for v in match.groupdict().values() if v}
+    return values
 
 
 def harvest(landing: Path) -> set[str]:
@@ -42,14 +60,23 @@ def harvest(landing: Path) -> set[str]:
         for row in rows[1:]:
             record = dict(zip(header, row))
             values |= {str(record[c]) for c in ("Nama", "No WhatsApp") if record.get(c)}
-    patterns = [_template_regex(t) for t in PERSONAL_SUGGESTIONS]
+    # Names written only in free text (staff, relatives, neighbours) are in no identity field: read the phrases.
+    suggestions = [_template_regex(t.strip(), anchored=False) for t in PERSONAL_SUGGESTIONS + OTHER_PERSON_SENTENCES]
     for path in (landing / "survey").rglob("*.csv"):
+        try:
+            rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+        except (UnicodeDecodeError, csv.Error):
+            continue  # the generator's deliberately broken files
+        for row in rows:
+            values |= _free_text_values(row.get("suggestion") or "", [], suggestions)
+    tails = [_template_regex(t.strip(), anchored=False) for t in PERSONAL_TAILS + STAFF_SENTENCES]
+    for path in (landing / "complaints").rglob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            suggestion = line.rsplit(",", 1)[-1].strip('"')
-            for pattern in patterns:
-                match = pattern.match(suggestion)
-                if match:
-                    values |= {v.strip() for v in match.groupdict().values() if v}
+            try:
+                description = json.loads(line).get("description") or ""
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            values |= _free_text_values(str(description), [], tails)
     # Phone numbers also in their national form (0812...) whatever way they were written.
     values |= {"0" + re.sub(r"\D", "", v)[2:] for v in values if re.sub(r"\D", "", v).startswith("628")}
     return {v for v in values if len(v) >= 6}
@@ -73,6 +100,20 @@ def test_harvest_finds_personal_data_in_every_kind_of_place(generated_run):
     assert any(re.fullmatch(r"\d{16}", v) for v in values)
     assert any(v.startswith("08") for v in values)
     assert sum(" " in v and not any(ch.isdigit() for ch in v) for v in values) > 10  # full names
+
+
+def test_harvest_finds_names_written_only_in_free_text(generated_run):
+    """Staff, relatives and neighbours named in suggestions and descriptions: no identity field holds them."""
+    landing, _ = generated_run
+    identities = set()
+    for path in (landing / "complaints").rglob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                identities |= {str(v) for v in (json.loads(line).get("reporter") or {}).values() if v}
+            except (json.JSONDecodeError, AttributeError):
+                continue
+    only_in_text = {v for v in harvest(landing) - identities if " " in v and not any(ch.isdigit() for ch in v)}
+    assert len(only_in_text) > 10, sorted(only_in_text)
 
 
 def test_no_generated_personal_value_is_stored(generated_run):

@@ -223,12 +223,12 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     soft_types = {f"type:{c.name}": c.name for c in spec.columns if c.on_invalid == "set_null"}
     if soft_types:
         # Only where nothing else is wrong with the row: a quarantined row keeps every reason.
-        only_soft = rows.select(
-            (pl.col("violations").list.len() > 0) & pl.col("violations").list.eval(pl.element().is_in(list(soft_types))).list.all()
-        ).to_series()
+        all_soft = pl.col("violations").list.eval(pl.element().is_in(list(soft_types))).list.all()
+        only_soft = rows.select((pl.col("violations").list.len() > 0) & all_soft).to_series()
         for rule in soft_types:
             marks[rule] = rows["violations"].list.contains(rule) & only_soft & ~exact
-        rows = rows.with_columns(pl.when(only_soft).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("violations")).alias("violations"))
+        emptied = pl.when(only_soft).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("violations"))
+        rows = rows.with_columns(emptied.alias("violations"))
     parsed_ok = rows["violations"].list.len() == 0
     candidates = rows.filter(parsed_ok & ~exact & ~conflict)
     failures = _gx_failures(candidates, spec) if candidates.height else {}
@@ -259,7 +259,8 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
     for col in spec.columns:
         if col.on_invalid == "set_null":
-            descriptions[f"type:{col.name}"] = ("parser", "value could not be read as the contract type" + SET_NULL_NOTE)
+            unreadable = "value could not be read as the contract type" + SET_NULL_NOTE
+            descriptions[f"type:{col.name}"] = ("parser", unreadable)
     totals = flagged.group_by("partition_key").agg(pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))])
     out = []
     for row in totals.iter_rows(named=True):

@@ -29,9 +29,8 @@ def normalise(text: str) -> str:
 
 
 def normalised(expr: pl.Expr) -> pl.Expr:
-    return (
-        expr.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ").str.replace_all(_AROUND_PUNCTUATION, "$1")
-    )
+    collapsed = expr.str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+    return collapsed.str.replace_all(_AROUND_PUNCTUATION, "$1")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,8 @@ class Vocabulary:
 
     def canonical(self, column: str, expr: pl.Expr) -> pl.Expr:
         """The canonical value of each spelling in `expr`; any other value unchanged."""
-        return pl.coalesce(normalised(expr).replace_strict(self.spellings[column], default=None, return_dtype=pl.String), expr)
+        known = normalised(expr).replace_strict(self.spellings[column], default=None, return_dtype=pl.String)
+        return pl.coalesce(known, expr)
 
 
 def _fail(path: Path, where: str, what: str) -> ProfileError:
@@ -70,11 +70,13 @@ def load_vocabulary(path: Path) -> Vocabulary:
         for canonical, words in (classes or {}).items():
             canonical = str(canonical)
             if canonical not in allowed:
-                raise _fail(path, f"columns.{column}.{canonical}", f"not an allowed value of {dataset}.{column}: {', '.join(allowed)}")
+                raise _fail(path, f"columns.{column}.{canonical}",
+                            f"not an allowed value of {dataset}.{column}: {', '.join(allowed)}")
             for word in [canonical, *(words or [])]:
                 key = normalise(str(word))
                 if mapping.get(key, canonical) != canonical:
-                    raise _fail(path, f"columns.{column}.{canonical}", f"{word!r} also spells {mapping[key]!r}: a spelling means one value")
+                    raise _fail(path, f"columns.{column}.{canonical}",
+                                f"{word!r} also spells {mapping[key]!r}: a spelling means one value")
                 mapping[key] = canonical
         spellings[column] = mapping
     return Vocabulary(name=path.stem, path=path, dataset=dataset, spellings=spellings)

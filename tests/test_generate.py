@@ -369,7 +369,8 @@ def test_canonical_survey_answers_and_profiles(clean):
     given = [int(a) for a in answers if a]
     assert 0.45 <= given.count(3) / len(given) <= 0.65  # skewed to "baik"
     assert 0.002 <= answers.count("") / len(answers) <= 0.03
-    spellings = vocabulary("survey_respondent").spellings  # exports write S1, SMA/SMK, Laki-laki ... (docs/landing-zone.md)
+    # Exports write S1, SMA/SMK, Laki-laki ...: every value is a spelling the survey profiles read.
+    spellings = vocabulary("survey_respondent").spellings
     for row in rows:
         assert 17 <= int(row["age"]) <= 75
         for column in ("gender", "education", "occupation"):

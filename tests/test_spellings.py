@@ -1,4 +1,4 @@
-"""The spellings real survey exports use (S1, SMA/SMK, D3, Laki-laki, ASN, Wiraswasta ...) load as the contract's values.
+"""The spellings survey exports use (S1, SMA/SMK, D3, Laki-laki, ASN, Wiraswasta ...) load as the contract's values.
 
 Files of the three survey profiles are landed in a temporary landing zone and staged through the Dagster
 staging assets, as `mutu run` does; the test reads what staging wrote to the lake. A profile value no
@@ -51,7 +51,8 @@ EXPECTED_PROFILES = {
     # long-format CSV
     "LG-1": ("P", 24, "D4-S1", "Pelajar/Mahasiswa"),
 }
-ESKM_HEADER = ["No", "Tanggal", "Kode Layanan", "Jenis Kelamin", "Umur", "Pendidikan", "Pekerjaan", "Nama", "No WhatsApp",
+ESKM_HEADER = ["No", "Tanggal", "Kode Layanan", "Jenis Kelamin", "Umur", "Pendidikan", "Pekerjaan", "Nama",
+               "No WhatsApp",
                *[f"U{i}" for i in range(1, 10)], "Saran"]
 ESKM_ROWS = [
     [1, "15/07/2026 09:00", "KTP", "Laki-laki", 45, "SMA/SMK", "Karyawan Swasta", None, None, *"cccccccdc", None],
@@ -78,7 +79,8 @@ def _land(root: Path) -> Path:
         (root / "reference" / f"{name}.csv").write_text(text)
     canonical = root / "survey" / "canonical"
     canonical.mkdir(parents=True)
-    lines = [f"{rid},{DAY}T10:00:00,U1,KTP,{g},{age},{edu},{occ},{answers}," for rid, g, age, edu, occ, answers in CANONICAL_ROWS]
+    lines = [f"{rid},{DAY}T10:00:00,U1,KTP,{g},{age},{edu},{occ},{answers},"
+             for rid, g, age, edu, occ, answers in CANONICAL_ROWS]
     (canonical / f"survey_U1_{DAY}.csv").write_text("\n".join([SURVEY_HEADER_2017, *lines]) + "\n")
     eskm = root / "survey" / "eskm_xlsx"
     eskm.mkdir(parents=True)
@@ -106,8 +108,10 @@ def lake(tmp_path_factory) -> Path:
     instance = instance_for(Paths(home))
     instance.add_dynamic_partitions(daily_partitions.name, [DAY])
     resources = {"mutu": MutuResource(home=str(home), landing=str(landing))}
-    assert materialize(all_assets, selection=list(staging_reference.keys), instance=instance, resources=resources, run_config=QUIET).success
-    assert materialize(all_assets, selection=[AssetKey(["staging", "survey_responses"])], partition_key=DAY, instance=instance, resources=resources, run_config=QUIET).success
+    run = {"instance": instance, "resources": resources, "run_config": QUIET}
+    assert materialize(all_assets, selection=list(staging_reference.keys), **run).success
+    survey = AssetKey(["staging", "survey_responses"])
+    assert materialize(all_assets, selection=[survey], partition_key=DAY, **run).success
     return Paths(home).lake
 
 
@@ -119,12 +123,14 @@ def _table(lake: Path, table: str) -> pl.DataFrame:
 
 def test_real_spellings_load_as_the_contract_values(lake):
     staged = _table(lake, "staging")
-    got = {r["respondent_id"]: (r["gender"], r["age"], r["education"], r["occupation"]) for r in staged.iter_rows(named=True)}
+    got = {r["respondent_id"]: (r["gender"], r["age"], r["education"], r["occupation"])
+           for r in staged.iter_rows(named=True)}
     assert got == EXPECTED_PROFILES
 
 
 def test_every_file_is_accounted_for(lake):
-    accounting = {r["source_file"]: (r["rows_in"], r["rows_loaded"], r["rows_quarantined"]) for r in _table(lake, "row_accounting").iter_rows(named=True)}
+    accounting = {r["source_file"]: (r["rows_in"], r["rows_loaded"], r["rows_quarantined"])
+                  for r in _table(lake, "row_accounting").iter_rows(named=True)}
     assert accounting == {
         f"survey/canonical/survey_U1_{DAY}.csv": (9, 8, 1),
         f"survey/eskm_xlsx/eskm_U1_{DAY}.xlsx": (2, 2, 0),

@@ -44,17 +44,21 @@ OCCUPATION_WEIGHTS_RETIRED = (0.04, 0.01, 0.08, 0.22, 0.0, 0.65)
 SPELLING_STYLES = ("codes", "app", "paper")
 APP_SPELLING = {
     "gender": {"L": "Laki-laki", "P": "Perempuan"},
-    "education": {"SD": "SD/MI", "SMP": "SMP/MTs", "SMA": "SMA/SMK", "D1-D3": "D3", "D4-S1": "S1", "S2": "S2", "S3": "S3"},
+    "education": {"SD": "SD/MI", "SMP": "SMP/MTs", "SMA": "SMA/SMK", "D1-D3": "D3", "D4-S1": "S1", "S2": "S2",
+                  "S3": "S3"},
     "occupation": {"PNS": "PNS/ASN", "TNI/POLRI": "TNI/Polri", "Swasta": "Pegawai Swasta", "Wirausaha": "Wiraswasta",
                    "Pelajar/Mahasiswa": "Pelajar/Mahasiswa", "Lainnya": "Lainnya"},
 }
 PAPER_SPELLINGS = {
-    "gender": {"L": ("L", "Laki-laki", "Laki - laki", "laki-laki", "Pria"), "P": ("P", "Perempuan", "perempuan", "Wanita")},
-    "education": {"SD": ("SD", "Tidak tamat SD", "Tidak sekolah"), "SMP": ("SMP", "SLTP"), "SMA": ("SMA", "SMK", "SLTA", "sma"),
-                  "D1-D3": ("D3", "D-III", "Diploma"), "D4-S1": ("S1", "Sarjana", "D4", "S-1"), "S2": ("S2", "Magister"),
-                  "S3": ("S3", "Doktor")},
-    "occupation": {"PNS": ("PNS", "ASN"), "TNI/POLRI": ("TNI", "POLRI"), "Swasta": ("Swasta", "Karyawan", "Pegawai swasta"),
-                   "Wirausaha": ("Wiraswasta", "Pedagang", "Wirausaha"), "Pelajar/Mahasiswa": ("Pelajar", "Mahasiswa", "Siswa"),
+    "gender": {"L": ("L", "Laki-laki", "Laki - laki", "laki-laki", "Pria"),
+               "P": ("P", "Perempuan", "perempuan", "Wanita")},
+    "education": {"SD": ("SD", "Tidak tamat SD", "Tidak sekolah"), "SMP": ("SMP", "SLTP"),
+                  "SMA": ("SMA", "SMK", "SLTA", "sma"), "D1-D3": ("D3", "D-III", "Diploma"),
+                  "D4-S1": ("S1", "Sarjana", "D4", "S-1"), "S2": ("S2", "Magister"), "S3": ("S3", "Doktor")},
+    "occupation": {"PNS": ("PNS", "ASN"), "TNI/POLRI": ("TNI", "POLRI"),
+                   "Swasta": ("Swasta", "Karyawan", "Pegawai swasta"),
+                   "Wirausaha": ("Wiraswasta", "Pedagang", "Wirausaha"),
+                   "Pelajar/Mahasiswa": ("Pelajar", "Mahasiswa", "Siswa"),
                    "Lainnya": ("Lainnya", "Ibu Rumah Tangga", "Petani", "Pensiunan")},
 }
 

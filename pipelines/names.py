@@ -221,7 +221,8 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         if place_end is not None:
             i = place_end
             continue
-        if not (_name_part(tokens[i], cue, first=True) or _introduced_word(text, tokens, i, cue)):
+        if not (_name_part(tokens[i], cue, first=True) or _introduced_word(text, tokens, i, cue)) \
+                or _acronym_or_emphasis(text, tokens, i, cue):
             i += 1
             continue
         run = _run(text, tokens, i, cue)
@@ -229,6 +230,21 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             spans.append((run[0].start, run[-1].end))
         i += len(run)
     return spans
+
+
+def _acronym_or_emphasis(text: str, tokens: list[Token], i: int, cue: str | None) -> bool:
+    """Capitals in mixed-case text are an acronym or emphasis ("DROP TABLE", "SANGAT KECEWA"), not a name,
+    unless a cue introduces them ("NAMA: BUDI") or the whole sentence is written in capitals."""
+    if cue is not None or not tokens[i].text.isupper() or len(tokens[i].text) < 2:
+        return False
+    lo = i
+    while lo > 0 and not _sentence_start(text, tokens, lo):
+        lo -= 1
+    hi = i + 1
+    while hi < len(tokens) and not _sentence_start(text, tokens, hi):
+        hi += 1
+    sentence = tokens[lo:hi]
+    return sum(t.text.isupper() for t in sentence) < 0.6 * len(sentence)
 
 
 def _introduced_word(text: str, tokens: list[Token], i: int, cue: str | None) -> bool:

@@ -79,7 +79,7 @@ def test_official_titles_places_and_other_capitalised_words_survive():
         "Menjelang Idul Fitri antrian KTP-el membludak.",
         "BPJS Kesehatan dan Dukcapil sebaiknya satu loket di MPP.",
         "Puskesmas Kecamatan Tanah Abang butuh dokter tambahan di hari Sabtu.",
-        "Pelayanan SANGAT LAMBAT, DROP TABLE saja.",
+        "Petugasnya SANGAT LAMBAT dan tidak ramah, DROP TABLE saja sistemnya.",
     ):
         assert scrub_names(text) == text
 

@@ -1,5 +1,7 @@
 -- mart_effectiveness_period: Each unit's KPI targets against their realisation per period, met or not met, for the management review.
 -- column as_of_date: Last day of the indicator's own source (survey for IKM, queue, complaints; core.dim_source_as_of) the realisation is judged on.
+-- column indicator_label_id: The indicator's name in Bahasa Indonesia, as the review pack shows it (pipelines/indicators.yaml).
+-- column indicator_label_en: The indicator's name in English, as the review pack shows it (pipelines/indicators.yaml).
 select
     e.period_type,
     e.period,
@@ -12,6 +14,8 @@ select
     e.indicator,
     e.ikm_method,
     d.description,
+    d.label_id as indicator_label_id,
+    d.label_en as indicator_label_en,
     e.higher_is_better,
     e.target,
     e.realisation,

@@ -234,10 +234,12 @@ def scorecard(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 
 def targets(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
     cond, params = _units_where(scope)
-    return wh.rows(
+    rows = wh.rows(
         f"select * from marts.mart_effectiveness_period where period_type = ? and period_start = ? and {cond} order by unit_name, indicator",
         [period.period_type, period.start, *params],
     )
+    # An IKM target has a row per survey method the unit used (ikm_method); keep them in a stable order.
+    return sorted(rows, key=lambda r: (r["unit_name"], r["indicator"], r.get("ikm_method") or ""))
 
 
 def ikm(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:

@@ -142,12 +142,22 @@ def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis
     def sources_of(rows: list[dict]) -> tuple[str, ...]:
         return tuple(catalogue[t["indicator"]].source for t in rows if t["indicator"] in catalogue)
 
+    def is_survey(t: dict) -> bool:
+        return t["indicator"] in catalogue and catalogue[t["indicator"]].source == "survey_responses"
+
+    def method_of(t: dict) -> str | None:  # the mart's own (a target judged per method), else the unit's headline one
+        return t.get("ikm_method") or methods.get(t["unit_id"])
+
     def methods_of(rows: list[dict]) -> tuple:
-        return tuple(methods.get(t["unit_id"]) for t in rows
-                     if t["indicator"] in catalogue and catalogue[t["indicator"]].source == "survey_responses")
+        return tuple(method_of(t) for t in rows if is_survey(t))
+
+    def named(t: dict, label: str, rows: list[dict]) -> str:
+        # A unit's IKM bar says its method; a chart of units only when they differ (the caption names the one).
+        differ = scope.kind == "unit" or len(set(methods_of(rows))) > 1
+        return f"{label} ({_method_name(method_of(t), L)})" if is_survey(t) and differ and method_of(t) else label
 
     if scope.kind == "unit":
-        items = [item(t, indicator_label(t["indicator"], lang)) for t in targets]
+        items = [item(t, named(t, indicator_label(t["indicator"], lang), targets)) for t in targets]
         svg = charts.achievement(items, L["targets"], lang, empty)
         return [_figure("target_achievement", svg, basis(sources_of(targets), methods_of(targets)))]
     groups: dict[str, list[dict]] = {}
@@ -157,7 +167,8 @@ def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis
         return [_figure("target_achievement", charts.achievement([], L["targets"], lang, empty), "")]
     return [
         _figure("target_achievement",
-                charts.achievement([item(t, t["unit_name"]) for t in rows], f"{L['targets']} - {indicator_label(code, lang)}", lang, empty),
+                charts.achievement([item(t, named(t, t["unit_name"], rows)) for t in rows], f"{L['targets']} - {indicator_label(code, lang)}",
+                                   lang, empty),
                 basis(sources_of(rows), methods_of(rows)), indicator=code)
         for code, rows in groups.items()
     ]

@@ -77,7 +77,7 @@ CHARTS = [
         "time_grain_sqla": "P1W",
         "metrics": [_metric("max(value)", "SLA share"), _metric("max(centre_line)", "centre line"),
                     _metric("max(ucl)", "UCL"), _metric("max(lcl)", "LCL")],
-        "groupby": [],
+        "groupby": ["scope_name"],  # one unit: its name in every series' label
         "adhoc_filters": [],
         "row_limit": 10000,
         "y_axis_format": ".0%",

@@ -1,13 +1,14 @@
 """Person names in Indonesian free text, found without the record's own identity fields (UU PDP 27/2022).
 
-A capitalised run of words is a name when a form of address or an introduction comes right before it
-("Bapak", "Bu", "Sdr.", "nama saya", "atas nama", "Salam,"), or when it holds a word of the person-name
-list (names-dataset, see name_list_build.py) that is not also an ordinary Indonesian word (the Sastrawi
-root-word dictionary, stems included). Names that are also words (Budi, Dewi, Indah, Bagus) count when
-they stand beside another name word, or alone mid-sentence, never alone at the start of a sentence
-("Bagus sekali."). Official titles, offices, places and calendar words (name_lists/not_names.txt) split
-runs and are never names, and a run right after a place word ("di", "Kota", "Jalan") is a place.
-Measured on tests/name_eval/ (tests/test_pii_names.py).
+A run of capitalised words is a name when a form of address or an introduction comes right before it
+("Bapak", "Bu", "Sdr.", "nama saya", "atas nama", "Salam,"; then lower case counts too), when it holds a
+word of the person-name list (name_lists/person_names.txt, from names-dataset) that is not also an
+Indonesian word (Sastrawi's root words and stemmer), when two name words stand together, when it signs the
+text off or stands before a phone number, or when a lone name word stands mid-sentence. Names that are also
+words (Budi, Indah, Bagus) never count alone at the start of a sentence ("Bagus sekali.") unless a subject's
+verb follows ("Budi sangat membantu"). Titles, offices, places and calendar words (name_lists/not_names.txt)
+are never names, and a run right after a place word ("di", "Kota", "Jalan Ahmad Yani") is a place.
+Measured on tests/name_eval/ (tests/test_pii_names.py, README "Personal data in free text").
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def _cue(text: str, tokens: list[Token], i: int) -> str | None:
             and _joined(text, tokens[i - 2], tokens[i - 1]) and _kind(tokens[i - 2].text) != "stop":
         return None  # part of a place: "Tanah Abang"
     for phrase in (two, one):
-        if phrase in INTRODUCTIONS or phrase in HONORIFICS or phrase in ROLES and tokens[i].capitalised is False:
+        if phrase in INTRODUCTIONS or phrase in HONORIFICS or phrase in ROLES and not tokens[i].capitalised:
             return phrase
     return None
 
@@ -306,7 +307,7 @@ def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str 
         return not _title_cased(text, tokens, i)
     if core in (["weak"], ["unknown"]):
         if _sentence_start(text, tokens, i):  # "Bambang di loket ...", but "Bagus sekali."
-            after = tokens.index(run[-1]) + 1
+            after = i + len(run)
             return after < len(tokens) and tokens[after].text in SUBJECT_FOLLOWERS \
                 and _gap(text, run[-1], tokens[after]) == " "
         return not _title_cased(text, tokens, i)

@@ -187,7 +187,8 @@ WITHOUT_NAMES = [
 
 HOLDOUT_PEOPLE = [
     ("Sukarti", ""), ("Paijo", ""), ("Tumini", ""), ("Wagiman", ""), ("Suwarni", "Handayani"), ("Ikhsan", "Maulana"),
-    ("Deden", "Kurnia"), ("Neneng", "Hasanah"), ("Iis", "Dahlia"), ("Oman", "Abdurahman"), ("Parlindungan", "Sihombing"),
+    ("Deden", "Kurnia"), ("Neneng", "Hasanah"), ("Iis", "Dahlia"), ("Oman", "Abdurahman"),
+    ("Parlindungan", "Sihombing"),
     ("Lamhot", "Silalahi"), ("Rismauli", "Hutagalung"), ("Datuk", "Rajo Mangkuto"), ("Rahmi", "Yeni"),
     ("Arianto", "Tandiayu"), ("Frederik", "Sumual"), ("Meiske", "Rondonuwu"), ("Oktovianus", "Mote"),
     ("Yance", "Wospakrik"), ("Agustinus", "Fernandez"), ("Bonifasius", "Nggaa"), ("Kristina", "Liku"),

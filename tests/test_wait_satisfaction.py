@@ -114,3 +114,20 @@ def test_wait_satisfaction_marts_are_documented(linked_home):
     models_seen = {r[0] for r in con.execute(
         "select distinct staffing_model from marts.mart_staffing_unit_slot").fetchall()}
     assert models_seen <= {"erlang_c", "erlang_a", "not enough data"} and models_seen & {"erlang_c", "erlang_a"}
+
+
+def test_pack_shows_both_sections_and_says_when_data_are_thin(linked_home):
+    from pipelines.report import data, render
+
+    with data.open_published(linked_home) as wh:
+        period = data.latest_periods(wh)[0]
+        unit = next(s for s in data.scopes(wh) if s.kind == "unit")
+        pages = {lang: render.render_html(render.context(wh, period, unit, lang)) for lang in ("id", "en")}
+        thin_bands = wh.rows("select wait_band from marts.mart_wait_satisfaction_band where scope_type = 'unit' "
+                             "and scope_id = ? and verdict = 'not enough data'", [unit.id])
+    for lang, page in pages.items():
+        assert 'data-section="staffing"' in page and 'data-section="wait_satisfaction"' in page
+        assert 'data-figure="staffing_gap"' in page
+    assert "Kebutuhan loket" in pages["id"] and "Counters needed" in pages["en"]
+    if thin_bands:  # a band under 30 respondents is named as such, never given a figure
+        assert "data terlalu sedikit" in pages["id"] and "not enough data" in pages["en"]

@@ -122,8 +122,8 @@ def gap_heatmap(cells: tuple, hours: tuple, title: str, lang: str, value_label: 
     grid, thin = grid[days], thin[days]
     fig, ax = plt.subplots(figsize=(charts.WIDTH, 0.9 + 0.3 * len(days)))
     limit = max(1.0, float(np.nanmax(np.abs(grid))) if not np.isnan(grid).all() else 1.0)
-    cmap = plt.get_cmap("RdBu_r" if diverging else "Reds").copy()
-    cmap.set_bad("white")  # no tickets in that hour: the unit was closed
+    # White: no tickets in that hour, the unit was closed.
+    cmap = plt.get_cmap("RdBu_r" if diverging else "Reds").with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-limit if diverging else 0, vmax=limit, aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):

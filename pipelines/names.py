@@ -211,9 +211,17 @@ def _place(text: str, tokens: list[Token], i: int) -> int | None:
     return end
 
 
+def _indonesian(tokens: list[Token]) -> bool:
+    """Most words are Indonesian (or too few to tell): the capitalisation cues below hold only there, not in an
+    English error message quoted as evidence ("invalid Zip archive: Could not find EOCD")."""
+    words = [t for t in tokens if len(t.text) > 1]
+    return len(words) < 4 or sum(_kind(t.text) in ("word", "weak", "stop") for t in words) >= 0.35 * len(words)
+
+
 def name_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the person names in `text`."""
     tokens = _tokens(text)
+    lenient = _indonesian(tokens)
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
@@ -227,7 +235,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         run = _run(text, tokens, i, cue)
-        if _is_name(text, tokens, i, run, cue):
+        if _is_name(text, tokens, i, run, cue, lenient):
             spans.append((run[0].start, run[-1].end))
         i += len(run)
     return spans
@@ -291,7 +299,7 @@ def _signature_or_phone(text: str, tokens: list[Token], i: int, last: Token) -> 
     return i > 0 and _text_end(text, last) and signed_off and not _title_cased(text, tokens, i)
 
 
-def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str | None) -> bool:
+def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str | None, lenient: bool) -> bool:
     kinds = [_kind(t.text) if t.lower not in PARTICLES else "particle" for t in run]
     core = [k for k in kinds if k != "particle"]
     if not core:
@@ -301,6 +309,8 @@ def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str 
     if _signature_or_phone(text, tokens, i, run[-1]) and core != ["word"] * len(core):
         return True
     names = sum(k in ("name", "weak") for k in core)
+    if not lenient:  # not Indonesian text: only a cue or a name-only word says "name"
+        return False
     if names and len(core) >= 2:
         return names >= 2 or not _title_cased(text, tokens, i)
     if len(core) >= 2 and core.count("unknown") == len(core):  # "Jumriah Lallo", "Markus Kogoya"

@@ -82,12 +82,38 @@ def harvest(landing: Path) -> set[str]:
     return {v for v in values if len(v) >= 6}
 
 
+# Issue 14's example: a suggestion naming its writer only in the text, once loaded and once quarantined.
+EXAMPLE_NAME, EXAMPLE_PHONE, EXAMPLE_NIK = "Budi Santoso Wiryawan", "081387654321", "3273014509870001"
+EXAMPLE = f"Petugas ramah. WA saya {EXAMPLE_PHONE}, {EXAMPLE_NAME}, NIK {EXAMPLE_NIK}"
+
+
+def _add_the_issue_example(landing: Path) -> None:
+    for path in sorted((landing / "survey" / "canonical").glob("survey_*.csv")):
+        if not re.fullmatch(r"survey_[A-Z0-9\-]+_\d{4}-\d{2}-\d{2}\.csv", path.name):
+            continue  # the generator's misnamed files
+        try:
+            rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+        except (UnicodeDecodeError, csv.Error):
+            continue
+        valid = [r for r in rows if r.get("respondent_id") and r.get("u1") in {"1", "2", "3", "4"}]
+        if valid and "suggestion" in rows[0]:
+            break
+    valid = valid[0]
+    loaded = {**valid, "respondent_id": "PII-EXAMPLE-1", "suggestion": EXAMPLE}
+    quarantined = {**valid, "respondent_id": "PII-EXAMPLE-2", "suggestion": EXAMPLE, "u1": "7"}  # answers are 1-4
+    text = path.read_text(encoding="utf-8")
+    with path.open("a", encoding="utf-8", newline="") as out:
+        out.write("" if text.endswith("\n") else "\n")
+        csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n").writerows([loaded, quarantined])
+
+
 @pytest.fixture(scope="module")
 def generated_run(tmp_path_factory):
     from pipelines.orchestration import run_everything
 
     landing = tmp_path_factory.mktemp("gen_landing")
     generate_landing(landing, units=3, days=12, start=date(2026, 8, 3), seed=11, defects=0.02)
+    _add_the_issue_example(landing)
     home = tmp_path_factory.mktemp("gen_home")
     run_everything(landing, home)
     return landing, home
@@ -114,6 +140,23 @@ def test_harvest_finds_names_written_only_in_free_text(generated_run):
                 continue
     only_in_text = {v for v in harvest(landing) - identities if " " in v and not any(ch.isdigit() for ch in v)}
     assert len(only_in_text) > 10, sorted(only_in_text)
+
+
+def test_the_issue_example_is_stored_and_quarantined_without_its_name(generated_run):
+    import duckdb
+
+    _, home = generated_run
+    con = duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True)
+    try:
+        stored = con.execute(
+            "select suggestion from core.fct_survey_response where respondent_id = 'PII-EXAMPLE-1'").fetchall()
+        evidence = con.execute(
+            "select raw_json from audit.quarantine where raw_json like '%PII-EXAMPLE-2%'").fetchall()
+    finally:
+        con.close()
+    assert stored == [("Petugas ramah. WA saya [telepon], [nama], NIK [nik]",)]
+    assert len(evidence) == 1 and "[nama]" in evidence[0][0]
+    assert find_personal_values(home, [EXAMPLE_NAME, EXAMPLE_PHONE, EXAMPLE_NIK, "Wiryawan"]) == {}
 
 
 def test_no_generated_personal_value_is_stored(generated_run):

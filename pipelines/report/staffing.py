@@ -43,6 +43,8 @@ LABELS = {
         "wait_satisfaction": "Waktu tunggu dan kepuasan",
         "scatter_title": "Rata-rata waktu tunggu dan NRR U3 (waktu penyelesaian) per unit dan bulan",
         "wait_mean": "Rata-rata waktu tunggu (menit)", "u3_nrr": "NRR U3",
+        "thin_scatter": "Kurang dari 10 unit-bulan dalam cakupan ini dengan cukup tiket dan jawaban U3: grafik tidak "
+                        "digambar.",
         "correlation": "Korelasi peringkat Spearman (semua unit dan bulan)",
         "wait_measure": "Ukuran waktu tunggu", "satisfaction_measure": "Ukuran kepuasan",
         "points": "Titik (unit-bulan)",
@@ -80,6 +82,8 @@ LABELS = {
         "wait_satisfaction": "Waiting and satisfaction",
         "scatter_title": "Mean wait and U3 NRR (completion time) per unit and month",
         "wait_mean": "Mean wait (minutes)", "u3_nrr": "U3 NRR",
+        "thin_scatter": "Fewer than 10 unit-months in this scope with enough tickets and U3 answers: no chart is "
+                        "drawn.",
         "correlation": "Spearman rank correlation (all units and months)",
         "wait_measure": "Waiting measure", "satisfaction_measure": "Satisfaction measure",
         "points": "Points (unit-months)",

@@ -19,6 +19,7 @@ CATALOGUE = Path(__file__).resolve().parent / "indicators.yaml"
 MEASURES = ("share", "minutes", "workdays", "score", "ratio")
 SOURCES = ("queue_tickets", "survey_responses", "complaints")
 LANGS = ("id", "en")
+FIELDS = ("source", "higher_is_better", "measure", "description", "label")
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Indicator:
 def _indicator(code: str, entry, path: Path) -> Indicator:
     where = f"{path}: indicator {code!r}"
     if not isinstance(entry, dict):
-        raise ContractError(f"{where}: expected a mapping with source, higher_is_better, measure, description and label")
-    missing = [k for k in ("source", "higher_is_better", "measure", "description", "label") if k not in entry]
+        raise ContractError(f"{where}: expected a mapping with {', '.join(FIELDS)}")
+    missing = [k for k in FIELDS if k not in entry]
     if missing:
         raise ContractError(f"{where}: add {', '.join(missing)}")
     if not isinstance(entry["higher_is_better"], bool):
@@ -51,8 +52,8 @@ def _indicator(code: str, entry, path: Path) -> Indicator:
     label = entry["label"]
     if not isinstance(label, dict) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
         raise ContractError(f"{where}: label needs a text in Bahasa Indonesia (id) and in English (en)")
-    return Indicator(code, entry["source"], entry["higher_is_better"], entry["measure"], str(entry["description"]).strip(),
-                     str(label["id"]).strip(), str(label["en"]).strip())
+    return Indicator(code, entry["source"], entry["higher_is_better"], entry["measure"],
+                     str(entry["description"]).strip(), str(label["id"]).strip(), str(label["en"]).strip())
 
 
 def load(path: Path = CATALOGUE) -> dict[str, Indicator]:
@@ -84,6 +85,6 @@ def frame() -> pl.DataFrame:
             "label_id": [i.label_id for i in rows],
             "label_en": [i.label_en for i in rows],
         },
-        schema={"indicator": pl.String, "source_dataset": pl.String, "higher_is_better": pl.Boolean, "measure": pl.String,
-                "description": pl.String, "label_id": pl.String, "label_en": pl.String},
+        schema={"indicator": pl.String, "source_dataset": pl.String, "higher_is_better": pl.Boolean,
+                "measure": pl.String, "description": pl.String, "label_id": pl.String, "label_en": pl.String},
     )

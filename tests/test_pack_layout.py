@@ -48,15 +48,17 @@ LAYOUT_PROBLEMS = """
   }
   for (const table of document.querySelectorAll("table")) {
     const right = table.getBoundingClientRect().right;
-    if (right > page + 1) problems.push(`table ${Math.round(right - page)} px wider than the page: ${table.querySelector("th").innerText}`);
+    const name = table.querySelector("th")?.innerText || "";
+    if (right > page + 1) problems.push(`table ${Math.round(right - page)} px wider than the page: ${name}`);
   }
   for (const svg of document.querySelectorAll("svg.chart")) {
     const box = svg.getBoundingClientRect();
     for (const text of svg.querySelectorAll("text")) {
       const b = text.getBoundingClientRect();
-      if (text.textContent.includes("\\u2026")) problems.push(`chart label cut: "${text.textContent}" (${svg.dataset.chart})`);
+      const label = `"${text.textContent}" (${svg.dataset.chart})`;
+      if (text.textContent.includes("\\u2026")) problems.push(`chart label cut: ${label}`);
       if (b.left < box.left - 1 || b.top < box.top - 1 || b.right > box.right + 1 || b.bottom > box.bottom + 1)
-        problems.push(`chart label outside its chart: "${text.textContent}" (${svg.dataset.chart})`);
+        problems.push(`chart label outside its chart: ${label}`);
     }
   }
   return problems;

@@ -344,3 +344,38 @@ def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
     assert "80,0" in before and "60,0" in after and len(used) == 2
     render_pack(published, tmp_path / "third", chart_cache=cache)
     assert {p.name for p in cache.glob("*.svg")} == set(kept)
+
+
+# --- indicator names ---------------------------------------------------------------------------------
+
+def test_indicators_are_named_from_one_catalogue(warehouse):
+    """core.dim_indicator holds exactly pipelines/indicators.yaml, labels included, and every KPI the trend marts
+    chart (but the unsur NRRs, named by their unsur) and every target indicator has a label in both languages."""
+    from pipelines.indicators import indicators
+    from pipelines.report.render import indicator_label
+
+    catalogue = indicators()
+    published = warehouse.execute("select indicator, label_id, label_en, source_dataset from core.dim_indicator").fetchall()
+    assert sorted(published) == sorted((i.code, i.label_id, i.label_en, i.source) for i in catalogue.values())
+    kpis = {r[0] for r in warehouse.execute("select distinct kpi from marts.mart_kpi_trend_month").fetchall()}
+    assert {k for k in kpis if not k.startswith("nrr_u")} <= set(catalogue)
+    targets = {r[0] for r in warehouse.execute("select distinct indicator from marts.mart_effectiveness_period").fetchall()}
+    assert targets <= set(catalogue)
+    # What an officer reads, never the code: U+2011 keeps "25-100" on one line of a narrow header.
+    assert indicator_label("queue_sla_share", "id") == "Tiket dilayani dalam standar waktu tunggu"
+    assert indicator_label("ikm_converted", "en") == "IKM (25\u2011100 scale)"
+    assert indicator_label("not_in_catalogue", "en") == "not_in_catalogue"  # shown as targets.csv writes it
+
+
+def test_a_broken_indicator_catalogue_names_the_entry(tmp_path):
+    from pipelines.errors import ContractError
+    from pipelines.indicators import load
+
+    path = tmp_path / "indicators.yaml"
+    path.write_text("queue_sla_share:\n  source: queue_tickets\n  higher_is_better: true\n  measure: share\n"
+                    "  description: SLA.\n  label: {id: Sesuai standar}\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"indicators.yaml: indicator 'queue_sla_share': label needs .*English"):
+        load(path)
+    path.write_text("queue_sla_share:\n  source: queue\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"'queue_sla_share': add higher_is_better, measure, description, label"):
+        load(path)

@@ -289,7 +289,9 @@ def funnel(stages: list[tuple[str, int | None]], title: str, lang: str, empty: s
 
 @_memoised
 def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, limit_label: str, empty: str) -> str:
-    """Median working days of each stage against its limit (3 verify, 5 follow-up: SP4N-LAPOR!; 8 close: Mutu's rule)."""
+    """Median working days of each stage against its limit.
+
+    3 to verify and 5 to follow up are SP4N-LAPOR!'s; 8 to close (3 + 5) is Mutu's own rule."""
     items = [i for i in items if i[1] is not None]
     if not items:
         return _empty("complaint_limits", title, empty)

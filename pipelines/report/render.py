@@ -132,8 +132,9 @@ def _figure(name: str, svg: str, basis: str, **extra) -> dict:
     return {"name": name, "svg": svg, "basis": basis, **extra}
 
 
-def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str, empty: str) -> list[dict]:
-    """A unit's targets in one chart (one bar per indicator); a wider scope's in one chart per indicator (a bar per unit)."""
+def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str,
+                         empty: str) -> list[dict]:
+    """A unit's targets in one chart (a bar per indicator); a wider scope's in one chart per indicator (a bar per unit)."""
     catalogue = indicators.indicators()
 
     def item(t: dict, label: str) -> tuple:
@@ -167,8 +168,8 @@ def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis
         return [_figure("target_achievement", charts.achievement([], L["targets"], lang, empty), "")]
     return [
         _figure("target_achievement",
-                charts.achievement([item(t, named(t, t["unit_name"], rows)) for t in rows], f"{L['targets']} - {indicator_label(code, lang)}",
-                                   lang, empty),
+                charts.achievement([item(t, named(t, t["unit_name"], rows)) for t in rows],
+                                   f"{L['targets']} - {indicator_label(code, lang)}", lang, empty),
                 basis(sources_of(rows), methods_of(rows)), indicator=code)
         for code, rows in groups.items()
     ]
@@ -213,7 +214,8 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
     for row in unsur:
         unsur_groups.setdefault((row["scope_name"], row["method"]), []).append(row)
     unsur_charts = [
-        _figure("ikm_unsur", charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({_method_name(method, L)})", lang, empty),
+        _figure("ikm_unsur",
+                charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({_method_name(method, L)})", lang, empty),
                 basis(("survey_responses",), (method,)), scope_name=name, method=method,
                 weakest=next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None))
         for (name, method), rows in unsur_groups.items()
@@ -229,16 +231,18 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
             if stage in complaint_cols:
                 stages.append((L[stage], row[stage]))
         stages.append((L["complaints_closed"], row["complaints_closed"]))
-        funnels.append(_figure("complaint_funnel", charts.funnel(stages, f"{L['funnel']} - {row['scope_name']}", lang, empty),
-                               complaint_basis, scope_name=row["scope_name"]))
+        name = row["scope_name"]
+        funnels.append(_figure("complaint_funnel", charts.funnel(stages, f"{L['funnel']} - {name}", lang, empty),
+                               complaint_basis, scope_name=name))
         items = [(L[key], row[column], limit) for key, column, limit in COMPLAINT_LIMITS]
-        limit_charts.append(_figure("complaint_limits", charts.limits(items, f"{L['limits']} - {row['scope_name']}", lang, L["limit"], empty),
-                                    complaint_basis, scope_name=row["scope_name"]))
+        limit_charts.append(_figure("complaint_limits", charts.limits(items, f"{L['limits']} - {name}", lang, L["limit"], empty),
+                                    complaint_basis, scope_name=name))
     mix_groups: dict[str, list] = {}
     for row in mix:
         mix_groups.setdefault(row["scope_name"], []).append(row)
     category_labels = {k[4:]: v for k, v in L.items() if k.startswith("cat_")}
-    mix_charts = [_figure("complaint_mix", charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty),
+    mix_charts = [_figure("complaint_mix",
+                          charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty),
                           complaint_basis, scope_name=name)
                   for name, rows in mix_groups.items()]
 
@@ -247,17 +251,20 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
         control_charts = []
         for s in control:
             label = indicator_label(s["kpi"], lang) if s["kpi"] in indicators.indicators() else s["kpi_label"]
-            how = " ".join(x for x in (L.get(f"chart_{s['chart']}", s["chart"] or ""), L.get(f"grain_{s['grain']}", s["grain"])) if x)
+            kind, grain = L.get(f"chart_{s['chart']}", s["chart"] or ""), L.get(f"grain_{s['grain']}", s["grain"])
+            how = " ".join(x for x in (kind, grain) if x)
             known = indicators.indicators().get(s["kpi"])
             control_charts.append(_figure(
                 "control", charts.control_chart(s, f"{label} - {s['scope_name']} ({how})", lang),
                 basis((known.source if known else "queue_tickets",)),
-                scope_name=s["scope_name"], kpi=s["kpi"], kpi_label=label, flagged=s["flagged"], share="share" in s["kpi"]))
+                scope_name=s["scope_name"], kpi=s["kpi"], kpi_label=label, flagged=s["flagged"],
+                share="share" in s["kpi"]))
 
     findings = data.findings(wh, period, previous, scope)
     for f in findings:  # name the indicator or KPI of a finding as the catalogue does
         if f.get("code") in indicators.indicators():
-            f["what"] = {**f["what"], ("indicator" if f["kind"] == "target" else "kpi"): indicator_label(f["code"], lang)}
+            key = "indicator" if f["kind"] == "target" else "kpi"
+            f["what"] = {**f["what"], key: indicator_label(f["code"], lang)}
 
     chart_rows = unit_rows(queue) if scope.kind != "unit" else queue
     queue_basis = basis(("queue_tickets",))
@@ -276,7 +283,8 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
         "unsur_charts": unsur_charts,
         "queue": queue,
         "queue_figures": [
-            _figure("queue_sla", charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True, name="queue_sla"), queue_basis),
+            _figure("queue_sla", charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True,
+                                             name="queue_sla"), queue_basis),
             _figure("queue_waits", charts.waits(chart_rows, {"median": L["median"], "p90": L["p90"]}, f"{L['wait_median_minutes']} / P90",
                                                 lang, empty), queue_basis),
         ],

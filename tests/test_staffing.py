@@ -37,9 +37,9 @@ def _erlang_c_direct(servers: int, load: float) -> float:
 
 
 def test_erlang_c_matches_the_published_worked_example():
-    # Westbay Engineers / Mitan, "The Erlang-C formula", step-by-step example: 360 calls per half hour,
-    # 4-minute calls, 55 agents, 15-second target. It prints traffic intensity u = 48, agent occupancy
-    # 0.873 and E_C(m, u) = 0.2387 (the same 0.2387 is used as a checkpoint by other Erlang libraries).
+    # The step-by-step example of "The Erlang-C formula" (Westbay Engineers; widely republished): 360 calls per
+    # half hour, 4-minute calls, 55 agents, 15-second target: traffic intensity u = 48, occupancy 0.873 and
+    # E_C(m, u) = 0.2387, printed to four decimals (other Erlang libraries test the same 0.2387 checkpoint).
     arrival_rate, mean_service, agents = 360 / 30, 4.0, 55
     load = arrival_rate * mean_service
     assert load == 48

@@ -106,7 +106,10 @@ def _load(files: dict[str, str], password: str) -> None:
     app = create_app()
     with app.app_context(), app.test_request_context():
         from superset import db, security_manager
-        from superset.commands.dashboard.importers.dispatcher import ImportDashboardsCommand
+        from superset.commands.chart.importers.v1 import ImportChartsCommand
+        from superset.commands.dashboard.importers.v1 import ImportDashboardsCommand
+        from superset.commands.database.importers.v1 import ImportDatabasesCommand
+        from superset.commands.dataset.importers.v1 import ImportDatasetsCommand
         from superset.connectors.sqla.models import SqlaTable
 
         user = security_manager.find_user(username=ADMIN)
@@ -116,7 +119,12 @@ def _load(files: dict[str, str], password: str) -> None:
         else:
             security_manager.reset_password(user.id, password)
         g.user = user
-        ImportDashboardsCommand(files, overwrite=True).run()
+        # A dashboard import never overwrites the database, datasets and charts it brings: each kind is imported
+        # on its own first, so a changed bi/dashboard.py or warehouse path reaches a home made before.
+        for command, kind in ((ImportDatabasesCommand, "Database"), (ImportDatasetsCommand, "SqlaTable"),
+                              (ImportChartsCommand, "Slice"), (ImportDashboardsCommand, "Dashboard")):
+            metadata = files["metadata.yaml"].replace("type: Dashboard", f"type: {kind}")
+            command({**files, "metadata.yaml": metadata}, overwrite=True).run()
         # Every column of each dataset, with the warehouse comment as its description.
         for dataset in db.session.query(SqlaTable).all():
             dataset.fetch_metadata()

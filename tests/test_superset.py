@@ -262,16 +262,19 @@ def test_dashboard_shows_data_in_chromium(superset):
             page.wait_for_url(lambda u: "/login" not in u, timeout=60000)
             page.on("response", lambda r: answers.append((r.status, r.json())) if "/api/v1/chart/data" in r.url else None)
             page.goto(f"{superset['url']}/superset/dashboard/mutu/", wait_until="networkidle")
+            drawn = page.locator("[data-test=chart-grid-component] canvas, [data-test=chart-grid-component] table")
             for _ in range(90):
-                if len(answers) >= 4 and page.get_by_text("Waiting on").count() == 0:
+                if len(answers) >= 4 and page.get_by_text("Waiting on").count() == 0 and drawn.count() >= 4:
                     break
                 page.wait_for_timeout(1000)
-            page.wait_for_timeout(1500)  # let the charts draw before the screenshot
+            page.wait_for_timeout(2000)  # the charts' drawing animation, before the screenshot
+            charts_drawn = drawn.count()
             page.screenshot(path=str(ARTIFACTS / "superset_dashboard.png"), full_page=True)
             errors = page.locator("[data-test=chart-error], .alert-danger").all_inner_texts()
         finally:
             browser.close()
     assert errors == []
+    assert charts_drawn >= 4  # three ECharts canvases and the IKM table
     assert len(answers) == 4, answers
     for status, body in answers:
         assert status == 200 and body["result"][0]["error"] is None, body

@@ -145,11 +145,11 @@ def test_pooled_services_mix_their_own_maximum_waits():
 MONDAYS = [date(2026, 3, 2) + timedelta(weeks=i) for i in range(6)]
 
 
-def _ticket(unit, day, hour, n, counter, service_minutes=10.0, wait_minutes=5.0, outcome="served"):
+def _ticket(unit, day, hour, n, counter, service_minutes=10.0, wait_minutes=5.0, outcome="served", service="KTP"):
     issued = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour, minutes=n % 50)
     called = issued + timedelta(minutes=wait_minutes) if outcome != "abandoned" else None
     end = called + timedelta(minutes=service_minutes) if outcome == "served" else None
-    return (unit, day, f"A-{hour}-{n}", "KTP", counter if called else None, issued, called, outcome,
+    return (unit, day, f"{service}-{hour}-{n}", service, counter if called else None, issued, called, outcome,
             called is not None, wait_minutes if called else None, service_minutes if end else None,
             outcome == "served" and wait_minutes <= 15)
 
@@ -168,7 +168,7 @@ def _staffing_mart(tickets: list[tuple], as_of: date, targets: list[tuple] = ())
     con.execute("create table core.dim_service (unit_id varchar, service_code varchar, max_wait_minutes integer, "
                 "valid_from date, valid_to date)")
     con.execute("insert into core.dim_service values ('U1', 'KTP', 15, '2025-01-01', null), "
-                "('THIN', 'KTP', 15, '2025-01-01', null)")
+                "('U1', 'KK', 45, '2025-01-01', null), ('THIN', 'KTP', 15, '2025-01-01', null)")
     con.execute("create table core.dim_target (unit_id varchar, year integer, indicator varchar, target double)")
     for target in targets:
         con.execute("insert into core.dim_target values (?, ?, ?, ?)", list(target))
@@ -265,3 +265,25 @@ def test_real_call_centre_log_comparison_counts_agents_and_keeps_no_names():
     mean_error = sum(abs(r.erlang_a_present - r.measured) for r in judged) / len(judged)
     assert mean_error < 0.15
     assert mean_error < sum(abs(r.erlang_c - r.measured) for r in judged) / len(judged)
+
+
+def test_services_with_their_own_counters_are_staffed_apart_and_shared_counters_pool_them():
+    own, shared = [], []
+    for day in MONDAYS:
+        # KTP at counters L1-L2, KK at L3: each service is its own queue.
+        own += [_ticket("U1", day, 9, n, f"L{n % 2 + 1}") for n in range(12)]
+        own += [_ticket("U1", day, 9, 100 + n, "L3", service="KK") for n in range(6)]
+        # The same tickets at counters that serve both: one queue, each service keeping its own maximum wait.
+        shared += [_ticket("U1", day, 9, n, f"L{n % 3 + 1}") for n in range(12)]
+        shared += [_ticket("U1", day, 9, 100 + n, f"L{n % 3 + 1}", service="KK") for n in range(6)]
+    apart = {r[0]: r[1:] for r in _staffing_mart(own, MONDAYS[-1]).execute(
+        "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, counters_needed "
+        "from marts.mart_staffing_unit_slot").fetchall()}
+    assert apart == {"KTP": (False, 12.0, 2.0, 15.0, counters_needed(0.2, 10.0, [15.0], 0.80)),
+                     "KK": (False, 6.0, 1.0, 45.0, counters_needed(0.1, 10.0, [45.0], 0.80))}
+    pooled = _staffing_mart(shared, MONDAYS[-1]).execute(
+        "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, "
+        "predicted_sla_share from marts.mart_staffing_unit_slot").fetchall()
+    # 18 tickets an hour at 3 counters; the maximum wait shown is the arrival-weighted (12 x 15 + 6 x 45) / 18.
+    assert pooled == [("unit", True, 18.0, 3.0, (12 * 15 + 6 * 45) / 18,
+                       pytest.approx(service_level(0.3, 10.0, 3, [45.0, 15.0], [6.0, 12.0])))]

@@ -70,11 +70,11 @@ CHART_TEXTS = """
   text: [...svg.querySelectorAll("text")].map(t => t.textContent).join(" ").replace(/\\s+/g, " "),
 }))
 """
-# The sections whose figures carry the basis caption (pipelines/report/render.py: method and as-of dates).
-FIGURE_SECTIONS = ("summary", "ikm", "queue", "control", "complaints", "fees")
+# Every figure of every section carries the basis caption (render.py's `basis`: method and as-of dates).
 FIGURE_CAPTIONS = """
-(sections) => sections.flatMap(s => [...document.querySelectorAll(`section[data-section="${s}"] figure`)]).map(f => ({
-  chart: f.querySelector("svg.chart")?.dataset.chart, caption: f.querySelector("figcaption")?.innerText || "",
+() => [...document.querySelectorAll("figure")].map(f => ({
+  figure: f.dataset.figure, chart: f.querySelector("svg.chart")?.dataset.chart,
+  caption: f.querySelector("figcaption")?.innerText || "",
 }))
 """
 VISIBLE_TEXT = """
@@ -177,7 +177,7 @@ def test_pack_page_reads_whole_at_a4_and_1280px(demo, browser, slug, lang):
                 text = next(c["text"] for c in charts if c["chart"] == chart)
                 assert [n for n in names if n not in text] == [], (chart, view)
 
-            captions = page.evaluate(FIGURE_CAPTIONS, list(FIGURE_SECTIONS))
+            captions = page.evaluate(FIGURE_CAPTIONS)
             assert len(captions) >= 8
             for figure in captions:
                 assert re.search(r"\d{4}-\d\d-\d\d", figure["caption"]), figure  # the as-of date of its data

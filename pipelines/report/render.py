@@ -50,8 +50,11 @@ INDICATOR_LABELS = {
     "complaints_per_1000_served": "complaints_per_1000_served",
 }
 SOURCES = {"queue_tickets": "queue", "survey_responses": "survey", "complaints": "complaints"}
-# A hyphen inside a word ("Rata-rata", "25-100") is not a place to break a narrow header: U+2011 does not break.
+# A hyphen inside a word ("Rata-rata", "25-100", "unit-bulan") is not a place to break a narrow header: in header
+# cells it becomes U+2011, which does not break (CSS cannot forbid a break after a hyphen short of nowrap).
 _WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_HEADER_CELL = re.compile(r"(<th\b[^>]*>)(.*?)(</th>)", re.DOTALL)
+_TAG = re.compile(r"(<[^>]*>)")
 
 
 @cache
@@ -59,8 +62,13 @@ def catalogue() -> dict[str, dict[str, str]]:
     return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
 
 
-def _unbroken(text: str) -> str:
-    return _WORD_HYPHEN.sub("\u2011", text)
+def _headers_unbroken(html: str) -> str:
+    """Every header cell of the page (any section's) keeps its hyphenated words on one line."""
+    def cell(match: re.Match) -> str:
+        parts = _TAG.split(match.group(2))
+        text = "".join(p if p.startswith("<") else _WORD_HYPHEN.sub("\u2011", p) for p in parts)
+        return match.group(1) + text + match.group(3)
+    return _HEADER_CELL.sub(cell, html)
 
 
 @cache
@@ -69,13 +77,13 @@ def labels(lang: str) -> dict[str, str]:
         raise data.ReportError(f"language {lang!r} is not one of {', '.join(LANGS)}")
     found = {key: value.get(lang, value.get("id", key)) for key, value in catalogue().items()}
     found |= {key: indicators.indicators()[code].label(lang) for key, code in INDICATOR_LABELS.items()}
-    return {key: _unbroken(text) for key, text in found.items()}
+    return found
 
 
 def indicator_label(code: str, lang: str) -> str:
     """An indicator's name for an officer; a code the catalogue does not know is shown as written in targets.csv."""
     known = indicators.indicators().get(code)
-    return _unbroken(known.label(lang)) if known else code
+    return known.label(lang) if known else code
 
 
 def indicator_format(code: str) -> tuple[str, int]:
@@ -305,7 +313,7 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
 
 def render_html(ctx: dict) -> str:
     env = _environment(ctx["lang"])
-    return env.get_template("report.html.j2").render(**ctx)
+    return _headers_unbroken(env.get_template("report.html.j2").render(**ctx))
 
 
 def _write(path: Path, text: str | bytes) -> None:

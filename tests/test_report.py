@@ -361,9 +361,9 @@ def test_indicators_are_named_from_one_catalogue(warehouse):
     assert {k for k in kpis if not k.startswith("nrr_u")} <= set(catalogue)
     targets = {r[0] for r in warehouse.execute("select distinct indicator from marts.mart_effectiveness_period").fetchall()}
     assert targets <= set(catalogue)
-    # What an officer reads, never the code: U+2011 keeps "25-100" on one line of a narrow header.
+    # What an officer reads, never the code.
     assert indicator_label("queue_sla_share", "id") == "Tiket dilayani dalam standar waktu tunggu"
-    assert indicator_label("ikm_converted", "en") == "IKM (25\u2011100 scale)"
+    assert indicator_label("ikm_converted", "en") == "IKM (25-100 scale)"
     assert indicator_label("not_in_catalogue", "en") == "not_in_catalogue"  # shown as targets.csv writes it
 
 

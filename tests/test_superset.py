@@ -267,7 +267,7 @@ def test_dashboard_shows_data_in_chromium(superset):
                 if len(answers) >= 4 and page.get_by_text("Waiting on").count() == 0 and drawn.count() >= 4:
                     break
                 page.wait_for_timeout(1000)
-            page.wait_for_timeout(2000)  # the charts' drawing animation, before the screenshot
+            page.wait_for_timeout(3000)  # the charts' drawing animation, before the screenshot
             charts_drawn = drawn.count()
             page.screenshot(path=str(ARTIFACTS / "superset_dashboard.png"), full_page=True)
             errors = page.locator("[data-test=chart-error], .alert-danger").all_inner_texts()

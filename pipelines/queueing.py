@@ -86,8 +86,11 @@ def _erlang_a_queue_seen(arrival_rate: float, mean_service: float, servers: int,
 
 
 def erlang_a_levels(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
-                    mean_patience: float) -> tuple[list[float], float]:
-    """([service level among served tickets for each maximum wait], share of arrivals who give up) in M/M/n+M."""
+                    mean_patience: float, among: str = "served") -> tuple[list[float], float]:
+    """([service level for each maximum wait], share of arrivals who give up) in M/M/n+M.
+
+    among="served": share of served tickets called within the wait (what the queue marts measure);
+    among="arrivals": share of all tickets, those who gave up counting as not called in time."""
     if arrival_rate <= 0:
         return [1.0] * len(max_waits), 0.0
     if servers <= 0:
@@ -104,7 +107,8 @@ def erlang_a_levels(arrival_rate: float, mean_service: float, servers: int, max_
         # exp(−θS) ~ Beta(nμ/θ + 1, j + 1) (its moments are the product of the stage transforms), so
         # P(called by t) = P(served) · I_{1 − exp(−θt)}(j + 1, nμ/θ + 1), the regularised incomplete beta.
         called_by_t = served_eventually * betainc(ahead + 1, service_rate / theta + 1, -math.expm1(-theta * max_wait))
-        levels.append((free + float(queued @ np.clip(called_by_t, 0.0, 1.0))) / served)
+        within = free + float(queued @ np.clip(called_by_t, 0.0, 1.0))
+        levels.append(within / served if among == "served" else within)
     return levels, 1.0 - served
 
 
@@ -116,11 +120,13 @@ def erlang_a_outcomes(arrival_rate: float, mean_service: float, servers: int, ma
 
 
 def service_level(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
-                  weights: Sequence[float] | None = None, mean_patience: float | None = None) -> float:
-    """Predicted share of served tickets waiting no longer than their service's maximum.
+                  weights: Sequence[float] | None = None, mean_patience: float | None = None,
+                  among: str = "served") -> float:
+    """Predicted share of served tickets (among="arrivals": of all tickets) called within their service's maximum.
 
     Services that share counters form one queue; each keeps its own maximum wait, so the unit's share
-    is the arrival-weighted mix of P(W ≤ t_s). Erlang A when a mean patience is given, else Erlang C."""
+    is the arrival-weighted mix of P(W ≤ t_s). Erlang A when a mean patience is given, else Erlang C (where
+    nobody gives up, so both shares are the same)."""
     weights = list(weights) if weights is not None else [1.0] * len(max_waits)
     total = sum(weights)
     if not max_waits or total <= 0:
@@ -128,22 +134,43 @@ def service_level(arrival_rate: float, mean_service: float, servers: int, max_wa
     if mean_patience is None:
         shares = [erlang_c_service_level(arrival_rate, mean_service, servers, t) for t in max_waits]
     else:
-        shares = erlang_a_levels(arrival_rate, mean_service, servers, max_waits, mean_patience)[0]
+        shares = erlang_a_levels(arrival_rate, mean_service, servers, max_waits, mean_patience, among)[0]
     return sum(weight / total * share for weight, share in zip(weights, shares))
 
 
 def counters_needed(arrival_rate: float, mean_service: float, max_waits: Sequence[float], target: float,
                     weights: Sequence[float] | None = None, mean_patience: float | None = None) -> int | None:
-    """Fewest counters whose predicted service level reaches `target`; None when no hall could (target 1)."""
+    """Fewest counters at which the share of ALL tickets called within their maximum wait reaches `target`;
+    None when no hall could.
+
+    Counted over all tickets, not only the served: among the served alone, a hall so slow that most people
+    leave would look compliant (those who stay are the ones called soon), and one counter would always do.
+    The share grows with the number of counters, so the first reaching the target is found by bisection,
+    bracketed from Erlang C's answer (a first guess for Erlang A: giving up shortens the queue for the rest,
+    but the impatient who leave before the maximum wait count as missed) and searched upward when it is low."""
     if arrival_rate <= 0:
         return 0
+
+    def reaches(servers: int) -> bool:
+        level = service_level(arrival_rate, mean_service, servers, max_waits, weights, mean_patience, "arrivals")
+        return level >= target
+
     load = arrival_rate * mean_service
-    # Erlang C needs n > A; Erlang A is stable at any n but never needs fewer than a third of the load.
-    first = math.floor(load) + 1 if mean_patience is None else max(1, math.floor(load / 3))
-    for servers in range(first, MAX_COUNTERS + 1):
-        if service_level(arrival_rate, mean_service, servers, max_waits, weights, mean_patience) >= target:
-            return servers
-    return None
+    low = math.floor(load) if mean_patience is None else 0  # Erlang C: n <= A never reaches any target
+    high = min(max(low + 1, 1), MAX_COUNTERS)
+    if mean_patience is not None:
+        high = counters_needed(arrival_rate, mean_service, max_waits, target, weights) or MAX_COUNTERS
+    while not reaches(high):  # the answer is above: double the step until it is bracketed
+        if high >= MAX_COUNTERS:
+            return None
+        low, high = high, min(high + max(high - low, 1) * 2, MAX_COUNTERS)
+    while high - low > 1:  # invariant: low does not reach the target (or is a bound below), high does
+        middle = (low + high) // 2
+        if reaches(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _sql_service_level(arrivals_per_minute, mean_service_minutes, counters, max_waits, weights, mean_patience):

@@ -287,3 +287,20 @@ def test_services_with_their_own_counters_are_staffed_apart_and_shared_counters_
     # 18 tickets an hour at 3 counters; the maximum wait shown is the arrival-weighted (12 x 15 + 6 x 45) / 18.
     assert pooled == [("unit", True, 18.0, 3.0, (12 * 15 + 6 * 45) / 18,
                        pytest.approx(service_level(0.3, 10.0, 3, [45.0, 15.0], [6.0, 12.0])))]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counters_needed_equals_a_linear_search_and_counts_those_who_give_up(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        rate, service, target = rng.uniform(0.05, 3), rng.uniform(1, 20), rng.uniform(0.5, 0.99)
+        wait = float(rng.choice([5, 15, 30, 60]))
+        patience = None if rng.random() < 0.3 else rng.uniform(0.5, 400)
+        levels = (service_level(rate, service, n, [wait], mean_patience=patience, among="arrivals")
+                  for n in range(1, 201))
+        first = next((n for n, level in enumerate(levels, start=1) if level >= target), None)
+        assert counters_needed(rate, service, [wait], target, mean_patience=patience) == first
+    # Impatient people (2.4 minutes against a 60-minute standard): among the served alone one counter looks
+    # compliant, because only those called at once stay; counted over all tickets it takes 7.
+    assert service_level(1.29, 8.8, 1, [60.0], mean_patience=2.4) > 0.58
+    assert counters_needed(1.29, 8.8, [60.0], 0.58, mean_patience=2.4) == 7

@@ -19,7 +19,7 @@
 -- column measured_sla_share: Measured share of the slot's served tickets called within their maximum wait.
 -- column staffing_model: erlang_c (M/M/n), erlang_a (M/M/n+M, used when 3 % or more of tickets are abandoned), or 'not enough data' (fewer than 4 open days or 30 served tickets in the slot: no figure is given).
 -- column predicted_sla_share: Share of served tickets the model predicts within the maximum wait at counters_open_typical.
--- column counters_needed: Fewest counters at which the model predicts target_sla_share or better (NULL: not enough data, or no number of counters reaches the target).
+-- column counters_needed: Fewest counters at which the model predicts that target_sla_share of ALL tickets issued (those who give up count as not called in time) are called within the maximum wait (NULL: not enough data, or no number of counters reaches the target).
 -- column counters_gap: counters_needed - counters_open_typical: above 0 too few counters open, below 0 more than the standard needs.
 with as_of as (
     select as_of_date, as_of_date - interval 83 day as window_start

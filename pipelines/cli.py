@@ -152,7 +152,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--home", required=True, help="Mutu home: lake, build, warehouse and Dagster instance")
     run.add_argument(
         "--ikm-weight-mode",
-        help="exact (1/9, 1/14), three_decimals (0.111, 0.071) or two_decimals (0.11, 0.071); default MUTU_IKM_WEIGHT_MODE or exact",
+        help="exact (1/9, 1/14), three_decimals (0.111, 0.071) or two_decimals (0.11, 0.071); "
+        "default MUTU_IKM_WEIGHT_MODE or exact",
     )
     run.set_defaults(handler=_run)
 

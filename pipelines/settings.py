@@ -98,7 +98,8 @@ def complaint_auto_close_workdays() -> int | None:
         return DEFAULT_AUTO_CLOSE_WORKDAYS
     if not text.isdigit():
         raise SettingsError(
-            f"MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS={text!r} is not a whole number of working days; write e.g. 10, or 0 to never close automatically"
+            f"MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS={text!r} is not a whole number of working days; "
+            "write e.g. 10, or 0 to never close automatically"
         )
     return int(text) or None
 

@@ -119,7 +119,8 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     # Due dates of the last complaints fall after the data ends: extend the calendar past it.
     _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120)))
     params = pl.DataFrame(
-        {"as_of_date": [as_of], "ikm_weight_mode": [weight_mode], "complaint_auto_close_workdays": [complaint_auto_close_workdays()]},
+        {"as_of_date": [as_of], "ikm_weight_mode": [weight_mode],
+         "complaint_auto_close_workdays": [complaint_auto_close_workdays()]},
         schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String, "complaint_auto_close_workdays": pl.Int32},
     )
     _table_from_frame(con, "run_parameters", params)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,8 @@ U2,DPMPTSP Jayapura,DPMPTSP,Papua,Jayapura,Asia/Jayapura,2
 U3,Puskesmas Denpasar,Puskesmas,Bali,Denpasar,Asia/Makassar,2
 U4,Dukcapil Denpasar,Dukcapil,Bali,Denpasar,Asia/Makassar,7
 """
-SERVICES = """service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to
+SERVICES = """service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,\
+valid_from,valid_to
 KTP,U1,KTP elektronik,15,10,1,0,2026-01-01,
 IMB,U2,Persetujuan bangunan,20,15,10,50000,2026-01-01,
 POLI,U3,Poli umum,45,10,0,0,2026-01-01,
@@ -38,12 +40,15 @@ TARGETS = """unit_id,year,indicator,target
 U2,2026,ikm_converted,60
 """
 # One served ticket every Wednesday, 1 Jul .. 30 Sep: 14 weekly points, 3 monthly. Waits 10 minutes, the last one 24.
-WEDNESDAYS = ["2026-07-01", "2026-07-08", "2026-07-15", "2026-07-22", "2026-07-29", "2026-08-05", "2026-08-12", "2026-08-19",
-              "2026-08-26", "2026-09-02", "2026-09-09", "2026-09-16", "2026-09-23", "2026-09-30"]
+WEDNESDAYS = [
+    "2026-07-01", "2026-07-08", "2026-07-15", "2026-07-22", "2026-07-29", "2026-08-05", "2026-08-12",
+    "2026-08-19", "2026-08-26", "2026-09-02", "2026-09-09", "2026-09-16", "2026-09-23", "2026-09-30",
+]
 
 
 def _ticket(day: str, wait: int) -> str:
-    return f"W{day},U1,KTP,L1,false,walk_in,{day}T08:00:00,{day}T08:{wait:02d}:00,{day}T08:{wait:02d}:00,{day}T08:50:00,served,"
+    called = f"{day}T08:{wait:02d}:00"
+    return f"W{day},U1,KTP,L1,false,walk_in,{day}T08:00:00,{called},{called},{day}T08:50:00,served,"
 
 
 def _answers(*values) -> str:
@@ -67,10 +72,14 @@ SURVEYS = {
         _row(f"B{i}", f"2026-07-15T1{i}:00:00", "U1", "KTP", [4] * 9) for i in range(1, 4)]),
     "survey_U2_2026-05-21.csv": (SURVEY_HEADER_2017, [_row("C1", "2026-05-21T10:00:00", "U2", "IMB", [2] * 9)]),
     "survey_U2_2026-07-16.csv": (SURVEY_HEADER_2004, [
-        _row("D1", "2026-07-16T09:00:00", "U2", "IMB", [3] * 14), _row("D2", "2026-07-16T09:30:00", "U2", "IMB", [3] * 14)]),
+        _row("D1", "2026-07-16T09:00:00", "U2", "IMB", [3] * 14),
+        _row("D2", "2026-07-16T09:30:00", "U2", "IMB", [3] * 14),
+    ]),
     # A 2004 export in which E2 left u10..u14 empty: still a 2004 respondent, and the file is not mixed.
     "survey_U2_2026-08-20.csv": (SURVEY_HEADER_2004, [
-        _row("E1", "2026-08-20T09:00:00", "U2", "IMB", [3] * 14), _row("E2", "2026-08-20T09:30:00", "U2", "IMB", [3] * 9 + [None] * 5)]),
+        _row("E1", "2026-08-20T09:00:00", "U2", "IMB", [3] * 14),
+        _row("E2", "2026-08-20T09:30:00", "U2", "IMB", [3] * 9 + [None] * 5),
+    ]),
     "survey_U3_2026-07-17.csv": (SURVEY_HEADER_2017, [
         _row(f"F{i}", f"2026-07-17T0{i}:00:00", "U3", "POLI", [4, 4, 4, None, 4, 4, 4, 4, 4]) for i in range(1, 3)]),
     "survey_U4_2026-07-20.csv": (SURVEY_HEADER_2017, [
@@ -92,8 +101,9 @@ COMPLAINTS = {
         # Archived at intake the next day: SP4N-LAPOR!'s verification ended in an archive, within 1 working day.
         _complaint("K1", [("received", "2026-07-06T09:00:00"), ("archived", "2026-07-07T09:00:00")]),
         # Verified on Thu 9 Jul: 3 working days, within the limit.
-        _complaint("K2", [("received", "2026-07-06T10:00:00"), ("verified", "2026-07-09T09:00:00"), ("forwarded", "2026-07-09T10:00:00"),
-                          ("responded", "2026-07-10T10:00:00"), ("closed", "2026-07-13T10:00:00")]),
+        _complaint("K2", [("received", "2026-07-06T10:00:00"), ("verified", "2026-07-09T09:00:00"),
+                          ("forwarded", "2026-07-09T10:00:00"), ("responded", "2026-07-10T10:00:00"),
+                          ("closed", "2026-07-13T10:00:00")]),
     ],
     # Never verified: its deadline Fri 10 Jul passed long before the export.
     "2026-07-07": [_complaint("K3", [("received", "2026-07-07T09:00:00")])],
@@ -118,7 +128,8 @@ def write_landing(root: Path) -> Path:
     queue = root / "queue" / "canonical"
     queue.mkdir(parents=True)
     for day in WEDNESDAYS:
-        (queue / f"queue_U1_{day}.csv").write_text("\n".join([QUEUE_HEADER, _ticket(day, 24 if day == WEDNESDAYS[-1] else 10)]) + "\n")
+        ticket = _ticket(day, 24 if day == WEDNESDAYS[-1] else 10)
+        (queue / f"queue_U1_{day}.csv").write_text("\n".join([QUEUE_HEADER, ticket]) + "\n")
     survey = root / "survey" / "canonical"
     survey.mkdir(parents=True)
     for name, (header, rows) in SURVEYS.items():
@@ -215,7 +226,8 @@ def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path, model):
     con = duckdb.connect(str(copy))
     try:
         con.execute("create schema staging").fetchall()
-        con.execute("create table staging.run_parameters as select date '2026-09-30' as as_of_date, 'three_decimal' as ikm_weight_mode").fetchall()
+        con.execute("create table staging.run_parameters as "
+                    "select date '2026-09-30' as as_of_date, 'three_decimal' as ikm_weight_mode").fetchall()
         with pytest.raises(duckdb.Error, match="three_decimal"):
             build_model(con, next(m for m in models() if m.qualified == model))
     finally:
@@ -226,7 +238,8 @@ def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path, model):
 
 
 def test_archived_at_intake_counts_as_a_timely_verification(wh):
-    # U1 July: K1 archived after 1 working day, K2 verified after 3, K3 never verified (due 10 Jul), K4 verified after 1.
+    # U1 July: K1 archived after 1 working day, K2 verified after 3, K3 never verified (due 10 Jul), K4 verified
+    # after 1.
     # Archiving is the verification's outcome: 3 of 4 within the limit (it was 2 of 4 when K1 counted as a miss).
     row = one(wh, "select verified_within_limit_share from marts.mart_complaint_period "
                   "where scope_type = 'unit' and scope_id = 'U1' and period = '2026-07'")
@@ -262,8 +275,10 @@ def test_grade_on_the_value_rounded_to_two_decimals(wh):
                   "where scope_type = 'unit' and scope_id = 'U4' and period = '2026-Q3'")
     assert row == (pytest.approx(total / 9 * 25), "B", "Baik")
     assert round(row[0], 2) == 76.61
-    assert one(wh, "select mutu from marts.mart_ikm_unit_quarter where unit_id = 'U4' and quarter = '2026-Q3'") == ("B",)
-    comment = one(wh, "select column_description from marts.data_dictionary where table_name = 'mart_ikm_period' and column_name = 'mutu'")[0]
+    assert one(wh, "select mutu from marts.mart_ikm_unit_quarter "
+                   "where unit_id = 'U4' and quarter = '2026-Q3'") == ("B",)
+    comment = one(wh, "select column_description from marts.data_dictionary "
+                      "where table_name = 'mart_ikm_period' and column_name = 'mutu'")[0]
     assert "rounded to two decimals" in comment
 
 
@@ -277,7 +292,8 @@ def test_no_grade_when_an_unsur_of_the_method_has_no_answer(wh):
                   "where scope_type = 'unit' and scope_id = 'U3' and period = '2026-Q3'")
     assert row[:3] == (8, None, None)
     assert "Biaya/tarif" in row[3]
-    row = one(wh, "select unsur_answered, mutu, no_grade_reason from marts.mart_ikm_unit_quarter where unit_id = 'U3' and quarter = '2026-Q3'")
+    row = one(wh, "select unsur_answered, mutu, no_grade_reason from marts.mart_ikm_unit_quarter "
+                  "where unit_id = 'U3' and quarter = '2026-Q3'")
     assert row[:2] == (8, None) and "Biaya/tarif" in row[2]
     # Bali pools U3 with U4, who answered U4: all nine unsur, a grade and no reason.
     assert one(wh, "select unsur_answered, no_grade_reason from marts.mart_ikm_period "
@@ -289,7 +305,8 @@ def test_no_grade_when_an_unsur_of_the_method_has_no_answer(wh):
 
 def test_survey_method_is_decided_per_file(wh):
     # E2 left u10..u14 empty in a 2004 export: a 2004 respondent, not a 2017 one, and the file is not quarantined.
-    rows = wh.execute("select respondent_id, method from core.fct_survey_response where unit_id = 'U2' order by respondent_id").fetchall()
+    rows = wh.execute("select respondent_id, method from core.fct_survey_response "
+                      "where unit_id = 'U2' order by respondent_id").fetchall()
     assert rows == [("C1", "permenpanrb_14_2017"), ("D1", "kepmenpan_25_2004"), ("D2", "kepmenpan_25_2004"),
                     ("E1", "kepmenpan_25_2004"), ("E2", "kepmenpan_25_2004")]
 
@@ -301,7 +318,9 @@ def test_derive_decides_the_method_per_file():
     from pipelines.parsing import FILE, _derive
 
     blank = {f"u{i}": [None, None, None] for i in range(1, 15)}
-    frame = pl.DataFrame({FILE: [0, 0, 1], **blank, "u10": [3, None, None]}, schema_overrides={f"u{i}": pl.Int64 for i in range(1, 15)})
+    # File 0: one respondent answered u10, the other left u10..u14 empty; file 1 has no answer there.
+    answers = {f"u{i}": pl.Int64 for i in range(1, 15)}
+    frame = pl.DataFrame({FILE: [0, 0, 1], **blank, "u10": [3, None, None]}, schema_overrides=answers)
     assert _derive(frame, contract("survey_responses"))["method"].to_list() == [
         "kepmenpan_25_2004", "kepmenpan_25_2004", "permenpanrb_14_2017"]
 
@@ -310,8 +329,9 @@ def test_derive_decides_the_method_per_file():
 
 
 def test_control_limits_need_a_minimum_of_points(wh):
-    sql = ("select points, centre_line, ucl, lcl, flagged, limits_status from marts.mart_kpi_control where grain = ? and scope_type = 'unit' "
-           "and scope_id = 'U1' and kpi = 'queue_wait_mean_minutes' and period_start = ?")
+    sql = ("select points, centre_line, ucl, lcl, flagged, limits_status from marts.mart_kpi_control "
+           "where grain = ? and scope_type = 'unit' and scope_id = 'U1' and kpi = 'queue_wait_mean_minutes' "
+           "and period_start = ?")
     # Monthly: three points (July, August, September) are too few for limits: none published, nothing flagged.
     row = one(wh, sql, ["month", "2026-09-01"])
     assert row[:5] == (3, None, None, None, False)
@@ -319,7 +339,9 @@ def test_control_limits_need_a_minimum_of_points(wh):
     # Weekly: 14 points. Mean (13 x 10 + 24) / 14 = 11; moving ranges twelve 0 and one 14 -> mean 14/13;
     # UCL 11 + 2.66 x 14/13 = 13.86: the last week's 24 is beyond it.
     row = one(wh, sql, ["week", "2026-09-28"])
-    assert row[:5] == (14, pytest.approx(11), pytest.approx(11 + 2.66 * 14 / 13), pytest.approx(max(0, 11 - 2.66 * 14 / 13)), True)
+    mr_bar = 14 / 13
+    limits = (pytest.approx(11 + 2.66 * mr_bar), pytest.approx(11 - 2.66 * mr_bar))
+    assert row[:5] == (14, pytest.approx(11), *limits, True)
     assert row[5] == "limits from 14 points"
 
 
@@ -329,18 +351,18 @@ def test_control_limits_need_a_minimum_of_points(wh):
 def test_complaints_stuck_at_responded_close_after_the_configured_working_days(wh):
     # K4 responded Thu 16 Jul; 5 working days without a reply -> closed automatically Thu 23 Jul; 8 working days
     # after receipt (Mon 13 Jul) is Thu 23 Jul as well: closed by Mutu's closure deadline.
-    row = one(wh, "select cast(closed_at as date), closed_automatically, is_open, workdays_to_close from core.fct_complaint "
-                  "where complaint_id = 'K4'")
-    assert row == (__import__("datetime").date(2026, 7, 23), True, False, 8)
+    row = one(wh, "select cast(closed_at as date), closed_automatically, is_open, workdays_to_close "
+                  "from core.fct_complaint where complaint_id = 'K4'")
+    assert row == (date(2026, 7, 23), True, False, 8)
     # U1 July: K3 still open (never verified); K1 archived; K2 closed; K4 closed automatically.
-    assert one(wh, "select complaints_open, complaints_closed, complaints_closed_automatically from marts.mart_complaint_period "
-                   "where scope_type = 'unit' and scope_id = 'U1' and period = '2026-07'") == (1, 2, 1)
-    assert one(wh, "select auto_close_workdays from marts.mart_complaint_period where scope_type = 'unit' and scope_id = 'U1' "
-                   "and period = '2026-07'") == (5,)
+    july = "from marts.mart_complaint_period where scope_type = 'unit' and scope_id = 'U1' and period = '2026-07'"
+    assert one(wh, f"select complaints_open, complaints_closed, complaints_closed_automatically {july}") == (1, 2, 1)
+    assert one(wh, f"select auto_close_workdays {july}") == (5,)
 
 
 def test_the_closing_rule_is_explicit_and_the_8_day_limit_labelled_as_mutus(wh):
-    docs = dict(wh.execute("select column_name, column_description from marts.data_dictionary where table_name = 'mart_complaint_period'").fetchall())
+    docs = dict(wh.execute("select column_name, column_description from marts.data_dictionary "
+                           "where table_name = 'mart_complaint_period'").fetchall())
     assert "Mutu's own rule" in docs["closed_within_limit_share"]
     assert "MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS" in docs["complaints_closed_automatically"]
 
@@ -384,7 +406,8 @@ def test_complaints_are_judged_against_the_complaint_exports_last_day(wh):
     assert one(wh, "select verified_within_limit_share from marts.mart_complaint_period "
                    "where scope_type = 'unit' and scope_id = 'U1' and period = '2026-09'") == (pytest.approx(1.0),)
     # K5's automatic closure (23 Sep) lies after the complaints' last day: still open.
-    assert one(wh, "select is_open, closed_automatically from core.fct_complaint where complaint_id = 'K5'") == (True, False)
+    k5 = one(wh, "select is_open, closed_automatically from core.fct_complaint where complaint_id = 'K5'")
+    assert k5 == (True, False)
 
 
 # --- 5. both survey methods side by side ------------------------------------------------------------------------
@@ -392,16 +415,20 @@ def test_complaints_are_judged_against_the_complaint_exports_last_day(wh):
 
 def test_scorecard_keeps_both_methods_of_a_scope(wh):
     # Papua Q3: U1 (2017: 3 respondents answering 4 -> 100.00 A) and U2 (2004: 4 respondents answering 3 -> 75.00 B).
-    row = one(wh, "select ikm_2017_converted, mutu_2017, respondents_2017, ikm_2004_converted, mutu_2004, respondents_2004 "
-                  "from marts.mart_balanced_scorecard_period where scope_type = 'province' and scope_id = 'Papua' and period = '2026-Q3'")
+    row = one(wh, "select ikm_2017_converted, mutu_2017, respondents_2017, "
+                  "ikm_2004_converted, mutu_2004, respondents_2004 "
+                  "from marts.mart_balanced_scorecard_period "
+                  "where scope_type = 'province' and scope_id = 'Papua' and period = '2026-Q3'")
     assert row == (pytest.approx(100.0), "A", 3, pytest.approx(75.0), "B", 4)
 
 
 def test_effectiveness_keeps_both_methods_of_a_unit(wh):
     # U2's year 2026 holds C1 (2017, Q2: 50.00) and its 2004 surveys (75.00): both judged against the target of 60.
     rows = wh.execute("select ikm_method, realisation, status from marts.mart_effectiveness_period "
-                      "where unit_id = 'U2' and period = '2026' and indicator = 'ikm_converted' order by ikm_method").fetchall()
-    assert rows == [("kepmenpan_25_2004", pytest.approx(75.0), "met"), ("permenpanrb_14_2017", pytest.approx(50.0), "not met")]
+                      "where unit_id = 'U2' and period = '2026' and indicator = 'ikm_converted' "
+                      "order by ikm_method").fetchall()
+    assert rows == [("kepmenpan_25_2004", pytest.approx(75.0), "met"),
+                    ("permenpanrb_14_2017", pytest.approx(50.0), "not met")]
 
 
 # --- 8. Zona Integritas for a year in progress ------------------------------------------------------------------
@@ -409,7 +436,8 @@ def test_effectiveness_keeps_both_methods_of_a_unit(wh):
 
 def test_zi_grade_is_provisional_and_counts_adequate_quarters_only(wh):
     rows = {r[0]: r[1:] for r in wh.execute(
-        "select unit_id, surveys_held, surveys_with_adequate_sample, zi_survey_grade, grade_is_provisional, quarters_not_counted "
+        "select unit_id, surveys_held, surveys_with_adequate_sample, zi_survey_grade, grade_is_provisional, "
+        "quarters_not_counted "
         "from marts.mart_zi_survey_unit_year where year = 2026").fetchall()}
     # U1: Q2 (1 respondent of the 3 required) and Q3 (3 of 3): one survey counts -> D, provisional (2026 not over).
     assert rows["U1"][:4] == (2, 1, "D", True)

@@ -9,6 +9,7 @@ a touched file with the same content changes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,14 +41,14 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
 
 
 def accounting_rows(lake: Path) -> pl.DataFrame:
-    """Which file each partition was built from, with its hash and when (every row of audit.row_accounting)."""
+    """Which file each partition was built from, with its hash, build id and when (every row of the lake's accounting)."""
     files = list((lake / "row_accounting").glob("*/*.parquet"))
     schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String,
-              "ingested_at": pl.Datetime("us", "UTC")}
+              "built_with": pl.String, "ingested_at": pl.Datetime("us", "UTC")}
     if not files:
         return pl.DataFrame(schema=schema)
-    # One scan of the four columns over every file (a year of three sources is a thousand small files).
-    # Lakes written before hashes were recorded have no sha256 column: their partitions read as stale.
+    # One scan of the columns over every file (a year of three sources is a thousand small files). Lakes written
+    # before hashes or build ids were recorded lack those columns: their partitions read as stale.
     return pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
 
 
@@ -61,6 +62,12 @@ def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
     return out
 
 
+def built_with(accounting: pl.DataFrame) -> dict[tuple[str, str], str | None]:
+    """(dataset, partition key) -> the build id (planning.build_id) it was staged with."""
+    rows = accounting.filter(pl.col("partition_key").is_not_null()).group_by("dataset", "partition_key").agg(pl.col("built_with").first())
+    return {(d, pk): b for d, pk, b in rows.iter_rows()}
+
+
 def recorded_unassigned(accounting: pl.DataFrame) -> dict[str, set[str]]:
     """dataset -> files rejected for want of a partition (ingest.record_unassigned), as last recorded."""
     out: dict[str, set[str]] = {}
@@ -69,28 +76,50 @@ def recorded_unassigned(accounting: pl.DataFrame) -> dict[str, set[str]]:
     return out
 
 
+def recorded_reference(accounting: pl.DataFrame) -> dict[str, str]:
+    """reference file -> sha256 as the lake's reference data was last staged (what validation reads)."""
+    rows = accounting.filter(pl.col("dataset").is_in(REFERENCE_DATASETS) & pl.col("sha256").is_not_null())
+    return dict(rows.select("source_file", "sha256").iter_rows())
+
+
 @dataclass
 class Changes:
     partitions: dict[str, list[str]] = field(default_factory=dict)  # source -> stale partition keys, sorted
     reference: bool = False  # a reference file changed
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, partition) -> digest of its files
     landed: dict[str, set[str]] = field(default_factory=dict)  # source -> partition keys with files
-
-    @property
-    def any(self) -> bool:
-        return self.reference or any(self.partitions.values())
+    build: str = ""  # the build id partitions must have been staged with
+    stale_build: set[tuple[str, str]] = field(default_factory=set)  # (source, partition) staged with another build
+    all_landed: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _fingerprint(files: dict[str, str]) -> str:
     return hashlib.sha256("\n".join(f"{k}={v}" for k, v in sorted(files.items())).encode()).hexdigest()[:16]
 
 
-def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None) -> Changes:
-    """Stale partitions per source (optionally only those on or after `since`), and reference changes."""
+def landed_reference(landing: Path, cache: dict[str, str]) -> dict[str, str]:
+    reference = {}
+    for name in REFERENCE_DATASETS:
+        path = landing / "reference" / f"{name}.csv"
+        if path.exists():
+            relative = f"reference/{name}.csv"
+            reference[relative] = hash_with_cache(path, relative, cache)
+    return reference
+
+
+def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None,
+                 build: Callable[[dict[str, str]], str] | None = None) -> Changes:
+    """Stale partitions per source (optionally only those on or after `since`), and reference changes.
+
+    `build(reference hashes)` gives the build id every partition must carry (planning.build_id); without it only
+    the files are compared.
+    """
     accounting = accounting_rows(lake)
-    done, rejected = ingested(accounting), recorded_unassigned(accounting)
+    done, rejected, builds = ingested(accounting), recorded_unassigned(accounting), built_with(accounting)
     last_staged = {d: str(t) for d, t in accounting.group_by("dataset").agg(pl.col("ingested_at").max()).iter_rows()}
-    changes = Changes()
+    reference = landed_reference(landing, cache)
+    changes = Changes(reference=reference != recorded_reference(accounting), build=build(reference) if build else "")
+    changes.fingerprints[("reference", "reference")] = _fingerprint(reference)
     misplaced: dict[str, set[str]] = {}  # source -> its files that no day could hold
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
@@ -104,8 +133,12 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
                 if since is None or day >= since:
                     landed.setdefault(day.isoformat(), {})[item.relative] = sha
         seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
-        stale = sorted(pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {}))
+        moved = {pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {})}
+        rebuilt = {pk for pk in landed if build and builds.get((dataset, pk)) != changes.build} - moved
+        stale = sorted(moved | rebuilt)
         changes.landed[source] = set(landed)
+        changes.all_landed |= {(source, pk) for pk in landed}
+        changes.stale_build |= {(source, pk) for pk in rebuilt}
         changes.fingerprints.update({(source, pk): _fingerprint(landed.get(pk, {})) for pk in stale})
         changes.partitions[source] = stale
         if without_partition != rejected.get(dataset, set()) and not stale:
@@ -124,14 +157,4 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
         files_then = {f: sha for (d, pk), files in done.items() if d == SOURCE_DATASETS[source] and pk == latest for f, sha in files.items()}
         changes.fingerprints[(source, latest)] = _fingerprint(
             {**files_then, **{f: "no partition" for f in without_partition}, "last staged": last_staged.get(SOURCE_DATASETS[source], "")})
-
-    reference = {}
-    for name in REFERENCE_DATASETS:
-        path = landing / "reference" / f"{name}.csv"
-        if path.exists():
-            relative = f"reference/{name}.csv"
-            reference[relative] = hash_with_cache(path, relative, cache)
-    recorded = {f: sha for (d, _), files in done.items() if d in REFERENCE_DATASETS for f, sha in files.items()}
-    changes.reference = reference != recorded
-    changes.fingerprints[("reference", "reference")] = _fingerprint(reference)
     return changes

@@ -1,20 +1,22 @@
-"""The Dagster code location: assets by layer, resources from the environment."""
+"""The Dagster code location: assets by layer, the declared jobs, sensors and schedule, resources from the environment."""
 
-from dagster import Definitions
+from dagster import Definitions, ExecutorDefinition
 
 from pipelines.assets.landing import landing_specs
 from pipelines.assets.report import report_assets
 from pipelines.assets.staging import staging_assets, staging_reference
 from pipelines.assets.warehouse import warehouse_assets
+from pipelines.jobs import declared_jobs
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import sensors
 
 all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets, *report_assets]
 
-defs = Definitions(
-    assets=all_assets,
-    schedules=[nightly],
-    sensors=sensors,
-    resources={"mutu": MutuResource.from_env()},
-)
+
+def build_definitions(mutu: MutuResource, executor: ExecutorDefinition | None = None) -> Definitions:
+    """The one set of definitions: the code location below, `mutu run` (its home and landing) and worker processes."""
+    return Definitions(assets=all_assets, jobs=declared_jobs, schedules=[nightly], sensors=sensors, resources={"mutu": mutu}, executor=executor)
+
+
+defs = build_definitions(MutuResource.from_env())

@@ -16,7 +16,7 @@ from pipelines import lake
 from pipelines.contracts import Contract, contract
 from pipelines.errors import MutuError
 from pipelines.failpoints import failpoint
-from pipelines.landing import LandedFile
+from pipelines.landing import REFERENCE_DATASETS, LandedFile
 from pipelines.parsing import parse_files
 from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
@@ -28,6 +28,7 @@ ACCOUNTING_SCHEMA = {
     "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String, "profile": pl.String,
     "file_status": pl.String, "error": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64,
     "rows_quarantined": pl.Int64, "ingested_at": pl.Datetime("us", "UTC"),
+    "built_with": pl.String,  # planning.build_id: the staging inputs the partition was staged with
 }
 QUARANTINE_SCHEMA = {
     "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64,
@@ -173,7 +174,8 @@ def _reject(accounting: dict, exc: MutuError) -> None:
     accounting.update(file_status="rejected", error=scrub_raw_line(str(exc))[:1000], rows_in=0, rows_loaded=0, rows_quarantined=0)
 
 
-def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[dict], spec: Contract, lake_dir: Path, stamp: datetime) -> IngestReport:
+def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[dict], spec: Contract, lake_dir: Path, stamp: datetime,
+                     build: str | None) -> IngestReport:
     pk = read.partition_key
     good = marked.filter(pl.col("violations").list.len() == 0)
     bad = marked.filter(pl.col("violations").list.len() > 0)
@@ -191,7 +193,8 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
     failpoint("staging_write")
     quarantine = bad.select(pl.lit(spec.name).alias("dataset"), "partition_key", "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json")
     lake.write_partition(quarantine.cast(QUARANTINE_SCHEMA), lake_dir, "quarantine", spec.name, pk)
-    lake.write_partition(pl.DataFrame([{**common, **a, "ingested_at": stamp} for a in read.accounting], schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)
+    accounting = [{**common, **a, "ingested_at": stamp, "built_with": build} for a in read.accounting]
+    lake.write_partition(pl.DataFrame(accounting, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)
     rows = [{**common, "rule": r["rule"], "engine": r["engine"], "description": r["description"], "rows_evaluated": r["evaluated"], "rows_failed": r["failed"], "success": r["failed"] == 0, "examples": r["examples"], "validated_at": stamp} for r in results]
     lake.write_partition(pl.DataFrame(rows, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, pk)
     lake.write_partition(pl.DataFrame([{**common, **d} for d in read.drift], schema=DRIFT_SCHEMA), lake_dir, "schema_drift", spec.name, pk)
@@ -204,7 +207,7 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
     )
 
 
-def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path) -> list[IngestReport]:
+def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path, build: str | None) -> list[IngestReport]:
     rows = pl.concat([b.rows for b in batch], how="vertical_relaxed")
     with stage("validate", rows.height):
         checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
@@ -214,12 +217,17 @@ def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path) -> list[
     with stage("write", rows.height):
         for read in batch:
             results = [r for r in checked.results if r["partition_key"] == read.partition_key]
-            reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp))
+            reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp, build))
     return reports
 
 
 def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile]]]], spec: Contract, lake_dir: Path, key: bytes, partition_dates: dict[str, date] | None = None) -> list[IngestReport]:
     """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
+    from pipelines.changes import accounting_rows, recorded_reference
+    from pipelines.planning import build_id
+
+    # Reference data is staged with no build id: the planners compare reference files by their hashes.
+    build = None if spec.name in REFERENCE_DATASETS else build_id(key, recorded_reference(accounting_rows(lake_dir)))
     reports: list[IngestReport] = []
     batch: list[_ReadPartition] = []
     spanning: dict[str, _SpanningFile] = {}
@@ -230,10 +238,10 @@ def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile
         batch.append(read)
         size += read.rows.height
         if size >= limit:
-            reports += _flush(batch, spec, lake_dir)
+            reports += _flush(batch, spec, lake_dir, build)
             batch, size = [], 0
     if batch:
-        reports += _flush(batch, spec, lake_dir)
+        reports += _flush(batch, spec, lake_dir, build)
     return reports
 
 
@@ -258,7 +266,7 @@ def record_unassigned(files: list[LandedFile], dataset: str, lake_dir: Path) -> 
     """
     rows = [
         {"dataset": dataset, "partition_key": None, "source_file": f.relative, "sha256": None, "profile": f.profile, "file_status": "rejected",
-         "error": scrub_raw_line(f.problem or "no partition")[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0, "ingested_at": _now()}
+         "error": scrub_raw_line(f.problem or "no partition")[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0, "ingested_at": _now(), "built_with": None}
         for f in files if not f.days
     ]
     lake.write_partition(pl.DataFrame(rows, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", dataset, UNASSIGNED)
@@ -277,8 +285,6 @@ def reference_profile(dataset: str) -> Profile:
 
 
 def ingest_reference(landing: Path, lake_dir: Path, key: bytes) -> list[IngestReport]:
-    from pipelines.landing import REFERENCE_DATASETS
-
     reports = []
     for dataset in REFERENCE_DATASETS:
         path = landing / "reference" / f"{dataset}.csv"

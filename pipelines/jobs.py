@@ -1,26 +1,38 @@
-"""The same assets on another executor: where steps run is configuration, not code.
+"""The jobs Dagster runs, declared once: `mutu run`, the landing sensor and the nightly schedule all launch these.
 
-`mutu run` executes in-process. For parallel or distributed runs the staging backfill and the
-warehouse build are asset jobs whose executor is chosen by name (`MUTU_EXECUTOR`): `in_process`,
-`multiprocess` (one process per step on this machine) or `celery` (steps are tasks on a Celery broker,
-run by `celery -A dagster_celery.app worker` processes on any machine that sees the home and the
-instance). `dagster-k8s`'s `k8s_job_executor` is the next name on this list (README, scale-out).
+- `reference`: units, service standards and targets (unpartitioned);
+- `staging`: daily partitions of the sources, a partition range per run (`planning.StagingRun`);
+- `warehouse_build`: core, indicators, marts, audit tables, publish and the review pack.
 
-Staging steps never share a file (one Parquet per source and partition), so they run side by side;
-every warehouse step is in the `warehouse` pool (limit 1), so DuckDB's single writer is never contended.
+Where steps run is configuration, not code: the executor is chosen by name (`MUTU_EXECUTOR`): `in_process`,
+`multiprocess` (one process per step on this machine) or `celery` (steps are tasks on a Celery broker, run by
+`celery -A dagster_celery.app worker` processes on any machine that sees the home and the instance).
+`dagster-k8s`'s `k8s_job_executor` is the next name on this list (README, scale-out). Staging steps never share
+a file (one Parquet per source and partition), so they run side by side; every warehouse step is in the
+`warehouse` pool (limit 1), so DuckDB's single writer is never contended.
 """
 
 from __future__ import annotations
 
 import os
 
-from dagster import AssetSelection, Definitions, ExecutorDefinition, build_reconstructable_job, define_asset_job, in_process_executor, multiprocess_executor
+from dagster import AssetSelection, ExecutorDefinition, build_reconstructable_job, define_asset_job, in_process_executor, multiprocess_executor
 
+from pipelines.assets.staging import daily_partitions, staging_assets, staging_reference
 from pipelines.errors import SettingsError
 
-STAGING_JOB = "staging_backfill"
+REFERENCE_JOB = "reference"
+STAGING_JOB = "staging"
 WAREHOUSE_JOB = "warehouse_build"
 EXECUTORS = ("in_process", "multiprocess", "celery")
+
+reference_job = define_asset_job(REFERENCE_JOB, selection=AssetSelection.assets(staging_reference),
+                                 description="Reference data: units, published service standards, KPI targets.")
+staging_job = define_asset_job(STAGING_JOB, selection=AssetSelection.assets(*staging_assets), partitions_def=daily_partitions,
+                               description="Staging partitions of the sources over a partition range, one step per source.")
+warehouse_job = define_asset_job(WAREHOUSE_JOB, selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish", "reports"),
+                                 description="Core, indicators, marts, audit tables, publish, then the review pack.")
+declared_jobs = [reference_job, staging_job, warehouse_job]
 
 
 def executor_for(name: str) -> ExecutorDefinition:
@@ -40,18 +52,13 @@ def executor_from_env() -> str:
 
 
 def job(name: str, executor: str, home: str, landing: str):
-    """The job `name` on `executor` for one home and landing zone; also what a worker process rebuilds."""
-    from pipelines.assets.staging import staging_assets
-    from pipelines.definitions import all_assets
+    """The declared job `name` on `executor` for one home and landing zone; also what a worker process rebuilds."""
+    from pipelines.definitions import build_definitions
     from pipelines.resources import MutuResource
     from pipelines.settings import ikm_weight_mode
 
-    jobs = [
-        define_asset_job(STAGING_JOB, selection=AssetSelection.assets(*staging_assets), description="Staging partitions of every source, one step per source."),
-        define_asset_job(WAREHOUSE_JOB, selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish"), description="Core, indicators, marts, audit tables and publish."),
-    ]
-    defs = Definitions(assets=all_assets, jobs=jobs, executor=executor_for(executor), resources={"mutu": MutuResource(home=home, landing=landing, ikm_weight_mode=ikm_weight_mode())})
-    return defs.resolve_job_def(name)
+    mutu = MutuResource(home=home, landing=landing, ikm_weight_mode=ikm_weight_mode())
+    return build_definitions(mutu, executor_for(executor)).resolve_job_def(name)
 
 
 def reconstructable_job(name: str, home: str, landing: str, executor: str | None = None):

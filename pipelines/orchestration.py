@@ -1,18 +1,14 @@
 """Run the pipeline through Dagster on a persistent instance in HOME/dagster.
 
-Cost follows new data (DESIGN property 4): like the landing sensor, `mutu run` asks `changes.find_changes`
-which daily partitions have new, changed or removed files (by content hash) and stages only those, then
-rebuilds the warehouse layers and publishes. A first run, a changed reference file, contract, profile,
-staging code or PII key stages everything; a run with nothing new publishes nothing.
-
-A Dagster run targets one partition range of one partitions definition, so: reference data when it
-changed, one staging run per range of stale partitions, then one run of the warehouse layers and publish.
+Cost follows new data (DESIGN property 4): `mutu run` acts on the plan the landing sensor and the nightly
+schedule make (`planning.make_plan`): partitions whose files are new, changed or removed, or that were staged
+with other staging inputs (contracts, profiles, code, PII key, reference data). It executes the jobs declared in
+`pipelines/jobs.py`: reference data when it changed, one staging run per partition range, then the warehouse
+build and publish when what it is built from changed. A run with nothing new publishes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import time
@@ -20,6 +16,7 @@ from pathlib import Path
 
 from pipelines import stage_timer
 from pipelines.errors import LandingError, MutuError, SettingsError
+from pipelines.planning import digest
 from pipelines.settings import Paths, pii_key
 
 INSTANCE_YAML = """\
@@ -32,12 +29,7 @@ concurrency:
     default_limit: 1
 """
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-# Stale partitions of one source closer than this (in partition order) share a run: re-staging a few
-# unchanged days costs less than another Dagster run, and re-staging is idempotent.
-MAX_GAP = 3
 PACKAGE = Path(__file__).resolve().parent
-# What staging rows depend on besides the landed files: change any of these and every partition is re-staged.
-STAGING_CODE = ("contracts.py", "profiles.py", "landing.py", "reading.py", "parsing.py", "pii.py", "validation.py", "ingest.py", "lake.py")
 
 
 def instance_for(paths: Paths):
@@ -93,23 +85,6 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
 
 # --- what to run --------------------------------------------------------------------------------------
 
-def _digest(parts) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def staging_fingerprint() -> str:
-    """Contracts, profiles, staging code and the PII key (as an HMAC of a constant: the key is never stored)."""
-    from pipelines.contracts import CONTRACTS_DIR
-
-    files = sorted(CONTRACTS_DIR.rglob("*.yaml")) + [PACKAGE / name for name in STAGING_CODE]
-    key_tag = hmac.new(pii_key(), b"mutu staging fingerprint", hashlib.sha256).hexdigest()[:16]
-    return _digest([key_tag, *(f"{p.name}:{p.read_bytes().hex() if p.exists() else ''}" for p in files)])
-
-
 def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
     from pipelines.changes import accounting_rows
@@ -121,7 +96,7 @@ def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     state = sorted(files.iter_rows())
     # Run parameters the SQL reads (staging.run_parameters): a changed setting rebuilds the warehouse.
     settings = [weight_mode, str(complaint_auto_close_workdays())]
-    return _digest([*settings, *state, *(p.read_bytes() for p in code)])
+    return digest([*settings, *state, *(p.read_bytes() for p in code)])
 
 
 def _read_state(path: Path) -> dict:
@@ -137,38 +112,14 @@ def _write_state(path: Path, state: dict) -> None:
     os.replace(aside, path)
 
 
-def partition_ranges(keys: list[str], order: list[str], max_gap: int = MAX_GAP) -> list[tuple[str, str]]:
-    """Cover `keys` with (first, last) ranges of the dynamic partition order, joining ranges at most `max_gap` apart."""
-    positions = sorted({order.index(k) for k in keys})
-    ranges: list[list[int]] = []
-    for position in positions:
-        if ranges and position - ranges[-1][1] <= max_gap + 1:
-            ranges[-1][1] = position
-        else:
-            ranges.append([position, position])
-    return [(order[a], order[b]) for a, b in ranges]
-
-
-def staging_plan(stale: dict[str, list[str]], order: list[str], max_gap: int = MAX_GAP) -> list[tuple[tuple[str, str], list[str]]]:
-    """(partition range, sources) per staging run; sources with the same range share a run."""
-    runs: dict[tuple[str, str], list[str]] = {}
-    for source, keys in stale.items():
-        for span in partition_ranges(keys, order, max_gap) if keys else []:
-            runs.setdefault(span, []).append(source)
-    return sorted(runs.items(), key=lambda item: order.index(item[0][0]))
-
-
 # --- the runs -----------------------------------------------------------------------------------------
 
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
-    from dagster import AssetKey, materialize
-
-    from pipelines.assets.staging import daily_partitions, staging_reference
-    from pipelines.assets.report import report_assets
-    from pipelines.assets.warehouse import warehouse_assets
-    from pipelines.changes import find_changes
+    from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
-    from pipelines.definitions import all_assets
+    from pipelines.definitions import build_definitions
+    from pipelines.jobs import REFERENCE_JOB, STAGING_JOB, WAREHOUSE_JOB
+    from pipelines.planning import make_plan, staging_runs
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
     from pipelines.sensors import STAGING_BY_SOURCE
@@ -177,47 +128,36 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     paths = Paths(home)
     instance = instance_for(paths)
     _release_dead_runs(instance)
-    resources = {"mutu": MutuResource(home=str(home), landing=str(landing), ikm_weight_mode=weight_mode)}
+    mutu = MutuResource(home=str(home), landing=str(landing), ikm_weight_mode=weight_mode)
+    definitions = build_definitions(mutu)
 
-    # The same mechanism as the landing sensor; file hashes are cached by (size, mtime) across runs.
+    # The plan the landing sensor and the nightly schedule make; file hashes are cached by (size, mtime) across runs.
     hash_cache_file, state_file = home / "landing_hashes.json", home / "run_state.json"
     cache = _read_state(hash_cache_file)
-    changes = find_changes(landing, paths.lake, cache)
+    plan = make_plan(landing, paths.lake, pii_key(), cache, list(instance.get_dynamic_partitions(daily_partitions.name)), full=full)
     _write_state(hash_cache_file, cache)
-    landed = sorted(set().union(*changes.landed.values()))
-    if not landed:
-        raise LandingError(f"no landed files with a date under {landing}/queue, /survey or /complaints")
+    if not any(plan.changes.landed.values()):
+        raise LandingError(f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
+                           "check that the folders hold the exports and that their dates are readable")
+    instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
+    plan.runs = staging_runs(plan.stale, list(instance.get_dynamic_partitions(daily_partitions.name)))
+    summary = plan.summary()
+
+    def execute(job: str, what: str, **options) -> None:
+        result = definitions.resolve_job_def(job).execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False, **options)
+        _check(result, what)
+
+    if plan.reference:
+        execute(REFERENCE_JOB, "reference data run")
+    for run in plan.runs:
+        execute(STAGING_JOB, "staging run", tags={**run.tags(), "mutu/trigger": "mutu_run"},
+                asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources])
 
     state = _read_state(state_file)
-    code = staging_fingerprint()
-    reference_missing = not all((paths.lake / "row_accounting" / name).is_dir() for name in ("units", "services", "targets"))
-    # Reference data feeds validation (unit known, service standard valid on the date): its change re-stages everything.
-    restage_all = full or changes.reference or reference_missing or state.get("staging_code") != code
-    stale = {source: sorted(changes.landed[source] | set(keys)) if restage_all else keys for source, keys in changes.partitions.items()}
-
-    wanted = sorted(set(landed).union(*stale.values()))
-    known = set(instance.get_dynamic_partitions(daily_partitions.name))
-    instance.add_dynamic_partitions(daily_partitions.name, [k for k in wanted if k not in known])
-    order = instance.get_dynamic_partitions(daily_partitions.name)
-    plan = staging_plan(stale, order)
-    summary = {"restage_all": restage_all, "stale_partitions": {s: len(k) for s, k in stale.items()},
-               "staging_runs": [{"range": list(span), "sources": sources} for span, sources in plan]}
-
-    if restage_all or changes.reference:
-        reference_keys = list(staging_reference.keys)
-        _check(materialize(all_assets, selection=reference_keys, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False), "reference data run")
-    for (first, last), sources in plan:
-        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last, "mutu/trigger": "mutu_run"}
-        selection = [STAGING_BY_SOURCE[s] for s in sources]
-        _check(materialize(all_assets, selection=selection, instance=instance, resources=resources, tags=tags, run_config=QUIET, raise_on_error=False), "staging run")
-    state["staging_code"] = code
-    _write_state(state_file, state)
-
     built = warehouse_fingerprint(paths.lake, weight_mode)
     summary["warehouse"] = "up to date" if state.get("published") == built and paths.warehouse.exists() else "rebuilt"
     if summary["warehouse"] == "rebuilt":
-        warehouse_keys: list[AssetKey] = [k for a in (*warehouse_assets, *report_assets) for k in a.keys]
-        _check(materialize(all_assets, selection=warehouse_keys, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False), "warehouse run")
+        execute(WAREHOUSE_JOB, "warehouse run")
         state["published"] = built
         _write_state(state_file, state)
     if not paths.warehouse.exists():

@@ -15,50 +15,49 @@ from dagster import (
 )
 
 from pipelines.alerts import send_alert
-from pipelines.assets.staging import daily_partitions, staging_assets, staging_reference
-from pipelines.changes import Changes, find_changes
+from pipelines.assets.staging import daily_partitions, staging_assets
+from pipelines.jobs import REFERENCE_JOB, STAGING_JOB, reference_job, staging_job
+from pipelines.planning import Plan, make_plan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 
 STAGING_BY_SOURCE = {source: asset.key for source, asset in zip(SOURCE_DATASETS, staging_assets)}
 
 
-def run_requests(changes: Changes, existing: set[str]) -> tuple[list[RunRequest], list[str]]:
-    """One run per stale partition and source (run keys dedupe repeats), plus the reference run."""
-    requests, new_partitions = [], []
-    if changes.reference:
-        digest = changes.fingerprints[("reference", "reference")]
-        requests.append(RunRequest(run_key=f"reference:{digest}", asset_selection=list(staging_reference.keys)))
-    for source, keys in changes.partitions.items():
-        for partition_key in keys:
-            if partition_key not in existing and partition_key not in new_partitions:
-                new_partitions.append(partition_key)
-            digest = changes.fingerprints[(source, partition_key)]
-            requests.append(RunRequest(
-                run_key=f"{source}:{partition_key}:{digest}",
-                asset_selection=[STAGING_BY_SOURCE[source]],
-                partition_key=partition_key,
-                tags={"mutu/trigger": "landing_sensor"},
-            ))
-    return requests, sorted(new_partitions)
+def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
+    """The plan's runs as requests of the declared jobs: reference data first, then one per partition range."""
+    requests = []
+    if plan.reference:
+        digest = plan.changes.fingerprints[("reference", "reference")]
+        requests.append(RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger}))
+    for run in plan.runs:
+        requests.append(RunRequest(
+            run_key=plan.run_key(run), job_name=STAGING_JOB, asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
+            tags={**run.tags(), "mutu/trigger": trigger},
+        ))
+    return requests
+
+
+def plan_for(context, mutu: MutuResource, cache: dict[str, str]) -> Plan:
+    known = list(context.instance.get_dynamic_partitions(daily_partitions.name))
+    return make_plan(mutu.landing_dir, mutu.paths.lake, mutu.pii_key(), cache, known)
 
 
 @sensor(
     name="landing_sensor",
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Watches the landing zone by content hash and runs the partitions whose files are new or changed.",
-    target=[*staging_assets, staging_reference],
+    description="Watches the landing zone by content hash and the staging inputs (contracts, profiles, code, key, "
+                "reference data); stages the partition ranges that are stale, in a few runs.",
+    jobs=[reference_job, staging_job],
 )
 def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):
     # The cursor is the hash cache: it survives restarts, so unchanged files are not re-read.
     cache = json.loads(context.cursor) if context.cursor else {}
-    changes = find_changes(mutu.landing_dir, mutu.paths.lake, cache)
-    existing = set(context.instance.get_dynamic_partitions(daily_partitions.name))
-    requests, new_partitions = run_requests(changes, existing)
+    plan = plan_for(context, mutu, cache)
     return SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[daily_partitions.build_add_request(new_partitions)] if new_partitions else [],
+        run_requests=run_requests(plan, "landing_sensor"),
+        dynamic_partitions_requests=[daily_partitions.build_add_request(plan.new_partitions)] if plan.new_partitions else [],
         cursor=json.dumps(cache, sort_keys=True),
     )
 

@@ -431,9 +431,10 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-09"): 2,  # loose timestamps 1 + long row 1 (the unclosed-quote file is rejected)
         ("U2", "2026-09-08"): 1,  # vendor bad values
         ("U1", "2026-09-11"): 2,  # file dated 2026-09-10, rows issued on the 11th
+        ("U1", "2026-09-10"): 1,  # queue_U1_no-date.csv: no date in its name, dated by its record
     }  # future tickets (2027-03-01) are quarantined
     survey_loaded = _rows(con, "select sum(rows_loaded) from audit.row_accounting where dataset = 'survey_responses' "
-                          "and partition_key >= '2026-10-01' and regexp_full_match(source_file, 'survey/[^/]+/[a-z]+_U1_.*')")[0][0]
+                          "and first_day >= '2026-10-01' and regexp_full_match(source_file, 'survey/[^/]+/[a-z]+_U1_.*')")[0][0]
     assert _rows(con, "select respondents from marts.mart_ikm_unit_quarter where unit_id = 'U1' and quarter = '2026-Q4'") == [(survey_loaded,)]
 
 
@@ -484,7 +485,8 @@ def test_future_dates_are_quarantined_and_shifted_dates_load_as_they_are(con):
     assert _rows(con, "select count(*) from core.fct_complaint where complaint_id = 'CFU-1'") == [(0,)]
     assert _rows(con, "select count(*) from marts.mart_queue_unit_day where local_date >= date '2027-01-01'") == [(0,)]
     # No rule ties a row's date to its file's date; recorded here, reported upstream.
-    assert _rows(con, "select count(*) from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-09-10'") == [(0,)]
+    assert _rows(con, "select count(*) from core.fct_queue_ticket where unit_id = 'U1' and local_date = date '2026-09-10' "
+                      "and source_file not like '%no-date%'") == [(0,)]
 
 
 def test_multiline_suggestion_is_one_field(con):

@@ -8,7 +8,8 @@ import shutil
 
 from dagster import DagsterInstance
 
-from pipelines.orchestration import partition_ranges, run_everything, staging_plan
+from pipelines.orchestration import run_everything
+from pipelines.planning import StagingRun, partition_ranges, staging_runs
 from tests.test_properties import mart_contents
 
 EXTRA_TICKET = "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
@@ -20,8 +21,10 @@ def test_ranges_join_close_partitions_and_split_far_ones():
     assert partition_ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, max_gap=1) == [
         ("2026-01-02", "2026-01-05"), ("2026-01-20", "2026-01-20"),
     ]
-    plan = staging_plan({"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]}, order)
-    assert plan == [(("2026-01-20", "2026-01-20"), ["queue", "complaints"])]  # one run for the new day
+    runs = staging_runs({"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]}, order)
+    assert runs == [StagingRun("2026-01-20", "2026-01-20", ("queue", "complaints"))]  # one run for the new day
+    year = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
+    assert len(partition_ranges(year, year)) == 4  # a year landed at once: a run per quarter or so, never one per day
 
 
 def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path):

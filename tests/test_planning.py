@@ -1,0 +1,105 @@
+"""One planner: `mutu run` and the landing sensor + nightly schedule stage the same partitions for the same
+landing, restatement and staging-input change (issue 16)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
+
+from pipelines.changes import accounting_rows
+from pipelines.definitions import build_definitions
+from pipelines.orchestration import QUIET, run_everything
+from pipelines.resources import MutuResource
+from pipelines.schedules import nightly
+from pipelines.sensors import landing_sensor
+
+NEW_COMPLAINTS_DAY = "2026-09-01"
+EXTRA_TICKET = "T7,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+
+
+def _staged_at(home: Path) -> dict[tuple[str, str], object]:
+    rows = accounting_rows(home / "lake").filter(pl.col("partition_key").is_not_null())
+    return {(d, pk): t for d, pk, t in rows.group_by("dataset", "partition_key").agg(pl.col("ingested_at").max()).iter_rows()}
+
+
+def _restaged(before: dict, after: dict) -> set[tuple[str, str]]:
+    return {k for k, t in after.items() if before.get(k) != t}
+
+
+def _copies(published: Path, small_landing: Path, root: Path, change) -> tuple[Path, Path, Path]:
+    landing = root / "landing"
+    shutil.copytree(small_landing, landing)
+    change(landing)
+    homes = []
+    for name in ("home_run", "home_daemon"):
+        shutil.copytree(published.parent.parent, root / name)
+        homes.append(root / name)
+    return landing, *homes
+
+
+def _through_the_daemon(home: Path, landing: Path) -> int:
+    """A landing-sensor tick, its run requests executed as the daemon would, then a nightly-schedule tick."""
+    instance = DagsterInstance.from_config(str(home / "dagster"))
+    mutu = MutuResource(home=str(home), landing=str(landing))
+    definitions = build_definitions(mutu)
+    tick = landing_sensor(build_sensor_context(instance=instance, resources={"mutu": mutu}))
+    for request in tick.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    for request in tick.run_requests:
+        job = definitions.resolve_job_def(request.job_name)
+        result = job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection,
+                                        run_config=QUIET, raise_on_error=False)
+        assert result.success, request
+    # After the sensor's runs the nightly tick (for a day with no exports) finds nothing left to stage.
+    night = build_schedule_context(instance=instance, resources={"mutu": mutu},
+                                   scheduled_execution_time=datetime(2026, 10, 2, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+    assert isinstance(nightly(night), SkipReason)
+    return len(tick.run_requests)
+
+
+def _compare(published, small_landing, tmp_path, change) -> set[tuple[str, str]]:
+    landing, home_run, home_daemon = _copies(published, small_landing, tmp_path, change)
+    before = _staged_at(home_run)
+    run_everything(landing, home_run)
+    by_run = _restaged(before, _staged_at(home_run))
+    requests = _through_the_daemon(home_daemon, landing)
+    by_daemon = _restaged(before, _staged_at(home_daemon))
+    assert by_run == by_daemon
+    assert requests <= 3  # ranges, not one run per partition
+    return by_run
+
+
+def test_a_restatement_and_a_new_day_stage_the_same_partitions(published, small_landing, tmp_path):
+    def change(landing: Path) -> None:
+        day = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
+        day.write_text(day.read_text() + EXTRA_TICKET)
+        complaints = landing / "complaints" / "canonical"
+        (complaints / f"complaints_{NEW_COMPLAINTS_DAY}.jsonl").write_text(
+            (complaints / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", NEW_COMPLAINTS_DAY))
+
+    staged = _compare(published, small_landing, tmp_path, change)
+    assert ("queue_tickets", "2026-08-03") in staged and ("complaints", NEW_COMPLAINTS_DAY) in staged
+    assert ("survey_responses", "2026-07-15") not in staged
+
+
+def test_a_staging_input_change_restages_history_through_the_sensor_too(published, small_landing, tmp_path, monkeypatch):
+    """A new PII key changes every pseudonym: like a contract or profile change, every partition is stale."""
+    monkeypatch.setenv("MUTU_PII_KEY", "another-test-key-0123456789abcdef")
+    staged = _compare(published, small_landing, tmp_path, lambda landing: None)
+    every = {k for k in _staged_at(tmp_path / "home_run") if k[1] != "reference"}
+    assert staged == every and len(every) > 5
+
+
+@pytest.mark.parametrize("days", [365])
+def test_a_year_landed_at_once_is_a_few_runs(days):
+    from pipelines.planning import staging_runs
+
+    order = [f"day{i:03d}" for i in range(days)]
+    runs = staging_runs({"queue": order, "survey": order[::7], "complaints": order}, order)
+    assert 1 < len(runs) <= 8

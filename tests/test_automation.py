@@ -13,9 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context, materialize
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
 from pipelines.alerts import send_alert
+from pipelines.definitions import build_definitions
+from pipelines.orchestration import QUIET
+from pipelines.planning import RANGE_END, RANGE_START
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import failure_message, landing_sensor
@@ -37,34 +40,37 @@ def _tick(instance, home, landing, cursor=None):
 
 
 def _requested(result):
-    return sorted((r.asset_selection[0].to_user_string(), r.partition_key) for r in result.run_requests)
+    """(asset, first day, last day) of each staging run requested: ranges of the declared `staging` job."""
+    return sorted((key.to_user_string(), r.tags[RANGE_START], r.tags[RANGE_END]) for r in result for key in r.asset_selection)
 
 
 def test_sensor_runs_only_partitions_whose_content_changed(copy):
     home, landing, instance = copy
     first = _tick(instance, home, landing)
-    assert _requested(first) == []
+    assert _requested(first.run_requests) == []
 
     queue_file = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
     os.utime(queue_file, (time.time() + 60, time.time() + 60))  # touched, same content
     touched = _tick(instance, home, landing, first.cursor)
-    assert _requested(touched) == []
+    assert _requested(touched.run_requests) == []
 
     queue_file.write_text(queue_file.read_text() + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,2026-08-03T09:15:00,served,\n")
     new_day = landing / "complaints" / "canonical" / "complaints_2026-09-01.jsonl"
     new_day.write_text((landing / "complaints" / "canonical" / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01"))
     changed = _tick(instance, home, landing, touched.cursor)
-    assert _requested(changed) == [("staging/complaints", "2026-09-01"), ("staging/queue_tickets", "2026-08-03")]
+    # Two ranges: 3 August's queue restatement, and the new complaints day (more than 3 known days later).
+    assert _requested(changed.run_requests) == [("staging/complaints", "2026-09-01", "2026-09-01"),
+                                                ("staging/queue_tickets", "2026-08-03", "2026-08-03")]
+    assert {r.job_name for r in changed.run_requests} == {"staging"}
     assert [r.partition_keys for r in changed.dynamic_partitions_requests] == [["2026-09-01"]]
 
     # Run what the sensor asked for: the next tick has nothing left to do.
-    from pipelines.definitions import all_assets
-
     instance.add_dynamic_partitions("local_date", ["2026-09-01"])
-    resources = {"mutu": MutuResource(home=str(home), landing=str(landing))}
+    definitions = build_definitions(MutuResource(home=str(home), landing=str(landing)))
     for request in changed.run_requests:
-        assert materialize(all_assets, selection=request.asset_selection, partition_key=request.partition_key, instance=instance, resources=resources).success
-    assert _requested(_tick(instance, home, landing, changed.cursor)) == []
+        job = definitions.resolve_job_def(request.job_name)
+        assert job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection, run_config=QUIET).success
+    assert _requested(_tick(instance, home, landing, changed.cursor).run_requests) == []
 
 
 def test_nightly_reruns_yesterday_and_restated_days(copy):
@@ -75,9 +81,10 @@ def test_nightly_reruns_yesterday_and_restated_days(copy):
         resources={"mutu": MutuResource(home=str(home), landing=str(landing))},
     )
     requests = nightly(context)
-    assert sorted((r.asset_selection[0].to_user_string(), r.partition_key) for r in requests) == [
-        ("staging/complaints", "2026-08-03"), ("staging/queue_tickets", "2026-08-03"),
-    ]  # both sources landed files for 3 August; nothing earlier was restated
+    assert _requested(requests) == [
+        ("staging/complaints", "2026-08-03", "2026-08-03"), ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
+    ]  # both sources landed files for 3 August, in one run; nothing earlier was restated
+    assert len(requests) == 1
 
 
 def test_failure_alert_reaches_the_log_and_a_loopback_webhook(tmp_path):

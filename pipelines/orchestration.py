@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-from pipelines import stage_timer
+from pipelines import progress, stage_timer
 from pipelines.errors import LandingError, MutuError, SettingsError
 from pipelines.planning import digest
 from pipelines.settings import Paths, pii_key
@@ -78,7 +78,11 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
     with exclusive_run(home):
         stage_timer.reset()
         started = time.perf_counter()
-        published, plan = _run_everything(landing, home, weight_mode, full)
+        progress.start()
+        try:
+            published, plan = _run_everything(landing, home, weight_mode, full)
+        finally:
+            progress.stop()
         stage_timer.write(home / "run_stats.json", {"landing": str(landing), "wall_s": round(time.perf_counter() - started, 3), "plan": plan})
         return published
 
@@ -123,6 +127,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
     from pipelines.sensors import STAGING_BY_SOURCE
+    from pipelines.sql_models import models
 
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     paths = Paths(home)
@@ -140,7 +145,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         raise LandingError(f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
                            "check that the folders hold the exports and that their dates are readable")
     instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
-    plan.runs = staging_runs(plan.stale, list(instance.get_dynamic_partitions(daily_partitions.name)))
+    plan.runs = staging_runs(plan.stale, list(instance.get_dynamic_partitions(daily_partitions.name)), plan.changes.landed)
     summary = plan.summary()
 
     def execute(job: str, what: str, **options) -> None:
@@ -148,8 +153,11 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         _check(result, what)
 
     if plan.reference:
+        progress.say("reference data: staging units, services, targets")
         execute(REFERENCE_JOB, "reference data run")
-    for run in plan.runs:
+    for number, run in enumerate(plan.runs, start=1):
+        days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
+        progress.say(f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, {days} stale day(s) in {run.first}..{run.last}")
         execute(STAGING_JOB, "staging run", tags={**run.tags(), "mutu/trigger": "mutu_run"},
                 asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources])
 
@@ -157,6 +165,8 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     built = warehouse_fingerprint(paths.lake, weight_mode)
     summary["warehouse"] = "up to date" if state.get("published") == built and paths.warehouse.exists() else "rebuilt"
     if summary["warehouse"] == "rebuilt":
+        progress.expect_models(len(models()))
+        progress.say("warehouse: building core, indicators and marts")
         execute(WAREHOUSE_JOB, "warehouse run")
         state["published"] = built
         _write_state(state_file, state)

@@ -91,28 +91,42 @@ def make_plan(landing: Path, lake: Path, key: bytes, cache: dict[str, str], know
     order = [*known, *new]
     plan = Plan(changes, stale, changes.reference or full, new_partitions=new,
                 rebuilt_history=full or (bool(changes.stale_build) and changes.stale_build >= changes.all_landed))
-    plan.runs = staging_runs(stale, order)
+    plan.runs = staging_runs(stale, order, changes.landed)
     return plan
 
 
-def partition_ranges(keys: list[str], order: list[str], max_gap: int = MAX_GAP,
-                     max_size: int = MAX_RUN_PARTITIONS) -> list[tuple[str, str]]:
-    """Cover `keys` with (first, last) ranges of the partition order: ranges at most `max_gap` apart join,
-    and none spans more than `max_size` partitions."""
-    positions = sorted({order.index(k) for k in keys})
+def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None = None, max_gap: int = MAX_GAP,
+                     chunk: int = MAX_RUN_PARTITIONS) -> list[tuple[str, str]]:
+    """Cover one source's stale `keys` with (first, last) ranges of the partition order.
+
+    Two stale days join when at most `max_gap` of the source's other landed days lie between them (re-staging
+    those is idempotent and cheaper than another run); days where the source has no file cost nothing, so a
+    range also grows over them. Ranges never cross a chunk of `chunk` positions, so every source's ranges over a
+    fully stale chunk are the same and share one run.
+    """
+    position = {k: i for i, k in enumerate(order)}
+    stale = sorted({position[k] for k in keys})
+    busy = {position[k] for k in (landed or set()) if k in position} - set(stale)  # landed and up to date
     ranges: list[list[int]] = []
-    for position in positions:
-        if ranges and position - ranges[-1][1] <= max_gap + 1 and position - ranges[-1][0] < max_size:
-            ranges[-1][1] = position
+    for p in stale:
+        last = ranges[-1][1] if ranges else None
+        if last is not None and p // chunk == last // chunk and sum(last < b < p for b in busy) <= max_gap:
+            ranges[-1][1] = p
         else:
-            ranges.append([position, position])
+            ranges.append([p, p])
+    for span in ranges:
+        low, high = span[0] // chunk * chunk, min(span[0] // chunk * chunk + chunk, len(order)) - 1
+        while span[0] > low and span[0] - 1 not in busy:
+            span[0] -= 1
+        while span[1] < high and span[1] + 1 not in busy:
+            span[1] += 1
     return [(order[a], order[b]) for a, b in ranges]
 
 
-def staging_runs(stale: dict[str, list[str]], order: list[str]) -> list[StagingRun]:
+def staging_runs(stale: dict[str, list[str]], order: list[str], landed: dict[str, set[str]] | None = None) -> list[StagingRun]:
     """One run per partition range; sources with the same range share it."""
     runs: dict[tuple[str, str], list[str]] = {}
     for source, keys in stale.items():
-        for span in partition_ranges(keys, order) if keys else []:
+        for span in partition_ranges(keys, order, (landed or {}).get(source)) if keys else []:
             runs.setdefault(span, []).append(source)
     return [StagingRun(first, last, tuple(sources)) for (first, last), sources in sorted(runs.items(), key=lambda i: order.index(i[0][0]))]

@@ -101,5 +101,6 @@ def test_a_year_landed_at_once_is_a_few_runs(days):
     from pipelines.planning import staging_runs
 
     order = [f"day{i:03d}" for i in range(days)]
-    runs = staging_runs({"queue": order, "survey": order[::7], "complaints": order}, order)
-    assert 1 < len(runs) <= 8
+    landed = {"queue": set(order), "survey": set(order[::7]), "complaints": set(order[::2])}
+    runs = staging_runs({source: sorted(days) for source, days in landed.items()}, order, landed)
+    assert len(runs) == 4 and all(run.sources == ("queue", "survey", "complaints") for run in runs)  # a run per quarter

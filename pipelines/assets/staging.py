@@ -162,7 +162,11 @@ def staging_asset(source: str):
         key_bytes = mutu.pii_key()
         files = scan(mutu.landing_dir, source)
         landed = by_partition(files)
+        # A range may cover days this source has no file for (planning joins ranges over them): those are skipped
+        # unless they held files before, whose removal must empty them.
         wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in context.partition_keys}
+        wanted = {pk: files for pk, files in wanted.items()
+                  if files or lake.partition_path(mutu.paths.lake, "row_accounting", dataset, pk).exists()}
         reports = ingest_source_partitions(wanted, dataset, mutu.paths.lake, key_bytes)
         # Files no partition can hold are rejected whole in audit.row_accounting ("nothing is lost").
         unassigned = record_unassigned(files, dataset, mutu.paths.lake)

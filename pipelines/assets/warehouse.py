@@ -22,6 +22,7 @@ from dagster import (
     multi_asset,
 )
 
+from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
@@ -100,6 +101,7 @@ def sql_model_asset(model: SqlModel):
             with stage("transform"):
                 rows = build_model(con, model, mutu.paths.home / "cache" / "lineage")
             add_rows("transform", rows)
+            progress.model_built(model.qualified)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
             table_schema = _table_schema(con, model.layer, model.name)
             return MaterializeResult(metadata={

@@ -1,0 +1,45 @@
+"""What a long `mutu run` is doing: the stage, the partitions staged and the models built of the total.
+
+A live line on a terminal (rewritten in place), plain lines when the output is a file or a pipe. Only `mutu run`
+turns it on; the same assets under the Dagster daemon report to the event log instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+_out: TextIO | None = None
+_models = {"built": 0, "total": 0}
+
+
+def start(stream: TextIO = sys.stderr) -> None:
+    global _out
+    _out = stream
+
+
+def stop() -> None:
+    global _out
+    if _out is not None and _out.isatty():
+        _out.write("\n")
+        _out.flush()
+    _out = None
+
+
+def say(text: str) -> None:
+    if _out is None:
+        return
+    if _out.isatty():
+        _out.write("\r\033[K" + text[:160])
+    else:
+        _out.write(text + "\n")
+    _out.flush()
+
+
+def expect_models(total: int) -> None:
+    _models.update(built=0, total=total)
+
+
+def model_built(name: str) -> None:
+    _models["built"] += 1
+    say(f"warehouse: {_models['built']}/{_models['total']} models built ({name})")

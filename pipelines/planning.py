@@ -95,18 +95,7 @@ def make_plan(landing: Path, lake: Path, key: bytes, cache: dict[str, str], know
     return plan
 
 
-def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None = None, max_gap: int = MAX_GAP,
-                     chunk: int = MAX_RUN_PARTITIONS) -> list[tuple[str, str]]:
-    """Cover one source's stale `keys` with (first, last) ranges of the partition order.
-
-    Two stale days join when at most `max_gap` of the source's other landed days lie between them (re-staging
-    those is idempotent and cheaper than another run); days where the source has no file cost nothing, so a
-    range also grows over them. Ranges never cross a chunk of `chunk` positions, so every source's ranges over a
-    fully stale chunk are the same and share one run.
-    """
-    position = {k: i for i, k in enumerate(order)}
-    stale = sorted({position[k] for k in keys})
-    busy = {position[k] for k in (landed or set()) if k in position} - set(stale)  # landed and up to date
+def _ranges(stale: list[int], busy: set[int], max_gap: int, chunk: int) -> list[list[int]]:
     ranges: list[list[int]] = []
     for p in stale:
         last = ranges[-1][1] if ranges else None
@@ -114,19 +103,41 @@ def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None 
             ranges[-1][1] = p
         else:
             ranges.append([p, p])
-    for span in ranges:
-        low, high = span[0] // chunk * chunk, min(span[0] // chunk * chunk + chunk, len(order)) - 1
-        while span[0] > low and span[0] - 1 not in busy:
-            span[0] -= 1
-        while span[1] < high and span[1] + 1 not in busy:
-            span[1] += 1
-    return [(order[a], order[b]) for a, b in ranges]
+    return ranges
 
 
-def staging_runs(stale: dict[str, list[str]], order: list[str], landed: dict[str, set[str]] | None = None) -> list[StagingRun]:
-    """One run per partition range; sources with the same range share it."""
-    runs: dict[tuple[str, str], list[str]] = {}
+def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None = None, max_gap: int = MAX_GAP,
+                     chunk: int = MAX_RUN_PARTITIONS) -> list[tuple[str, str]]:
+    """Cover one source's stale `keys` with (first, last) ranges of the partition order: two stale days join when
+    at most `max_gap` of the source's other landed days lie between them (re-staging those is idempotent and
+    cheaper than another run; days it has no file for cost nothing), never across a chunk of `chunk` positions."""
+    position = {k: i for i, k in enumerate(order)}
+    stale = sorted({position[k] for k in keys})
+    busy = {position[k] for k in (landed or set()) if k in position} - set(stale)
+    return [(order[a], order[b]) for a, b in _ranges(stale, busy, max_gap, chunk)]
+
+
+def staging_runs(stale: dict[str, list[str]], order: list[str], landed: dict[str, set[str]] | None = None,
+                 max_gap: int = MAX_GAP, chunk: int = MAX_RUN_PARTITIONS) -> list[StagingRun]:
+    """One run per partition range; sources with the same range share it. A source's range grows to another
+    source's range when it gains only days the source has no up-to-date file on: one run instead of two, and a year
+    landed at once is one run per chunk for all sources."""
+    position = {k: i for i, k in enumerate(order)}
+    busy, ranges = {}, {}
     for source, keys in stale.items():
-        for span in partition_ranges(keys, order, (landed or {}).get(source)) if keys else []:
-            runs.setdefault(span, []).append(source)
-    return [StagingRun(first, last, tuple(sources)) for (first, last), sources in sorted(runs.items(), key=lambda i: order.index(i[0][0]))]
+        positions = sorted({position[k] for k in keys})
+        busy[source] = {position[k] for k in (landed or {}).get(source, set()) if k in position} - set(positions)
+        ranges[source] = _ranges(positions, busy[source], max_gap, chunk)
+    for source, own in ranges.items():
+        others = [q for other, theirs in ranges.items() if other != source for q in theirs]
+        for span in own:
+            wider = [q for q in others if q[0] <= span[0] and span[1] <= q[1] and q[0] // chunk == span[0] // chunk
+                     and not any(q[0] <= b <= q[1] for b in busy[source])]
+            if wider:
+                span[:] = max(wider, key=lambda q: q[1] - q[0])
+    runs: dict[tuple[int, int], list[str]] = {}
+    for source, own in ranges.items():
+        for first, last in own:
+            if source not in runs.setdefault((first, last), []):
+                runs[(first, last)].append(source)
+    return [StagingRun(order[a], order[b], tuple(sources)) for (a, b), sources in sorted(runs.items())]

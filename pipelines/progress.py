@@ -42,4 +42,7 @@ def expect_models(total: int) -> None:
 
 def model_built(name: str) -> None:
     _models["built"] += 1
-    say(f"warehouse: {_models['built']}/{_models['total']} models built ({name})")
+    built, total = _models["built"], _models["total"]
+    # A log file gets a line per quarter of the models; a terminal sees every one.
+    if _out is not None and (_out.isatty() or built == total or built % max(1, total // 4) == 0):
+        say(f"warehouse: {built}/{total} models built ({name})")

@@ -22,9 +22,9 @@ def test_ranges_join_close_partitions_and_split_far_ones():
     assert partition_ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, every_day, max_gap=1) == [
         ("2026-01-02", "2026-01-05"), ("2026-01-20", "2026-01-20"),
     ]
-    # Days where the source has no file cost nothing to stage: a range grows over them.
+    # Days where the source has no file cost nothing to stage: they never split a range.
     assert partition_ranges(["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}) == [
-        ("2026-01-02", "2026-01-14"),
+        ("2026-01-05", "2026-01-12"),
     ]
     runs = staging_runs({"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]}, order, {"queue": every_day, "complaints": every_day})
     assert runs == [StagingRun("2026-01-20", "2026-01-20", ("queue", "complaints"))]  # one run for the new day

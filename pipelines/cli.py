@@ -41,12 +41,16 @@ def _file_lines(files: list[tuple]) -> list[str]:
 
     if len(files) <= FILES_LISTED:
         return ["", "files (audit.row_accounting):", *(line(*f) for f in files)]
-    notable = [f for f in files if f[1] == "rejected" or f[5] or f[8] > 1]
-    out = ["", f"files (audit.row_accounting): {len(files):,} landed; rejected, with quarantined rows or spanning days:"]
+    # Many files: each rejected or multi-day one by name, the one-day files as counts.
+    notable = [f for f in files if f[1] == "rejected" or f[8] > 1]
+    daily = [f for f in files if f not in notable]
+    out = ["", f"files (audit.row_accounting): {len(files):,} landed; rejected or spanning several days:"]
     out += [line(*f) for f in notable[:FILES_LISTED]]
     if len(notable) > FILES_LISTED:
         out.append(f"  ... and {len(notable) - FILES_LISTED:,} more: select * from audit.row_accounting")
-    out.append(f"  {len(files) - len(notable):,} other files loaded whole, one day each")
+    with_quarantine = sum(1 for f in daily if f[5])
+    out.append(f"  {len(daily):,} one-day files loaded, {with_quarantine:,} of them with quarantined rows "
+               "(audit.quarantine says which rows and rules)")
     return out
 
 

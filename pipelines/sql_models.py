@@ -1,7 +1,10 @@
 """The SQL models in `sql/<layer>/<table>.sql`: names, dependencies (parsed with sqlglot), and docs.
 
 A model file holds one SELECT. Its first comment line is `-- <table>: <what the table is>`;
-`-- column <name>: <meaning>` lines document its columns. Dependencies are read from the SQL itself.
+`-- column <name>: <meaning>` lines document its columns; one `-- grain: col_a, col_b` line names the
+columns that make a row unique (checked after every build: `grain_violations_sql`). A grain column may not
+be NULL unless it is written `col?`: then NULL is one of its values (e.g. "every service of the unit").
+Dependencies are read from the SQL itself.
 """
 
 from __future__ import annotations
@@ -18,6 +21,14 @@ from sqlglot import exp
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("core", "indicators", "marts")
 COLUMN_DOC = re.compile(r"^--\s*column\s+(\w+)\s*:\s*(.+)$", re.MULTILINE)
+GRAIN_LINE = re.compile(r"^--\s*grain\s*:(.*)$", re.MULTILINE)
+GRAIN_COLUMN = re.compile(r"^(\w+)(\??)$")
+
+
+@dataclass(frozen=True)
+class GrainColumn:
+    name: str
+    nullable: bool  # written `name?`: NULL is a value of the key, not a defect
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class SqlModel:
     description: str
     column_docs: tuple[tuple[str, str], ...]
     depends_on: tuple[tuple[str, str], ...]  # (schema, table), staging included
+    grain: tuple[GrainColumn, ...]
 
     @property
     def qualified(self) -> str:
@@ -48,6 +60,37 @@ def _dependencies(sql: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found))
 
 
+def _grain(path: Path, sql: str) -> tuple[GrainColumn, ...]:
+    lines = GRAIN_LINE.findall(sql)
+    if len(lines) != 1:
+        problem = "has no" if not lines else f"has {len(lines)}"
+        raise ValueError(
+            f"{path}: {problem} '-- grain:' line; add exactly one beside the header comments, naming the columns "
+            "that make a row unique, e.g. '-- grain: unit_id, local_date' (a column that may be NULL: 'service_code?')"
+        )
+    columns = []
+    for item in (part.strip() for part in lines[0].split(",")):
+        match = GRAIN_COLUMN.match(item)
+        if not match:
+            raise ValueError(f"{path}: grain column {item!r} is not a column name (letters, digits, _; '?' if it may be NULL)")
+        columns.append(GrainColumn(name=match.group(1), nullable=bool(match.group(2))))
+    if len({c.name for c in columns}) != len(columns):
+        raise ValueError(f"{path}: the '-- grain:' line names a column twice")
+    return tuple(columns)
+
+
+def grain_violations_sql(model: SqlModel) -> str:
+    """One row: duplicate grain keys (NULLs compare equal, as in GROUP BY) and rows with NULL in a non-nullable grain column."""
+    table = f'"{model.layer}"."{model.name}"'
+    keys = ", ".join(f'"{c.name}"' for c in model.grain)
+    required = [f'"{c.name}" is null' for c in model.grain if not c.nullable]
+    null_rows = f"(select count(*) from {table} where {' or '.join(required)})" if required else "0"
+    return (
+        f"select (select count(*) from (select {keys} from {table} group by all having count(*) > 1)) as duplicate_keys, "
+        f"{null_rows} as null_key_rows"
+    )
+
+
 def _load(path: Path) -> SqlModel:
     sql = path.read_text(encoding="utf-8")
     first = sql.splitlines()[0] if sql else ""
@@ -62,6 +105,7 @@ def _load(path: Path) -> SqlModel:
         description=match.group(1).strip(),
         column_docs=tuple(COLUMN_DOC.findall(sql)),
         depends_on=_dependencies(sql),
+        grain=_grain(path, sql),
     )
 
 

@@ -2,12 +2,20 @@
 
 All of them write the private build database, so they share the `warehouse` concurrency pool:
 one writer at a time, by configuration rather than by luck.
+
+Each model asset checks its declared grain (`-- grain:` in its SQL file) right after it is built: a failed
+check blocks everything downstream of a mart and warns elsewhere. The staging tables that are not landed data
+(the working-day calendar, the run parameters, the indicator catalogue) are assets of their own, so lineage
+shows every input of every figure.
 """
 
 
 import hashlib
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
@@ -30,23 +38,33 @@ from pipelines.lineage import column_sources
 from pipelines.stage_timer import add_rows, stage
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
-from pipelines.sql_models import SqlModel, models
+from pipelines.sql_models import SqlModel, grain_violations_sql, models
 from pipelines.warehouse import AUDIT_DESCRIPTIONS, PUBLISHED_AUDIT_TABLES, build_audit, build_model, connect_build, prepare_staging, publish
 
 WAREHOUSE_POOL = "warehouse"
 STAGING_DATASETS = {*SOURCE_DATASETS.values(), "units", "services", "targets"}
 GROUPS = {"core": "core", "indicators": "indicators", "marts": "marts"}
 OWNERS = {"core": ["data-engineering@mutu.local"], "indicators": ["quality-office@mutu.local"], "marts": ["quality-office@mutu.local"]}
+GRAIN_CHECK = "grain_unique"
+# Staging tables prepare_staging computes rather than reads from the lake, and the assets that stand for them.
+STAGING_INPUTS = {
+    "calendar": AssetKey(["reference", "calendar"]),
+    "run_parameters": AssetKey(["parameters", "run"]),
+    "indicator_catalogue": AssetKey(["reference", "indicator_catalogue"]),
+}
+
+
+def _asset_key(schema: str, table: str) -> AssetKey | None:
+    """The asset a table read by a model belongs to; None for staging tables no model should depend on as an asset."""
+    if schema != "staging":
+        return AssetKey([schema, table])
+    if table in STAGING_DATASETS:
+        return AssetKey(["staging", table])
+    return STAGING_INPUTS.get(table)
 
 
 def _deps(model: SqlModel) -> list[AssetKey]:
-    keys = []
-    for schema, table in model.depends_on:
-        if schema == "staging" and table in STAGING_DATASETS:
-            keys.append(AssetKey(["staging", table]))
-        elif schema != "staging":
-            keys.append(AssetKey([schema, table]))
-    return keys
+    return [key for schema, table in model.depends_on if (key := _asset_key(schema, table)) is not None]
 
 
 def _table_schema(con, layer: str, name: str) -> TableSchema:
@@ -70,13 +88,45 @@ def _column_lineage(con, model: SqlModel, columns: list[str], cache_dir=None) ->
     deps = {}
     for column, sources in column_sources(model, columns, _schema(con), cache_dir).items():
         keys = [
-            TableColumnDep(asset_key=AssetKey(["staging", t] if s == "staging" else [s, t]), column_name=c)
+            TableColumnDep(asset_key=key, column_name=c)
             for s, t, c in sources
-            if s != "staging" or t in STAGING_DATASETS
+            if (key := _asset_key(s, t)) is not None
         ]
         if keys:
             deps[column] = keys
     return TableColumnLineage(deps_by_column=deps)
+
+
+def _grain_check_spec(model: SqlModel) -> AssetCheckSpec:
+    columns = ", ".join(c.name + ("?" if c.nullable else "") for c in model.grain)
+    return AssetCheckSpec(
+        name=GRAIN_CHECK,
+        asset=AssetKey([model.layer, model.name]),
+        blocking=model.layer == "marts",
+        description=f"One row per ({columns}), no NULL in a grain column unless marked '?' ({model.path.name}).",
+    )
+
+
+def grain_check(con, model: SqlModel) -> AssetCheckResult:
+    """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL."""
+    severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
+    grain = [c.name for c in model.grain]
+    present = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?", [model.layer, model.name]
+    ).fetchall()}
+    missing = [c for c in grain if c not in present]
+    if missing:
+        return AssetCheckResult(check_name=GRAIN_CHECK, passed=False, severity=severity, metadata={
+            "grain": ", ".join(grain),
+            "error": f"grain column(s) {', '.join(missing)} not in the table: fix the '-- grain:' line of {model.path.name}",
+        })
+    duplicate_keys, null_key_rows = con.execute(grain_violations_sql(model)).fetchone()
+    return AssetCheckResult(
+        check_name=GRAIN_CHECK,
+        passed=duplicate_keys == 0 and null_key_rows == 0,
+        severity=severity,
+        metadata={"grain": ", ".join(grain), "duplicate_keys": duplicate_keys, "null_key_rows": null_key_rows},
+    )
 
 
 def sql_model_asset(model: SqlModel):
@@ -92,6 +142,7 @@ def sql_model_asset(model: SqlModel):
         retry_policy=transient_retry,
         automation_condition=AutomationCondition.eager(),
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
+        check_specs=[_grain_check_spec(model)],
     )
     def _model(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
         con = connect_build(mutu.paths)
@@ -104,7 +155,7 @@ def sql_model_asset(model: SqlModel):
             progress.model_built(model.qualified)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
             table_schema = _table_schema(con, model.layer, model.name)
-            return MaterializeResult(metadata={
+            return MaterializeResult(check_results=[grain_check(con, model)], metadata={
                 "dagster/row_count": rows,
                 "dagster/column_schema": table_schema,
                 "dagster/column_lineage": _column_lineage(con, model, [c.name for c in table_schema.columns], mutu.paths.home / "cache" / "lineage"),
@@ -118,6 +169,67 @@ def sql_model_asset(model: SqlModel):
 
 
 model_assets = [sql_model_asset(m) for m in models()]
+LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.values())]
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            key=STAGING_INPUTS["calendar"],
+            deps=LANDED_SOURCES,  # its span follows the landed days
+            group_name="core",
+            kinds={"duckdb", "python"},
+            owners=OWNERS["core"],
+            description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national holidays and "
+                        "cuti bersama, from a week before the first landed day to 120 days after the as-of date.",
+            automation_condition=AutomationCondition.eager(),
+        ),
+        AssetSpec(
+            key=STAGING_INPUTS["run_parameters"],
+            deps=LANDED_SOURCES,  # the as-of date is the last landed day
+            group_name="core",
+            kinds={"duckdb", "python"},
+            owners=OWNERS["core"],
+            description="Run parameters (staging.run_parameters): as-of date, IKM weight mode (MUTU_IKM_WEIGHT_MODE or "
+                        "--ikm-weight-mode) and complaint auto-close working days (MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
+            automation_condition=AutomationCondition.eager(),
+        ),
+        AssetSpec(
+            key=STAGING_INPUTS["indicator_catalogue"],
+            group_name="core",
+            kinds={"duckdb", "yaml"},
+            owners=OWNERS["core"],
+            description="The KPI catalogue (staging.indicator_catalogue, from pipelines/indicators.yaml): each KPI's "
+                        "direction, measure and labels.",
+            automation_condition=AutomationCondition.eager(),
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+    retry_policy=transient_retry,
+)
+def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
+    """The staging tables computed rather than landed, with what they held for this build."""
+    con = connect_build(mutu.paths)
+    try:
+        prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
+        days, first, last, workdays = con.execute(
+            "select count(*), min(day), max(day), count(*) filter (where is_workday) from staging.calendar"
+        ).fetchone()
+        as_of, weight_mode, auto_close = con.execute(
+            "select as_of_date, ikm_weight_mode, complaint_auto_close_workdays from staging.run_parameters"
+        ).fetchone()
+        catalogue = con.execute("select count(*) from staging.indicator_catalogue").fetchone()[0]
+    finally:
+        con.close()
+    yield MaterializeResult(asset_key=STAGING_INPUTS["calendar"], metadata={
+        "dagster/row_count": days, "first_day": str(first), "last_day": str(last), "working_days": workdays,
+    })
+    yield MaterializeResult(asset_key=STAGING_INPUTS["run_parameters"], metadata={
+        "as_of_date": str(as_of) if as_of else "none (nothing landed)",
+        "ikm_weight_mode": weight_mode,
+        "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
+    })
+    yield MaterializeResult(asset_key=STAGING_INPUTS["indicator_catalogue"], metadata={"dagster/row_count": catalogue})
 
 
 @multi_asset(
@@ -174,5 +286,5 @@ def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> M
     })
 
 
-warehouse_assets = [*model_assets, audit_tables, published_warehouse]
+warehouse_assets = [staging_inputs, *model_assets, audit_tables, published_warehouse]
 __all__ = ["warehouse_assets", "landing_key"]

@@ -1,4 +1,5 @@
 -- dim_indicator: The KPIs a unit can set a yearly target for (targets.csv indicator) and which direction meets each; indicators.ind_effectiveness_period reads their values.
+-- grain: indicator
 -- column indicator: KPI name as written in targets.csv.
 -- column source_dataset: The landed dataset the KPI's value comes from (queue_tickets, survey_responses or complaints).
 -- column higher_is_better: True when the target is met at or above it (shares, IKM); false when met at or below it (waits, rates, loads).

@@ -1,4 +1,5 @@
 -- dim_krejcie_morgan: The published Krejcie-Morgan table: minimum sample for a population of N (95 % confidence, 5 % margin).
+-- grain: population
 -- column population: Tabulated population size N.
 -- column min_sample: Minimum number of respondents S the table gives for that N.
 -- Krejcie, R. V. & Morgan, D. W. (1970), Educational and Psychological Measurement 30, 607-610, Table 1 (all 90 rows, as published);

@@ -1,4 +1,5 @@
 -- dim_scope: One reporting scope: a unit, one service of a unit, an agency (instansi) or a province.
+-- grain: scope_type, scope_id
 -- column scope_type: unit, service (one service of one unit), agency or province.
 -- column scope_id: The unit_id; unit_id/service_code for a service; the agency or the province name.
 -- column scope_name: Unit name; service name and unit name; agency; province.

@@ -1,4 +1,5 @@
 -- dim_scope_member: Which unit (and service) each reporting scope covers: a fact row counts in every scope it is a member of.
+-- grain: scope_type, scope_id, unit_id, service_code?
 -- column service_code: The service covered; NULL = every service of the unit (unit, agency and province scopes).
 select
     s.scope_type,

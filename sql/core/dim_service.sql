@@ -1,4 +1,5 @@
 -- dim_service: One published service standard (standar pelayanan) of a unit, with its validity period.
+-- grain: unit_id, service_code, valid_from
 -- column is_free: The published tarif is zero: any fee paid is an integrity signal.
 select
     unit_id,

@@ -1,4 +1,5 @@
 -- dim_unsur: The survey elements (unsur) of each IKM method and their weights.
+-- grain: method, unsur_no
 -- column method: permenpanrb_14_2017 (9 unsur) or kepmenpan_25_2004 (14 unsur).
 -- column unsur_no: Position of the unsur in the questionnaire (u1 = 1).
 -- column unsur_name: Name of the unsur as the regulation words it.

@@ -1,4 +1,5 @@
 -- fct_complaint: One complaint with its milestones and the working days each took.
+-- grain: complaint_id
 -- column received_at: Local time the complaint was received (first status).
 -- column received_date: Local date the complaint was received.
 -- column is_integrity_signal: The category is pungli (illegal fee) or discrimination.

@@ -1,4 +1,5 @@
 -- fct_complaint_deadline: One complaint with its SP4N-LAPOR! deadlines and, as of the end of the data, whether each limit is judged yet and was kept.
+-- grain: complaint_id
 -- column received_workday_index: Working-day number (core.dim_calendar) of the day of receipt.
 -- column workdays_to_first_response: Working days from receipt to the first response to the reporter.
 -- column close_due_date: Closure deadline: the 8th working day after receipt (3 to verify + 5 to follow up), Mutu's own rule.

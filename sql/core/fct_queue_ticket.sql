@@ -1,4 +1,5 @@
 -- fct_queue_ticket: One queue ticket with its waiting and service times and the standard valid on its day.
+-- grain: unit_id, local_date, ticket_id
 -- column local_date: The unit's local date of issue (the partition).
 -- column was_called: The ticket was called at least once.
 -- column wait_minutes: Minutes from issue to first call (wait = called - issued).

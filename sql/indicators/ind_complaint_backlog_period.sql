@@ -1,4 +1,5 @@
 -- ind_complaint_backlog_period: Open complaint backlog per period and scope at the period end (or the end of the data, if earlier), with its age in working days.
+-- grain: period_type, period_start, scope_type, scope_id
 -- column backlog_open: Complaints received by the period end and neither closed nor archived on that day.
 -- column backlog_age_mean_workdays: Mean age of that backlog in working days since receipt, at the period end.
 -- column backlog_age_max_workdays: Age of the oldest complaint in that backlog, in working days.

@@ -1,4 +1,5 @@
 -- ind_complaint_unit_month: Complaint handling per unit and month of receipt, on working days.
+-- grain: unit_id, month_start
 -- column month_start: First day of the month the complaints were received.
 -- column complaints_received: Complaints received in the month.
 -- column complaints_closed: Of those, closed by the end of the data.

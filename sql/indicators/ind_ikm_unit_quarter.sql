@@ -1,4 +1,5 @@
 -- ind_ikm_unit_quarter: Indeks Kepuasan Masyarakat (IKM) per unit, quarter and survey method, with grade.
+-- grain: unit_id, quarter_start, method
 -- column quarter_start: First day of the quarter.
 -- column quarter: Quarter label, e.g. 2026-Q3.
 -- column respondents: Respondents in the quarter.

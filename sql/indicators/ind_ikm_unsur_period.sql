@@ -1,4 +1,5 @@
 -- ind_ikm_unsur_period: NRR of each unsur per period, scope and survey method, ranked from the weakest.
+-- grain: period_type, period_start, scope_type, scope_id, method, unsur_no
 -- column period_type: month, quarter, semester or year.
 -- column period_start: First day of the period.
 -- column period: Period label: 2026-07, 2026-Q3, 2026-S2 or 2026.

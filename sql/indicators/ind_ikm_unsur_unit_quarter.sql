@@ -1,4 +1,5 @@
 -- ind_ikm_unsur_unit_quarter: NRR of each unsur per unit, quarter and survey method, ranked from the weakest.
+-- grain: unit_id, quarter_start, method, unsur_no
 -- column quarter_start: First day of the quarter.
 -- column quarter: Quarter label, e.g. 2026-Q3.
 -- column answers: Answers given for this unsur (the NRR denominator).

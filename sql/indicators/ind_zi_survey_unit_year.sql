@@ -1,4 +1,5 @@
 -- ind_zi_survey_unit_year: Zona Integritas LKE "Penilaian kepuasan" per unit and year: SKM surveys held (quarters with respondents) and the grade they earn.
+-- grain: unit_id, year
 -- column year: Calendar year.
 -- column surveys_held: Survey periods (quarters) of the year with at least one SKM respondent for the unit.
 -- column surveys_with_adequate_sample: Of those, quarters whose respondents reached the Krejcie-Morgan minimum for the unit: the surveys the grade counts.

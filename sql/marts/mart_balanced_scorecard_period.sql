@@ -1,4 +1,5 @@
 -- mart_balanced_scorecard_period: Balanced scorecard per period and scope: customer, internal process, financial, learning & growth.
+-- grain: period_type, period_start, scope_type, scope_id
 -- column period: Period label: 2026-07 (month), 2026-Q3 (quarter), 2026-S2 (semester), 2026 (year).
 -- column ikm_method: Customer: survey method of the headline IKM (the 2017 method when the scope surveyed with it, else 2004); both methods are in the ikm_2017_* and ikm_2004_* columns.
 -- column ikm_converted: Customer: headline IKM on the 25-100 scale (of ikm_method).

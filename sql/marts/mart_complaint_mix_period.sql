@@ -1,4 +1,5 @@
 -- mart_complaint_mix_period: Complaints per period and scope by category, channel and type, integrity signals flagged, for BI.
+-- grain: period_type, period_start, scope_type, scope_id, mix_field, mix_value
 select
     x.period_type,
     x.period,

@@ -1,4 +1,5 @@
 -- mart_complaint_period: Complaint handling per period and scope on working days: limits, closure, backlog, integrity signals and load, for BI.
+-- grain: period_type, period_start, scope_type, scope_id
 select
     c.period_type,
     c.period,

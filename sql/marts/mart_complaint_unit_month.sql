@@ -1,4 +1,5 @@
 -- mart_complaint_unit_month: Complaint handling per unit and month of receipt, for BI.
+-- grain: unit_id, month_start
 select
     u.unit_id,
     u.unit_name,

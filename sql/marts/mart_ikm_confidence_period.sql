@@ -1,4 +1,5 @@
 -- mart_ikm_confidence_period: IKM per period and unit, agency or province with its 95 % confidence interval from the respondents' answers, and whether the change since the previous period is larger than the noise.
+-- grain: period_type, period_start, scope_type, scope_id
 -- column standard_error: Standard error of the converted IKM: sample standard deviation of the respondents' mean answer x 25 / sqrt(respondents).
 -- column ci_low: ikm_converted - 1.96 x standard_error (normal approximation; SKM samples are Krejcie-Morgan sized, mostly 30 or more).
 -- column ci_high: ikm_converted + 1.96 x standard_error.

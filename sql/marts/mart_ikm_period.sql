@@ -1,4 +1,5 @@
 -- mart_ikm_period: IKM per period (month, quarter, semester, year) and scope (unit, service, agency, province) with grade, weakest unsur and sample adequacy, for BI.
+-- grain: period_type, period_start, scope_type, scope_id, method
 -- column as_of_date: Latest local day of the survey data (its last landed partition): a period ending after it is incomplete.
 select
     i.period_type,

@@ -1,4 +1,5 @@
 -- mart_ikm_unit_quarter: IKM per unit and quarter with grade and weakest unsur, for BI.
+-- grain: unit_id, quarter_start, method
 -- column as_of_date: Latest local day of the survey data (its last landed partition): a period ending after it is incomplete.
 select
     u.unit_id,

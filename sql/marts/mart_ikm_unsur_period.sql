@@ -1,4 +1,5 @@
 -- mart_ikm_unsur_period: NRR of each unsur per period and scope, ranked from the weakest (the improvement priorities), for BI.
+-- grain: period_type, period_start, scope_type, scope_id, method, unsur_no
 -- column as_of_date: Latest local day of the survey data (its last landed partition): a period ending after it is incomplete.
 select
     n.period_type,

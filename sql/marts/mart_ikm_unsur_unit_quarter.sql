@@ -1,4 +1,5 @@
 -- mart_ikm_unsur_unit_quarter: NRR of each unsur per unit and quarter, ranked from the weakest, for BI.
+-- grain: unit_id, quarter_start, method, unsur_no
 -- column as_of_date: Latest local day of the survey data (its last landed partition): a period ending after it is incomplete.
 select
     u.unit_id,

@@ -1,4 +1,5 @@
 -- mart_kpi_control: Control chart of each headline KPI per unit, agency and province, by week and by month: centre line, limits and the points that signal a real change.
+-- grain: grain, period_start, scope_type, scope_id, kpi
 -- column period: Period label: ISO week (2026-W27) or month (2026-07), after grain.
 -- column centre_line: Centre line: the pooled share (p chart) or the mean of the values (individuals chart) over every period of the series; NULL with fewer than min_points.
 -- column ucl: Upper control limit: p + 3 sigma_p x sigma_z (Laney p', sigma_p from the period's own sample size) or mean + 2.66 x mean moving range.

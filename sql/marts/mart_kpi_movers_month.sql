@@ -1,4 +1,5 @@
 -- mart_kpi_movers_month: The three units that improved most and the three that worsened most on each headline KPI, per month.
+-- grain: month_start, kpi, mover, mover_rank
 -- column mover: best (improved most) or worst (worsened most).
 -- column mover_rank: 1 = the largest move of its kind.
 with moves as (

@@ -1,4 +1,5 @@
 -- mart_kpi_trend_month: Where each headline KPI is going, per unit, agency and province and month: change on the month and the year, rolling 3- and 12-month values, rank among peers.
+-- grain: month_start, scope_type, scope_id, kpi
 -- column month_start: First day of the month.
 -- column month: Month label (2026-07).
 -- column change_mom: value - the previous month's value (NULL when that month has no value).

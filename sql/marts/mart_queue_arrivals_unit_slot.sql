@@ -1,4 +1,5 @@
 -- mart_queue_arrivals_unit_slot: Tickets issued per unit, local day and 15-minute slot (the arrival curve), for BI.
+-- grain: unit_id, local_date, slot_start
 select
     a.unit_id,
     u.unit_name,

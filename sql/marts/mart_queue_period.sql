@@ -1,4 +1,5 @@
 -- mart_queue_period: Queue service levels per period and scope: volumes, waits, SLA, priority equity, fees, peak hour and counter utilisation, for BI.
+-- grain: period_type, period_start, scope_type, scope_id
 -- column as_of_date: Latest local day of the queue data (its last landed partition): a period ending after it is incomplete.
 select
     q.period_type,

@@ -1,4 +1,5 @@
 -- mart_queue_unit_day: Queue service levels per unit and local day, for BI.
+-- grain: unit_id, local_date
 -- column as_of_date: Latest local day of the queue data (its last landed partition): a period ending after it is incomplete.
 select
     u.unit_id,

@@ -1,4 +1,5 @@
 -- mart_skm_respondent_profile_period: SKM respondent profile (gender, age band, education, occupation) per period and scope, for BI.
+-- grain: period_type, period_start, scope_type, scope_id, profile_field, profile_value
 select
     r.period_type,
     r.period,

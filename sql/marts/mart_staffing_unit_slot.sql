@@ -1,4 +1,5 @@
 -- mart_staffing_unit_slot: Counters (loket) a unit needs per weekday and hour to meet its waiting standard (Erlang C, or Erlang A where people give up), beside the counters it opened, over the last 12 weeks of data.
+-- grain: unit_id, staffing_scope, weekday, hour_of_day
 -- column staffing_scope: What queues as one: 'unit' when services share counters (one pooled queue), else the service code.
 -- column pools_services: The unit's counters served more than one service in the window, so its services form one queue.
 -- column weekday: ISO weekday of the slot (1 = Monday ... 7 = Sunday).

@@ -1,4 +1,5 @@
 -- mart_wait_satisfaction_band: Satisfaction of respondents linked to their queue ticket (survey exports with a ticket number), by how long that ticket waited: all units together and per unit.
+-- grain: scope_type, scope_id, band_order
 -- column scope_type: 'all' (every linked respondent) or 'unit'.
 -- column scope_id: 'all', or the unit_id.
 -- column wait_band: <= 15, 15-30, 30-60 or > 60 minutes from issue to call of the respondent's ticket.

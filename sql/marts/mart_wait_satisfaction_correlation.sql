@@ -1,4 +1,5 @@
 -- mart_wait_satisfaction_correlation: Does waiting go with lower satisfaction? Spearman rank correlation of each waiting measure with U3 NRR and the IKM across unit-months, with its 95 % interval and the number of points.
+-- grain: wait_measure, satisfaction_measure
 -- column wait_measure: wait_mean_minutes, wait_p90_minutes or sla_share (of mart_wait_satisfaction_unit_month).
 -- column satisfaction_measure: u3_nrr (U3 waktu penyelesaian) or ikm_converted.
 -- column points: Unit-months in the correlation (is_point: at least 30 called tickets and 10 U3 answers).

@@ -1,4 +1,5 @@
 -- mart_wait_satisfaction_unit_month: Measured waiting beside satisfaction per unit and month: the points the wait-satisfaction correlation is computed over.
+-- grain: unit_id, month_start
 -- column unit_id: The unit (unit penyelenggara) the month is measured for.
 -- column month_start: First day of the month.
 -- column tickets_called: Tickets called in the month (the wait sample).

@@ -1,4 +1,5 @@
 -- mart_zi_survey_unit_year: Zona Integritas "Penilaian kepuasan" per unit and year: SKM surveys held and the grade they earn, for the ZI evaluator.
+-- grain: unit_id, year
 -- column as_of_date: Latest local day of the survey data (its last landed partition): a period ending after it is incomplete.
 select
     z.unit_id,

@@ -63,16 +63,19 @@ def _dependencies(sql: str) -> tuple[tuple[str, str], ...]:
 def _grain(path: Path, sql: str) -> tuple[GrainColumn, ...]:
     lines = GRAIN_LINE.findall(sql)
     if len(lines) != 1:
-        problem = "has no" if not lines else f"has {len(lines)}"
+        problem = "has no '-- grain:' line" if not lines else f"has {len(lines)} '-- grain:' lines"
         raise ValueError(
-            f"{path}: {problem} '-- grain:' line; add exactly one beside the header comments, naming the columns "
-            "that make a row unique, e.g. '-- grain: unit_id, local_date' (a column that may be NULL: 'service_code?')"
+            f"{path}: {problem}; write exactly one beside the header comments, naming the columns that make a row "
+            "unique, e.g. '-- grain: unit_id, local_date' (a column that may be NULL: 'service_code?')"
         )
     columns = []
     for item in (part.strip() for part in lines[0].split(",")):
         match = GRAIN_COLUMN.match(item)
         if not match:
-            raise ValueError(f"{path}: grain column {item!r} is not a column name (letters, digits, _; '?' if it may be NULL)")
+            raise ValueError(
+                f"{path}: grain column {item!r} is not a column name (letters, digits, _; "
+                "a '?' after it if it may be NULL)"
+            )
         columns.append(GrainColumn(name=match.group(1), nullable=bool(match.group(2))))
     if len({c.name for c in columns}) != len(columns):
         raise ValueError(f"{path}: the '-- grain:' line names a column twice")
@@ -80,14 +83,15 @@ def _grain(path: Path, sql: str) -> tuple[GrainColumn, ...]:
 
 
 def grain_violations_sql(model: SqlModel) -> str:
-    """One row: duplicate grain keys (NULLs compare equal, as in GROUP BY) and rows with NULL in a non-nullable grain column."""
+    """One row: duplicate grain keys (NULLs compare equal, as in GROUP BY), rows with NULL in a grain column
+    not marked '?'."""
     table = f'"{model.layer}"."{model.name}"'
     keys = ", ".join(f'"{c.name}"' for c in model.grain)
     required = [f'"{c.name}" is null' for c in model.grain if not c.nullable]
     null_rows = f"(select count(*) from {table} where {' or '.join(required)})" if required else "0"
     return (
-        f"select (select count(*) from (select {keys} from {table} group by all having count(*) > 1)) as duplicate_keys, "
-        f"{null_rows} as null_key_rows"
+        f"select (select count(*) from (select {keys} from {table} group by all having count(*) > 1)) "
+        f"as duplicate_keys, {null_rows} as null_key_rows"
     )
 
 

@@ -118,7 +118,8 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
     if missing:
         return AssetCheckResult(check_name=GRAIN_CHECK, passed=False, severity=severity, metadata={
             "grain": ", ".join(grain),
-            "error": f"grain column(s) {', '.join(missing)} not in the table: fix the '-- grain:' line of {model.path.name}",
+            "error": f"grain column(s) {', '.join(missing)} not in the table: "
+                     f"fix the '-- grain:' line of {model.path.name}",
         })
     duplicate_keys, null_key_rows = con.execute(grain_violations_sql(model)).fetchone()
     return AssetCheckResult(
@@ -180,8 +181,9 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             group_name="core",
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
-            description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national holidays and "
-                        "cuti bersama, from a week before the first landed day to 120 days after the as-of date.",
+            description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
+                        "holidays and cuti bersama, from a week before the first landed day to 120 days after the "
+                        "as-of date.",
             automation_condition=AutomationCondition.eager(),
         ),
         AssetSpec(
@@ -190,8 +192,9 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             group_name="core",
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
-            description="Run parameters (staging.run_parameters): as-of date, IKM weight mode (MUTU_IKM_WEIGHT_MODE or "
-                        "--ikm-weight-mode) and complaint auto-close working days (MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
+            description="Run parameters (staging.run_parameters): as-of date, IKM weight mode "
+                        "(MUTU_IKM_WEIGHT_MODE or --ikm-weight-mode) and complaint auto-close working days "
+                        "(MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
             automation_condition=AutomationCondition.eager(),
         ),
         AssetSpec(

@@ -1,0 +1,117 @@
+"""Every SQL model declares its grain, and Dagster checks it after each build (blocking downstream of a mart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetCheckKey, AssetCheckSeverity, AssetKey, DagsterInstance, asset, materialize
+
+from pipelines.assets.warehouse import GRAIN_CHECK, grain_check, sql_model_asset
+from pipelines.resources import MutuResource
+from pipelines.sql_models import GrainColumn, _load, grain_violations_sql, models
+
+
+def _model_file(root: Path, layer: str, name: str, body: str) -> Path:
+    path = root / layer / f"{name}.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body)
+    return path
+
+
+def test_every_model_declares_a_grain_of_its_own_columns(published):
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        for model in models():
+            assert model.grain, model.qualified
+            columns = {r[0] for r in con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                [model.layer, model.name],
+            ).fetchall()}
+            assert {c.name for c in model.grain} <= columns, model.qualified
+    finally:
+        con.close()
+
+
+def test_the_grain_line_is_parsed_with_nullable_columns():
+    scope_member = next(m for m in models() if m.qualified == "core.dim_scope_member")
+    assert scope_member.grain == (
+        GrainColumn("scope_type", False), GrainColumn("scope_id", False),
+        GrainColumn("unit_id", False), GrainColumn("service_code", True),
+    )
+    # ind_kpi_series documents a column named `grain`: a `-- column grain:` line is not a grain declaration.
+    kpi_series = next(m for m in models() if m.qualified == "indicators.ind_kpi_series")
+    assert [c.name for c in kpi_series.grain] == ["grain", "period_start", "scope_type", "scope_id", "kpi"]
+
+
+def test_a_model_without_a_grain_line_fails_loading_naming_its_file(tmp_path):
+    path = _model_file(tmp_path, "marts", "mart_no_grain", "-- mart_no_grain: A table.\nselect 1 as k\n")
+    with pytest.raises(ValueError, match=r"mart_no_grain\.sql: has no '-- grain:' line"):
+        _load(path)
+    body = "-- mart_twice: A table.\n-- grain: k\n-- grain: k\nselect 1 as k\n"
+    twice = _model_file(tmp_path, "marts", "mart_twice", body)
+    with pytest.raises(ValueError, match=r"mart_twice\.sql: has 2 '-- grain:' lines"):
+        _load(twice)
+    bad = _model_file(tmp_path, "marts", "mart_bad", "-- mart_bad: A table.\n-- grain: k, k j\nselect 1 as k\n")
+    with pytest.raises(ValueError, match=r"mart_bad\.sql: grain column 'k j'"):
+        _load(bad)
+
+
+def test_every_grain_check_passed_on_the_small_warehouse(published):
+    instance = DagsterInstance.from_config(str(published.parent.parent / "dagster"))
+    storage = instance.event_log_storage
+    failed = []
+    for model in models():
+        key = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK)
+        records = storage.get_asset_check_execution_history(key, limit=1)
+        assert records, f"no {GRAIN_CHECK} evaluation for {model.qualified}"
+        if records[0].event.dagster_event.event_specific_data.passed is not True:
+            failed.append(model.qualified)
+    assert failed == []
+    # The published tables themselves, with the SQL the check runs.
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        for model in models():
+            assert con.execute(grain_violations_sql(model)).fetchone() == (0, 0), model.qualified
+    finally:
+        con.close()
+
+
+def test_duplicates_and_nulls_in_the_grain_fail_the_check(tmp_path):
+    body = "-- t_dup: A table.\n-- grain: unit_id, day, service_code?\nselect 1 as k\n"
+    indicator = _load(_model_file(tmp_path, "indicators", "t_dup", body))
+    con = duckdb.connect()
+    con.execute("create schema indicators")
+    con.execute(
+        "create table indicators.t_dup as select * from (values ('U1', 1, 'KTP'), ('U1', 2, null), ('U1', 2, null), "
+        "(null, 3, 'KTP')) as v(unit_id, day, service_code)"
+    )
+    assert con.execute(grain_violations_sql(indicator)).fetchone() == (1, 1)  # (U1, 2, NULL) twice; a NULL unit_id
+    result = grain_check(con, indicator)
+    assert result.passed is False and result.severity == AssetCheckSeverity.WARN
+    con.execute("delete from indicators.t_dup where unit_id is null or day = 2")
+    assert grain_check(con, indicator).passed is True
+    missing = _load(_model_file(tmp_path, "indicators", "t_dup", body.replace("service_code?", "nope")))
+    result = grain_check(con, missing)
+    assert result.passed is False and "nope" in result.metadata["error"].value
+
+
+def test_a_mart_whose_grain_is_violated_blocks_what_reads_it(tmp_path):
+    body = "-- mart_dup: Two rows with one key.\n-- grain: k\n-- column k: The key.\nselect 1 as k union all select 1\n"
+    model = _load(_model_file(tmp_path / "sql", "marts", "mart_dup", body))
+    mart = sql_model_asset(model)
+
+    @asset(key=["reports", "reads_mart_dup"], deps=[AssetKey(["marts", "mart_dup"])])
+    def reader() -> None:
+        return None
+
+    mutu = MutuResource(home=str(tmp_path / "home"), landing=str(tmp_path / "landing"))
+    result = materialize([mart, reader], resources={"mutu": mutu}, raise_on_error=False)
+    evaluations = result.get_asset_check_evaluations()
+    assert [(e.check_name, e.passed, e.severity) for e in evaluations] == [
+        (GRAIN_CHECK, False, AssetCheckSeverity.ERROR)
+    ]
+    assert evaluations[0].metadata["duplicate_keys"].value == 1
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert AssetKey(["reports", "reads_mart_dup"]) not in materialized

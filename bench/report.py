@@ -53,9 +53,18 @@ def targets(results: dict) -> list[dict]:
     def met(value, limit):
         return None if value is None else value <= limit
 
+    m_peer = _peer_wall(results, "M")
+    vs_peer = _ratio(m_run["process"]["wall_s"], m_peer) if m_run else None
+    import_floor = (results.get("import_floor") or {}).get("wall_s")
+    vs_imports = _ratio(nightly["process"]["wall_s"], import_floor) if nightly else None
+
     return [
         _target("M: full `mutu run` within 6x its DuckDB floor", "<= 6.0x", full_vs_floor,
                 f"{full_vs_floor:.1f}x" if full_vs_floor is not None else "", met(full_vs_floor, 6.0)),
+        _target("M: full `mutu run` faster than the pandas + GX peer script (issue 19)", "< 1.0x", vs_peer,
+                f"{vs_peer:.1f}x" if vs_peer is not None else "", None if vs_peer is None else vs_peer < 1.0),
+        _target("nightly: one new day on a published year within 3x the import floor (issue 19)", "<= 3.0x", vs_imports,
+                f"{vs_imports:.1f}x" if vs_imports is not None else "", met(vs_imports, 3.0)),
         _target("M: validation at most a third of the run", "<= 33%", validate_share,
                 f"{validate_share:.0%}" if validate_share is not None else "", met(validate_share, 1 / 3)),
         _target("nightly: one new day on a published year within 1.5x the same day on an empty home", "<= 1.5x",
@@ -69,6 +78,11 @@ def targets(results: dict) -> list[dict]:
         _target("M: `mutu generate` within a minute", "<= 60 s", gen_wall,
                 f"{gen_wall:.1f} s" if gen_wall is not None else "", met(gen_wall, 60.0)),
     ]
+
+
+def _peer_wall(results: dict, workload: str) -> float | None:
+    peer = (results["workloads"].get(workload) or {}).get("peer") or {}
+    return peer["process"]["wall_s"] if peer and not peer.get("error") else None
 
 
 # --- markdown ------------------------------------------------------------------------------------
@@ -96,6 +110,85 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def targets_section(results: dict) -> list[str]:
     rows = [[t["target"], t["limit"], t["shown"], _met(t["met"])] for t in results["targets"]]
     return ["## Targets (reported, not asserted)", "", *_table(["target", "limit", "measured", "met?"], rows), ""]
+
+
+DEFINITIONS = (
+    "Where the definitions differ (read from `audit.quarantine` of an S run): Mutu quarantines rows the peer keeps "
+    "— tickets and responses whose service has no standard valid on the day (the peer keeps them in the mean wait "
+    "and counts a served one as outside the SLA), both rows of a key landed twice with different content (the peer "
+    "keeps the last), rows with an unreadable timestamp or fee (the peer reads the time as missing and keeps the row); "
+    "an answer outside 1..4 quarantines Mutu's whole response, the peer drops that answer only. Both reject the "
+    "damaged workbook and the broken JSON line. The same in both: wait = called - issued over every called ticket, "
+    "SLA share over served tickets against the maximum wait valid that day, the survey method per file (any u10..u14 "
+    "answer: KepMenPAN 25/2004, 14 unsur), IKM = mean of the unsur NRR x 25 with exact weights, complaints by the "
+    "month they were submitted.")
+
+
+def peer_lines(results: dict) -> list[str]:
+    """Mutu against the tool a user would otherwise pick (the peer) and against importing its libraries."""
+    floor = results.get("import_floor")
+    rows = []
+    for entry in results["workloads"].values():
+        peer = entry.get("peer") or {}
+        for run in entry.get("runs", []):
+            if run["process"]["exit_code"] != 0:
+                continue
+            mutu = run["process"]
+            if run["name"] == "full" and peer and not peer.get("error"):
+                rows.append([entry["name"], "`mutu run` (full) vs the pandas + GX peer", _num(mutu["wall_s"]),
+                             _num(peer["process"]["wall_s"]), f"**{mutu['wall_s'] / peer['process']['wall_s']:.1f}x**",
+                             f"{mutu['max_rss_mb']:,.0f} / {peer['process']['max_rss_mb']:,.0f}"])
+            if run["name"] == "nightly" and floor:
+                rows.append([entry["name"], "`mutu run` (nightly) vs the import floor", _num(mutu["wall_s"]),
+                             _num(floor["wall_s"]), f"**{mutu['wall_s'] / floor['wall_s']:.1f}x**",
+                             f"{mutu['max_rss_mb']:,.0f} / {floor['max_rss_mb']:,.0f}"])
+    lines = ["## Mutu against the peer script and the import floor (issue 19)", ""]
+    if floor:
+        lines += [f"Import floor: a fresh `python -c \"{floor['command']}\"`, best of {len(floor['tries'])}: "
+                  f"**{floor['wall_s']:.2f} s** (tries {', '.join(f'{t:.2f}' for t in floor['tries'])}), "
+                  f"peak RSS {floor['max_rss_mb']:,.0f} MB.", ""]
+    if rows:
+        header = ["workload", "comparison", "Mutu wall s", "other wall s", "ratio", "peak RSS MB (Mutu / other)"]
+        lines += [*_table(header, rows), ""]
+    return lines
+
+
+def peer_section(peer: dict) -> list[str]:
+    lines = ["Peer (`bench/peer.py`: pandas reads every landed file, GX 1.x validates 3 expectations per source, "
+             "pandas computes the headline KPIs):", ""]
+    if peer.get("error"):
+        return [*lines, f"**failed**: `{peer['error']}`", ""]
+    process = peer["process"]
+    read = ", ".join(f"{_int(n)} {source}" for source, n in peer["rows_read"].items())
+    unexpected = sum(n or 0 for source in peer["unexpected"].values() for n in source.values())
+    lines += [f"**{process['wall_s']:.2f} s** wall, {process['cpu_s']:.2f} s CPU, "
+              f"peak RSS {process['max_rss_mb']:,.0f} MB; "
+              f"read {read} rows; {unexpected:,} unexpected values; {len(peer['skipped_files'])} file(s) or line(s) "
+              "pandas could not read. " + contention(process), ""]
+    comparison = peer.get("comparison") or {}
+    if comparison.get("error"):
+        return [*lines, f"No comparison: {comparison['error']}.", ""]
+    rows = []
+    for table, found in comparison.items():
+        for sample in found["samples"]:
+            for measure, value in sample["peer"].items():
+                key = " ".join(map(str, sample["key"]))
+                rows.append([table, key, measure, _fmt(value), _fmt(sample["mutu"][measure])])
+        for measure, largest in found["largest_diff"].items():
+            if largest["key"]:
+                rows.append([table, f"largest gap of {found['matched']} matched ({' '.join(map(str, largest['key']))})",
+                             measure, "", f"diff {_fmt(largest['abs_diff'])}"])
+        if found["peer_only"] or found["mutu_only"]:
+            rows.append([table, "unmatched keys", "", f"{len(found['peer_only'])} peer only",
+                         f"{len(found['mutu_only'])} Mutu only"])
+    return [*lines, "The peer's KPIs next to Mutu's marts:", "",
+            *_table(["KPI table", "key", "measure", "peer", "Mutu"], rows), "", DEFINITIONS, ""]
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4f}"
 
 
 def floor_section(name: str, floor: dict) -> list[str]:
@@ -189,6 +282,8 @@ def workload_section(entry: dict) -> list[str]:
     for run in entry.get("runs", []):
         floor = entry["floors"].get(run["floor"])
         lines += run_section(run, floor["wall_s"] if floor else None)
+    if entry.get("peer"):
+        lines += peer_section(entry["peer"])
     lines += nightly_observation(entry)
     if entry.get("error"):
         lines += [f"**Workload stopped:** {entry['error']}", ""]
@@ -205,6 +300,7 @@ def markdown(results: dict) -> str:
         "Every `mutu generate`, `mutu run` and floor measurement is a fresh child process (wall: perf_counter; "
         "CPU and peak RSS: wait4 on that child). Stage figures come from the run's `run_stats.json`.", "",
         *targets_section(results),
+        *peer_lines(results),
     ]
     for entry in results["workloads"].values():
         lines += workload_section(entry)

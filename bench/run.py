@@ -1,5 +1,6 @@
 """`make bench`: generate each workload with `mutu generate`, run it with `mutu run` in fresh processes,
-measure DuckDB's parse floor in the same run, and write OUT/results.json and OUT/results.md.
+measure DuckDB's parse floor, the pandas + GX peer script (bench/peer.py) and the import floor in the same
+run, and write OUT/results.json and OUT/results.md.
 
     python -m bench.run --workloads S --out bench/out          # CI smoke, about a minute
     python -m bench.run --workloads all --out bench/out        # S, M, nightly, M3
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import report
+from bench.peer_compare import compare
 from bench.landing_days import copy_tree_into, folder_counts, last_day, move_day_out
 from bench.measure import Measurement, measure
 from bench.workloads import Workload, selected
@@ -27,6 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
 DEFECTS = 0.01  # the demo's rate: quarantine paths are part of the cost
 BENCH_KEY = "bench-only-pseudonym-key-synthetic-data"  # synthetic data only; never a real key
+IMPORT_FLOOR = "import dagster, great_expectations, polars, duckdb"
+IMPORT_FLOOR_TRIES = 3
 SUMMARY = re.compile(r"(\d+) files, (\d+) queue tickets, (\d+) survey respondents, (\d+) complaints")
 
 
@@ -61,6 +65,28 @@ class Bench:
         command = [sys.executable, "-m", "bench.floor", str(landing), "--json", str(figures)]
         result = self.checked(measure(command, self.logs / f"{log}.log", env=self.env(), cwd=REPO_ROOT), "floor")
         return {**json.loads(figures.read_text()), "process": result.as_dict()}
+
+    def peer(self, landing: Path, home: Path, log: str) -> dict:
+        """The pandas + GX script on the same landing zone, and its KPIs next to the marts of Mutu's run."""
+        figures = self.logs / f"{log}.json"
+        command = [sys.executable, "-m", "bench.peer", str(landing), "--json", str(figures)]
+        result = measure(command, self.logs / f"{log}.log", env=self.env(), cwd=REPO_ROOT)
+        entry = {"process": result.as_dict()}
+        if not result.ok:
+            return {**entry, "error": result.last_lines(1)}
+        output = json.loads(figures.read_text())
+        return {**entry, "rows_read": output["rows_read"], "unexpected": output["unexpected"],
+                "skipped_files": output["skipped_files"], "comparison": compare(output["kpis"], home)}
+
+    def import_floor(self) -> dict:
+        """A fresh interpreter importing the four libraries Mutu cannot start without; best of a few."""
+        tries = [measure([sys.executable, "-c", IMPORT_FLOOR], self.logs / f"import_floor_{n}.log", env=self.env(),
+                         cwd=REPO_ROOT) for n in range(IMPORT_FLOOR_TRIES)]
+        for attempt in tries:
+            self.checked(attempt, "import floor")
+        best = min(tries, key=lambda m: m.wall_s)
+        return {"command": IMPORT_FLOOR, "tries": [t.wall_s for t in tries], "wall_s": best.wall_s,
+                "max_rss_mb": best.max_rss_mb, "process": best.as_dict()}
 
     def run(self, name: str, description: str, landing: Path, home: Path, floor: str, log: str) -> dict:
         command = [*self.mutu(), "run", "--landing", str(landing), "--home", str(home)]
@@ -105,6 +131,8 @@ def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> Non
     entry["floors"]["landing"] = bench.floor(landing, f"{workload.name}/floor")
     entry["runs"].append(bench.run("full", "the whole landing zone into an empty home", landing, home, "landing",
                                    f"{workload.name}/run_full.log"))
+    require_success(entry["runs"][-1])
+    entry["peer"] = bench.peer(landing, home, f"{workload.name}/peer")
 
 
 def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
@@ -201,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out / "logs", ignore_errors=True)
     bench = Bench(out, (args.work or out / "work").resolve(), args.keep, args.seed, args.defects)
     results = {"started_at": now(), "finished_at": None, "host": host(), "workloads": {}}
+    print(f"[bench] {now()} import floor: {IMPORT_FLOOR} (best of {IMPORT_FLOOR_TRIES})", flush=True)
+    results["import_floor"] = bench.import_floor()
     for workload in workloads:
         print(f"[bench] {now()} workload {workload.name}: {workload.description}", flush=True)
         results["workloads"][workload.name] = run_workload(bench, workload)

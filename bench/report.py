@@ -124,6 +124,16 @@ DEFINITIONS = (
     "month they were submitted.")
 
 
+def _versus(workload: str, what: str, mutu: dict, other: dict) -> list[str]:
+    return [workload, what, _num(mutu["wall_s"]), _num(other["wall_s"]), f"**{mutu['wall_s'] / other['wall_s']:.1f}x**",
+            _ratio_text(mutu.get("cpu_s"), other.get("cpu_s")), f"{mutu['max_rss_mb']:,.0f} / {other['max_rss_mb']:,.0f}"]
+
+
+def _ratio_text(numerator: float | None, denominator: float | None) -> str:
+    value = _ratio(numerator, denominator)
+    return "" if value is None else f"{value:.1f}x"
+
+
 def peer_lines(results: dict) -> list[str]:
     """Mutu against the tool a user would otherwise pick (the peer) and against importing its libraries."""
     floor = results.get("import_floor")
@@ -133,23 +143,22 @@ def peer_lines(results: dict) -> list[str]:
         for run in entry.get("runs", []):
             if run["process"]["exit_code"] != 0:
                 continue
-            mutu = run["process"]
             if run["name"] == "full" and peer and not peer.get("error"):
-                rows.append([entry["name"], "`mutu run` (full) vs the pandas + GX peer", _num(mutu["wall_s"]),
-                             _num(peer["process"]["wall_s"]), f"**{mutu['wall_s'] / peer['process']['wall_s']:.1f}x**",
-                             f"{mutu['max_rss_mb']:,.0f} / {peer['process']['max_rss_mb']:,.0f}"])
-            if run["name"] == "nightly" and floor:
-                rows.append([entry["name"], "`mutu run` (nightly) vs the import floor", _num(mutu["wall_s"]),
-                             _num(floor["wall_s"]), f"**{mutu['wall_s'] / floor['wall_s']:.1f}x**",
-                             f"{mutu['max_rss_mb']:,.0f} / {floor['max_rss_mb']:,.0f}"])
+                rows.append(_versus(entry["name"], "`mutu run` (full) vs the pandas + GX peer", run["process"],
+                                    peer["process"]))
+            if run["name"] in ("full", "nightly") and floor:
+                rows.append(_versus(entry["name"], f"`mutu run` ({run['name']}) vs the import floor", run["process"],
+                                    floor["process"]))
     lines = ["## Mutu against the peer script and the import floor (issue 19)", ""]
     if floor:
         lines += [f"Import floor: a fresh `python -c \"{floor['command']}\"`, best of {len(floor['tries'])}: "
                   f"**{floor['wall_s']:.2f} s** (tries {', '.join(f'{t:.2f}' for t in floor['tries'])}), "
                   f"peak RSS {floor['max_rss_mb']:,.0f} MB.", ""]
     if rows:
-        header = ["workload", "comparison", "Mutu wall s", "other wall s", "ratio", "peak RSS MB (Mutu / other)"]
-        lines += [*_table(header, rows), ""]
+        header = ["workload", "comparison", "Mutu wall s", "other wall s", "wall ratio", "CPU ratio",
+                  "peak RSS MB (Mutu / other)"]
+        lines += [*_table(header, rows), "",
+                  "On a shared host the CPU ratio is the steadier figure: wall times stretch with other work.", ""]
     return lines
 
 

@@ -126,7 +126,8 @@ DEFINITIONS = (
 
 def _versus(workload: str, what: str, mutu: dict, other: dict) -> list[str]:
     return [workload, what, _num(mutu["wall_s"]), _num(other["wall_s"]), f"**{mutu['wall_s'] / other['wall_s']:.1f}x**",
-            _ratio_text(mutu.get("cpu_s"), other.get("cpu_s")), f"{mutu['max_rss_mb']:,.0f} / {other['max_rss_mb']:,.0f}"]
+            _ratio_text(mutu.get("cpu_s"), other.get("cpu_s")),
+            f"{mutu['max_rss_mb']:,.0f} / {other['max_rss_mb']:,.0f}"]
 
 
 def _ratio_text(numerator: float | None, denominator: float | None) -> str:

@@ -115,3 +115,29 @@ def test_a_mart_whose_grain_is_violated_blocks_what_reads_it(tmp_path):
     assert evaluations[0].metadata["duplicate_keys"].value == 1
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert AssetKey(["reports", "reads_mart_dup"]) not in materialized
+
+
+def test_computed_staging_inputs_are_assets_materialised_by_the_run(published):
+    """Calendar, run parameters and the indicator catalogue are lineage parents, built with what they held."""
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    assert AssetKey(["reference", "calendar"]) in graph.get(AssetKey(["core", "dim_calendar"])).parent_keys
+    assert AssetKey(["parameters", "run"]) in graph.get(AssetKey(["indicators", "ind_ikm_period"])).parent_keys
+    assert AssetKey(["reference", "indicator_catalogue"]) in graph.get(AssetKey(["core", "dim_indicator"])).parent_keys
+    instance = DagsterInstance.from_config(str(published.parent.parent / "dagster"))
+
+    def metadata(*key):
+        return {k: v.value for k, v in instance.get_latest_materialization_event(
+            AssetKey(list(key))).asset_materialization.metadata.items()}
+
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        days, first, last = con.execute("select count(*), min(day), max(day) from core.dim_calendar").fetchone()
+        indicators = con.execute("select count(*) from core.dim_indicator").fetchone()[0]
+    finally:
+        con.close()
+    calendar = metadata("reference", "calendar")
+    assert (calendar["dagster/row_count"], calendar["first_day"], calendar["last_day"]) == (days, str(first), str(last))
+    assert metadata("parameters", "run")["ikm_weight_mode"] == "exact"
+    assert metadata("reference", "indicator_catalogue")["dagster/row_count"] == indicators

@@ -30,6 +30,7 @@ OUTCOMES = ["served", "no_show", "abandoned", "cancelled", "redirected"]
 ESKM = {"No": "respondent_id", "Tanggal": "submitted_at", "Kode Layanan": "service_code",
         **{f"U{i}": f"u{i}" for i in range(1, 10)}}
 LETTERS = {"a": "1", "b": "2", "c": "3", "d": "4"}
+READ_FOLDERS = {"queue/canonical", "queue/antrian_id", "survey/canonical", "survey/eskm_xlsx", "complaints/canonical"}
 
 
 def files(landing: Path, folder: str, pattern: str) -> list[Path]:
@@ -180,7 +181,9 @@ def run(landing: Path) -> dict:
     kpis = {"queue_unit_month": queue_kpis(queue, services, units), "ikm_unit_quarter": ikm_kpis(survey, units),
             "complaint_unit_month": complaint_kpis(complaints, units)}
     return {"rows_read": {"queue": len(queue), "survey": len(survey), "complaints": len(complaints)},
-            "unexpected": validation, "skipped_files": SKIPPED,
+            "unexpected": validation, "skipped_files": SKIPPED, "folders_not_read": sorted(
+                str(f.relative_to(landing)) for f in landing.glob("*/*") if f.is_dir() and f.parent.name != "reference"
+                and str(f.relative_to(landing)) not in READ_FOLDERS),
             "kpis": {name: json.loads(frame.to_json(orient="records")) for name, frame in kpis.items()}}
 
 

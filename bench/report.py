@@ -175,6 +175,9 @@ def peer_section(peer: dict) -> list[str]:
               f"peak RSS {process['max_rss_mb']:,.0f} MB; "
               f"read {read} rows; {unexpected:,} unexpected values; {len(peer['skipped_files'])} file(s) or line(s) "
               "pandas could not read. " + contention(process), ""]
+    if peer.get("folders_not_read"):
+        missed = ", ".join(peer["folders_not_read"])
+        lines += [f"Landed folders the peer does not read (its KPIs miss them): {missed}.", ""]
     comparison = peer.get("comparison") or {}
     if comparison.get("error"):
         return [*lines, f"No comparison: {comparison['error']}.", ""]

@@ -75,8 +75,8 @@ class Bench:
         if not result.ok:
             return {**entry, "error": result.last_lines(1)}
         output = json.loads(figures.read_text())
-        return {**entry, "rows_read": output["rows_read"], "unexpected": output["unexpected"],
-                "skipped_files": output["skipped_files"], "comparison": compare(output["kpis"], home)}
+        kept = ("rows_read", "unexpected", "skipped_files", "folders_not_read")
+        return {**entry, **{k: output[k] for k in kept}, "comparison": compare(output["kpis"], home)}
 
     def import_floor(self) -> dict:
         """A fresh interpreter importing the four libraries Mutu cannot start without; best of a few."""

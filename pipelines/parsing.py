@@ -260,14 +260,23 @@ def _type_drift(typed: pl.DataFrame, spec: Contract) -> list[str]:
     return drift
 
 
-def _derive(frame: pl.DataFrame, spec: Contract) -> pl.DataFrame:
+LEGACY_UNSUR = [f"u{i}" for i in range(10, 15)]  # KepMenPAN 25/2004's unsur beyond PermenPANRB 14/2017's nine
+METHODS = ("permenpanrb_14_2017", "kepmenpan_25_2004")
+
+
+def _derive(frame: pl.DataFrame, spec: Contract, profile: Profile, header: list[str]) -> pl.DataFrame:
     if spec.name == "survey_responses":
         # KepMenPAN 25/2004 has 14 unsur; PermenPANRB 14/2017 has 9. The method belongs to the export (the wave), so it
-        # is decided per file: any answer in u10..u14 makes the whole file 2004, and a respondent who left u10..u14
-        # empty stays a 2004 respondent (an empty answer is not a zero) instead of turning the file into a mixed one.
-        answered = pl.any_horizontal([pl.col(f"u{i}").is_not_null() for i in range(10, 15)])
-        legacy = answered.any().over(FILE) if FILE in frame.columns else answered.any()
-        frame = frame.with_columns(pl.when(legacy).then(pl.lit("kepmenpan_25_2004")).otherwise(pl.lit("permenpanrb_14_2017")).alias("method"))
+        # is decided per file: by the profile when it says so, else by the file's columns (an export with u10..u14
+        # columns is 2004, even if a respondent left them empty: an empty answer is not a zero), else by its answers.
+        if profile.survey_method:
+            legacy = pl.lit(profile.survey_method == "kepmenpan_25_2004")
+        else:
+            sources = {s for unsur in LEGACY_UNSUR for s in profile.columns.get(unsur, [unsur])}
+            answered = pl.any_horizontal([pl.col(u).is_not_null() for u in LEGACY_UNSUR])
+            by_answers = answered.any().over(FILE) if FILE in frame.columns else answered.any()
+            legacy = pl.lit(bool(sources & set(header))) | by_answers
+        frame = frame.with_columns(pl.when(legacy).then(pl.lit(METHODS[1])).otherwise(pl.lit(METHODS[0])).alias("method"))
     return frame
 
 
@@ -339,7 +348,7 @@ def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec:
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
-    typed = _derive(_roll_over_midnight(_cast(strings, spec, profile), spec, profile), spec)
+    typed = _derive(_roll_over_midnight(_cast(strings, spec, profile), spec, profile), spec, profile, together.header)
     type_failures = typed.select(pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()).item()
     for i, relative in enumerate(names):
         drift[relative][:0] = header_drift

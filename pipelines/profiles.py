@@ -65,6 +65,7 @@ class Profile:
     ignore_columns: tuple[str, ...] = ()  # present in the export, never read
     personal_columns: tuple[str, ...] = ()  # personal data: read only to scrub the row's free text, then dropped
     long: LongLayout | None = None  # one line per answer, pivoted to one record per respondent
+    survey_method: str | None = None  # survey exports: the IKM method of every file, when the profile knows it
 
     @property
     def mapped_source_columns(self) -> set[str]:
@@ -210,7 +211,15 @@ def load_profile(path: Path) -> Profile:
         ignore_columns=tuple(raw.get("ignore_columns") or ()),
         personal_columns=tuple(raw.get("personal_columns") or ()),
         long=long,
+        survey_method=_survey_method(path, raw.get("survey_method")),
     )
+
+
+def _survey_method(path: Path, value: str | None) -> str | None:
+    methods = ("permenpanrb_14_2017", "kepmenpan_25_2004")
+    if value is not None and value not in methods:
+        raise _fail(path, "survey_method", f"{value!r} is not one of {', '.join(methods)}")
+    return value
 
 
 @cache

@@ -314,15 +314,26 @@ def test_survey_method_is_decided_per_file(wh):
 def test_derive_decides_the_method_per_file():
     import polars as pl
 
+    from dataclasses import replace
+
     from pipelines.contracts import contract
     from pipelines.parsing import FILE, _derive
+    from pipelines.profiles import profile
 
     blank = {f"u{i}": [None, None, None] for i in range(1, 15)}
     # File 0: one respondent answered u10, the other left u10..u14 empty; file 1 has no answer there.
     answers = {f"u{i}": pl.Int64 for i in range(1, 15)}
     frame = pl.DataFrame({FILE: [0, 0, 1], **blank, "u10": [3, None, None]}, schema_overrides=answers)
-    assert _derive(frame, contract("survey_responses"))["method"].to_list() == [
+    canonical = profile("survey", "canonical")
+    nine = [f"u{i}" for i in range(1, 10)]
+    assert _derive(frame, contract("survey_responses"), canonical, nine)["method"].to_list() == [
         "kepmenpan_25_2004", "kepmenpan_25_2004", "permenpanrb_14_2017"]
+    # An export with u10..u14 columns is 2004 even when nobody answered them; a profile may say so for every file.
+    empty = frame.with_columns(pl.lit(None, pl.Int64).alias("u10"))
+    fourteen = [f"u{i}" for i in range(1, 15)]
+    assert set(_derive(empty, contract("survey_responses"), canonical, fourteen)["method"]) == {"kepmenpan_25_2004"}
+    told = replace(canonical, survey_method="kepmenpan_25_2004")
+    assert set(_derive(empty, contract("survey_responses"), told, nine)["method"]) == {"kepmenpan_25_2004"}
 
 
 # --- 10. control limits only from enough history ----------------------------------------------------------------

@@ -1,5 +1,5 @@
 -- ind_effectiveness_period: Realisation against each yearly KPI target of a unit, per period of the target year, with met / not met for the management review.
--- grain: period_type, period_start, unit_id, indicator
+-- grain: period_type, period_start, unit_id, indicator, ikm_method?
 -- column target_year: Year the target was set for (targets.year).
 -- column period: Period label: 2026-07 (month), 2026-Q3 (quarter), 2026-S2 (semester), 2026 (year).
 -- column ikm_method: For an IKM indicator, the survey method of the realisation: a unit with both methods in a period has a row for each (never one dropped); NULL for other indicators.

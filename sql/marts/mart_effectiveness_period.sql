@@ -1,5 +1,5 @@
 -- mart_effectiveness_period: Each unit's KPI targets against their realisation per period, met or not met, for the management review.
--- grain: period_type, period_start, unit_id, indicator
+-- grain: period_type, period_start, unit_id, indicator, ikm_method?
 -- column as_of_date: Last day of the indicator's own source (survey for IKM, queue, complaints; core.dim_source_as_of) the realisation is judged on.
 -- column indicator_label_id: The indicator's name in Bahasa Indonesia, as the review pack shows it (pipelines/indicators.yaml).
 -- column indicator_label_en: The indicator's name in English, as the review pack shows it (pipelines/indicators.yaml).

@@ -7,7 +7,7 @@ Dagster reads `Contract.table_schema` and the warehouse its column comments from
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -79,7 +79,6 @@ class Rule:
 class Contract:
     name: str
     path: Path
-    source: str
     table: str
     description: str
     owners: tuple[str, ...]
@@ -88,7 +87,6 @@ class Contract:
     unique_key: tuple[str, ...]
     partition_column: str | None
     version: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -223,7 +221,6 @@ def load_contract(path: Path) -> Contract:
     return Contract(
         name=odcs.name,
         path=path,
-        source=custom.get("source", odcs.name),
         table=obj.physicalName or obj.name,
         description=(obj.description or "").strip(),
         owners=owners,

@@ -51,7 +51,6 @@ class IngestReport:
     rows_quarantined: int = 0
     files: int = 0
     files_rejected: int = 0
-    failed_rules: dict[str, int] = field(default_factory=dict)
     results: list[dict] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)  # "file: finding"
 
@@ -202,7 +201,7 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
         dataset=spec.name, partition_key=pk,
         rows_in=sum(a["rows_in"] for a in read.accounting), rows_loaded=good.height, rows_quarantined=bad.height,
         files=len(read.accounting), files_rejected=sum(a["file_status"] == "rejected" for a in read.accounting),
-        failed_rules={r["rule"]: r["failed"] for r in results if r["failed"]}, results=rows,
+        results=rows,
         drift=[f"{d['source_file']}: {d['finding']}" for d in read.drift],
     )
 

@@ -11,21 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.landing import REFERENCE_DATASETS, scan
+from pipelines.landing import REFERENCE_DATASETS, file_sha256, scan
 from pipelines.profiles import SOURCE_DATASETS
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
@@ -35,7 +26,7 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
     cached = cache.get(relative, "")
     if cached.startswith(stamp + ":"):
         return cached.rsplit(":", 1)[1]
-    sha = _sha256(path)
+    sha = file_sha256(path)
     cache[relative] = f"{stamp}:{sha}"
     return sha
 
@@ -107,18 +98,16 @@ def landed_reference(landing: Path, cache: dict[str, str]) -> dict[str, str]:
     return reference
 
 
-def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date | None = None,
-                 build: Callable[[dict[str, str]], str] | None = None) -> Changes:
-    """Stale partitions per source (optionally only those on or after `since`), and reference changes.
+def find_changes(landing: Path, lake: Path, cache: dict[str, str], build: Callable[[dict[str, str]], str]) -> Changes:
+    """Stale partitions per source, and reference changes.
 
-    `build(reference hashes)` gives the build id every partition must carry (planning.build_id); without it only
-    the files are compared.
+    `build(reference hashes)` gives the build id every partition must carry (planning.build_id).
     """
     accounting = accounting_rows(lake)
     done, rejected, builds = ingested(accounting), recorded_unassigned(accounting), built_with(accounting)
     last_staged = {d: str(t) for d, t in accounting.group_by("dataset").agg(pl.col("ingested_at").max()).iter_rows()}
     reference = landed_reference(landing, cache)
-    changes = Changes(reference=reference != recorded_reference(accounting), build=build(reference) if build else "")
+    changes = Changes(reference=reference != recorded_reference(accounting), build=build(reference))
     changes.fingerprints[("reference", "reference")] = _fingerprint(reference)
     misplaced: dict[str, set[str]] = {}  # source -> its files that no day could hold
     for source, dataset in SOURCE_DATASETS.items():
@@ -130,11 +119,10 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], since: date |
                 continue
             sha = hash_with_cache(item.path, item.relative, cache)
             for day in item.days:
-                if since is None or day >= since:
-                    landed.setdefault(day.isoformat(), {})[item.relative] = sha
-        seen = {pk for (d, pk) in done if d == dataset and (since is None or pk >= since.isoformat())}
+                landed.setdefault(day.isoformat(), {})[item.relative] = sha
+        seen = {pk for (d, pk) in done if d == dataset}
         moved = {pk for pk in set(landed) | seen if landed.get(pk, {}) != done.get((dataset, pk), {})}
-        rebuilt = {pk for pk in landed if build and builds.get((dataset, pk)) != changes.build} - moved
+        rebuilt = {pk for pk in landed if builds.get((dataset, pk)) != changes.build} - moved
         stale = sorted(moved | rebuilt)
         changes.landed[source] = set(landed)
         changes.all_landed |= {(source, pk) for pk in landed}

@@ -123,7 +123,7 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
     by_profile: dict[str, tuple[Profile, list[tuple[RawFile, Path, str]]]] = {}
     for landed, prof in files:
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
-        accounting.append({"source_file": landed.relative, "sha256": landed.sha256(), "profile": prof.name, "file_status": "read", "error": None})
+        accounting.append({"source_file": landed.relative, "sha256": landed.sha256, "profile": prof.name, "file_status": "read", "error": None})
         if landed.dated_by_records:
             if landed.relative not in spanning:
                 spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)

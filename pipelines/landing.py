@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +30,18 @@ class LandedFile:
     days: tuple[date, ...]  # the daily partitions its records belong to; empty when it could not be dated
     problem: str | None = None  # why it could not be dated (it is then rejected whole)
     dated_by_records: bool = False  # the name carries no day: each record goes to its own day
+    @cached_property
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        # Once per scan: a multi-day file is recorded in the accounting of every day it holds.
+        return file_sha256(self.path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def scan(landing: Path, source: str) -> list[LandedFile]:

@@ -123,7 +123,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions
     from pipelines.jobs import REFERENCE_JOB, STAGING_JOB, WAREHOUSE_JOB
-    from pipelines.planning import make_plan, staging_runs
+    from pipelines.planning import make_plan
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
     from pipelines.sensors import STAGING_BY_SOURCE
@@ -144,8 +144,8 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if not any(plan.changes.landed.values()):
         raise LandingError(f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
                            "check that the folders hold the exports and that their dates are readable")
+    # Appended in the order the plan's ranges assumed (known partitions, then the new ones).
     instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
-    plan.runs = staging_runs(plan.stale, list(instance.get_dynamic_partitions(daily_partitions.name)), plan.changes.landed)
     summary = plan.summary()
 
     def execute(job: str, what: str, **options) -> None:

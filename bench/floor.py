@@ -23,7 +23,13 @@ PROFILES_DIR = Path(__file__).resolve().parents[1] / "data_contracts" / "profile
 SOURCES = ("queue", "survey", "complaints")
 # DuckDB reads only utf-8/utf-16/latin-1 without the `encodings` extension, which needs a download;
 # latin-1 has the same byte-per-character cost as Windows-1252.
-DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "latin-1", "windows-1252": "latin-1", "latin-1": "latin-1"}
+DUCKDB_ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "cp1252": "latin-1",
+    "windows-1252": "latin-1",
+    "latin-1": "latin-1",
+}
 
 
 @dataclass
@@ -42,8 +48,12 @@ class FolderFloor:
 def profile_file_options(source: str, profile: str) -> dict:
     raw = yaml.safe_load((PROFILES_DIR / source / f"{profile}.yaml").read_text(encoding="utf-8")) or {}
     options = raw.get("file") or {}
-    return {"type": options.get("type", "csv"), "delimiter": options.get("delimiter", ","),
-            "encoding": options.get("encoding", "utf-8"), "sheet": options.get("sheet")}
+    return {
+        "type": options.get("type", "csv"),
+        "delimiter": options.get("delimiter", ","),
+        "encoding": options.get("encoding", "utf-8"),
+        "sheet": options.get("sheet"),
+    }
 
 
 def landed_folders(landing: Path) -> list[tuple[str, str, list[Path]]]:
@@ -89,7 +99,9 @@ def count_csv(con: duckdb.DuckDBPyConnection, files: list[Path], delimiter: str,
     return rows, unreadable
 
 
-def count_csv_group(con: duckdb.DuckDBPyConnection, paths: list[str], header: tuple[str, ...], delimiter: str, encoding: str) -> int:
+def count_csv_group(
+    con: duckdb.DuckDBPyConnection, paths: list[str], header: tuple[str, ...], delimiter: str, encoding: str
+) -> int:
     columns = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in header) + "}"
     query = (
         f"select count(*) from read_csv($files, delim={sql_text(delimiter)}, header=true, columns={columns}, "
@@ -140,9 +152,15 @@ def folder_floor(con: duckdb.DuckDBPyConnection, source: str, profile: str, file
         engine = "python-calamine"
         rows, unreadable = count_spreadsheets(files, options["sheet"])
     return FolderFloor(
-        folder=f"{source}/{profile}", file_type=options["type"], engine=engine, files=len(files),
-        bytes=sum(p.stat().st_size for p in files), rows=rows, wall_s=round(time.perf_counter() - wall, 3),
-        cpu_s=round(time.process_time() - cpu, 3), unreadable_files=unreadable,
+        folder=f"{source}/{profile}",
+        file_type=options["type"],
+        engine=engine,
+        files=len(files),
+        bytes=sum(p.stat().st_size for p in files),
+        rows=rows,
+        wall_s=round(time.perf_counter() - wall, 3),
+        cpu_s=round(time.process_time() - cpu, 3),
+        unreadable_files=unreadable,
     )
 
 

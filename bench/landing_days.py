@@ -22,7 +22,9 @@ def day_of(path: Path) -> date | None:
 
 
 def daily_files(landing: Path) -> list[Path]:
-    return sorted(p for source in SOURCES if (landing / source).is_dir() for p in (landing / source).rglob("*") if p.is_file())
+    return sorted(
+        p for source in SOURCES if (landing / source).is_dir() for p in (landing / source).rglob("*") if p.is_file()
+    )
 
 
 def last_day(landing: Path) -> date:

@@ -22,13 +22,30 @@ import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 ANSWERS = [f"u{i}" for i in range(1, 15)]
-VENDOR_QUEUE = {"No Antrian": "ticket_id", "Kode Layanan": "service_code", "Loket": "counter_id",
-                "Waktu Ambil": "issued_at", "Waktu Panggil": "called_at", "Status": "outcome"}
-VENDOR_OUTCOME = {"selesai": "served", "dilayani": "served", "dipanggil": "no_show", "dilewati": "no_show",
-                  "menunggu": "abandoned", "batal": "cancelled", "dialihkan": "redirected"}
+VENDOR_QUEUE = {
+    "No Antrian": "ticket_id",
+    "Kode Layanan": "service_code",
+    "Loket": "counter_id",
+    "Waktu Ambil": "issued_at",
+    "Waktu Panggil": "called_at",
+    "Status": "outcome",
+}
+VENDOR_OUTCOME = {
+    "selesai": "served",
+    "dilayani": "served",
+    "dipanggil": "no_show",
+    "dilewati": "no_show",
+    "menunggu": "abandoned",
+    "batal": "cancelled",
+    "dialihkan": "redirected",
+}
 OUTCOMES = ["served", "no_show", "abandoned", "cancelled", "redirected"]
-ESKM = {"No": "respondent_id", "Tanggal": "submitted_at", "Kode Layanan": "service_code",
-        **{f"U{i}": f"u{i}" for i in range(1, 10)}}
+ESKM = {
+    "No": "respondent_id",
+    "Tanggal": "submitted_at",
+    "Kode Layanan": "service_code",
+    **{f"U{i}": f"u{i}" for i in range(1, 10)},
+}
 LETTERS = {"a": "1", "b": "2", "c": "3", "d": "4"}
 READ_FOLDERS = {"queue/canonical", "queue/antrian_id", "survey/canonical", "survey/eskm_xlsx", "complaints/canonical"}
 
@@ -115,19 +132,39 @@ def validate_all(queue: pd.DataFrame, survey: pd.DataFrame, complaints: pd.DataF
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     answers = [gx.expectations.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=4) for c in ANSWERS]
     return {
-        "queue": validate(context, "queue", queue, [
-            gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
-            gx.expectations.ExpectColumnValuesToBeInSet(column="outcome", value_set=OUTCOMES),
-            gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="called_at", column_B="issued_at", or_equal=True, ignore_row_if="either_value_is_missing")]),
+        "queue": validate(
+            context,
+            "queue",
+            queue,
+            [
+                gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
+                gx.expectations.ExpectColumnValuesToBeInSet(column="outcome", value_set=OUTCOMES),
+                gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="called_at", column_B="issued_at", or_equal=True, ignore_row_if="either_value_is_missing"
+                ),
+            ],
+        ),
         # "answers in 1..4" is one rule applied to each answer column (nulls are unanswered, not failures)
-        "survey": validate(context, "survey", survey, [
-            gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
-            gx.expectations.ExpectColumnValuesToNotBeNull(column="submitted_at"), *answers]),
-        "complaints": validate(context, "complaints", complaints, [
-            gx.expectations.ExpectColumnValuesToNotBeNull(column="complaint_id"),
-            gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
-            gx.expectations.ExpectColumnValuesToNotBeNull(column="submitted_at")]),
+        "survey": validate(
+            context,
+            "survey",
+            survey,
+            [
+                gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
+                gx.expectations.ExpectColumnValuesToNotBeNull(column="submitted_at"),
+                *answers,
+            ],
+        ),
+        "complaints": validate(
+            context,
+            "complaints",
+            complaints,
+            [
+                gx.expectations.ExpectColumnValuesToNotBeNull(column="complaint_id"),
+                gx.expectations.ExpectColumnValuesToBeInSet(column="unit_id", value_set=units),
+                gx.expectations.ExpectColumnValuesToNotBeNull(column="submitted_at"),
+            ],
+        ),
     }
 
 
@@ -136,8 +173,10 @@ def queue_kpis(queue: pd.DataFrame, services: pd.DataFrame, units: list[str]) ->
     passed = queue["unit_id"].isin(units) & queue["outcome"].isin(OUTCOMES) & ~(queue["called_at"] < queue["issued_at"])
     queue = queue[passed].assign(day=queue["issued_at"].dt.normalize())
     queue = queue.drop_duplicates(["unit_id", "day", "ticket_id"], keep="last")
-    queue = queue.assign(month=queue["day"].dt.strftime("%Y-%m-01"),
-                         wait=(queue["called_at"] - queue["issued_at"]).dt.total_seconds() / 60).reset_index(drop=True)
+    queue = queue.assign(
+        month=queue["day"].dt.strftime("%Y-%m-01"),
+        wait=(queue["called_at"] - queue["issued_at"]).dt.total_seconds() / 60,
+    ).reset_index(drop=True)
     served = queue[queue["outcome"] == "served"].reset_index()
     standards = served.merge(services, on=["unit_id", "service_code"])
     day, valid_to = standards["day"], standards["valid_to"]
@@ -161,14 +200,22 @@ def ikm_kpis(survey: pd.DataFrame, units: list[str]) -> pd.DataFrame:
         unsur = ANSWERS if method == "kepmenpan_25_2004" else ANSWERS[:9]
         nrr = group[unsur].mean()  # NRR per unsur: sum of answers / answers given
         ikm = nrr.sum() / len(unsur) if nrr.notna().all() else None
-        rows.append({"unit_id": unit, "quarter_start": quarter, "method": method, "respondents": len(group),
-                     "ikm_converted": None if ikm is None else ikm * 25})
+        rows.append(
+            {
+                "unit_id": unit,
+                "quarter_start": quarter,
+                "method": method,
+                "respondents": len(group),
+                "ikm_converted": None if ikm is None else ikm * 25,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def complaint_kpis(complaints: pd.DataFrame, units: list[str]) -> pd.DataFrame:
-    complaints = complaints[complaints["complaint_id"].notna() & complaints["unit_id"].isin(units)
-                            & complaints["submitted_at"].notna()].drop_duplicates("complaint_id", keep="last")
+    complaints = complaints[
+        complaints["complaint_id"].notna() & complaints["unit_id"].isin(units) & complaints["submitted_at"].notna()
+    ].drop_duplicates("complaint_id", keep="last")
     month = complaints["submitted_at"].dt.strftime("%Y-%m-01").rename("month")
     return complaints.groupby(["unit_id", month]).size().rename("complaints_received").reset_index()
 
@@ -178,13 +225,22 @@ def run(landing: Path) -> dict:
     units = pd.read_csv(landing / "reference" / "units.csv", dtype=str)["unit_id"].tolist()
     queue, survey, complaints = read_queue(landing), read_survey(landing), read_complaints(landing)
     validation = validate_all(queue, survey, complaints, units)
-    kpis = {"queue_unit_month": queue_kpis(queue, services, units), "ikm_unit_quarter": ikm_kpis(survey, units),
-            "complaint_unit_month": complaint_kpis(complaints, units)}
-    return {"rows_read": {"queue": len(queue), "survey": len(survey), "complaints": len(complaints)},
-            "unexpected": validation, "skipped_files": SKIPPED, "folders_not_read": sorted(
-                str(f.relative_to(landing)) for f in landing.glob("*/*") if f.is_dir() and f.parent.name != "reference"
-                and str(f.relative_to(landing)) not in READ_FOLDERS),
-            "kpis": {name: json.loads(frame.to_json(orient="records")) for name, frame in kpis.items()}}
+    kpis = {
+        "queue_unit_month": queue_kpis(queue, services, units),
+        "ikm_unit_quarter": ikm_kpis(survey, units),
+        "complaint_unit_month": complaint_kpis(complaints, units),
+    }
+    return {
+        "rows_read": {"queue": len(queue), "survey": len(survey), "complaints": len(complaints)},
+        "unexpected": validation,
+        "skipped_files": SKIPPED,
+        "folders_not_read": sorted(
+            str(f.relative_to(landing))
+            for f in landing.glob("*/*")
+            if f.is_dir() and f.parent.name != "reference" and str(f.relative_to(landing)) not in READ_FOLDERS
+        ),
+        "kpis": {name: json.loads(frame.to_json(orient="records")) for name, frame in kpis.items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,25 +39,26 @@ class HourComparison:
 
 def _seconds(column: str) -> pl.Expr:
     parts = pl.col(column).str.split(":")
-    return (parts.list.get(0).cast(pl.Int64) * 3600 + parts.list.get(1).cast(pl.Int64) * 60
-            + parts.list.get(2).cast(pl.Int64))
+    return (
+        parts.list.get(0).cast(pl.Int64) * 3600
+        + parts.list.get(1).cast(pl.Int64) * 60
+        + parts.list.get(2).cast(pl.Int64)
+    )
 
 
 def queued_calls(path: Path = LOG) -> pl.DataFrame:
     """Calls that reached the agents: answered ones, and hang-ups that had joined the queue (PHANTOM dropped)."""
     calls = pl.read_csv(path, infer_schema=False)
-    return (
-        calls.filter((pl.col("outcome") == "AGENT")
-                     | ((pl.col("outcome") == "HANG") & (pl.col("q_start") != "0:00:00")))
-        .select(
-            served=pl.col("outcome") == "AGENT",
-            arrival=_seconds("vru_exit"),  # leaving the voice-response unit = asking for an agent
-            answered=pl.when(pl.col("outcome") == "AGENT").then(_seconds("ser_start")),
-            finished=pl.when(pl.col("outcome") == "AGENT").then(_seconds("ser_exit")),
-            wait=pl.col("q_time").cast(pl.Int64),
-            service=pl.col("ser_time").cast(pl.Int64),
-            agent=pl.when(pl.col("outcome") == "AGENT").then(pl.col("server")),
-        )
+    return calls.filter(
+        (pl.col("outcome") == "AGENT") | ((pl.col("outcome") == "HANG") & (pl.col("q_start") != "0:00:00"))
+    ).select(
+        served=pl.col("outcome") == "AGENT",
+        arrival=_seconds("vru_exit"),  # leaving the voice-response unit = asking for an agent
+        answered=pl.when(pl.col("outcome") == "AGENT").then(_seconds("ser_start")),
+        finished=pl.when(pl.col("outcome") == "AGENT").then(_seconds("ser_exit")),
+        wait=pl.col("q_time").cast(pl.Int64),
+        service=pl.col("ser_time").cast(pl.Int64),
+        agent=pl.when(pl.col("outcome") == "AGENT").then(pl.col("server")),
     )
 
 
@@ -71,10 +72,15 @@ def agents_present(calls: pl.DataFrame) -> dict[int, float]:
     """Agent-hours present per hour: each agent from a call's start to the next one's when it follows within
     PRESENT_GAP_SECONDS, else to the call's end. Agents are told apart by name only inside this function."""
     spans = (
-        calls.filter(pl.col("served")).sort("agent", "answered")
+        calls.filter(pl.col("served"))
+        .sort("agent", "answered")
         .with_columns(next_start=pl.col("answered").shift(-1).over("agent"))
-        .select("answered", until=pl.when(pl.col("next_start") - pl.col("answered") <= PRESENT_GAP_SECONDS)
-                .then(pl.col("next_start")).otherwise(pl.max_horizontal("finished", "answered")))
+        .select(
+            "answered",
+            until=pl.when(pl.col("next_start") - pl.col("answered") <= PRESENT_GAP_SECONDS)
+            .then(pl.col("next_start"))
+            .otherwise(pl.max_horizontal("finished", "answered")),
+        )
     )
     present: dict[int, float] = {}
     for start, end in spans.iter_rows():
@@ -94,13 +100,15 @@ def compare(path: Path = LOG, threshold_seconds: int = THRESHOLD_SECONDS) -> lis
         measured=(pl.col("wait") <= threshold_seconds).filter(pl.col("served")).mean(),
     )
     # Agents answering in the hour: distinct names counted, never kept.
-    agents = calls.filter(pl.col("served")).group_by(hour=pl.col("answered") // 3600).agg(
-        agents=pl.col("agent").n_unique())
+    agents = (
+        calls.filter(pl.col("served")).group_by(hour=pl.col("answered") // 3600).agg(agents=pl.col("agent").n_unique())
+    )
     hours = arrivals.join(agents, on="hour", how="left").sort("hour")
     present = agents_present(calls)
     rows = []
     for hour, count, served, service, measured, agent_count in hours.select(
-            "hour", "calls", "served", "mean_service_minutes", "measured", "agents").iter_rows():
+        "hour", "calls", "served", "mean_service_minutes", "measured", "agents"
+    ).iter_rows():
         agent_count = agent_count or 0
         predicted_c = predicted_a = predicted_present = None
         if served >= MIN_SERVED and service:
@@ -108,9 +116,20 @@ def compare(path: Path = LOG, threshold_seconds: int = THRESHOLD_SECONDS) -> lis
             predicted_c = erlang_c_service_level(rate, service, agent_count, limit)
             predicted_a = erlang_a_outcomes(rate, service, agent_count, limit, patience)[0]
             predicted_present = erlang_a_outcomes(rate, service, round(present.get(hour, 0.0)), limit, patience)[0]
-        rows.append(HourComparison(hour, count, served, agent_count, service,
-                                   measured if served >= MIN_SERVED else None, predicted_c, predicted_a,
-                                   present.get(hour, 0.0), predicted_present))
+        rows.append(
+            HourComparison(
+                hour,
+                count,
+                served,
+                agent_count,
+                service,
+                measured if served >= MIN_SERVED else None,
+                predicted_c,
+                predicted_a,
+                present.get(hour, 0.0),
+                predicted_present,
+            )
+        )
     return rows
 
 
@@ -118,13 +137,17 @@ def markdown(rows: list[HourComparison], threshold_seconds: int = THRESHOLD_SECO
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{value:.0%}"
 
-    lines = [f"| hour | calls | answered | agents | agents present | mean service (min) "
-             f"| measured ≤ {threshold_seconds} s | Erlang C | Erlang A | Erlang A, agents present |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"| hour | calls | answered | agents | agents present | mean service (min) "
+        f"| measured ≤ {threshold_seconds} s | Erlang C | Erlang A | Erlang A, agents present |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         service = "—" if r.mean_service_minutes is None else f"{r.mean_service_minutes:.1f}"
-        lines.append(f"| {r.hour:02d} | {r.calls} | {r.served} | {r.agents} | {r.agents_present:.1f} | {service} "
-                     f"| {pct(r.measured)} | {pct(r.erlang_c)} | {pct(r.erlang_a)} | {pct(r.erlang_a_present)} |")
+        lines.append(
+            f"| {r.hour:02d} | {r.calls} | {r.served} | {r.agents} | {r.agents_present:.1f} | {service} "
+            f"| {pct(r.measured)} | {pct(r.erlang_c)} | {pct(r.erlang_a)} | {pct(r.erlang_a_present)} |"
+        )
     judged = [r for r in rows if r.measured is not None]
     for name in ("erlang_c", "erlang_a", "erlang_a_present"):
         error = sum(abs(getattr(r, name) - r.measured) for r in judged) / len(judged)

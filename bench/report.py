@@ -8,6 +8,7 @@ GIB_MB = 1024.0
 
 # --- targets -------------------------------------------------------------------------------------
 
+
 def _run(results: dict, workload: str, run: str) -> dict | None:
     entry = results["workloads"].get(workload) or {}
     found = [r for r in entry.get("runs", []) if r["name"] == run and r["process"]["exit_code"] == 0]
@@ -20,7 +21,13 @@ def _floor_of(results: dict, workload: str, run: dict) -> float | None:
 
 
 def _target(text: str, limit: str, measured: float | None, shown: str, met: bool | None) -> dict:
-    return {"target": text, "limit": limit, "measured": measured, "shown": shown if measured is not None else "not measured", "met": met}
+    return {
+        "target": text,
+        "limit": limit,
+        "measured": measured,
+        "shown": shown if measured is not None else "not measured",
+        "met": met,
+    }
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -59,24 +66,75 @@ def targets(results: dict) -> list[dict]:
     vs_imports = _ratio(nightly["process"]["wall_s"], import_floor) if nightly else None
 
     return [
-        _target("M: full `mutu run` within 6x its DuckDB floor", "<= 6.0x", full_vs_floor,
-                f"{full_vs_floor:.1f}x" if full_vs_floor is not None else "", met(full_vs_floor, 6.0)),
-        _target("M: full `mutu run` faster than the pandas + GX peer script (issue 19)", "< 1.0x", vs_peer,
-                f"{vs_peer:.1f}x" if vs_peer is not None else "", None if vs_peer is None else vs_peer < 1.0),
-        _target("nightly: one new day on a published year within 3x the import floor (issue 19)", "<= 3.0x", vs_imports,
-                f"{vs_imports:.1f}x" if vs_imports is not None else "", met(vs_imports, 3.0)),
-        _target("M: validation at most a third of the run", "<= 33%", validate_share,
-                f"{validate_share:.0%}" if validate_share is not None else "", met(validate_share, 1 / 3)),
-        _target("nightly: one new day on a published year within 1.5x the same day on an empty home", "<= 1.5x",
-                nightly_ratio, f"{nightly_ratio:.1f}x" if nightly_ratio is not None else "", met(nightly_ratio, 1.5)),
-        *([_target("nightly_small (10 units x 90 days + 1; a proxy, not the issue's workload)", "<= 1.5x", small_ratio,
-                   f"{small_ratio:.1f}x", met(small_ratio, 1.5))] if small_ratio is not None else []),
-        _target("M: peak RSS of `mutu run` under 4 GiB", "< 4096 MB", m_rss,
-                f"{m_rss:,.0f} MB" if m_rss is not None else "", None if m_rss is None else m_rss < 4 * GIB_MB),
-        _target("M3: peak RSS under 1.5x M's", "< 1.5x", m3_rss_ratio,
-                f"{m3_rss_ratio:.2f}x" if m3_rss_ratio is not None else "", None if m3_rss_ratio is None else m3_rss_ratio < 1.5),
-        _target("M: `mutu generate` within a minute", "<= 60 s", gen_wall,
-                f"{gen_wall:.1f} s" if gen_wall is not None else "", met(gen_wall, 60.0)),
+        _target(
+            "M: full `mutu run` within 6x its DuckDB floor",
+            "<= 6.0x",
+            full_vs_floor,
+            f"{full_vs_floor:.1f}x" if full_vs_floor is not None else "",
+            met(full_vs_floor, 6.0),
+        ),
+        _target(
+            "M: full `mutu run` faster than the pandas + GX peer script (issue 19)",
+            "< 1.0x",
+            vs_peer,
+            f"{vs_peer:.1f}x" if vs_peer is not None else "",
+            None if vs_peer is None else vs_peer < 1.0,
+        ),
+        _target(
+            "nightly: one new day on a published year within 3x the import floor (issue 19)",
+            "<= 3.0x",
+            vs_imports,
+            f"{vs_imports:.1f}x" if vs_imports is not None else "",
+            met(vs_imports, 3.0),
+        ),
+        _target(
+            "M: validation at most a third of the run",
+            "<= 33%",
+            validate_share,
+            f"{validate_share:.0%}" if validate_share is not None else "",
+            met(validate_share, 1 / 3),
+        ),
+        _target(
+            "nightly: one new day on a published year within 1.5x the same day on an empty home",
+            "<= 1.5x",
+            nightly_ratio,
+            f"{nightly_ratio:.1f}x" if nightly_ratio is not None else "",
+            met(nightly_ratio, 1.5),
+        ),
+        *(
+            [
+                _target(
+                    "nightly_small (10 units x 90 days + 1; a proxy, not the issue's workload)",
+                    "<= 1.5x",
+                    small_ratio,
+                    f"{small_ratio:.1f}x",
+                    met(small_ratio, 1.5),
+                )
+            ]
+            if small_ratio is not None
+            else []
+        ),
+        _target(
+            "M: peak RSS of `mutu run` under 4 GiB",
+            "< 4096 MB",
+            m_rss,
+            f"{m_rss:,.0f} MB" if m_rss is not None else "",
+            None if m_rss is None else m_rss < 4 * GIB_MB,
+        ),
+        _target(
+            "M3: peak RSS under 1.5x M's",
+            "< 1.5x",
+            m3_rss_ratio,
+            f"{m3_rss_ratio:.2f}x" if m3_rss_ratio is not None else "",
+            None if m3_rss_ratio is None else m3_rss_ratio < 1.5,
+        ),
+        _target(
+            "M: `mutu generate` within a minute",
+            "<= 60 s",
+            gen_wall,
+            f"{gen_wall:.1f} s" if gen_wall is not None else "",
+            met(gen_wall, 60.0),
+        ),
     ]
 
 
@@ -86,6 +144,7 @@ def _peer_wall(results: dict, workload: str) -> float | None:
 
 
 # --- markdown ------------------------------------------------------------------------------------
+
 
 def _num(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
@@ -104,7 +163,11 @@ def _met(flag: bool | None) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|", *("| " + " | ".join(r) + " |" for r in rows)]
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(r) + " |" for r in rows),
+    ]
 
 
 def targets_section(results: dict) -> list[str]:
@@ -121,13 +184,20 @@ DEFINITIONS = (
     "damaged workbook and the broken JSON line. The same in both: wait = called - issued over every called ticket, "
     "SLA share over served tickets against the maximum wait valid that day, the survey method per file (any u10..u14 "
     "answer: KepMenPAN 25/2004, 14 unsur), IKM = mean of the unsur NRR x 25 with exact weights, complaints by the "
-    "month they were submitted.")
+    "month they were submitted."
+)
 
 
 def _versus(workload: str, what: str, mutu: dict, other: dict) -> list[str]:
-    return [workload, what, _num(mutu["wall_s"]), _num(other["wall_s"]), f"**{mutu['wall_s'] / other['wall_s']:.1f}x**",
-            _ratio_text(mutu.get("cpu_s"), other.get("cpu_s")),
-            f"{mutu['max_rss_mb']:,.0f} / {other['max_rss_mb']:,.0f}"]
+    return [
+        workload,
+        what,
+        _num(mutu["wall_s"]),
+        _num(other["wall_s"]),
+        f"**{mutu['wall_s'] / other['wall_s']:.1f}x**",
+        _ratio_text(mutu.get("cpu_s"), other.get("cpu_s")),
+        f"{mutu['max_rss_mb']:,.0f} / {other['max_rss_mb']:,.0f}",
+    ]
 
 
 def _ratio_text(numerator: float | None, denominator: float | None) -> str:
@@ -145,36 +215,63 @@ def peer_lines(results: dict) -> list[str]:
             if run["process"]["exit_code"] != 0:
                 continue
             if run["name"] == "full" and peer and not peer.get("error"):
-                rows.append(_versus(entry["name"], "`mutu run` (full) vs the pandas + GX peer", run["process"],
-                                    peer["process"]))
+                rows.append(
+                    _versus(entry["name"], "`mutu run` (full) vs the pandas + GX peer", run["process"], peer["process"])
+                )
             if run["name"] in ("full", "nightly") and floor:
-                rows.append(_versus(entry["name"], f"`mutu run` ({run['name']}) vs the import floor", run["process"],
-                                    floor["process"]))
+                rows.append(
+                    _versus(
+                        entry["name"],
+                        f"`mutu run` ({run['name']}) vs the import floor",
+                        run["process"],
+                        floor["process"],
+                    )
+                )
     lines = ["## Mutu against the peer script and the import floor (issue 19)", ""]
     if floor:
-        lines += [f"Import floor: a fresh `python -c \"{floor['command']}\"`, best of {len(floor['tries'])}: "
-                  f"**{floor['wall_s']:.2f} s** (tries {', '.join(f'{t:.2f}' for t in floor['tries'])}), "
-                  f"peak RSS {floor['max_rss_mb']:,.0f} MB.", ""]
+        lines += [
+            f'Import floor: a fresh `python -c "{floor["command"]}"`, best of {len(floor["tries"])}: '
+            f"**{floor['wall_s']:.2f} s** (tries {', '.join(f'{t:.2f}' for t in floor['tries'])}), "
+            f"peak RSS {floor['max_rss_mb']:,.0f} MB.",
+            "",
+        ]
     if rows:
-        header = ["workload", "comparison", "Mutu wall s", "other wall s", "wall ratio", "CPU ratio",
-                  "peak RSS MB (Mutu / other)"]
-        lines += [*_table(header, rows), "",
-                  "On a shared host the CPU ratio is the steadier figure: wall times stretch with other work.", ""]
+        header = [
+            "workload",
+            "comparison",
+            "Mutu wall s",
+            "other wall s",
+            "wall ratio",
+            "CPU ratio",
+            "peak RSS MB (Mutu / other)",
+        ]
+        lines += [
+            *_table(header, rows),
+            "",
+            "On a shared host the CPU ratio is the steadier figure: wall times stretch with other work.",
+            "",
+        ]
     return lines
 
 
 def peer_section(peer: dict) -> list[str]:
-    lines = ["Peer (`bench/peer.py`: pandas reads every landed file, GX 1.x validates 3 expectations per source, "
-             "pandas computes the headline KPIs):", ""]
+    lines = [
+        "Peer (`bench/peer.py`: pandas reads every landed file, GX 1.x validates 3 expectations per source, "
+        "pandas computes the headline KPIs):",
+        "",
+    ]
     if peer.get("error"):
         return [*lines, f"**failed**: `{peer['error']}`", ""]
     process = peer["process"]
     read = ", ".join(f"{_int(n)} {source}" for source, n in peer["rows_read"].items())
     unexpected = sum(n or 0 for source in peer["unexpected"].values() for n in source.values())
-    lines += [f"**{process['wall_s']:.2f} s** wall, {process['cpu_s']:.2f} s CPU, "
-              f"peak RSS {process['max_rss_mb']:,.0f} MB; "
-              f"read {read} rows; {unexpected:,} unexpected values; {len(peer['skipped_files'])} file(s) or line(s) "
-              "pandas could not read. " + contention(process), ""]
+    lines += [
+        f"**{process['wall_s']:.2f} s** wall, {process['cpu_s']:.2f} s CPU, "
+        f"peak RSS {process['max_rss_mb']:,.0f} MB; "
+        f"read {read} rows; {unexpected:,} unexpected values; {len(peer['skipped_files'])} file(s) or line(s) "
+        "pandas could not read. " + contention(process),
+        "",
+    ]
     if peer.get("folders_not_read"):
         missed = ", ".join(peer["folders_not_read"])
         lines += [f"Landed folders the peer does not read (its KPIs miss them): {missed}.", ""]
@@ -189,13 +286,34 @@ def peer_section(peer: dict) -> list[str]:
                 rows.append([table, key, measure, _fmt(value), _fmt(sample["mutu"][measure])])
         for measure, largest in found["largest_diff"].items():
             if largest["key"]:
-                rows.append([table, f"largest gap of {found['matched']} matched ({' '.join(map(str, largest['key']))})",
-                             measure, "", f"diff {_fmt(largest['abs_diff'])}"])
+                rows.append(
+                    [
+                        table,
+                        f"largest gap of {found['matched']} matched ({' '.join(map(str, largest['key']))})",
+                        measure,
+                        "",
+                        f"diff {_fmt(largest['abs_diff'])}",
+                    ]
+                )
         if found["peer_only"] or found["mutu_only"]:
-            rows.append([table, "unmatched keys", "", f"{len(found['peer_only'])} peer only",
-                         f"{len(found['mutu_only'])} Mutu only"])
-    return [*lines, "The peer's KPIs next to Mutu's marts:", "",
-            *_table(["KPI table", "key", "measure", "peer", "Mutu"], rows), "", DEFINITIONS, ""]
+            rows.append(
+                [
+                    table,
+                    "unmatched keys",
+                    "",
+                    f"{len(found['peer_only'])} peer only",
+                    f"{len(found['mutu_only'])} Mutu only",
+                ]
+            )
+    return [
+        *lines,
+        "The peer's KPIs next to Mutu's marts:",
+        "",
+        *_table(["KPI table", "key", "measure", "peer", "Mutu"], rows),
+        "",
+        DEFINITIONS,
+        "",
+    ]
 
 
 def _fmt(value) -> str:
@@ -205,12 +323,35 @@ def _fmt(value) -> str:
 
 
 def floor_section(name: str, floor: dict) -> list[str]:
-    rows = [[f["folder"], f["engine"], _int(f["files"]), _mb(f["bytes"]), _int(f["rows"]), _num(f["wall_s"], 3),
-             _int(f["unreadable_files"])] for f in floor["folders"]]
-    rows.append(["**total**", f"{floor['duckdb_threads']} DuckDB threads", _int(floor["files"]), _mb(floor["bytes"]),
-                 _int(floor["rows"]), f"**{floor['wall_s']:.3f}**", ""])
-    return [f"Floor `{name}` (DuckDB alone; XLSX with python-calamine):", "",
-            *_table(["folder", "engine", "files", "MB", "rows", "wall s", "unreadable files"], rows), ""]
+    rows = [
+        [
+            f["folder"],
+            f["engine"],
+            _int(f["files"]),
+            _mb(f["bytes"]),
+            _int(f["rows"]),
+            _num(f["wall_s"], 3),
+            _int(f["unreadable_files"]),
+        ]
+        for f in floor["folders"]
+    ]
+    rows.append(
+        [
+            "**total**",
+            f"{floor['duckdb_threads']} DuckDB threads",
+            _int(floor["files"]),
+            _mb(floor["bytes"]),
+            _int(floor["rows"]),
+            f"**{floor['wall_s']:.3f}**",
+            "",
+        ]
+    )
+    return [
+        f"Floor `{name}` (DuckDB alone; XLSX with python-calamine):",
+        "",
+        *_table(["folder", "engine", "files", "MB", "rows", "wall s", "unreadable files"], rows),
+        "",
+    ]
 
 
 def _rate(rows: int | None, wall: float | None) -> str:
@@ -231,40 +372,91 @@ def run_section(run: dict, floor_wall: float | None) -> list[str]:
     for stage in STAGES:
         s = stages.get(stage)
         if s:
-            rows.append([stage, _num(s["wall_s"]), _num(s["cpu_s"]), _int(s["rows"]), _rate(s["rows"], s["wall_s"]),
-                         _times_floor(s["wall_s"], floor_wall)])
+            rows.append(
+                [
+                    stage,
+                    _num(s["wall_s"]),
+                    _num(s["cpu_s"]),
+                    _int(s["rows"]),
+                    _rate(s["rows"], s["wall_s"]),
+                    _times_floor(s["wall_s"], floor_wall),
+                ]
+            )
     in_stages = sum(s["wall_s"] for s in stages.values())
     other = stats["wall_s"] - in_stages
     parsed = (stages.get("parse") or {}).get("rows")
-    rows.append(["outside the stages (Dagster runs, asset setup, lake reads)", _num(other), "", "", "", _times_floor(other, floor_wall)])
-    rows.append(["pipeline total (`run_stats.json` wall_s)", _num(stats["wall_s"]), "", _int(parsed), _rate(parsed, stats["wall_s"]),
-                 _times_floor(stats["wall_s"], floor_wall)])
-    rows.append(["**`mutu run` process** (incl. interpreter start and imports)", f"**{process['wall_s']:,.2f}**",
-                 _num(process["cpu_s"]), _int(parsed), _rate(parsed, process["wall_s"]), f"**{_times_floor(process['wall_s'], floor_wall)}**"])
+    rows.append(
+        [
+            "outside the stages (Dagster runs, asset setup, lake reads)",
+            _num(other),
+            "",
+            "",
+            "",
+            _times_floor(other, floor_wall),
+        ]
+    )
+    rows.append(
+        [
+            "pipeline total (`run_stats.json` wall_s)",
+            _num(stats["wall_s"]),
+            "",
+            _int(parsed),
+            _rate(parsed, stats["wall_s"]),
+            _times_floor(stats["wall_s"], floor_wall),
+        ]
+    )
+    rows.append(
+        [
+            "**`mutu run` process** (incl. interpreter start and imports)",
+            f"**{process['wall_s']:,.2f}**",
+            _num(process["cpu_s"]),
+            _int(parsed),
+            _rate(parsed, process["wall_s"]),
+            f"**{_times_floor(process['wall_s'], floor_wall)}**",
+        ]
+    )
     plan = stats.get("plan")
     if plan:
-        runs = ", ".join(f"{'..'.join(dict.fromkeys(r['range']))} ({'+'.join(r['sources'])})" for r in plan["staging_runs"][:6])
+        runs = ", ".join(
+            f"{'..'.join(dict.fromkeys(r['range']))} ({'+'.join(r['sources'])})" for r in plan["staging_runs"][:6]
+        )
         more = len(plan["staging_runs"]) - 6
-        lines += [f"Plan: {'everything staged' if plan['restage_all'] else 'changed partitions only'}; "
-                  f"{len(plan['staging_runs'])} staging run(s){': ' + runs if runs else ''}{f' and {more} more' if more > 0 else ''}; "
-                  f"warehouse {plan['warehouse']}.", ""]
-    return [*lines, *_table(["stage", "wall s", "CPU s", "rows", "rows/s", "x floor"], rows), "",
-            f"Peak RSS: **{process['max_rss_mb']:,.0f} MB**. Floor used for ratios: `{run['floor']}` ({_num(floor_wall, 3)} s). "
-            + contention(process), ""]
+        lines += [
+            f"Plan: {'everything staged' if plan['restage_all'] else 'changed partitions only'}; "
+            f"{len(plan['staging_runs'])} staging run(s){': ' + runs if runs else ''}{f' and {more} more' if more > 0 else ''}; "
+            f"warehouse {plan['warehouse']}.",
+            "",
+        ]
+    return [
+        *lines,
+        *_table(["stage", "wall s", "CPU s", "rows", "rows/s", "x floor"], rows),
+        "",
+        f"Peak RSS: **{process['max_rss_mb']:,.0f} MB**. Floor used for ratios: `{run['floor']}` ({_num(floor_wall, 3)} s). "
+        + contention(process),
+        "",
+    ]
 
 
 def contention(process: dict) -> str:
     if "others_cpu_s" not in process:
         return ""
-    return (f"Meanwhile other processes on the host used {process['others_cpu_s']:,.0f} CPU s "
-            f"(host busy {process['host_busy_share']:.0%}).")
+    return (
+        f"Meanwhile other processes on the host used {process['others_cpu_s']:,.0f} CPU s "
+        f"(host busy {process['host_busy_share']:.0%})."
+    )
 
 
 def generate_line(generate: dict) -> str:
     summary = generate.get("summary") or {}
-    counts = ", ".join(f"{_int(summary[k])} {k.replace('_', ' ')}" for k in ("queue_tickets", "survey_respondents", "complaints") if k in summary)
-    return (f"`mutu generate`: **{generate['wall_s']:.1f} s** wall, {generate['cpu_s']:.1f} s CPU, peak RSS "
-            f"{generate['max_rss_mb']:,.0f} MB; {counts}. " + contention(generate))
+    counts = ", ".join(
+        f"{_int(summary[k])} {k.replace('_', ' ')}"
+        for k in ("queue_tickets", "survey_respondents", "complaints")
+        if k in summary
+    )
+    return (
+        f"`mutu generate`: **{generate['wall_s']:.1f} s** wall, {generate['cpu_s']:.1f} s CPU, peak RSS "
+        f"{generate['max_rss_mb']:,.0f} MB; {counts}. " + contention(generate)
+    )
 
 
 def nightly_observation(entry: dict) -> list[str]:
@@ -276,15 +468,25 @@ def nightly_observation(entry: dict) -> list[str]:
     one_day = (runs["one_day_on_empty"]["pipeline"].get("stages", {}).get("parse") or {}).get("rows", 0)
     ratio = runs["nightly"]["process"]["wall_s"] / runs["one_day_on_empty"]["process"]["wall_s"]
     redone = nightly / max(one_day, 1)
-    verdict = ("it re-processed the published partitions, not just the new day" if redone > 2
-               else "it processed about the new day only")
-    return [f"Observed: the nightly run parsed {nightly:,} rows where the new day alone has {one_day:,} "
-            f"({redone:,.0f}x): {verdict}; it took {ratio:.1f}x the one-day run on an empty home.", ""]
+    verdict = (
+        "it re-processed the published partitions, not just the new day"
+        if redone > 2
+        else "it processed about the new day only"
+    )
+    return [
+        f"Observed: the nightly run parsed {nightly:,} rows where the new day alone has {one_day:,} "
+        f"({redone:,.0f}x): {verdict}; it took {ratio:.1f}x the one-day run on an empty home.",
+        "",
+    ]
 
 
 def workload_section(entry: dict) -> list[str]:
-    lines = [f"## Workload {entry['name']} — {entry['description']}", "",
-             f"{entry['units']} units x {entry['days']} days from {entry['start']}, seed {entry['seed']}, defects {entry['defects']}.", ""]
+    lines = [
+        f"## Workload {entry['name']} — {entry['description']}",
+        "",
+        f"{entry['units']} units x {entry['days']} days from {entry['start']}, seed {entry['seed']}, defects {entry['defects']}.",
+        "",
+    ]
     if entry.get("generate"):
         lines += [generate_line(entry["generate"]), ""]
     lines += entry.get("notes", [])
@@ -306,12 +508,15 @@ def workload_section(entry: dict) -> list[str]:
 def markdown(results: dict) -> str:
     host = results["host"]
     lines = [
-        "# Mutu benchmark", "",
+        "# Mutu benchmark",
+        "",
         f"Started {results['started_at']}, finished {results['finished_at'] or 'not yet'}; workloads: {', '.join(results['workloads'])}.",
         f"Host: {host['cpus']} CPUs, {host['memory_gb']} GB RAM, Python {host['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in host["versions"].items()) + ".",
+        + ", ".join(f"{k} {v}" for k, v in host["versions"].items())
+        + ".",
         "Every `mutu generate`, `mutu run` and floor measurement is a fresh child process (wall: perf_counter; "
-        "CPU and peak RSS: wait4 on that child). Stage figures come from the run's `run_stats.json`.", "",
+        "CPU and peak RSS: wait4 on that child). Stage figures come from the run's `run_stats.json`.",
+        "",
         *targets_section(results),
         *peer_lines(results),
     ]
@@ -331,8 +536,10 @@ def scale_observation(results: dict) -> list[str]:
     line = f"Scale: M3 landed {rows:.2f}x M's rows"
     m_run, m3_run = _run(results, "M", "full"), _run(results, "M3", "full")
     if m_run and m3_run:
-        line += (f"; its run took {m3_run['process']['wall_s'] / m_run['process']['wall_s']:.2f}x M's wall time "
-                 f"and {m3_run['process']['max_rss_mb'] / m_run['process']['max_rss_mb']:.2f}x M's peak RSS")
+        line += (
+            f"; its run took {m3_run['process']['wall_s'] / m_run['process']['wall_s']:.2f}x M's wall time "
+            f"and {m3_run['process']['max_rss_mb'] / m_run['process']['max_rss_mb']:.2f}x M's peak RSS"
+        )
     return [line + ".", ""]
 
 

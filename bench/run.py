@@ -15,14 +15,14 @@ import platform
 import re
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from bench import report
-from bench.peer_compare import compare
 from bench.landing_days import copy_tree_into, folder_counts, last_day, move_day_out
 from bench.measure import Measurement, measure
+from bench.peer_compare import compare
 from bench.workloads import Workload, selected
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -54,9 +54,22 @@ class Bench:
         return [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli"]
 
     def generate(self, workload: Workload, landing: Path, log: str) -> dict:
-        command = [*self.mutu(), "generate", "--out", str(landing), "--units", str(workload.units), "--days",
-                   str(workload.days), "--start", workload.start.isoformat(), "--seed", str(self.seed),
-                   "--defects", str(self.defects)]
+        command = [
+            *self.mutu(),
+            "generate",
+            "--out",
+            str(landing),
+            "--units",
+            str(workload.units),
+            "--days",
+            str(workload.days),
+            "--start",
+            workload.start.isoformat(),
+            "--seed",
+            str(self.seed),
+            "--defects",
+            str(self.defects),
+        ]
         result = self.checked(measure(command, self.logs / log, env=self.env(), cwd=REPO_ROOT), "mutu generate")
         return {**result.as_dict(), "summary": generated_summary(Path(result.log).read_text(errors="replace"))}
 
@@ -80,21 +93,36 @@ class Bench:
 
     def import_floor(self) -> dict:
         """A fresh interpreter importing the four libraries Mutu cannot start without; best of a few."""
-        tries = [measure([sys.executable, "-c", IMPORT_FLOOR], self.logs / f"import_floor_{n}.log", env=self.env(),
-                         cwd=REPO_ROOT) for n in range(IMPORT_FLOOR_TRIES)]
+        tries = [
+            measure(
+                [sys.executable, "-c", IMPORT_FLOOR], self.logs / f"import_floor_{n}.log", env=self.env(), cwd=REPO_ROOT
+            )
+            for n in range(IMPORT_FLOOR_TRIES)
+        ]
         for attempt in tries:
             self.checked(attempt, "import floor")
         best = min(tries, key=lambda m: m.wall_s)
-        return {"command": IMPORT_FLOOR, "tries": [t.wall_s for t in tries], "wall_s": best.wall_s,
-                "max_rss_mb": best.max_rss_mb, "process": best.as_dict()}
+        return {
+            "command": IMPORT_FLOOR,
+            "tries": [t.wall_s for t in tries],
+            "wall_s": best.wall_s,
+            "max_rss_mb": best.max_rss_mb,
+            "process": best.as_dict(),
+        }
 
     def run(self, name: str, description: str, landing: Path, home: Path, floor: str, log: str) -> dict:
         command = [*self.mutu(), "run", "--landing", str(landing), "--home", str(home)]
         result = measure(command, self.logs / log, env=self.env(), cwd=REPO_ROOT)
         stats_file = home / "run_stats.json"
-        entry = {"name": name, "description": description, "landing": str(landing), "home": str(home), "floor": floor,
-                 "process": result.as_dict(),
-                 "pipeline": json.loads(stats_file.read_text()) if result.ok and stats_file.exists() else {}}
+        entry = {
+            "name": name,
+            "description": description,
+            "landing": str(landing),
+            "home": str(home),
+            "floor": floor,
+            "process": result.as_dict(),
+            "pipeline": json.loads(stats_file.read_text()) if result.ok and stats_file.exists() else {},
+        }
         if not result.ok:
             entry["error"] = result.last_lines(1)
         return entry
@@ -115,13 +143,26 @@ def generated_summary(text: str) -> dict:
 
 def landing_figures(landing: Path) -> dict:
     folders = folder_counts(landing)
-    return {"files": sum(f["files"] for f in folders.values()), "bytes": sum(f["bytes"] for f in folders.values()), "folders": folders}
+    return {
+        "files": sum(f["files"] for f in folders.values()),
+        "bytes": sum(f["bytes"] for f in folders.values()),
+        "folders": folders,
+    }
 
 
 def workload_entry(bench: Bench, workload: Workload) -> dict:
-    return {"name": workload.name, "description": workload.description, "units": workload.units, "days": workload.days,
-            "start": workload.start.isoformat(), "seed": bench.seed, "defects": bench.defects,
-            "floors": {}, "runs": [], "notes": []}
+    return {
+        "name": workload.name,
+        "description": workload.description,
+        "units": workload.units,
+        "days": workload.days,
+        "start": workload.start.isoformat(),
+        "seed": bench.seed,
+        "defects": bench.defects,
+        "floors": {},
+        "runs": [],
+        "notes": [],
+    }
 
 
 def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
@@ -129,8 +170,16 @@ def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> Non
     entry["generate"] = bench.generate(workload, landing, f"{workload.name}/generate.log")
     entry["landing"] = landing_figures(landing)
     entry["floors"]["landing"] = bench.floor(landing, f"{workload.name}/floor")
-    entry["runs"].append(bench.run("full", "the whole landing zone into an empty home", landing, home, "landing",
-                                   f"{workload.name}/run_full.log"))
+    entry["runs"].append(
+        bench.run(
+            "full",
+            "the whole landing zone into an empty home",
+            landing,
+            home,
+            "landing",
+            f"{workload.name}/run_full.log",
+        )
+    )
     require_success(entry["runs"][-1])
     entry["peer"] = bench.peer(landing, home, f"{workload.name}/peer")
 
@@ -147,23 +196,43 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
         f"Generated once ({workload.days} days); the last day, {day.isoformat()}, was moved out ({len(moved)} files) "
         f"so the landing holds the {workload.days - 1} days before it. That year is run into an empty home (`setup`); then the new day's files and the "
         f"reference are copied into that landing and `mutu run` runs again on the same home (`nightly`); the "
-        f"same day's files and reference alone are run into an empty home (`one_day_on_empty`).")
+        f"same day's files and reference alone are run into an empty home (`one_day_on_empty`)."
+    )
     home = folder / "home"
 
     entry["floors"]["year"] = bench.floor(landing, f"{workload.name}/floor_year")
-    entry["runs"].append(bench.run("setup", "publish the year into an empty home", landing, home, "year",
-                                   f"{workload.name}/run_setup.log"))
+    entry["runs"].append(
+        bench.run(
+            "setup", "publish the year into an empty home", landing, home, "year", f"{workload.name}/run_setup.log"
+        )
+    )
     require_success(entry["runs"][-1])
 
     copy_tree_into(new_day, landing)
     entry["floors"]["year_plus_day"] = bench.floor(landing, f"{workload.name}/floor_year_plus_day")
-    entry["runs"].append(bench.run("nightly", "one new day landed on top of the published year (same home)", landing,
-                                   home, "year_plus_day", f"{workload.name}/run_nightly.log"))
+    entry["runs"].append(
+        bench.run(
+            "nightly",
+            "one new day landed on top of the published year (same home)",
+            landing,
+            home,
+            "year_plus_day",
+            f"{workload.name}/run_nightly.log",
+        )
+    )
 
     copy_tree_into(new_day, day_only)
     entry["floors"]["day"] = bench.floor(day_only, f"{workload.name}/floor_day")
-    entry["runs"].append(bench.run("one_day_on_empty", "the same day's files and reference into an empty home",
-                                   day_only, folder / "home_empty", "day", f"{workload.name}/run_one_day.log"))
+    entry["runs"].append(
+        bench.run(
+            "one_day_on_empty",
+            "the same day's files and reference into an empty home",
+            day_only,
+            folder / "home_empty",
+            "day",
+            f"{workload.name}/run_one_day.log",
+        )
+    )
     entry["landing"] = landing_figures(landing)
 
 
@@ -189,15 +258,27 @@ def run_workload(bench: Bench, workload: Workload) -> dict:
 
 
 def host() -> dict:
-    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
     versions = {}
     for package in ("duckdb", "polars", "dagster", "great-expectations", "pyarrow", "python-calamine"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             continue
-    return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 1024 / 1024, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "versions": versions}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": versions,
+    }
 
 
 def write_results(out: Path, results: dict) -> None:
@@ -207,7 +288,7 @@ def write_results(out: Path, results: dict) -> None:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -24,14 +24,33 @@ WORKLOADS = {
         # The generator stops at 124 units. 120 units x 456 days is one deterministic landing zone with
         # about 3x M's tickets (the units' expected yearly volumes give 2.99x): cleaner than renaming
         # the colliding unit ids of three seeds, and each day's partition is 2.4x wider, as with 150 units.
-        Workload("M3", 120, 456, date(2025, 1, 1), False, "about 3x M: 120 units x 456 days (the generator's maximum is 124 units)"),
+        Workload(
+            "M3",
+            120,
+            456,
+            date(2025, 1, 1),
+            False,
+            "about 3x M: 120 units x 456 days (the generator's maximum is 124 units)",
+        ),
         # The generator is not prefix-stable (a 366-day zone differs from the 365-day one in earlier days),
         # so the year and the new day are cut from one 366-day zone. The new day, 2026-01-07, is a Wednesday.
-        Workload("nightly", 50, 366, date(2025, 1, 7), True,
-                 "M's 50 units: a published year (365 days) plus one new day, vs the same day on an empty home"),
+        Workload(
+            "nightly",
+            50,
+            366,
+            date(2025, 1, 7),
+            True,
+            "M's 50 units: a published year (365 days) plus one new day, vs the same day on an empty home",
+        ),
         # The nightly measurement at a size a shared machine can run any time (not in `all`).
-        Workload("nightly_small", 10, 91, date(2025, 1, 7), True,
-                 "10 units: 90 published days plus one new day, vs the same day on an empty home"),
+        Workload(
+            "nightly_small",
+            10,
+            91,
+            date(2025, 1, 7),
+            True,
+            "10 units: 90 published days plus one new day, vs the same day on an empty home",
+        ),
     )
 }
 ORDER = ("S", "M", "nightly", "M3")

@@ -31,8 +31,12 @@ def _private_file(path: Path, make) -> str:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    return {**os.environ, "MUTU_BI_HOME": str(home), "SUPERSET_CONFIG_PATH": str(BI_DIR / "superset_config.py"),
-            "FLASK_APP": "superset.app:create_app()"}
+    return {
+        **os.environ,
+        "MUTU_BI_HOME": str(home),
+        "SUPERSET_CONFIG_PATH": str(BI_DIR / "superset_config.py"),
+        "FLASK_APP": "superset.app:create_app()",
+    }
 
 
 def _superset_version() -> str:
@@ -114,15 +118,20 @@ def _load(files: dict[str, str], password: str) -> None:
 
         user = security_manager.find_user(username=ADMIN)
         if user is None:
-            user = security_manager.add_user(ADMIN, "Mutu", "Admin", "admin@mutu.local",
-                                             security_manager.find_role("Admin"), password=password)
+            user = security_manager.add_user(
+                ADMIN, "Mutu", "Admin", "admin@mutu.local", security_manager.find_role("Admin"), password=password
+            )
         else:
             security_manager.reset_password(user.id, password)
         g.user = user
         # A dashboard import never overwrites the database, datasets and charts it brings: each kind is imported
         # on its own first, so a changed bi/dashboard.py or warehouse path reaches a home made before.
-        for command, kind in ((ImportDatabasesCommand, "Database"), (ImportDatasetsCommand, "SqlaTable"),
-                              (ImportChartsCommand, "Slice"), (ImportDashboardsCommand, "Dashboard")):
+        for command, kind in (
+            (ImportDatabasesCommand, "Database"),
+            (ImportDatasetsCommand, "SqlaTable"),
+            (ImportChartsCommand, "Slice"),
+            (ImportDashboardsCommand, "Dashboard"),
+        ):
             metadata = files["metadata.yaml"].replace("type: Dashboard", f"type: {kind}")
             command({**files, "metadata.yaml": metadata}, overwrite=True).run()
         # Every column of each dataset, with the warehouse comment as its description.
@@ -137,9 +146,24 @@ def serve(home: Path, warehouse: Path, port: int) -> None:
     print(f"  user {ADMIN}, password generated into {home / 'admin_password'} (owner-only)", flush=True)
     print(f"  SQL Lab and every mart read {warehouse_uri(warehouse)}; Ctrl-C stops it", flush=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    os.execve(gunicorn, [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-                         "--timeout", "120", "--log-level", "warning", "superset.app:create_app()"],
-              _environment(home))
+    os.execve(
+        gunicorn,
+        [
+            gunicorn,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "superset.app:create_app()",
+        ],
+        _environment(home),
+    )
 
 
 def main() -> None:

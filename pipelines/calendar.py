@@ -17,7 +17,7 @@ def working_day_calendar(first: date, last: date) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "day": days,
-            "is_workday": [d.weekday() < 5 and n is None for d, n in zip(days, names)],
+            "is_workday": [d.weekday() < 5 and n is None for d, n in zip(days, names, strict=False)],
             "holiday_name": names,
         },
         schema={"day": pl.Date, "is_workday": pl.Boolean, "holiday_name": pl.String},

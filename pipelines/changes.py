@@ -34,8 +34,14 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
 def accounting_rows(lake: Path) -> pl.DataFrame:
     """Which file each partition was built from, with its hash, build id and when (every row of the lake's accounting)."""
     files = list((lake / "row_accounting").glob("*/*.parquet"))
-    schema = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String,
-              "built_with": pl.String, "ingested_at": pl.Datetime("us", "UTC")}
+    schema = {
+        "dataset": pl.String,
+        "partition_key": pl.String,
+        "source_file": pl.String,
+        "sha256": pl.String,
+        "built_with": pl.String,
+        "ingested_at": pl.Datetime("us", "UTC"),
+    }
     if not files:
         return pl.DataFrame(schema=schema)
     # One scan of the columns over every file (a year of three sources is a thousand small files). Lakes written
@@ -46,7 +52,9 @@ def accounting_rows(lake: Path) -> pl.DataFrame:
 def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
     """(dataset, partition key) -> {source file: sha256} as last ingested."""
     out: dict[tuple[str, str], dict[str, str]] = {}
-    for dataset, partition_key, source_file, sha in accounting.select("dataset", "partition_key", "source_file", "sha256").iter_rows():
+    for dataset, partition_key, source_file, sha in accounting.select(
+        "dataset", "partition_key", "source_file", "sha256"
+    ).iter_rows():
         if partition_key is None:
             continue  # files no partition could hold: see recorded_unassigned
         out.setdefault((dataset, partition_key), {})[source_file] = sha
@@ -55,14 +63,20 @@ def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
 
 def built_with(accounting: pl.DataFrame) -> dict[tuple[str, str], str | None]:
     """(dataset, partition key) -> the build id (planning.build_id) it was staged with."""
-    rows = accounting.filter(pl.col("partition_key").is_not_null()).group_by("dataset", "partition_key").agg(pl.col("built_with").first())
+    rows = (
+        accounting.filter(pl.col("partition_key").is_not_null())
+        .group_by("dataset", "partition_key")
+        .agg(pl.col("built_with").first())
+    )
     return {(d, pk): b for d, pk, b in rows.iter_rows()}
 
 
 def recorded_unassigned(accounting: pl.DataFrame) -> dict[str, set[str]]:
     """dataset -> files rejected for want of a partition (ingest.record_unassigned), as last recorded."""
     out: dict[str, set[str]] = {}
-    for dataset, source_file in accounting.filter(pl.col("partition_key").is_null()).select("dataset", "source_file").iter_rows():
+    for dataset, source_file in (
+        accounting.filter(pl.col("partition_key").is_null()).select("dataset", "source_file").iter_rows()
+    ):
         out.setdefault(dataset, set()).add(source_file)
     return out
 
@@ -142,7 +156,17 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], build: Callab
             continue
         latest = days[-1]
         changes.partitions[source] = [latest]
-        files_then = {f: sha for (d, pk), files in done.items() if d == SOURCE_DATASETS[source] and pk == latest for f, sha in files.items()}
+        files_then = {
+            f: sha
+            for (d, pk), files in done.items()
+            if d == SOURCE_DATASETS[source] and pk == latest
+            for f, sha in files.items()
+        }
         changes.fingerprints[(source, latest)] = _fingerprint(
-            {**files_then, **{f: "no partition" for f in without_partition}, "last staged": last_staged.get(SOURCE_DATASETS[source], "")})
+            {
+                **files_then,
+                **{f: "no partition" for f in without_partition},
+                "last staged": last_staged.get(SOURCE_DATASETS[source], ""),
+            }
+        )
     return changes

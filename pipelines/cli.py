@@ -13,7 +13,9 @@ from pathlib import Path
 def _generate(args: argparse.Namespace) -> int:
     from pipelines.generate import generate_landing
 
-    summary = generate_landing(Path(args.out), units=args.units, days=args.days, start=args.start, seed=args.seed, defects=args.defects)
+    summary = generate_landing(
+        Path(args.out), units=args.units, days=args.days, start=args.start, seed=args.seed, defects=args.defects
+    )
     print(
         f"landing zone written to {args.out}: {summary['files']} files, {summary['queue_rows']} queue tickets, "
         f"{summary['survey_rows']} survey respondents, {summary['complaint_rows']} complaints "
@@ -33,6 +35,7 @@ FILES_LISTED = 40  # up to this many landed files, the summary lists each; beyon
 
 def _file_lines(files: list[tuple]) -> list[str]:
     """One line per landed file (audit.row_accounting): its days, its rows, or why it was rejected."""
+
     def line(source_file, status, error, rows_in, loaded, quarantined, first, last, days) -> str:
         if status == "rejected":
             return f"  REJECTED {source_file}: {error}"
@@ -49,8 +52,10 @@ def _file_lines(files: list[tuple]) -> list[str]:
     if len(notable) > FILES_LISTED:
         out.append(f"  ... and {len(notable) - FILES_LISTED:,} more: select * from audit.row_accounting")
     with_quarantine = sum(1 for f in daily if f[5])
-    out.append(f"  {len(daily):,} one-day files loaded, {with_quarantine:,} of them with quarantined rows "
-               "(audit.quarantine says which rows and rules)")
+    out.append(
+        f"  {len(daily):,} one-day files loaded, {with_quarantine:,} of them with quarantined rows "
+        "(audit.quarantine says which rows and rules)"
+    )
     return out
 
 
@@ -80,7 +85,9 @@ def _summary(warehouse: Path) -> str:
     finally:
         con.close()
     lines = ["", "rows per source (in = loaded + quarantined):"]
-    lines += [f"  {d:<18} in {i:>9,}  loaded {l:>9,}  quarantined {q:>7,}  files rejected {r}" for d, i, l, q, r in rows]
+    lines += [
+        f"  {d:<18} in {i:>9,}  loaded {l:>9,}  quarantined {q:>7,}  files rejected {r}" for d, i, l, q, r in rows
+    ]
     lines += _file_lines(files)
     lines += ["", f"warehouse: {warehouse}", "marts: " + ", ".join(f"{n} ({s:,} rows)" for n, s in marts)]
     lines += [
@@ -120,7 +127,9 @@ def _report(args: argparse.Namespace) -> int:
     home = Path(args.home).resolve()
     out = Path(args.out).resolve() if args.out else home / "reports"
     try:
-        written = render_pack(Paths(home).warehouse, out, periods=[args.period], unit=args.unit, agency=args.agency, lang=args.lang)
+        written = render_pack(
+            Paths(home).warehouse, out, periods=[args.period], unit=args.unit, agency=args.agency, lang=args.lang
+        )
     except MutuError as exc:
         print(f"mutu report: {exc}", file=sys.stderr)
         return 2
@@ -148,10 +157,14 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--days", type=int, default=92)
     gen.add_argument("--start", type=_iso_date, default=date(2026, 7, 1), help="first day, YYYY-MM-DD")
     gen.add_argument("--seed", type=int, default=7)
-    gen.add_argument("--defects", type=float, default=0.0, help="share of rows with the defects real exports have (0..1)")
+    gen.add_argument(
+        "--defects", type=float, default=0.0, help="share of rows with the defects real exports have (0..1)"
+    )
     gen.set_defaults(handler=_generate)
 
-    run = commands.add_parser("run", help="materialise every asset for every landed partition and publish the warehouse")
+    run = commands.add_parser(
+        "run", help="materialise every asset for every landed partition and publish the warehouse"
+    )
     run.add_argument("--landing", required=True, help="landing zone folder")
     run.add_argument("--home", required=True, help="Mutu home: lake, build, warehouse and Dagster instance")
     run.add_argument(
@@ -161,13 +174,21 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    report = commands.add_parser("report", help="render the management review pack (HTML per scope, Excel workbook) from the published warehouse")
-    report.add_argument("--period", required=True, help="period label as in the marts: 2026-07, 2026-Q3, 2026-S2 or 2026")
+    report = commands.add_parser(
+        "report", help="render the management review pack (HTML per scope, Excel workbook) from the published warehouse"
+    )
+    report.add_argument(
+        "--period", required=True, help="period label as in the marts: 2026-07, 2026-Q3, 2026-S2 or 2026"
+    )
     scope = report.add_mutually_exclusive_group()
-    scope.add_argument("--unit", help="one unit's report (unit_id); default: the organisation, every agency and every unit")
+    scope.add_argument(
+        "--unit", help="one unit's report (unit_id); default: the organisation, every agency and every unit"
+    )
     scope.add_argument("--agency", help="one agency's report")
     report.add_argument("--lang", choices=("id", "en"), default="id", help="Bahasa Indonesia (default) or English")
-    report.add_argument("--home", default=os.environ.get("MUTU_HOME", "data"), help="Mutu home holding warehouse/mutu.duckdb")
+    report.add_argument(
+        "--home", default=os.environ.get("MUTU_HOME", "data"), help="Mutu home holding warehouse/mutu.duckdb"
+    )
     report.add_argument("--out", help="output folder (default HOME/reports)")
     report.set_defaults(handler=_report)
     return root

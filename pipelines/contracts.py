@@ -114,7 +114,9 @@ class Contract:
         out = []
         for c in self.columns:
             if c.pii == "pseudonymise":
-                out.append((c.stored_as or f"{c.name}_pseudonym", pl.String(), f"Keyed pseudonym (HMAC-SHA256) of {c.name}."))
+                out.append(
+                    (c.stored_as or f"{c.name}_pseudonym", pl.String(), f"Keyed pseudonym (HMAC-SHA256) of {c.name}.")
+                )
             else:
                 out.append((c.name, c.polars_type, c.description))
         return out
@@ -202,16 +204,30 @@ def load_contract(path: Path) -> Contract:
     columns = tuple(_column(p) for p in obj.properties or [])
     for col in columns:
         if col.logical_type not in POLARS_TYPES and col.logical_type not in ("array", "object"):
-            raise ContractError(f"{path}: field schema/0/properties/{col.name}/logicalType: unsupported {col.logical_type!r}")
+            raise ContractError(
+                f"{path}: field schema/0/properties/{col.name}/logicalType: unsupported {col.logical_type!r}"
+            )
         if col.on_invalid not in ON_INVALID:
-            raise ContractError(f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: {col.on_invalid!r} is not one of {', '.join(ON_INVALID)}")
+            raise ContractError(
+                f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: {col.on_invalid!r} is not one of {', '.join(ON_INVALID)}"
+            )
         if col.on_invalid == "set_null" and col.required:
-            raise ContractError(f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: a required column cannot be set to NULL; use quarantine")
+            raise ContractError(
+                f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: a required column cannot be set to NULL; use quarantine"
+            )
     rules = []
     for q in obj.quality or []:
-        if q.type != "custom" or q.engine not in ("great_expectations", "mutu") or not isinstance(q.implementation, dict):
-            raise ContractError(f"{path}: field schema/0/quality/{q.name}: expected type custom, engine great_expectations or mutu, and an implementation mapping")
-        rules.append(Rule(name=q.name, description=q.description or q.name, engine=q.engine, implementation=q.implementation))
+        if (
+            q.type != "custom"
+            or q.engine not in ("great_expectations", "mutu")
+            or not isinstance(q.implementation, dict)
+        ):
+            raise ContractError(
+                f"{path}: field schema/0/quality/{q.name}: expected type custom, engine great_expectations or mutu, and an implementation mapping"
+            )
+        rules.append(
+            Rule(name=q.name, description=q.description or q.name, engine=q.engine, implementation=q.implementation)
+        )
     custom = _custom(odcs.customProperties)
     owners = tuple(m.username for m in (odcs.team.members if odcs.team and odcs.team.members else []))
     unique_key = tuple(custom.get("uniqueKey") or ())

@@ -16,7 +16,14 @@ all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_ass
 
 def build_definitions(mutu: MutuResource, executor: ExecutorDefinition | None = None) -> Definitions:
     """The one set of definitions: the code location below, `mutu run` (its home and landing) and worker processes."""
-    return Definitions(assets=all_assets, jobs=declared_jobs, schedules=[nightly], sensors=sensors, resources={"mutu": mutu}, executor=executor)
+    return Definitions(
+        assets=all_assets,
+        jobs=declared_jobs,
+        schedules=[nightly],
+        sensors=sensors,
+        resources={"mutu": mutu},
+        executor=executor,
+    )
 
 
 defs = build_definitions(MutuResource.from_env())

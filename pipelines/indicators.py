@@ -52,8 +52,15 @@ def _indicator(code: str, entry, path: Path) -> Indicator:
     label = entry["label"]
     if not isinstance(label, dict) or any(not str(label.get(lang) or "").strip() for lang in LANGS):
         raise ContractError(f"{where}: label needs a text in Bahasa Indonesia (id) and in English (en)")
-    return Indicator(code, entry["source"], entry["higher_is_better"], entry["measure"],
-                     str(entry["description"]).strip(), str(label["id"]).strip(), str(label["en"]).strip())
+    return Indicator(
+        code,
+        entry["source"],
+        entry["higher_is_better"],
+        entry["measure"],
+        str(entry["description"]).strip(),
+        str(label["id"]).strip(),
+        str(label["en"]).strip(),
+    )
 
 
 def load(path: Path = CATALOGUE) -> dict[str, Indicator]:
@@ -85,6 +92,13 @@ def frame() -> pl.DataFrame:
             "label_id": [i.label_id for i in rows],
             "label_en": [i.label_en for i in rows],
         },
-        schema={"indicator": pl.String, "source_dataset": pl.String, "higher_is_better": pl.Boolean,
-                "measure": pl.String, "description": pl.String, "label_id": pl.String, "label_en": pl.String},
+        schema={
+            "indicator": pl.String,
+            "source_dataset": pl.String,
+            "higher_is_better": pl.Boolean,
+            "measure": pl.String,
+            "description": pl.String,
+            "label_id": pl.String,
+            "label_en": pl.String,
+        },
     )

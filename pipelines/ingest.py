@@ -7,7 +7,7 @@ validation results, schema drift) to the lake; rows in = rows loaded + rows quar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -25,18 +25,37 @@ from pipelines.stage_timer import add_rows, stage
 from pipelines.validation import validate
 
 ACCOUNTING_SCHEMA = {
-    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "sha256": pl.String, "profile": pl.String,
-    "file_status": pl.String, "error": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64,
-    "rows_quarantined": pl.Int64, "ingested_at": pl.Datetime("us", "UTC"),
+    "dataset": pl.String,
+    "partition_key": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "profile": pl.String,
+    "file_status": pl.String,
+    "error": pl.String,
+    "rows_in": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "ingested_at": pl.Datetime("us", "UTC"),
     "built_with": pl.String,  # planning.build_id: the staging inputs the partition was staged with
 }
 QUARANTINE_SCHEMA = {
-    "dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64,
-    "rules": pl.List(pl.String), "raw_json": pl.String,
+    "dataset": pl.String,
+    "partition_key": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.Int64,
+    "rules": pl.List(pl.String),
+    "raw_json": pl.String,
 }
 RESULTS_SCHEMA = {
-    "dataset": pl.String, "partition_key": pl.String, "rule": pl.String, "engine": pl.String, "description": pl.String,
-    "rows_evaluated": pl.Int64, "rows_failed": pl.Int64, "success": pl.Boolean, "examples": pl.List(pl.String),
+    "dataset": pl.String,
+    "partition_key": pl.String,
+    "rule": pl.String,
+    "engine": pl.String,
+    "description": pl.String,
+    "rows_evaluated": pl.Int64,
+    "rows_failed": pl.Int64,
+    "success": pl.Boolean,
+    "examples": pl.List(pl.String),
     "validated_at": pl.Datetime("us", "UTC"),
 }
 DRIFT_SCHEMA = {"dataset": pl.String, "partition_key": pl.String, "source_file": pl.String, "finding": pl.String}
@@ -56,7 +75,7 @@ class IngestReport:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=timezone.utc)
+    return datetime.now(UTC).replace(tzinfo=UTC)
 
 
 def _reference(lake_dir: Path, name: str) -> pl.DataFrame:
@@ -87,7 +106,16 @@ class _ReadPartition:
 
 
 def _empty_rows(spec: Contract) -> pl.DataFrame:
-    return pl.DataFrame(schema={"partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String), **spec.stored_schema})
+    return pl.DataFrame(
+        schema={
+            "partition_key": pl.String,
+            "source_file": pl.String,
+            "source_row": pl.Int64,
+            "raw_json": pl.String,
+            "violations": pl.List(pl.String),
+            **spec.stored_schema,
+        }
+    )
 
 
 DAY = "__day"  # a record's partition, in files dated by their records
@@ -117,13 +145,27 @@ def _parse_spanning(landed: LandedFile, prof: Profile, spec: Contract, key: byte
     return _SpanningFile(parsed.rows.with_columns(day.alias(DAY)), parsed.drift[landed.relative])
 
 
-def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, key: bytes,
-                    spanning: dict[str, _SpanningFile]) -> _ReadPartition:
+def _read_partition(
+    files: list[tuple[LandedFile, Profile]],
+    spec: Contract,
+    partition_key: str,
+    partition: date,
+    key: bytes,
+    spanning: dict[str, _SpanningFile],
+) -> _ReadPartition:
     accounting, drift, parsed = [], [], []
     by_profile: dict[str, tuple[Profile, list[tuple[RawFile, Path, str]]]] = {}
     for landed, prof in files:
         # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
-        accounting.append({"source_file": landed.relative, "sha256": landed.sha256, "profile": prof.name, "file_status": "read", "error": None})
+        accounting.append(
+            {
+                "source_file": landed.relative,
+                "sha256": landed.sha256,
+                "profile": prof.name,
+                "file_status": "read",
+                "error": None,
+            }
+        )
         if landed.dated_by_records:
             if landed.relative not in spanning:
                 spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)
@@ -162,24 +204,39 @@ def _read_partition(files: list[tuple[LandedFile, Profile]], spec: Contract, par
     if parsed:
         # Back in landing order, whatever the batching: duplicates keep their first copy as before.
         order = {landed.relative: i for i, (landed, _) in enumerate(files)}
-        rows = pl.concat(parsed, how="vertical_relaxed").sort(pl.col("source_file").replace_strict(order, return_dtype=pl.Int64), "source_row")
+        rows = pl.concat(parsed, how="vertical_relaxed").sort(
+            pl.col("source_file").replace_strict(order, return_dtype=pl.Int64), "source_row"
+        )
     else:
         rows = _empty_rows(spec).drop("partition_key")
-    return _ReadPartition(partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift)
+    return _ReadPartition(
+        partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift
+    )
 
 
 def _reject(accounting: dict, exc: MutuError) -> None:
     # Messages name the file and the reason, not its content; scrubbed anyway, as they are stored.
-    accounting.update(file_status="rejected", error=scrub_raw_line(str(exc))[:1000], rows_in=0, rows_loaded=0, rows_quarantined=0)
+    accounting.update(
+        file_status="rejected", error=scrub_raw_line(str(exc))[:1000], rows_in=0, rows_loaded=0, rows_quarantined=0
+    )
 
 
-def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[dict], spec: Contract, lake_dir: Path, stamp: datetime,
-                     build: str | None) -> IngestReport:
+def _write_partition(
+    read: _ReadPartition,
+    marked: pl.DataFrame,
+    results: list[dict],
+    spec: Contract,
+    lake_dir: Path,
+    stamp: datetime,
+    build: str | None,
+) -> IngestReport:
     pk = read.partition_key
     good = marked.filter(pl.col("violations").list.len() == 0)
     bad = marked.filter(pl.col("violations").list.len() > 0)
     per_file = marked.group_by("source_file").agg(
-        pl.len().alias("rows_in"), (pl.col("violations").list.len() == 0).sum().alias("rows_loaded"), (pl.col("violations").list.len() > 0).sum().alias("rows_quarantined")
+        pl.len().alias("rows_in"),
+        (pl.col("violations").list.len() == 0).sum().alias("rows_loaded"),
+        (pl.col("violations").list.len() > 0).sum().alias("rows_quarantined"),
     )
     counts = {r["source_file"]: r for r in per_file.iter_rows(named=True)}
     for row in read.accounting:
@@ -188,19 +245,55 @@ def _write_partition(read: _ReadPartition, marked: pl.DataFrame, results: list[d
             row.update(rows_in=c["rows_in"], rows_loaded=c["rows_loaded"], rows_quarantined=c["rows_quarantined"])
 
     common = {"dataset": spec.name, "partition_key": pk}
-    lake.write_partition(good.select("partition_key", "source_file", "source_row", *spec.stored_schema), lake_dir, "staging", spec.name, pk)
+    lake.write_partition(
+        good.select("partition_key", "source_file", "source_row", *spec.stored_schema),
+        lake_dir,
+        "staging",
+        spec.name,
+        pk,
+    )
     failpoint("staging_write")
-    quarantine = bad.select(pl.lit(spec.name).alias("dataset"), "partition_key", "source_file", "source_row", pl.col("violations").alias("rules"), "raw_json")
+    quarantine = bad.select(
+        pl.lit(spec.name).alias("dataset"),
+        "partition_key",
+        "source_file",
+        "source_row",
+        pl.col("violations").alias("rules"),
+        "raw_json",
+    )
     lake.write_partition(quarantine.cast(QUARANTINE_SCHEMA), lake_dir, "quarantine", spec.name, pk)
     accounting = [{**common, **a, "ingested_at": stamp, "built_with": build} for a in read.accounting]
     lake.write_partition(pl.DataFrame(accounting, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)
-    rows = [{**common, "rule": r["rule"], "engine": r["engine"], "description": r["description"], "rows_evaluated": r["evaluated"], "rows_failed": r["failed"], "success": r["failed"] == 0, "examples": r["examples"], "validated_at": stamp} for r in results]
+    rows = [
+        {
+            **common,
+            "rule": r["rule"],
+            "engine": r["engine"],
+            "description": r["description"],
+            "rows_evaluated": r["evaluated"],
+            "rows_failed": r["failed"],
+            "success": r["failed"] == 0,
+            "examples": r["examples"],
+            "validated_at": stamp,
+        }
+        for r in results
+    ]
     lake.write_partition(pl.DataFrame(rows, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, pk)
-    lake.write_partition(pl.DataFrame([{**common, **d} for d in read.drift], schema=DRIFT_SCHEMA), lake_dir, "schema_drift", spec.name, pk)
+    lake.write_partition(
+        pl.DataFrame([{**common, **d} for d in read.drift], schema=DRIFT_SCHEMA),
+        lake_dir,
+        "schema_drift",
+        spec.name,
+        pk,
+    )
     return IngestReport(
-        dataset=spec.name, partition_key=pk,
-        rows_in=sum(a["rows_in"] for a in read.accounting), rows_loaded=good.height, rows_quarantined=bad.height,
-        files=len(read.accounting), files_rejected=sum(a["file_status"] == "rejected" for a in read.accounting),
+        dataset=spec.name,
+        partition_key=pk,
+        rows_in=sum(a["rows_in"] for a in read.accounting),
+        rows_loaded=good.height,
+        rows_quarantined=bad.height,
+        files=len(read.accounting),
+        files_rejected=sum(a["file_status"] == "rejected" for a in read.accounting),
         results=rows,
         drift=[f"{d['source_file']}: {d['finding']}" for d in read.drift],
     )
@@ -216,11 +309,27 @@ def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path, build: s
     with stage("write", rows.height):
         for read in batch:
             results = [r for r in checked.results if r["partition_key"] == read.partition_key]
-            reports.append(_write_partition(read, marked.filter(pl.col("partition_key") == read.partition_key), results, spec, lake_dir, stamp, build))
+            reports.append(
+                _write_partition(
+                    read,
+                    marked.filter(pl.col("partition_key") == read.partition_key),
+                    results,
+                    spec,
+                    lake_dir,
+                    stamp,
+                    build,
+                )
+            )
     return reports
 
 
-def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile]]]], spec: Contract, lake_dir: Path, key: bytes, partition_dates: dict[str, date] | None = None) -> list[IngestReport]:
+def ingest_partitions(
+    partitions: list[tuple[str, list[tuple[LandedFile, Profile]]]],
+    spec: Contract,
+    lake_dir: Path,
+    key: bytes,
+    partition_dates: dict[str, date] | None = None,
+) -> list[IngestReport]:
     """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
     from pipelines.changes import accounting_rows, recorded_reference
     from pipelines.planning import build_id
@@ -244,11 +353,20 @@ def ingest_partitions(partitions: list[tuple[str, list[tuple[LandedFile, Profile
     return reports
 
 
-def ingest(files: list[tuple[LandedFile, Profile]], spec: Contract, partition_key: str, partition: date, lake_dir: Path, key: bytes) -> IngestReport:
+def ingest(
+    files: list[tuple[LandedFile, Profile]],
+    spec: Contract,
+    partition_key: str,
+    partition: date,
+    lake_dir: Path,
+    key: bytes,
+) -> IngestReport:
     return ingest_partitions([(partition_key, files)], spec, lake_dir, key, {partition_key: partition})[0]
 
 
-def ingest_source_partitions(landed: dict[str, list[LandedFile]], source_dataset: str, lake_dir: Path, key: bytes) -> list[IngestReport]:
+def ingest_source_partitions(
+    landed: dict[str, list[LandedFile]], source_dataset: str, lake_dir: Path, key: bytes
+) -> list[IngestReport]:
     """Ingest daily partitions (partition key -> landed files) of one source."""
     partitions = [(pk, [(f, profile(f.source, f.profile)) for f in files]) for pk, files in landed.items()]
     return ingest_partitions(partitions, contract(source_dataset), lake_dir, key)
@@ -264,9 +382,22 @@ def record_unassigned(files: list[LandedFile], dataset: str, lake_dir: Path) -> 
     file renamed or removed drops out of it.
     """
     rows = [
-        {"dataset": dataset, "partition_key": None, "source_file": f.relative, "sha256": None, "profile": f.profile, "file_status": "rejected",
-         "error": scrub_raw_line(f.problem or "no partition")[:1000], "rows_in": 0, "rows_loaded": 0, "rows_quarantined": 0, "ingested_at": _now(), "built_with": None}
-        for f in files if not f.days
+        {
+            "dataset": dataset,
+            "partition_key": None,
+            "source_file": f.relative,
+            "sha256": None,
+            "profile": f.profile,
+            "file_status": "rejected",
+            "error": scrub_raw_line(f.problem or "no partition")[:1000],
+            "rows_in": 0,
+            "rows_loaded": 0,
+            "rows_quarantined": 0,
+            "ingested_at": _now(),
+            "built_with": None,
+        }
+        for f in files
+        if not f.days
     ]
     lake.write_partition(pl.DataFrame(rows, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", dataset, UNASSIGNED)
     return IngestReport(dataset=dataset, partition_key=UNASSIGNED, files=len(rows), files_rejected=len(rows))
@@ -276,9 +407,16 @@ def reference_profile(dataset: str) -> Profile:
     """Reference files are canonical CSV named after their dataset; no vendor mapping."""
     spec = contract(dataset)
     return Profile(
-        source="reference", name=dataset, path=spec.path, dataset=dataset, description=f"canonical {dataset}.csv",
-        file_type="csv", glob=f"{dataset}.csv", encoding="utf-8-sig",
-        columns={c.name: [c.name] for c in spec.landed_columns}, constants={},
+        source="reference",
+        name=dataset,
+        path=spec.path,
+        dataset=dataset,
+        description=f"canonical {dataset}.csv",
+        file_type="csv",
+        glob=f"{dataset}.csv",
+        encoding="utf-8-sig",
+        columns={c.name: [c.name] for c in spec.landed_columns},
+        constants={},
         date_formats=("%Y-%m-%d",),
     )
 

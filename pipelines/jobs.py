@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import os
 
-from dagster import AssetSelection, ExecutorDefinition, build_reconstructable_job, define_asset_job, in_process_executor, multiprocess_executor
+from dagster import (
+    AssetSelection,
+    ExecutorDefinition,
+    build_reconstructable_job,
+    define_asset_job,
+    in_process_executor,
+    multiprocess_executor,
+)
 
 from pipelines.assets.staging import daily_partitions, staging_assets, staging_reference
 from pipelines.errors import SettingsError
@@ -26,12 +33,22 @@ STAGING_JOB = "staging"
 WAREHOUSE_JOB = "warehouse_build"
 EXECUTORS = ("in_process", "multiprocess", "celery")
 
-reference_job = define_asset_job(REFERENCE_JOB, selection=AssetSelection.assets(staging_reference),
-                                 description="Reference data: units, published service standards, KPI targets.")
-staging_job = define_asset_job(STAGING_JOB, selection=AssetSelection.assets(*staging_assets), partitions_def=daily_partitions,
-                               description="Staging partitions of the sources over a partition range, one step per source.")
-warehouse_job = define_asset_job(WAREHOUSE_JOB, selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish", "reports"),
-                                 description="Core, indicators, marts, audit tables, publish, then the review pack.")
+reference_job = define_asset_job(
+    REFERENCE_JOB,
+    selection=AssetSelection.assets(staging_reference),
+    description="Reference data: units, published service standards, KPI targets.",
+)
+staging_job = define_asset_job(
+    STAGING_JOB,
+    selection=AssetSelection.assets(*staging_assets),
+    partitions_def=daily_partitions,
+    description="Staging partitions of the sources over a partition range, one step per source.",
+)
+warehouse_job = define_asset_job(
+    WAREHOUSE_JOB,
+    selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish", "reports"),
+    description="Core, indicators, marts, audit tables, publish, then the review pack.",
+)
 declared_jobs = [reference_job, staging_job, warehouse_job]
 
 
@@ -63,4 +80,6 @@ def job(name: str, executor: str, home: str, landing: str):
 
 def reconstructable_job(name: str, home: str, landing: str, executor: str | None = None):
     """A job other processes can rebuild from its module and arguments (multiprocess and Celery need that)."""
-    return build_reconstructable_job("pipelines.jobs", "job", reconstructable_args=(name, executor or executor_from_env(), home, landing))
+    return build_reconstructable_job(
+        "pipelines.jobs", "job", reconstructable_args=(name, executor or executor_from_env(), home, landing)
+    )

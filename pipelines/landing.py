@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from pipelines.dating import file_days
@@ -30,6 +30,7 @@ class LandedFile:
     days: tuple[date, ...]  # the daily partitions its records belong to; empty when it could not be dated
     problem: str | None = None  # why it could not be dated (it is then rejected whole)
     dated_by_records: bool = False  # the name carries no day: each record goes to its own day
+
     @cached_property
     def sha256(self) -> str:
         # Once per scan: a multi-day file is recorded in the accounting of every day it holds.
@@ -57,7 +58,16 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
             # A symlink (of the file or its folder) leading out of the landing zone is never read: the
             # landing zone is the trust boundary, and a link could pull any file the run can read into the lake.
             if not path.resolve().is_relative_to(inside):
-                found.append(LandedFile(source, folder.name, path, relative, (), f"{relative}: symbolic link to a file outside the landing zone; not read"))
+                found.append(
+                    LandedFile(
+                        source,
+                        folder.name,
+                        path,
+                        relative,
+                        (),
+                        f"{relative}: symbolic link to a file outside the landing zone; not read",
+                    )
+                )
                 continue
             try:
                 days, by_records = file_days(path, relative, profile(source, folder.name))

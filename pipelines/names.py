@@ -32,11 +32,30 @@ HONORIFICS = frozenset(
     "almh haji hajjah h hj kyai kiai ustadz ustad ustaz ustadzah ustazah dr drg ir prof yth kpd".split()
 )
 # Introductions and signatures: "nama saya budi", "atas nama Rina", "Salam, Dewi", "hormat saya, Agus".
-INTRODUCTIONS = frozenset({"nama saya", "atas nama", "a.n", "an", "bernama", "namanya", "nama", "salam",
-                           "hormat saya", "hormat kami", "saya", "aku", "oleh", "pelapor", "dilayani"})
+INTRODUCTIONS = frozenset(
+    {
+        "nama saya",
+        "atas nama",
+        "a.n",
+        "an",
+        "bernama",
+        "namanya",
+        "nama",
+        "salam",
+        "hormat saya",
+        "hormat kami",
+        "saya",
+        "aku",
+        "oleh",
+        "pelapor",
+        "dilayani",
+    }
+)
 # Roles a name often follows ("petugas Rina", "calo namanya", "satpam anton").
-ROLES = frozenset("petugas staf staff pegawai satpam calo oknum kasir operator sopir tukang perawat bidan suster "
-                  "mantri tetangga suami istri anak adik kakak ayah ibunda ayahanda almarhum".split())
+ROLES = frozenset(
+    "petugas staf staff pegawai satpam calo oknum kasir operator sopir tukang perawat bidan suster "
+    "mantri tetangga suami istri anak adik kakak ayah ibunda ayahanda almarhum".split()
+)
 # After these a lower-case name is still a name ("nama saya budi santoso", "pak dodi").
 LOWERCASE_CUES = frozenset({"nama saya", "atas nama", "a.n", "an", "bernama", "namanya", "nama"}) | HONORIFICS
 # A capitalised run right after one of these is a place or a feast, not a person ("Jalan Ahmad Yani").
@@ -52,8 +71,10 @@ PARTICLES = frozenset("i ni luh bin binti bt bn van de der al el la".split())
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 SENTENCE_END = frozenset(".!?\n")
 # Lower-case words that follow a person as the subject of a sentence, and rarely an adjective that opens one.
-SUBJECT_FOLLOWERS = frozenset("di dari yang sudah sedang tidak belum bilang selalu juga sangat tadi kemarin menyuruh "
-                              "meminta mengatakan minta bersama adalah orangnya memang".split())
+SUBJECT_FOLLOWERS = frozenset(
+    "di dari yang sudah sedang tidak belum bilang selalu juga sangat tadi kemarin menyuruh "
+    "meminta mengatakan minta bersama adalah orangnya memang".split()
+)
 # A name written just before a phone number: "Budi (0812...)", "Dewi [telepon]" once the number is scrubbed.
 BEFORE_PHONE = re.compile(r"\s*[(,:\-]?\s*(?:\[telepon\]|\+?\d[\d\s\-]{7,})")
 
@@ -131,7 +152,7 @@ def _tokens(text: str) -> list[Token]:
 
 
 def _gap(text: str, left: Token, right: Token) -> str:
-    return text[left.end:right.start]
+    return text[left.end : right.start]
 
 
 def _joined(text: str, left: Token, right: Token) -> bool:
@@ -146,7 +167,7 @@ def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
 
 
 def _text_end(text: str, token: Token) -> bool:
-    return not re.search(r"[^\W_]", text[token.end:])
+    return not re.search(r"[^\W_]", text[token.end :])
 
 
 def _title_cased(text: str, tokens: list[Token], i: int) -> bool:
@@ -158,7 +179,7 @@ def _title_cased(text: str, tokens: list[Token], i: int) -> bool:
     hi = i + 1
     while hi < len(tokens) and not _sentence_start(text, tokens, hi):
         hi += 1
-    words = [t for t in tokens[lo + 1:hi] if not t.text.isupper() and _kind(t.text) == "word"]
+    words = [t for t in tokens[lo + 1 : hi] if not t.text.isupper() and _kind(t.text) == "word"]
     return len(words) >= 2 and sum(t.capitalised for t in words) >= 0.6 * len(words)
 
 
@@ -171,8 +192,14 @@ def _cue(text: str, tokens: list[Token], i: int) -> str | None:
     if i >= 2:
         between = _gap(text, tokens[i - 2], tokens[i - 1]).strip()
         two = f"{tokens[i - 2].lower}{'.' if between == '.' else ' '}{one}" if between in ("", ".") else ""
-    if one in HONORIFICS and tokens[i - 1].capitalised and i >= 2 and tokens[i - 2].capitalised \
-            and _joined(text, tokens[i - 2], tokens[i - 1]) and _kind(tokens[i - 2].text) != "stop":
+    if (
+        one in HONORIFICS
+        and tokens[i - 1].capitalised
+        and i >= 2
+        and tokens[i - 2].capitalised
+        and _joined(text, tokens[i - 2], tokens[i - 1])
+        and _kind(tokens[i - 2].text) != "stop"
+    ):
         return None  # part of a place: "Tanah Abang"
     for phrase in (two, one):
         if phrase in INTRODUCTIONS or phrase in HONORIFICS or phrase in ROLES and not tokens[i].capitalised:
@@ -191,8 +218,12 @@ def _name_part(token: Token, cue: str | None, first: bool) -> bool:
 
 def _end_of_capitalised_run(text: str, tokens: list[Token], i: int) -> int:
     j = i + 1
-    while j < len(tokens) and tokens[j].capitalised and tokens[j].lower not in HONORIFICS \
-            and _joined(text, tokens[j - 1], tokens[j]):
+    while (
+        j < len(tokens)
+        and tokens[j].capitalised
+        and tokens[j].lower not in HONORIFICS
+        and _joined(text, tokens[j - 1], tokens[j])
+    ):
         j += 1
     return j
 
@@ -230,8 +261,9 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         if place_end is not None:
             i = place_end
             continue
-        if not (_name_part(tokens[i], cue, first=True) or _introduced_word(text, tokens, i, cue)) \
-                or _acronym_or_emphasis(text, tokens, i, cue):
+        if not (
+            _name_part(tokens[i], cue, first=True) or _introduced_word(text, tokens, i, cue)
+        ) or _acronym_or_emphasis(text, tokens, i, cue):
             i += 1
             continue
         run = _run(text, tokens, i, cue)
@@ -264,8 +296,12 @@ def _introduced_word(text: str, tokens: list[Token], i: int, cue: str | None) ->
         return False
     if cue in LOWERCASE_CUES:
         return True
-    return i + 1 < len(tokens) and _joined(text, token, tokens[i + 1]) and tokens[i + 1].capitalised \
+    return (
+        i + 1 < len(tokens)
+        and _joined(text, token, tokens[i + 1])
+        and tokens[i + 1].capitalised
         and _kind(tokens[i + 1].text) != "stop"
+    )
 
 
 def _run(text: str, tokens: list[Token], i: int, cue: str | None) -> list[Token]:
@@ -318,8 +354,11 @@ def _is_name(text: str, tokens: list[Token], i: int, run: list[Token], cue: str 
     if core in (["weak"], ["unknown"]):
         if _sentence_start(text, tokens, i):  # "Bambang di loket ...", but "Bagus sekali."
             after = i + len(run)
-            return after < len(tokens) and tokens[after].text in SUBJECT_FOLLOWERS \
+            return (
+                after < len(tokens)
+                and tokens[after].text in SUBJECT_FOLLOWERS
                 and _gap(text, run[-1], tokens[after]) == " "
+            )
         return not _title_cased(text, tokens, i)
     return False
 

@@ -63,7 +63,12 @@ def _check(result, what: str) -> None:
         while error is not None:
             chain.append(error)
             error = error.cause
-        ours = [e for e in chain if e.cls_name in {"PublishError", "LandingError", "ProfileError", "ContractError", "SettingsError", "MutuError"}]
+        ours = [
+            e
+            for e in chain
+            if e.cls_name
+            in {"PublishError", "LandingError", "ProfileError", "ContractError", "SettingsError", "MutuError"}
+        ]
         reason = (ours[0] if ours else chain[-1]).message.strip().splitlines()[-1]
     raise MutuError(f"{what} failed: {reason}")
 
@@ -73,7 +78,9 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
     from pipelines.run_lock import exclusive_run
 
     if not landing.is_dir():
-        raise LandingError(f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports")
+        raise LandingError(
+            f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports"
+        )
     pii_key()
     with exclusive_run(home):
         stage_timer.reset()
@@ -83,18 +90,24 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
             published, plan = _run_everything(landing, home, weight_mode, full)
         finally:
             progress.stop()
-        stage_timer.write(home / "run_stats.json", {"landing": str(landing), "wall_s": round(time.perf_counter() - started, 3), "plan": plan})
+        stage_timer.write(
+            home / "run_stats.json",
+            {"landing": str(landing), "wall_s": round(time.perf_counter() - started, 3), "plan": plan},
+        )
         return published
 
 
 # --- what to run --------------------------------------------------------------------------------------
+
 
 def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
     """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
     from pipelines.changes import accounting_rows
     from pipelines.settings import complaint_auto_close_workdays
 
-    code = sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "indicators.yaml"]
+    code = (
+        sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "indicators.yaml"]
+    )
     # Every file of every partition, and those rejected for want of one (partition key empty).
     files = accounting_rows(lake).select("dataset", "partition_key", "source_file", "sha256").fill_null("")
     state = sorted(files.iter_rows())
@@ -118,6 +131,7 @@ def _write_state(path: Path, state: dict) -> None:
 
 # --- the runs -----------------------------------------------------------------------------------------
 
+
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
@@ -139,17 +153,23 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     # The plan the landing sensor and the nightly schedule make; file hashes are cached by (size, mtime) across runs.
     hash_cache_file, state_file = home / "landing_hashes.json", home / "run_state.json"
     cache = _read_state(hash_cache_file)
-    plan = make_plan(landing, paths.lake, pii_key(), cache, list(instance.get_dynamic_partitions(daily_partitions.name)), full=full)
+    plan = make_plan(
+        landing, paths.lake, pii_key(), cache, list(instance.get_dynamic_partitions(daily_partitions.name)), full=full
+    )
     _write_state(hash_cache_file, cache)
     if not any(plan.changes.landed.values()):
-        raise LandingError(f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
-                           "check that the folders hold the exports and that their dates are readable")
+        raise LandingError(
+            f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
+            "check that the folders hold the exports and that their dates are readable"
+        )
     # Appended in the order the plan's ranges assumed (known partitions, then the new ones).
     instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
     summary = plan.summary()
 
     def execute(job: str, what: str, **options) -> None:
-        result = definitions.resolve_job_def(job).execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False, **options)
+        result = definitions.resolve_job_def(job).execute_in_process(
+            instance=instance, run_config=QUIET, raise_on_error=False, **options
+        )
         _check(result, what)
 
     if plan.reference:
@@ -157,9 +177,15 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         execute(REFERENCE_JOB, "reference data run")
     for number, run in enumerate(plan.runs, start=1):
         days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
-        progress.say(f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, {days} stale day(s) in {run.first}..{run.last}")
-        execute(STAGING_JOB, "staging run", tags={**run.tags(), "mutu/trigger": "mutu_run"},
-                asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources])
+        progress.say(
+            f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, {days} stale day(s) in {run.first}..{run.last}"
+        )
+        execute(
+            STAGING_JOB,
+            "staging run",
+            tags={**run.tags(), "mutu/trigger": "mutu_run"},
+            asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
+        )
 
     state = _read_state(state_file)
     built = warehouse_fingerprint(paths.lake, weight_mode)

@@ -40,11 +40,17 @@ def _filename_value(path: Path, profile: Profile, column: str) -> str:
     return match.group(1)
 
 
-def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contract,
-                       from_names: dict[str, pl.Expr], partition: date) -> tuple[pl.DataFrame, list[str]]:
+def _canonical_strings(
+    raw: RawFile, path: Path, profile: Profile, spec: Contract, from_names: dict[str, pl.Expr], partition: date
+) -> tuple[pl.DataFrame, list[str]]:
     """from_names: the values the profile takes from file names, per row (by the column __file)."""
     header = set(raw.header)
-    known = profile.mapped_source_columns | set(profile.ignore_columns) | set(profile.personal_columns) | {profile.date_column}
+    known = (
+        profile.mapped_source_columns
+        | set(profile.ignore_columns)
+        | set(profile.personal_columns)
+        | {profile.date_column}
+    )
     drift = [f"extra column {c!r} not in profile {profile.source}/{profile.name}" for c in raw.header if c not in known]
     exprs, missing_required = [], []
     for col in spec.landed_columns:
@@ -82,8 +88,14 @@ def _canonical_strings(raw: RawFile, path: Path, profile: Profile, spec: Contrac
         pl.col("source_row"),
         (pl.col(PROBLEM) if PROBLEM in raw.frame.columns else pl.lit(None, pl.String)).alias(PROBLEM),
         *exprs,
-        *([_record_date(profile, header, partition).dt.strftime("%Y-%m-%d").alias(RECORD_DATE)] if profile.time_only else []),
-        (pl.concat_str(personal, separator=" ", ignore_nulls=True) if personal else pl.lit(None, pl.String)).alias("__personal"),
+        *(
+            [_record_date(profile, header, partition).dt.strftime("%Y-%m-%d").alias(RECORD_DATE)]
+            if profile.time_only
+            else []
+        ),
+        (pl.concat_str(personal, separator=" ", ignore_nulls=True) if personal else pl.lit(None, pl.String)).alias(
+            "__personal"
+        ),
         _excluded(profile, header).alias("__excluded"),
     )
     return frame, drift
@@ -129,11 +141,21 @@ def _remove_personal_data(frame: pl.DataFrame, spec: Contract, key: bytes) -> pl
     pseudonymised = [c for c in spec.columns if c.pii == "pseudonymise"]
     known = pl.col("__personal")
     for col in pseudonymised:
-        known = pl.concat_str([known, pl.col(col.name).map_elements(_reporter_name, return_dtype=pl.String)], separator=" ", ignore_nulls=True)
+        known = pl.concat_str(
+            [known, pl.col(col.name).map_elements(_reporter_name, return_dtype=pl.String)],
+            separator=" ",
+            ignore_nulls=True,
+        )
     frame = frame.with_columns(known.alias("__personal"))
-    scrubbed = [scrub_text(remove_names(pl.col(c.name), pl.col("__personal"))).alias(c.name) for c in spec.columns if c.pii == "scrub"]
+    scrubbed = [
+        scrub_text(remove_names(pl.col(c.name), pl.col("__personal"))).alias(c.name)
+        for c in spec.columns
+        if c.pii == "scrub"
+    ]
     hashed = [
-        pl.col(c.name).map_elements(_reporter_pseudonym(key), return_dtype=pl.String).alias(c.stored_as or f"{c.name}_pseudonym")
+        pl.col(c.name)
+        .map_elements(_reporter_pseudonym(key), return_dtype=pl.String)
+        .alias(c.stored_as or f"{c.name}_pseudonym")
         for c in pseudonymised
     ]
     return frame.with_columns(*scrubbed, *hashed).drop("__personal", *[c.name for c in pseudonymised])
@@ -141,15 +163,21 @@ def _remove_personal_data(frame: pl.DataFrame, spec: Contract, key: bytes) -> pl
 
 def _exactly(expr: pl.Expr, formats: list[str], dtype: pl.DataType) -> pl.Expr:
     # Exactly the profile's format: chrono alone would read the cut '2026-09-02T08:3' as 08:03.
-    parsed = [pl.when(expr.str.contains(format_pattern(f))).then(expr.str.strptime(dtype, f, strict=False)) for f in formats]
+    parsed = [
+        pl.when(expr.str.contains(format_pattern(f))).then(expr.str.strptime(dtype, f, strict=False)) for f in formats
+    ]
     return pl.coalesce(parsed) if len(parsed) > 1 else parsed[0]
 
 
 def _timestamp(expr: pl.Expr, profile: Profile, dtype: pl.DataType) -> pl.Expr:
     if profile.time_only:
         # The record's own date (its date column, or the file's day) before its time of day.
-        return _exactly(pl.col(RECORD_DATE) + pl.lit(" ") + expr, ["%Y-%m-%d " + f for f in profile.timestamp_formats], dtype)
-    return _exactly(expr, list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats), dtype)
+        return _exactly(
+            pl.col(RECORD_DATE) + pl.lit(" ") + expr, ["%Y-%m-%d " + f for f in profile.timestamp_formats], dtype
+        )
+    return _exactly(
+        expr, list(profile.timestamp_formats if dtype == pl.Datetime("us") else profile.date_formats), dtype
+    )
 
 
 def _record_date(profile: Profile, header: set[str] | list[str], partition: date | None) -> pl.Expr:
@@ -164,13 +192,21 @@ def _record_date(profile: Profile, header: set[str] | list[str], partition: date
     sources = [s for s in profile.columns.get(column, [column]) if s in header]
     if not sources:
         return pl.lit(partition, pl.Date())
-    return _exactly(pl.coalesce([pl.col(s) for s in sources]), list(profile.timestamp_formats), pl.Datetime("us")).dt.date()
+    return _exactly(
+        pl.coalesce([pl.col(s) for s in sources]), list(profile.timestamp_formats), pl.Datetime("us")
+    ).dt.date()
 
 
 def record_days(raw: RawFile, profile: Profile) -> tuple[date, ...]:
     """The distinct local dates of a file's readable records (pipelines/dating.py)."""
     frame = raw.frame.filter(pl.col(PROBLEM).is_null()) if PROBLEM in raw.frame.columns else raw.frame
-    days = frame.select(_record_date(profile, raw.header, None).alias("day")).get_column("day").drop_nulls().unique().sort()
+    days = (
+        frame.select(_record_date(profile, raw.header, None).alias("day"))
+        .get_column("day")
+        .drop_nulls()
+        .unique()
+        .sort()
+    )
     return tuple(days.to_list())
 
 
@@ -179,7 +215,9 @@ def _roll_over_midnight(typed: pl.DataFrame, spec: Contract, profile: Profile) -
     if not (profile.time_only and profile.next_day_within_hours):
         return typed
     bound = pl.duration(minutes=round(profile.next_day_within_hours * 60))
-    events = [name for name, dtype in spec.stored_schema.items() if dtype == pl.Datetime("us")]  # in the contract's order
+    events = [
+        name for name, dtype in spec.stored_schema.items() if dtype == pl.Datetime("us")
+    ]  # in the contract's order
     rolled, previous = [], None
     for name in events:
         current = pl.col(name)
@@ -229,18 +267,26 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame
         for name in stored
         if name in frame.columns and stored[name] != pl.String()
     ]
-    renamed = frame.with_columns([t.alias(f"__t_{n}") for t, n in zip(typed, [n for n in stored if n in frame.columns])])
+    renamed = frame.with_columns(
+        [t.alias(f"__t_{n}") for t, n in zip(typed, [n for n in stored if n in frame.columns], strict=False)]
+    )
     excluded = pl.when(pl.col("__excluded")).then(pl.lit("profile_excluded"))
     # A record that could not be read is quarantined for that alone: its values are not judged.
     unreadable = pl.concat_list([pl.lit("unreadable:") + pl.col(PROBLEM)])
     return renamed.with_columns(
-        pl.when(pl.col(PROBLEM).is_not_null()).then(unreadable).otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls()).alias("violations")
+        pl.when(pl.col(PROBLEM).is_not_null())
+        .then(unreadable)
+        .otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls())
+        .alias("violations")
     ).select(
         pl.col(FILE),
         pl.col("source_row"),
         pl.col("raw_json"),
         pl.col("violations"),
-        *[pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n) for n, dtype in stored.items()],
+        *[
+            pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n)
+            for n, dtype in stored.items()
+        ],
     )
 
 
@@ -254,7 +300,10 @@ def _type_drift(typed: pl.DataFrame, spec: Contract) -> list[str]:
     drift = []
     for rule, n in sorted(failed.items()):
         column = rule.split(":", 1)[1]
-        present = typed.height - typed.filter(pl.col("violations").list.contains(rule).not_() & pl.col(column).is_null()).height
+        present = (
+            typed.height
+            - typed.filter(pl.col("violations").list.contains(rule).not_() & pl.col(column).is_null()).height
+        )
         if n >= 3 and n == present:
             drift.append(f"column {column!r}: none of its {n} values reads as {stored[column]} (type changed?)")
     return drift
@@ -276,7 +325,9 @@ def _derive(frame: pl.DataFrame, spec: Contract, profile: Profile, header: list[
             answered = pl.any_horizontal([pl.col(u).is_not_null() for u in LEGACY_UNSUR])
             by_answers = answered.any().over(FILE) if FILE in frame.columns else answered.any()
             legacy = pl.lit(bool(sources & set(header))) | by_answers
-        frame = frame.with_columns(pl.when(legacy).then(pl.lit(METHODS[1])).otherwise(pl.lit(METHODS[0])).alias("method"))
+        frame = frame.with_columns(
+            pl.when(legacy).then(pl.lit(METHODS[1])).otherwise(pl.lit(METHODS[0])).alias("method")
+        )
     return frame
 
 
@@ -287,17 +338,29 @@ def _pivot_long(raw: RawFile, path: Path, profile: Profile) -> tuple[RawFile, li
     missing = [c for c in needed if c not in raw.header]
     if missing:
         raise LandingError(f"{path}: schema drift: long-format column(s) missing: {', '.join(missing)}")
-    frame = raw.frame.with_columns(pl.col(layout.item_column).replace_strict(layout.items, default=None).alias("__item"))
-    unknown = frame.filter(pl.col("__item").is_null() & pl.col(layout.item_column).is_not_null())[layout.item_column].unique().to_list()
+    frame = raw.frame.with_columns(
+        pl.col(layout.item_column).replace_strict(layout.items, default=None).alias("__item")
+    )
+    unknown = (
+        frame.filter(pl.col("__item").is_null() & pl.col(layout.item_column).is_not_null())[layout.item_column]
+        .unique()
+        .to_list()
+    )
     keys = list(layout.key_columns)
     others = [c for c in raw.header if c not in (*keys, layout.item_column, layout.value_column)]
     # A respondent with an unreadable line is unreadable as a whole.
     problem = [pl.col(PROBLEM).drop_nulls().first()] if PROBLEM in frame.columns else []
-    records = frame.group_by(keys, maintain_order=True).agg(pl.col("source_row").min(), *problem, *[pl.col(c).drop_nulls().first() for c in others])
-    answers = frame.filter(pl.col("__item").is_not_null()).pivot(on="__item", index=keys, values=layout.value_column, aggregate_function="first")
+    records = frame.group_by(keys, maintain_order=True).agg(
+        pl.col("source_row").min(), *problem, *[pl.col(c).drop_nulls().first() for c in others]
+    )
+    answers = frame.filter(pl.col("__item").is_not_null()).pivot(
+        on="__item", index=keys, values=layout.value_column, aggregate_function="first"
+    )
     wide = records.join(answers, on=keys, how="left", nulls_equal=True).sort("source_row")
     header = [*keys, *others, *[c for c in answers.columns if c not in keys]]
-    return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows, notes=raw.notes), [f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))]
+    return RawFile(frame=wide, header=header, unreadable_rows=raw.unreadable_rows, notes=raw.notes), [
+        f"unknown item {u!r} in {layout.item_column}" for u in sorted(map(str, unknown))
+    ]
 
 
 @dataclass
@@ -332,15 +395,24 @@ def parse_files(files: list[tuple[RawFile, Path, str]], profile: Profile, key: b
     return ParsedFiles(rows=rows, drift=drift)
 
 
-def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec: Contract, key: bytes, partition: date,
-                 drift: dict[str, list[str]]) -> pl.DataFrame:
+def _parse_group(
+    files: list[tuple[RawFile, Path, str]],
+    profile: Profile,
+    spec: Contract,
+    key: bytes,
+    partition: date,
+    drift: dict[str, list[str]],
+) -> pl.DataFrame:
     names = [relative for _, _, relative in files]
     frames = [raw.frame.with_columns(pl.lit(i, pl.Int32).alias(FILE)) for i, (raw, _, _) in enumerate(files)]
     together = RawFile(frame=pl.concat(frames, how="diagonal_relaxed"), header=files[0][0].header, unreadable_rows=[])
     landed = {c.name for c in spec.landed_columns}
     from_names = {
-        column: pl.col(FILE).replace_strict({i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String)
-        for column in profile.from_filename if column in landed
+        column: pl.col(FILE).replace_strict(
+            {i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String
+        )
+        for column in profile.from_filename
+        if column in landed
     }
     # A missing required column fails the group if any file in it has rows (the caller then learns which, file by file).
     path = next((path for raw, path, _ in files if raw.frame.height), files[0][1])
@@ -349,7 +421,9 @@ def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec:
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
     typed = _derive(_roll_over_midnight(_cast(strings, spec, profile), spec, profile), spec, profile, together.header)
-    type_failures = typed.select(pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()).item()
+    type_failures = typed.select(
+        pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()
+    ).item()
     for i, relative in enumerate(names):
         drift[relative][:0] = header_drift
         if type_failures:
@@ -358,11 +432,15 @@ def _parse_group(files: list[tuple[RawFile, Path, str]], profile: Profile, spec:
         {
             FILE: [i for i, (raw, _, _) in enumerate(files) for _ in raw.unreadable_rows],
             "source_row": [r[0] for raw, _, _ in files for r in raw.unreadable_rows],
-            "raw_json": [json.dumps({"line": r[2]}, ensure_ascii=False) for raw, _, _ in files for r in raw.unreadable_rows],
+            "raw_json": [
+                json.dumps({"line": r[2]}, ensure_ascii=False) for raw, _, _ in files for r in raw.unreadable_rows
+            ],
             "violations": [[f"unreadable:{r[1]}"] for raw, _, _ in files for r in raw.unreadable_rows],
         },
         schema={FILE: pl.Int32, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String)},
     )
     rows = pl.concat([typed, unreadable], how="diagonal_relaxed").sort(FILE, "source_row")
-    rows = rows.with_columns(pl.col(FILE).replace_strict(dict(enumerate(names)), return_dtype=pl.String).alias("source_file"))
+    rows = rows.with_columns(
+        pl.col(FILE).replace_strict(dict(enumerate(names)), return_dtype=pl.String).alias("source_file")
+    )
     return rows.select(META + list(spec.stored_schema)).cast(spec.stored_schema | {"source_row": pl.Int64})

@@ -50,9 +50,11 @@ def remove_names(text: pl.Expr, names: pl.Expr) -> pl.Expr:
     """Remove a known name (the row's own reporter or respondent) from its free text."""
     # Polars has no per-row regex replace; a literal, case-sensitive replace per row is enough here
     # because the name comes from the same record, spelled as the citizen typed it.
-    return pl.when(names.is_not_null() & (names.str.len_chars() > 2)).then(
-        pl.struct(t=text, n=names).map_elements(lambda s: _replace_ci(s["t"], s["n"]), return_dtype=pl.String)
-    ).otherwise(text)
+    return (
+        pl.when(names.is_not_null() & (names.str.len_chars() > 2))
+        .then(pl.struct(t=text, n=names).map_elements(lambda s: _replace_ci(s["t"], s["n"]), return_dtype=pl.String))
+        .otherwise(text)
+    )
 
 
 def _replace_ci(text: str | None, name: str | None) -> str | None:

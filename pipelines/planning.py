@@ -24,8 +24,20 @@ from pipelines.contracts import CONTRACTS_DIR
 
 PACKAGE = Path(__file__).resolve().parent
 # What staged rows depend on besides the landed files and the reference data.
-STAGING_CODE = ("contracts.py", "profiles.py", "vocabularies.py", "landing.py", "dating.py", "reading.py", "parsing.py",
-                "pii.py", "names.py", "validation.py", "ingest.py", "lake.py")
+STAGING_CODE = (
+    "contracts.py",
+    "profiles.py",
+    "vocabularies.py",
+    "landing.py",
+    "dating.py",
+    "reading.py",
+    "parsing.py",
+    "pii.py",
+    "names.py",
+    "validation.py",
+    "ingest.py",
+    "lake.py",
+)
 MAX_GAP = 3
 MAX_RUN_PARTITIONS = 92  # about a quarter of days per staging run
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -40,8 +52,11 @@ def digest(parts) -> str:
 
 
 def staging_inputs() -> list[Path]:
-    return [*sorted(CONTRACTS_DIR.rglob("*.yaml")), *(PACKAGE / name for name in STAGING_CODE),
-            *sorted((PACKAGE / "name_lists").glob("*"))]
+    return [
+        *sorted(CONTRACTS_DIR.rglob("*.yaml")),
+        *(PACKAGE / name for name in STAGING_CODE),
+        *sorted((PACKAGE / "name_lists").glob("*")),
+    ]
 
 
 def build_id(key: bytes, reference: dict[str, str]) -> str:
@@ -73,24 +88,42 @@ class Plan:
 
     def run_key(self, run: StagingRun) -> str:
         """Names the change a run stages: the same landing and inputs ask once; a new change asks again."""
-        parts = [self.changes.fingerprints.get((s, k), "") for s in run.sources for k in self.stale[s] if run.first <= k <= run.last]
+        parts = [
+            self.changes.fingerprints.get((s, k), "")
+            for s in run.sources
+            for k in self.stale[s]
+            if run.first <= k <= run.last
+        ]
         return f"staging:{run.first}:{run.last}:{','.join(run.sources)}:{digest([self.changes.build, *parts])}"
 
     def summary(self) -> dict:
-        return {"restage_all": self.rebuilt_history, "reference": self.reference,
-                "stale_partitions": {s: len(k) for s, k in self.stale.items()},
-                "staging_runs": [{"range": [r.first, r.last], "sources": list(r.sources)} for r in self.runs]}
+        return {
+            "restage_all": self.rebuilt_history,
+            "reference": self.reference,
+            "stale_partitions": {s: len(k) for s, k in self.stale.items()},
+            "staging_runs": [{"range": [r.first, r.last], "sources": list(r.sources)} for r in self.runs],
+        }
 
 
-def make_plan(landing: Path, lake: Path, key: bytes, cache: dict[str, str], known: list[str], full: bool = False) -> Plan:
+def make_plan(
+    landing: Path, lake: Path, key: bytes, cache: dict[str, str], known: list[str], full: bool = False
+) -> Plan:
     """What must run for this landing zone and lake; `known` is the instance's partition order."""
     changes = find_changes(landing, lake, cache, build=lambda reference: build_id(key, reference))
-    stale = {source: sorted(changes.landed[source] | set(keys)) if full else keys for source, keys in changes.partitions.items()}
+    stale = {
+        source: sorted(changes.landed[source] | set(keys)) if full else keys
+        for source, keys in changes.partitions.items()
+    }
     wanted = sorted(set().union(*changes.landed.values(), *stale.values()))
     new = [k for k in wanted if k not in set(known)]
     order = [*known, *new]
-    plan = Plan(changes, stale, changes.reference or full, new_partitions=new,
-                rebuilt_history=full or (bool(changes.stale_build) and changes.stale_build >= changes.all_landed))
+    plan = Plan(
+        changes,
+        stale,
+        changes.reference or full,
+        new_partitions=new,
+        rebuilt_history=full or (bool(changes.stale_build) and changes.stale_build >= changes.all_landed),
+    )
     plan.runs = staging_runs(stale, order, changes.landed)
     return plan
 
@@ -106,8 +139,13 @@ def _ranges(stale: list[int], busy: set[int], max_gap: int, chunk: int) -> list[
     return ranges
 
 
-def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None = None, max_gap: int = MAX_GAP,
-                     chunk: int = MAX_RUN_PARTITIONS) -> list[tuple[str, str]]:
+def partition_ranges(
+    keys: list[str],
+    order: list[str],
+    landed: set[str] | None = None,
+    max_gap: int = MAX_GAP,
+    chunk: int = MAX_RUN_PARTITIONS,
+) -> list[tuple[str, str]]:
     """Cover one source's stale `keys` with (first, last) ranges of the partition order: two stale days join when
     at most `max_gap` of the source's other landed days lie between them (re-staging those is idempotent and
     cheaper than another run; days it has no file for cost nothing), never across a chunk of `chunk` positions."""
@@ -117,8 +155,13 @@ def partition_ranges(keys: list[str], order: list[str], landed: set[str] | None 
     return [(order[a], order[b]) for a, b in _ranges(stale, busy, max_gap, chunk)]
 
 
-def staging_runs(stale: dict[str, list[str]], order: list[str], landed: dict[str, set[str]] | None = None,
-                 max_gap: int = MAX_GAP, chunk: int = MAX_RUN_PARTITIONS) -> list[StagingRun]:
+def staging_runs(
+    stale: dict[str, list[str]],
+    order: list[str],
+    landed: dict[str, set[str]] | None = None,
+    max_gap: int = MAX_GAP,
+    chunk: int = MAX_RUN_PARTITIONS,
+) -> list[StagingRun]:
     """One run per partition range; sources with the same range share it. A source's range grows to another
     source's range when it gains only days the source has no up-to-date file on: one run instead of two, and a year
     landed at once is one run per chunk for all sources."""
@@ -131,8 +174,14 @@ def staging_runs(stale: dict[str, list[str]], order: list[str], landed: dict[str
     for source, own in ranges.items():
         others = [q for other, theirs in ranges.items() if other != source for q in theirs]
         for span in own:
-            wider = [q for q in others if q[0] <= span[0] and span[1] <= q[1] and q[0] // chunk == span[0] // chunk
-                     and not any(q[0] <= b <= q[1] for b in busy[source])]
+            wider = [
+                q
+                for q in others
+                if q[0] <= span[0]
+                and span[1] <= q[1]
+                and q[0] // chunk == span[0] // chunk
+                and not any(q[0] <= b <= q[1] for b in busy[source])
+            ]
             if wider:
                 span[:] = max(wider, key=lambda q: q[1] - q[0])
     runs: dict[tuple[int, int], list[str]] = {}

@@ -47,7 +47,9 @@ class Profile:
     decimal_comma: bool = False
     sheet: str | None = None
     columns: dict[str, list[str]] = field(default_factory=dict)  # canonical -> source columns, coalesced in order
-    concat: dict[str, str] = field(default_factory=dict)  # canonical -> separator: its source columns are joined, not coalesced
+    concat: dict[str, str] = field(
+        default_factory=dict
+    )  # canonical -> separator: its source columns are joined, not coalesced
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical column -> {source value: canonical}
     vocabulary: Vocabulary | None = None  # spellings shared by the source's profiles, after `values`
     null_values: tuple[str, ...] = ("",)
@@ -59,7 +61,9 @@ class Profile:
     next_day_within_hours: float | None = None
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     constants: dict[str, Any] = field(default_factory=dict)
-    from_filename: dict[str, str] = field(default_factory=dict)  # canonical column or partition_date -> regex with one group
+    from_filename: dict[str, str] = field(
+        default_factory=dict
+    )  # canonical column or partition_date -> regex with one group
     partition_date_format: str = "%Y-%m-%d"
     drop_rows: dict[str, list[str]] = field(default_factory=dict)  # source column -> values that are not records
     ignore_columns: tuple[str, ...] = ()  # present in the export, never read
@@ -79,9 +83,25 @@ class Profile:
 # digit for two-digit fields ('2026-9-2T8:3'), so a value is first held to exactly its format's shape.
 # `%-H` (and the like) is the unpadded form, as in GNU strftime.
 _DIRECTIVES = {
-    "Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{2}", "d": r"\d{2}", "H": r"\d{2}", "I": r"\d{2}", "M": r"\d{2}", "S": r"\d{2}",
-    "-m": r"\d{1,2}", "-d": r"\d{1,2}", "-H": r"\d{1,2}", "-I": r"\d{1,2}", "-M": r"\d{1,2}", "-S": r"\d{1,2}",
-    "f": r"\d{1,9}", "p": r"(?:[AaPp][Mm])", "b": r"[A-Za-z]{3}", "z": r"[+-]\d{2}:?\d{2}", "%": "%",
+    "Y": r"\d{4}",
+    "y": r"\d{2}",
+    "m": r"\d{2}",
+    "d": r"\d{2}",
+    "H": r"\d{2}",
+    "I": r"\d{2}",
+    "M": r"\d{2}",
+    "S": r"\d{2}",
+    "-m": r"\d{1,2}",
+    "-d": r"\d{1,2}",
+    "-H": r"\d{1,2}",
+    "-I": r"\d{1,2}",
+    "-M": r"\d{1,2}",
+    "-S": r"\d{1,2}",
+    "f": r"\d{1,9}",
+    "p": r"(?:[AaPp][Mm])",
+    "b": r"[A-Za-z]{3}",
+    "z": r"[+-]\d{2}:?\d{2}",
+    "%": "%",
 }
 
 
@@ -95,7 +115,9 @@ def format_pattern(fmt: str) -> str:
             continue
         directive = fmt[i + 1 : i + 3] if fmt[i + 1 : i + 2] == "-" else fmt[i + 1 : i + 2]
         if directive not in _DIRECTIVES:
-            raise ValueError(f"unsupported directive %{directive} in {fmt!r} (use {', '.join('%' + d for d in _DIRECTIVES)})")
+            raise ValueError(
+                f"unsupported directive %{directive} in {fmt!r} (use {', '.join('%' + d for d in _DIRECTIVES)})"
+            )
         out.append(_DIRECTIVES[directive])
         i += 1 + len(directive)
     return "".join(out) + "$"
@@ -131,7 +153,12 @@ def load_profile(path: Path) -> Profile:
         for item, target in spec["items"].items():
             if target not in contract.column_names:
                 raise _fail(path, f"long.items.{item}", f"{target} is not a column of contract {dataset}")
-        long = LongLayout(tuple(spec["key_columns"]), spec["item_column"], spec["value_column"], {str(k): v for k, v in spec["items"].items()})
+        long = LongLayout(
+            tuple(spec["key_columns"]),
+            spec["item_column"],
+            spec["value_column"],
+            {str(k): v for k, v in spec["items"].items()},
+        )
         # After pivoting, the answer columns carry their canonical names.
         raw.setdefault("columns", {}).update({t: t for t in spec["items"].values()})
     columns: dict[str, list[str]] = {}
@@ -144,7 +171,11 @@ def load_profile(path: Path) -> Profile:
             raise _fail(path, f"columns.{canonical}", f"not a column of contract {dataset}")
         if isinstance(src, dict):
             if not isinstance(src.get("concat"), list):
-                raise _fail(path, f"columns.{canonical}", "a mapping needs `concat: [source columns]` (and optionally `separator`)")
+                raise _fail(
+                    path,
+                    f"columns.{canonical}",
+                    "a mapping needs `concat: [source columns]` (and optionally `separator`)",
+                )
             columns[canonical] = list(src["concat"])
             concat[canonical] = str(src.get("separator", "-"))
         else:
@@ -170,13 +201,30 @@ def load_profile(path: Path) -> Profile:
         except re.error as exc:
             raise _fail(path, f"from_filename.{key}", f"bad regular expression: {exc}") from exc
     ts = raw.get("timestamps") or {}
-    if ts.get("time_only") and not ts.get("date_column") and "partition_date" not in from_filename and "partition_date" not in constants:
-        raise _fail(path, "timestamps.date_column", "time-only records need their date: a date column, "
-                    "from_filename.partition_date or constants.partition_date")
-    unmapped = [c.name for c in contract.landed_columns if c.required and c.name not in columns and c.name not in constants and c.name not in from_filename]
+    if (
+        ts.get("time_only")
+        and not ts.get("date_column")
+        and "partition_date" not in from_filename
+        and "partition_date" not in constants
+    ):
+        raise _fail(
+            path,
+            "timestamps.date_column",
+            "time-only records need their date: a date column, "
+            "from_filename.partition_date or constants.partition_date",
+        )
+    unmapped = [
+        c.name
+        for c in contract.landed_columns
+        if c.required and c.name not in columns and c.name not in constants and c.name not in from_filename
+    ]
     if unmapped and file_type != "jsonl":
         raise _fail(path, "columns", f"required contract columns not mapped: {', '.join(unmapped)}")
-    for where, formats in (("timestamps.formats", ts.get("formats") or []), ("date_formats", raw.get("date_formats") or []), ("partition_date_format", [raw.get("partition_date_format", "%Y-%m-%d")])):
+    for where, formats in (
+        ("timestamps.formats", ts.get("formats") or []),
+        ("date_formats", raw.get("date_formats") or []),
+        ("partition_date_format", [raw.get("partition_date_format", "%Y-%m-%d")]),
+    ):
         for fmt in formats:
             try:
                 format_pattern(str(fmt))

@@ -85,8 +85,14 @@ def _erlang_a_queue_seen(arrival_rate: float, mean_service: float, servers: int,
     return probabilities[:servers].sum(), probabilities[servers:]
 
 
-def erlang_a_levels(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
-                    mean_patience: float, among: str = "served") -> tuple[list[float], float]:
+def erlang_a_levels(
+    arrival_rate: float,
+    mean_service: float,
+    servers: int,
+    max_waits: Sequence[float],
+    mean_patience: float,
+    among: str = "served",
+) -> tuple[list[float], float]:
     """([service level for each maximum wait], share of arrivals who give up) in M/M/n+M.
 
     among="served": share of served tickets called within the wait (what the queue marts measure);
@@ -112,16 +118,23 @@ def erlang_a_levels(arrival_rate: float, mean_service: float, servers: int, max_
     return levels, 1.0 - served
 
 
-def erlang_a_outcomes(arrival_rate: float, mean_service: float, servers: int, max_wait: float,
-                      mean_patience: float) -> tuple[float, float]:
+def erlang_a_outcomes(
+    arrival_rate: float, mean_service: float, servers: int, max_wait: float, mean_patience: float
+) -> tuple[float, float]:
     """(service level among served tickets, share of arrivals who give up) in M/M/n+M."""
     levels, gave_up = erlang_a_levels(arrival_rate, mean_service, servers, [max_wait], mean_patience)
     return levels[0], gave_up
 
 
-def service_level(arrival_rate: float, mean_service: float, servers: int, max_waits: Sequence[float],
-                  weights: Sequence[float] | None = None, mean_patience: float | None = None,
-                  among: str = "served") -> float:
+def service_level(
+    arrival_rate: float,
+    mean_service: float,
+    servers: int,
+    max_waits: Sequence[float],
+    weights: Sequence[float] | None = None,
+    mean_patience: float | None = None,
+    among: str = "served",
+) -> float:
     """Predicted share of served tickets (among="arrivals": of all tickets) called within their service's maximum.
 
     Services that share counters form one queue; each keeps its own maximum wait, so the unit's share
@@ -135,11 +148,17 @@ def service_level(arrival_rate: float, mean_service: float, servers: int, max_wa
         shares = [erlang_c_service_level(arrival_rate, mean_service, servers, t) for t in max_waits]
     else:
         shares = erlang_a_levels(arrival_rate, mean_service, servers, max_waits, mean_patience, among)[0]
-    return sum(weight / total * share for weight, share in zip(weights, shares))
+    return sum(weight / total * share for weight, share in zip(weights, shares, strict=False))
 
 
-def counters_needed(arrival_rate: float, mean_service: float, max_waits: Sequence[float], target: float,
-                    weights: Sequence[float] | None = None, mean_patience: float | None = None) -> int | None:
+def counters_needed(
+    arrival_rate: float,
+    mean_service: float,
+    max_waits: Sequence[float],
+    target: float,
+    weights: Sequence[float] | None = None,
+    mean_patience: float | None = None,
+) -> int | None:
     """Fewest counters at which the share of ALL tickets called within their maximum wait reaches `target`;
     None when no hall could.
 
@@ -193,9 +212,17 @@ def register_sql_functions(con) -> None:
 
     number, numbers = sqltypes.DOUBLE, sqltypes.DuckDBPyType(list[float])
     for name, function, parameters, result in (
-        ("erlang_service_level", _sql_service_level,
-         [number, number, sqltypes.INTEGER, numbers, numbers, number], number),
-        ("erlang_counters_needed", _sql_counters_needed,
-         [number, number, numbers, numbers, number, number], sqltypes.INTEGER),
+        (
+            "erlang_service_level",
+            _sql_service_level,
+            [number, number, sqltypes.INTEGER, numbers, numbers, number],
+            number,
+        ),
+        (
+            "erlang_counters_needed",
+            _sql_counters_needed,
+            [number, number, numbers, numbers, number, number],
+            sqltypes.INTEGER,
+        ),
     ):
         con.create_function(name, function, parameters, result, null_handling="special", side_effects=False)

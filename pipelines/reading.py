@@ -54,7 +54,9 @@ def read_file(path: Path, profile: Profile) -> RawFile:
 def _decode(path: Path, profile: Profile) -> tuple[str, list[str]]:
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise LandingError(f"{path}: binary content (NUL bytes), not a {profile.encoding} text file; land the export itself, not an archive or image")
+        raise LandingError(
+            f"{path}: binary content (NUL bytes), not a {profile.encoding} text file; land the export itself, not an archive or image"
+        )
     notes = []
     if profile.encoding == "cp1252" and not data.isascii():
         # Every byte sequence but five decodes as Windows-1252, so UTF-8 would load as mojibake ('LokÃ©t').
@@ -108,7 +110,9 @@ def _record_exprs(header: tuple[str, ...], null_values: tuple[str, ...], short_r
     ]
 
 
-def _records_frame(header: list[str], source: pl.LazyFrame, profile: Profile, short_rows_ok: bool = False) -> pl.DataFrame:
+def _records_frame(
+    header: list[str], source: pl.LazyFrame, profile: Profile, short_rows_ok: bool = False
+) -> pl.DataFrame:
     """One row per record of `source` (__fields: list of strings, __quote: a quoting problem) under the header.
 
     A record of the wrong width is marked, not padded (spreadsheets omit trailing empty cells: short rows are fine there).
@@ -124,7 +128,9 @@ def _read_csv(path: Path, profile: Profile) -> RawFile:
     if QUOTE in text:
         header_fields, records, problems = _quoted_records(text, path, profile)
         header = _csv_header(header_fields, path, profile)
-        source = pl.LazyFrame({"__fields": pl.Series(records, dtype=pl.List(pl.String)), "__quote": pl.Series(problems, dtype=pl.String)})
+        source = pl.LazyFrame(
+            {"__fields": pl.Series(records, dtype=pl.List(pl.String)), "__quote": pl.Series(problems, dtype=pl.String)}
+        )
     else:
         # No quotes: a record is a line. Split in Polars, never pad: a short line is a cut or broken record.
         head, _, rest = text.partition("\n")
@@ -133,7 +139,9 @@ def _read_csv(path: Path, profile: Profile) -> RawFile:
         header = _csv_header(head.removesuffix("\r").split(sep), path, profile)
         line = pl.col("line")
         source = (
-            pl.LazyFrame({"line": [rest]}).select(line.str.split("\n").explode().str.strip_suffix("\r")).filter(line.str.strip_chars() != "")
+            pl.LazyFrame({"line": [rest]})
+            .select(line.str.split("\n").explode().str.strip_suffix("\r"))
+            .filter(line.str.strip_chars() != "")
             .select(line.str.split(sep).alias("__fields"), pl.lit(None, pl.String).alias("__quote"))
         )
     return RawFile(frame=_records_frame(header, source, profile), header=header, unreadable_rows=[], notes=notes)
@@ -163,7 +171,9 @@ def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str],
             spans.append((start, reader.line_num, fields))
             start = reader.line_num
     except csv.Error as exc:  # e.g. a NUL byte after the first 4 KB; the module's messages quote no content
-        raise LandingError(f"{path}: not a readable CSV with delimiter {sep!r} near line {reader.line_num}: {str(exc).split(' - ')[0]}; re-export it") from exc
+        raise LandingError(
+            f"{path}: not a readable CSV with delimiter {sep!r} near line {reader.line_num}: {str(exc).split(' - ')[0]}; re-export it"
+        ) from exc
     spans = [s for s in spans if s[2] and not (len(s[2]) == 1 and not s[2][0].strip() and s[1] - s[0] == 1)]
     if not spans:
         raise LandingError(f"{path}: no header and no rows; re-export it or remove it")
@@ -207,8 +217,14 @@ def _bounded(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
         return frame
     over = [pl.col(c).str.len_chars() > MAX_FIELD_CHARS for c in columns]
     return frame.with_columns(
-        pl.when(pl.any_horizontal(over)).then(pl.coalesce(PROBLEM, pl.lit(f"field over {MAX_FIELD_CHARS} characters"))).otherwise(pl.col(PROBLEM)).alias(PROBLEM),
-        *[pl.when(o).then(pl.format("[{} characters]", pl.col(c).str.len_chars())).otherwise(pl.col(c)).alias(c) for c, o in zip(columns, over)],
+        pl.when(pl.any_horizontal(over))
+        .then(pl.coalesce(PROBLEM, pl.lit(f"field over {MAX_FIELD_CHARS} characters")))
+        .otherwise(pl.col(PROBLEM))
+        .alias(PROBLEM),
+        *[
+            pl.when(o).then(pl.format("[{} characters]", pl.col(c).str.len_chars())).otherwise(pl.col(c)).alias(c)
+            for c, o in zip(columns, over, strict=False)
+        ],
     )
 
 
@@ -234,13 +250,17 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = profile.sheet or workbook.sheet_names[0]
         if sheet not in workbook.sheet_names:
-            raise LandingError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)[:200]}); rename the sheet or set file.sheet in profile {profile.source}/{profile.name}")
+            raise LandingError(
+                f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)[:200]}); rename the sheet or set file.sheet in profile {profile.source}/{profile.name}"
+            )
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
     except LandingError:
         raise
     except Exception as exc:
         # The reader's message names the broken part (zip, XML), not cell content; scrubbed all the same.
-        raise LandingError(f"{path}: not a readable {kind} workbook: {scrub_raw_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]}") from exc
+        raise LandingError(
+            f"{path}: not a readable {kind} workbook: {scrub_raw_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]}"
+        ) from exc
     if not rows:
         raise LandingError(f"{path}: sheet is empty")
     names = [str(h) if h is not None else "" for h in rows[0]]
@@ -252,7 +272,12 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
     for cells in body:
         while len(cells) > len(header) and cells[-1] is None:
             cells.pop()
-    source = pl.LazyFrame({"__fields": pl.Series(body, dtype=pl.List(pl.String)), "__quote": pl.Series([None] * len(body), dtype=pl.String)})
+    source = pl.LazyFrame(
+        {
+            "__fields": pl.Series(body, dtype=pl.List(pl.String)),
+            "__quote": pl.Series([None] * len(body), dtype=pl.String),
+        }
+    )
     return RawFile(frame=_records_frame(header, source, profile, short_rows_ok=True), header=header, unreadable_rows=[])
 
 

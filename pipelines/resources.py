@@ -1,6 +1,5 @@
 """The one Dagster resource: where Mutu's home and landing zone are. The PII key stays in the environment."""
 
-
 from pathlib import Path
 
 from dagster import ConfigurableResource

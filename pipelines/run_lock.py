@@ -21,7 +21,9 @@ def exclusive_run(home: Path):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise MutuError(f"another mutu run is using {home} (pid {holder}); wait for it to finish, then run again") from None
+            raise MutuError(
+                f"another mutu run is using {home} (pid {holder}); wait for it to finish, then run again"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -17,7 +17,7 @@ from pipelines.sensors import plan_for, run_requests
     execution_timezone="Asia/Jakarta",
     default_status=DefaultScheduleStatus.RUNNING,
     description="02:00 WIB: stage yesterday's exports and every stale partition range (changed files or staging "
-                "inputs); marts follow.",
+    "inputs); marts follow.",
     job=staging_job,
 )
 def nightly(context: ScheduleEvaluationContext, mutu: MutuResource):

@@ -21,7 +21,7 @@ from pipelines.planning import Plan, make_plan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 
-STAGING_BY_SOURCE = {source: asset.key for source, asset in zip(SOURCE_DATASETS, staging_assets)}
+STAGING_BY_SOURCE = {source: asset.key for source, asset in zip(SOURCE_DATASETS, staging_assets, strict=False)}
 
 
 def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
@@ -29,12 +29,18 @@ def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
     requests = []
     if plan.reference:
         digest = plan.changes.fingerprints[("reference", "reference")]
-        requests.append(RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger}))
+        requests.append(
+            RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger})
+        )
     for run in plan.runs:
-        requests.append(RunRequest(
-            run_key=plan.run_key(run), job_name=STAGING_JOB, asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
-            tags={**run.tags(), "mutu/trigger": trigger},
-        ))
+        requests.append(
+            RunRequest(
+                run_key=plan.run_key(run),
+                job_name=STAGING_JOB,
+                asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
+                tags={**run.tags(), "mutu/trigger": trigger},
+            )
+        )
     return requests
 
 
@@ -48,7 +54,7 @@ def plan_for(context, mutu: MutuResource, cache: dict[str, str]) -> Plan:
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description="Watches the landing zone by content hash and the staging inputs (contracts, profiles, code, key, "
-                "reference data); stages the partition ranges that are stale, in a few runs.",
+    "reference data); stages the partition ranges that are stale, in a few runs.",
     jobs=[reference_job, staging_job],
 )
 def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):
@@ -57,7 +63,9 @@ def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):
     plan = plan_for(context, mutu, cache)
     return SensorResult(
         run_requests=run_requests(plan, "landing_sensor"),
-        dynamic_partitions_requests=[daily_partitions.build_add_request(plan.new_partitions)] if plan.new_partitions else [],
+        dynamic_partitions_requests=[daily_partitions.build_add_request(plan.new_partitions)]
+        if plan.new_partitions
+        else [],
         cursor=json.dumps(cache, sort_keys=True),
     )
 
@@ -67,7 +75,11 @@ def failure_message(run_id: str, job_name: str, error: str | None) -> str:
     return f"Mutu run {run_id} ({job_name}) failed: {reason}. Open the run in the Dagster UI; the last published warehouse is unchanged."
 
 
-@run_failure_sensor(name="run_failure_alert", default_status=DefaultSensorStatus.RUNNING, description="Writes an alert line (and calls MUTU_ALERT_WEBHOOK) when a run fails.")
+@run_failure_sensor(
+    name="run_failure_alert",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Writes an alert line (and calls MUTU_ALERT_WEBHOOK) when a run fails.",
+)
 def run_failure_alert(context: RunFailureSensorContext, mutu: MutuResource):
     error = context.failure_event.message if context.failure_event else None
     send_alert(failure_message(context.dagster_run.run_id, context.dagster_run.job_name, error), mutu.paths.home)

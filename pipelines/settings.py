@@ -51,7 +51,9 @@ def pii_key() -> bytes:
         try:
             value = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SettingsError(f"MUTU_PII_KEY_FILE={path} cannot be read ({exc.strerror}); create it or set MUTU_PII_KEY") from exc
+            raise SettingsError(
+                f"MUTU_PII_KEY_FILE={path} cannot be read ({exc.strerror}); create it or set MUTU_PII_KEY"
+            ) from exc
     if not value or len(value) < 16:
         raise SettingsError(
             "no personal-data key: set MUTU_PII_KEY (at least 16 characters) or MUTU_PII_KEY_FILE; "
@@ -112,7 +114,18 @@ def landing_from_env() -> Path:
     return Path(os.environ.get("MUTU_LANDING", str(home_from_env() / "landing"))).resolve()
 
 
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
 MIN_MEMORY_LIMIT = 32 * 2**20  # below this DuckDB cannot hold the blocks of one operator
 # DuckDB's own default is 80 % of RAM, so a warehouse build used memory in proportion to history (M3 2.0x M).
 # A fixed limit makes it spill instead: memory stays flat as years accumulate.

@@ -38,7 +38,9 @@ def reset() -> None:
 
 
 def snapshot() -> dict[str, dict[str, float]]:
-    return {s: {"wall_s": round(_wall[s], 3), "cpu_s": round(_cpu[s], 3), "rows": _rows[s]} for s in STAGES if s in _wall}
+    return {
+        s: {"wall_s": round(_wall[s], 3), "cpu_s": round(_cpu[s], 3), "rows": _rows[s]} for s in STAGES if s in _wall
+    }
 
 
 def write(path: Path, extra: dict) -> None:

@@ -52,31 +52,100 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
     for col in spec.columns:
         if col.name in stored and isinstance(stored[col.name], pl.List) and col.item_allowed:
             # The enum of the items' status (e.g. a complaint's status history) is a column rule too.
-            rules.append(RuleSpec(
-                f"in_set:{col.name}", f"every status in {col.name} is one of {', '.join(map(str, col.item_allowed))}", "mutu",
-                check={"check": "items_in_set", "column": col.name, "field": "status", "values": list(col.item_allowed)},
-            ))
+            rules.append(
+                RuleSpec(
+                    f"in_set:{col.name}",
+                    f"every status in {col.name} is one of {', '.join(map(str, col.item_allowed))}",
+                    "mutu",
+                    check={
+                        "check": "items_in_set",
+                        "column": col.name,
+                        "field": "status",
+                        "values": list(col.item_allowed),
+                    },
+                )
+            )
         if col.name not in stored or isinstance(stored[col.name], pl.List):
             continue
         if col.required:
-            rules.append(RuleSpec(f"not_null:{col.name}", f"{col.name} is present", "great_expectations", "ExpectColumnValuesToNotBeNull", {"column": col.name}))
+            rules.append(
+                RuleSpec(
+                    f"not_null:{col.name}",
+                    f"{col.name} is present",
+                    "great_expectations",
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": col.name},
+                )
+            )
         if col.allowed:
-            rules.append(RuleSpec(f"in_set:{col.name}", _described(f"{col.name} is one of {', '.join(map(str, col.allowed))}", col), "great_expectations", "ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": list(col.allowed)}, **_soft(col)))
+            rules.append(
+                RuleSpec(
+                    f"in_set:{col.name}",
+                    _described(f"{col.name} is one of {', '.join(map(str, col.allowed))}", col),
+                    "great_expectations",
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": col.name, "value_set": list(col.allowed)},
+                    **_soft(col),
+                )
+            )
         if col.minimum is not None or col.maximum is not None:
-            rules.append(RuleSpec(f"between:{col.name}", _described(f"{col.name} between {col.minimum} and {col.maximum}", col), "great_expectations", "ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": col.minimum, "max_value": col.maximum}, **_soft(col)))
+            rules.append(
+                RuleSpec(
+                    f"between:{col.name}",
+                    _described(f"{col.name} between {col.minimum} and {col.maximum}", col),
+                    "great_expectations",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": col.name, "min_value": col.minimum, "max_value": col.maximum},
+                    **_soft(col),
+                )
+            )
         if col.pattern:
-            rules.append(RuleSpec(f"pattern:{col.name}", _described(f"{col.name} matches {col.pattern}", col), "great_expectations", "ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": col.pattern}, **_soft(col)))
+            rules.append(
+                RuleSpec(
+                    f"pattern:{col.name}",
+                    _described(f"{col.name} matches {col.pattern}", col),
+                    "great_expectations",
+                    "ExpectColumnValuesToMatchRegex",
+                    {"column": col.name, "regex": col.pattern},
+                    **_soft(col),
+                )
+            )
         if col.max_length:
-            rules.append(RuleSpec(f"max_length:{col.name}", _described(f"{col.name} at most {col.max_length} characters", col), "great_expectations", "ExpectColumnValueLengthsToBeBetween", {"column": col.name, "min_value": 0, "max_value": col.max_length}, **_soft(col)))
+            rules.append(
+                RuleSpec(
+                    f"max_length:{col.name}",
+                    _described(f"{col.name} at most {col.max_length} characters", col),
+                    "great_expectations",
+                    "ExpectColumnValueLengthsToBeBetween",
+                    {"column": col.name, "min_value": 0, "max_value": col.max_length},
+                    **_soft(col),
+                )
+            )
     if spec.unique_key:
         # Keys are unique within a daily partition (ticket numbers restart every day); a later
         # partition restating a key replaces it in core.
         key = ["partition_key", *spec.unique_key]
-        rules.append(RuleSpec("unique_key", f"one row per {', '.join(key)}", "great_expectations", "ExpectCompoundColumnsToBeUnique", {"column_list": key}))
+        rules.append(
+            RuleSpec(
+                "unique_key",
+                f"one row per {', '.join(key)}",
+                "great_expectations",
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": key},
+            )
+        )
     for rule in spec.rules:
         if rule.engine == "great_expectations":
             name = "".join(p.title() for p in rule.implementation["expectation"].removeprefix("expect_").split("_"))
-            rules.append(RuleSpec(rule.name, rule.description, rule.engine, "Expect" + name, dict(rule.implementation.get("kwargs", {}))))
+            rules.append(
+                RuleSpec(
+                    rule.name,
+                    rule.description,
+                    rule.engine,
+                    "Expect" + name,
+                    dict(rule.implementation.get("kwargs", {})),
+                )
+            )
         else:
             rules.append(RuleSpec(rule.name, rule.description, rule.engine, check=dict(rule.implementation)))
     return rules
@@ -89,7 +158,11 @@ def _gx_context():
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = context.data_sources.add_pandas("mutu").add_dataframe_asset("partition").add_batch_definition_whole_dataframe("all")
+    batch_definition = (
+        context.data_sources.add_pandas("mutu")
+        .add_dataframe_asset("partition")
+        .add_batch_definition_whole_dataframe("all")
+    )
     return context, batch_definition
 
 
@@ -114,13 +187,20 @@ def _gx_failures(rows: pl.DataFrame, spec: Contract) -> dict[str, list[int]]:
     scalar = [c for c, t in rows.schema.items() if not isinstance(t, pl.List)]
     frame = rows.select(scalar).to_pandas()
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-        _suite(spec.name), result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["__rid"], "return_unexpected_index_query": False}
+        _suite(spec.name),
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": ["__rid"],
+            "return_unexpected_index_query": False,
+        },
     )
     failures: dict[str, list[int]] = {}
     for outcome in result.results:
         rule = outcome.expectation_config.meta["rule"]
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: {outcome.exception_info.get('exception_message')}")
+            raise RuntimeError(
+                f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: {outcome.exception_info.get('exception_message')}"
+            )
         if not outcome.success:
             failures[rule] = [int(i["__rid"]) for i in outcome.result.get("unexpected_index_list") or []]
     return failures
@@ -146,25 +226,34 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
         return rows.select(pl.any_horizontal(late).fill_null(False)).to_series()
     if check == "items_in_set":
         column, item = rule.check["column"], rule.check["field"]
-        unknown = pl.col(column).list.eval(pl.element().struct.field(item).is_in(rule.check["values"]).not_()).list.any()
+        unknown = (
+            pl.col(column).list.eval(pl.element().struct.field(item).is_in(rule.check["values"]).not_()).list.any()
+        )
         return rows.select(unknown.fill_null(False)).to_series()
     if check == "reference":
         known = units.get_column("unit_id").unique()
-        return rows.select(~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)).to_series()
+        return rows.select(
+            ~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)
+        ).to_series()
     if check == "service_standard":
         day = rows.select(pl.col(rule.check["date_column"]).dt.date().alias("day"), "__rid", "unit_id", "service_code")
-        valid = day.join(services.select("unit_id", "service_code", "valid_from", "valid_to"), on=["unit_id", "service_code"], how="inner").filter(
-            (pl.col("valid_from") <= pl.col("day")) & (pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to")))
+        valid = day.join(
+            services.select("unit_id", "service_code", "valid_from", "valid_to"),
+            on=["unit_id", "service_code"],
+            how="inner",
+        ).filter(
+            (pl.col("valid_from") <= pl.col("day"))
+            & (pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to")))
         )
         ok = rows["__rid"].is_in(valid["__rid"].implode())
         # A row with no service code is judged by not_null:service_code where the contract requires it.
         return ~ok & rows["service_code"].is_not_null()
     if check == "required_when":
-        (column, value), = rule.check["when"].items()
+        ((column, value),) = rule.check["when"].items()
         missing = pl.any_horizontal([pl.col(c).is_null() for c in rule.check["columns"]])
         return rows.select(((pl.col(column) == value) & missing).fill_null(False)).to_series()
     if check == "null_when":
-        (column, value), = rule.check["when"].items()
+        ((column, value),) = rule.check["when"].items()
         present = pl.any_horizontal([pl.col(c).is_not_null() for c in rule.check["columns"]])
         return rows.select(((pl.col(column) == value) & present).fill_null(False)).to_series()
     if check == "constant_per_file":
@@ -175,10 +264,17 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
         history = rows.select(
             pl.col("status_history").list.first().struct.field("status").alias("first_status"),
             pl.col("status_history").list.first().struct.field("at").alias("first_at"),
-            pl.col("status_history").list.eval(pl.element().struct.field("at").diff().dt.total_seconds().min()).list.first().alias("min_step"),
+            pl.col("status_history")
+            .list.eval(pl.element().struct.field("at").diff().dt.total_seconds().min())
+            .list.first()
+            .alias("min_step"),
             pl.col("submitted_at"),
         )
-        bad = (history["first_status"] != "received") | (history["first_at"] != history["submitted_at"]) | (history["min_step"].fill_null(0) < 0)
+        bad = (
+            (history["first_status"] != "received")
+            | (history["first_at"] != history["submitted_at"])
+            | (history["min_step"].fill_null(0) < 0)
+        )
         return bad.fill_null(True)
     raise ValueError(f"contract rule {rule.name}: unknown mutu check {check!r}")
 
@@ -197,7 +293,9 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
         return exact, pl.Series([False] * rows.height)
     key = ["partition_key", *spec.unique_key]
     # A row without its key is judged by not_null on the key columns, not as a conflict.
-    keyed = rows.filter(~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in key)).to_series())
+    keyed = rows.filter(
+        ~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in key)).to_series()
+    )
     counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
     joined = rows.select(*key, readable.alias("__readable")).join(counts, on=key, how="left", maintain_order="left")
     conflict = joined["n"].is_not_null() & joined["__readable"] & ~exact
@@ -207,7 +305,9 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
 @dataclass
 class Validated:
     rows: pl.DataFrame  # input rows with `violations` extended
-    results: list[dict]  # one per rule and partition: partition_key, rule, engine, description, evaluated, failed, examples
+    results: list[
+        dict
+    ]  # one per rule and partition: partition_key, rule, engine, description, evaluated, failed, examples
 
 
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
@@ -234,7 +334,9 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     failures = _gx_failures(candidates, spec) if candidates.height else {}
     for rule in rules_for(spec):
         if rule.engine == "great_expectations":
-            marks[rule.name] = rows["__rid"].is_in(pl.Series(failures.get(rule.name, []), dtype=rows["__rid"].dtype).implode())
+            marks[rule.name] = rows["__rid"].is_in(
+                pl.Series(failures.get(rule.name, []), dtype=rows["__rid"].dtype).implode()
+            )
         else:
             marks[rule.name] = _mutu_failure(rule, rows, units, services) & parsed_ok & ~exact
     names = list(marks)
@@ -261,19 +363,35 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
         if col.on_invalid == "set_null":
             unreadable = "value could not be read as the contract type" + SET_NULL_NOTE
             descriptions[f"type:{col.name}"] = ("parser", unreadable)
-    totals = flagged.group_by("partition_key").agg(pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))])
+    totals = flagged.group_by("partition_key").agg(
+        pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))]
+    )
     out = []
     for row in totals.iter_rows(named=True):
         pk = row["partition_key"]
         for i, rule in enumerate(names):
             engine, description = descriptions[rule]
             failed = row[f"__m{i}"]
-            examples = _examples(flagged.filter((pl.col("partition_key") == pk) & pl.col(f"__m{i}")), rule) if failed else []
-            out.append({"partition_key": pk, "rule": rule, "engine": engine, "description": description, "evaluated": row["__n"], "failed": failed, "examples": examples})
+            examples = (
+                _examples(flagged.filter((pl.col("partition_key") == pk) & pl.col(f"__m{i}")), rule) if failed else []
+            )
+            out.append(
+                {
+                    "partition_key": pk,
+                    "rule": rule,
+                    "engine": engine,
+                    "description": description,
+                    "evaluated": row["__n"],
+                    "failed": failed,
+                    "examples": examples,
+                }
+            )
     evaluated = dict(totals.select("partition_key", "__n").iter_rows())
     parse_failures = (
-        flagged.filter(~parsed_ok).select("partition_key", pl.col("violations").explode().alias("rule"))
-        .group_by("partition_key", "rule").agg(pl.len().alias("failed"))
+        flagged.filter(~parsed_ok)
+        .select("partition_key", pl.col("violations").explode().alias("rule"))
+        .group_by("partition_key", "rule")
+        .agg(pl.len().alias("failed"))
     )
     recorded = {(r["partition_key"], r["rule"]): r for r in out}
     for pk, rule, failed in parse_failures.iter_rows():
@@ -281,7 +399,17 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
             recorded[(pk, rule)]["failed"] += failed
             continue
         description = "value could not be read as the contract type" if rule.startswith("type:") else rule
-        out.append({"partition_key": pk, "rule": rule, "engine": "parser", "description": description, "evaluated": evaluated[pk], "failed": failed, "examples": []})
+        out.append(
+            {
+                "partition_key": pk,
+                "rule": rule,
+                "engine": "parser",
+                "description": description,
+                "evaluated": evaluated[pk],
+                "failed": failed,
+                "examples": [],
+            }
+        )
     return out
 
 

@@ -70,13 +70,19 @@ def load_vocabulary(path: Path) -> Vocabulary:
         for canonical, words in (classes or {}).items():
             canonical = str(canonical)
             if canonical not in allowed:
-                raise _fail(path, f"columns.{column}.{canonical}",
-                            f"not an allowed value of {dataset}.{column}: {', '.join(allowed)}")
+                raise _fail(
+                    path,
+                    f"columns.{column}.{canonical}",
+                    f"not an allowed value of {dataset}.{column}: {', '.join(allowed)}",
+                )
             for word in [canonical, *(words or [])]:
                 key = normalise(str(word))
                 if mapping.get(key, canonical) != canonical:
-                    raise _fail(path, f"columns.{column}.{canonical}",
-                                f"{word!r} also spells {mapping[key]!r}: a spelling means one value")
+                    raise _fail(
+                        path,
+                        f"columns.{column}.{canonical}",
+                        f"{word!r} also spells {mapping[key]!r}: a spelling means one value",
+                    )
                 mapping[key] = canonical
         spellings[column] = mapping
     return Vocabulary(name=path.stem, path=path, dataset=dataset, spellings=spellings)

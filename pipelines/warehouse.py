@@ -29,7 +29,12 @@ from pipelines.settings import Paths, complaint_auto_close_workdays, duckdb_conf
 from pipelines.sql_models import SqlModel
 
 PUBLISHED_SCHEMAS = ("core", "indicators", "marts", "audit")
-AUDIT_TABLES = ("row_accounting", "quarantine", "validation_results", "schema_drift")  # written per partition in the lake
+AUDIT_TABLES = (
+    "row_accounting",
+    "quarantine",
+    "validation_results",
+    "schema_drift",
+)  # written per partition in the lake
 PUBLISHED_AUDIT_TABLES = (*AUDIT_TABLES, "row_accounting_daily")
 PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
 REFERENCE_DATASETS = ("units", "services", "targets")
@@ -107,20 +112,42 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
 
     all_contracts = contracts()
     for dataset in (*PARTITIONED_DATASETS, *REFERENCE_DATASETS):
-        schema = {"partition_key": pl.String, "source_file": pl.String, "source_row": pl.Int64, **all_contracts[dataset].stored_schema}
+        schema = {
+            "partition_key": pl.String,
+            "source_file": pl.String,
+            "source_row": pl.Int64,
+            **all_contracts[dataset].stored_schema,
+        }
         _staging_view(con, paths.lake, "staging", dataset, dataset, schema)
-    for table, schema in zip(AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA)):
+    for table, schema in zip(AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA), strict=False):
         _staging_view(con, paths.lake, table, "*", f"audit_{table}", schema)
 
-    keys = [row[0] for row in _exec(con, " union all ".join(f"select max(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)) if row[0]]
+    keys = [
+        row[0]
+        for row in _exec(
+            con, " union all ".join(f"select max(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)
+        )
+        if row[0]
+    ]
     as_of = max(date.fromisoformat(k) for k in keys) if keys else None
-    firsts = [row[0] for row in _exec(con, " union all ".join(f"select min(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)) if row[0]]
+    firsts = [
+        row[0]
+        for row in _exec(
+            con, " union all ".join(f"select min(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)
+        )
+        if row[0]
+    ]
     first = min(date.fromisoformat(k) for k in firsts) if firsts else date.today()
     # Due dates of the last complaints fall after the data ends: extend the calendar past it.
-    _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120)))
+    _table_from_frame(
+        con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120))
+    )
     params = pl.DataFrame(
-        {"as_of_date": [as_of], "ikm_weight_mode": [weight_mode],
-         "complaint_auto_close_workdays": [complaint_auto_close_workdays()]},
+        {
+            "as_of_date": [as_of],
+            "ikm_weight_mode": [weight_mode],
+            "complaint_auto_close_workdays": [complaint_auto_close_workdays()],
+        },
         schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String, "complaint_auto_close_workdays": pl.Int32},
     )
     _table_from_frame(con, "run_parameters", params)
@@ -132,7 +159,14 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: 
     _exec(con, f'create or replace table "{model.layer}"."{model.name}" as {model.sql}')
     failpoint("warehouse_write")
     _exec(con, f'comment on table "{model.layer}"."{model.name}" is {_quote_literal(model.description)}')
-    columns = [r[0] for r in _exec(con, "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [model.layer, model.name])]
+    columns = [
+        r[0]
+        for r in _exec(
+            con,
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [model.layer, model.name],
+        )
+    ]
     docs = model_column_docs(con, model, columns, lineage_cache)
     for column in columns:
         if column in docs:
@@ -142,9 +176,9 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: 
 
 AUDIT_DESCRIPTIONS = {
     "row_accounting": "One line per landed file: rows in = rows loaded + rows quarantined, the days its records fall on; "
-                      "a rejected file with its error.",
+    "a rejected file with its error.",
     "row_accounting_daily": "Per landed file and daily partition: rows in = rows loaded + rows quarantined (a multi-day "
-                            "export has a line per day it holds).",
+    "export has a line per day it holds).",
     "quarantine": "Rows that broke a contract rule, with the file, row number, rules broken and scrubbed raw values.",
     "validation_results": "Result of every contract rule on every partition: rows evaluated, rows failed, examples.",
     "schema_drift": "Columns a landed file had that its profile does not know (or lacked), per file.",
@@ -168,7 +202,10 @@ order by dataset, source_file
 def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts = {}
     sources = {table: f'select * from staging."audit_{table}"' for table in AUDIT_TABLES}
-    sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": 'select * from staging."audit_row_accounting"'}
+    sources |= {
+        "row_accounting": FILE_ACCOUNTING_SQL,
+        "row_accounting_daily": 'select * from staging."audit_row_accounting"',
+    }
     for table in PUBLISHED_AUDIT_TABLES:
         _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
         _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')
@@ -212,7 +249,10 @@ def _build_data_dictionary(con: duckdb.DuckDBPyConnection) -> None:
 def _export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """One Parquet file per mart, for tools that prefer files; written beside the snapshot being published."""
     folder.mkdir(parents=True)
-    marts = [r[0] for r in _exec(con, "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name")]
+    marts = [
+        r[0]
+        for r in _exec(con, "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name")
+    ]
     for mart in marts:
         target = folder / f"{mart}.parquet"
         # Mart names come from sql/ and the target from MUTU_HOME, never from landed content.
@@ -279,7 +319,9 @@ def publish(paths: Paths) -> Path:
         finally:
             os.close(directory)
     except (OSError, duckdb.Error) as exc:
-        raise PublishError(f"could not publish {paths.warehouse}: {exc}; the previous snapshot is still in place") from exc
+        raise PublishError(
+            f"could not publish {paths.warehouse}: {exc}; the previous snapshot is still in place"
+        ) from exc
     finally:
         shutil.rmtree(publishing, ignore_errors=True)
     return paths.warehouse

@@ -65,34 +65,74 @@ SURVEY_U1_0715 = [
     # Out-of-range answer: quarantined, not averaged.
     "R4,2026-07-15T11:30:00,U1,KTP,L,50,SMP,Wirausaha,5,3,3,3,3,3,3,3,3,",
 ]
-SURVEY_HEADER_2004 = "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation," + ",".join(f"u{i}" for i in range(1, 15)) + ",suggestion"
+SURVEY_HEADER_2004 = (
+    "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,"
+    + ",".join(f"u{i}" for i in range(1, 15))
+    + ",suggestion"
+)
 SURVEY_U2_0716 = [
     "S1,2026-07-16T09:00:00,U2,IMB,L,40,SMA,Swasta," + ",".join(["3"] * 14) + ",",
-    "S2,2026-07-16T09:30:00,U2,IMB,P,38,S2,PNS," + ",".join(["3"] * 13 + ["4"]) + f",Terima kasih. Saya {PERSONAL['respondent']} email {PERSONAL['email']}",
+    "S2,2026-07-16T09:30:00,U2,IMB,P,38,S2,PNS,"
+    + ",".join(["3"] * 13 + ["4"])
+    + f",Terima kasih. Saya {PERSONAL['respondent']} email {PERSONAL['email']}",
 ]
 
 
 def _complaint(cid, unit, category, history, reporter=None, description="Pelayanan lambat"):
     return {
-        "complaint_id": cid, "unit_id": unit, "service_code": "KTP", "channel": "web", "type": "pengaduan",
-        "category": category, "submitted_at": history[0][1],
+        "complaint_id": cid,
+        "unit_id": unit,
+        "service_code": "KTP",
+        "channel": "web",
+        "type": "pengaduan",
+        "category": category,
+        "submitted_at": history[0][1],
         "status_history": [{"status": s, "at": at} for s, at in history],
-        "reporter": reporter, "anonymous": reporter is None, "description": description, "rating": None,
+        "reporter": reporter,
+        "anonymous": reporter is None,
+        "description": description,
+        "rating": None,
     }
 
 
 REPORTER = {"name": PERSONAL["name"], "nik": PERSONAL["nik"], "phone": PERSONAL["phone"], "email": PERSONAL["email"]}
 COMPLAINTS = {
-    "2026-08-03": [_complaint("C2", "U1", "time", [
-        ("received", "2026-08-03T08:00:00"), ("verified", "2026-08-10T09:00:00"), ("forwarded", "2026-08-10T10:00:00"),
-        ("responded", "2026-08-12T10:00:00"), ("closed", "2026-08-13T10:00:00")], REPORTER,
-        f"Saya {PERSONAL['name']} NIK {PERSONAL['nik']} menunggu terlalu lama")],
+    "2026-08-03": [
+        _complaint(
+            "C2",
+            "U1",
+            "time",
+            [
+                ("received", "2026-08-03T08:00:00"),
+                ("verified", "2026-08-10T09:00:00"),
+                ("forwarded", "2026-08-10T10:00:00"),
+                ("responded", "2026-08-12T10:00:00"),
+                ("closed", "2026-08-13T10:00:00"),
+            ],
+            REPORTER,
+            f"Saya {PERSONAL['name']} NIK {PERSONAL['nik']} menunggu terlalu lama",
+        )
+    ],
     # Monday 17 August 2026 is Independence Day: not a working day.
-    "2026-08-14": [_complaint("C1", "U1", "procedure", [
-        ("received", "2026-08-14T09:00:00"), ("verified", "2026-08-18T10:00:00"), ("forwarded", "2026-08-18T11:00:00"),
-        ("responded", "2026-08-26T10:00:00"), ("closed", "2026-08-27T10:00:00")], REPORTER)],
+    "2026-08-14": [
+        _complaint(
+            "C1",
+            "U1",
+            "procedure",
+            [
+                ("received", "2026-08-14T09:00:00"),
+                ("verified", "2026-08-18T10:00:00"),
+                ("forwarded", "2026-08-18T11:00:00"),
+                ("responded", "2026-08-26T10:00:00"),
+                ("closed", "2026-08-27T10:00:00"),
+            ],
+            REPORTER,
+        )
+    ],
     "2026-08-20": [_complaint("C3", "U1", "facilities", [("received", "2026-08-20T13:00:00")])],
-    "2026-08-28": [_complaint("C4", "U1", "pungli", [("received", "2026-08-28T08:00:00"), ("verified", "2026-08-28T15:00:00")])],
+    "2026-08-28": [
+        _complaint("C4", "U1", "pungli", [("received", "2026-08-28T08:00:00"), ("verified", "2026-08-28T15:00:00")])
+    ],
 }
 
 

@@ -36,7 +36,9 @@ def _duckdb_text(path: Path) -> str:
         for schema, table in con.execute("select schema_name, table_name from duckdb_tables()").fetchall():
             rows = con.execute(f"select * from {_quoted(schema)}.{_quoted(table)}").fetchall()
             parts.append("\n".join(str(r) for r in rows))
-        comments = con.execute("select comment from duckdb_columns() union all select comment from duckdb_tables()").fetchall()
+        comments = con.execute(
+            "select comment from duckdb_columns() union all select comment from duckdb_tables()"
+        ).fetchall()
         parts.append("\n".join(str(c[0]) for c in comments if c[0]))
         return "\n".join(parts)
     finally:

@@ -9,7 +9,6 @@ import threading
 import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,13 +34,17 @@ def copy(published, small_landing, tmp_path):
 
 
 def _tick(instance, home, landing, cursor=None):
-    context = build_sensor_context(instance=instance, cursor=cursor, resources={"mutu": MutuResource(home=str(home), landing=str(landing))})
+    context = build_sensor_context(
+        instance=instance, cursor=cursor, resources={"mutu": MutuResource(home=str(home), landing=str(landing))}
+    )
     return landing_sensor(context)
 
 
 def _requested(result):
     """(asset, first day, last day) of each staging run requested: ranges of the declared `staging` job."""
-    return sorted((key.to_user_string(), r.tags[RANGE_START], r.tags[RANGE_END]) for r in result for key in r.asset_selection)
+    return sorted(
+        (key.to_user_string(), r.tags[RANGE_START], r.tags[RANGE_END]) for r in result for key in r.asset_selection
+    )
 
 
 def test_sensor_runs_only_partitions_whose_content_changed(copy):
@@ -54,13 +57,23 @@ def test_sensor_runs_only_partitions_whose_content_changed(copy):
     touched = _tick(instance, home, landing, first.cursor)
     assert _requested(touched.run_requests) == []
 
-    queue_file.write_text(queue_file.read_text() + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,2026-08-03T09:15:00,served,\n")
+    queue_file.write_text(
+        queue_file.read_text()
+        + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,2026-08-03T09:15:00,served,\n"
+    )
     new_day = landing / "complaints" / "canonical" / "complaints_2026-09-01.jsonl"
-    new_day.write_text((landing / "complaints" / "canonical" / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01"))
+    new_day.write_text(
+        (landing / "complaints" / "canonical" / "complaints_2026-08-20.jsonl")
+        .read_text()
+        .replace("C3", "C9")
+        .replace("2026-08-20", "2026-09-01")
+    )
     changed = _tick(instance, home, landing, touched.cursor)
     # Two ranges: 3 August's queue restatement, and the new complaints day (more than 3 known days later).
-    assert _requested(changed.run_requests) == [("staging/complaints", "2026-09-01", "2026-09-01"),
-                                                ("staging/queue_tickets", "2026-08-03", "2026-08-03")]
+    assert _requested(changed.run_requests) == [
+        ("staging/complaints", "2026-09-01", "2026-09-01"),
+        ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
+    ]
     assert {r.job_name for r in changed.run_requests} == {"staging"}
     assert [r.partition_keys for r in changed.dynamic_partitions_requests] == [["2026-09-01"]]
 
@@ -69,7 +82,9 @@ def test_sensor_runs_only_partitions_whose_content_changed(copy):
     definitions = build_definitions(MutuResource(home=str(home), landing=str(landing)))
     for request in changed.run_requests:
         job = definitions.resolve_job_def(request.job_name)
-        assert job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection, run_config=QUIET).success
+        assert job.execute_in_process(
+            instance=instance, tags=request.tags, asset_selection=request.asset_selection, run_config=QUIET
+        ).success
     assert _requested(_tick(instance, home, landing, changed.cursor).run_requests) == []
 
 
@@ -82,7 +97,8 @@ def test_nightly_reruns_yesterday_and_restated_days(copy):
     )
     requests = nightly(context)
     assert _requested(requests) == [
-        ("staging/complaints", "2026-08-03", "2026-08-03"), ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
+        ("staging/complaints", "2026-08-03", "2026-08-03"),
+        ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
     ]  # both sources landed files for 3 August, in one run; nothing earlier was restated
     assert len(requests) == 1
 

@@ -29,7 +29,14 @@ def test_polars_schema_comes_from_the_contract():
 
 def test_suite_rules_come_from_the_contract():
     names = {r.name for r in rules_for(contract("queue_tickets"))}
-    assert {"not_null:issued_at", "in_set:outcome", "between:fee_paid_idr", "called_not_before_issued", "unit_known", "unique_key"} <= names
+    assert {
+        "not_null:issued_at",
+        "in_set:outcome",
+        "between:fee_paid_idr",
+        "called_not_before_issued",
+        "unit_known",
+        "unique_key",
+    } <= names
     survey = {r.name for r in rules_for(contract("survey_responses"))}
     assert {f"between:u{i}" for i in range(1, 15)} <= survey
 
@@ -64,7 +71,13 @@ def test_unknown_unique_key_column_is_refused(tmp_path):
 
 def test_profiles_load_and_map_onto_contract_columns():
     loaded = profiles()
-    assert {("queue", "canonical"), ("queue", "antrian_id"), ("survey", "canonical"), ("survey", "eskm_xlsx"), ("complaints", "canonical")} <= set(loaded)
+    assert {
+        ("queue", "canonical"),
+        ("queue", "antrian_id"),
+        ("survey", "canonical"),
+        ("survey", "eskm_xlsx"),
+        ("complaints", "canonical"),
+    } <= set(loaded)
     assert loaded[("queue", "antrian_id")].values["outcome"]["menunggu"] == "abandoned"
 
 
@@ -72,7 +85,9 @@ def test_profile_mapping_an_unknown_column_names_file_and_field(tmp_path):
     folder = tmp_path / "queue"
     folder.mkdir()
     path = folder / "broken.yaml"
-    path.write_text("file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ncolumns: {ticket_number: No}\n")
+    path.write_text(
+        "file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ncolumns: {ticket_number: No}\n"
+    )
     with pytest.raises(ProfileError, match=r"broken.yaml: field columns.ticket_number: not a column"):
         load_profile(path)
 
@@ -81,14 +96,24 @@ def test_profile_timestamp_format_with_an_unknown_directive_names_file_and_field
     folder = tmp_path / "queue"
     folder.mkdir()
     path = folder / "broken.yaml"
-    path.write_text("file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ntimestamps: {formats: ['%d/%m/%Y %k:%M']}\n")
+    path.write_text(
+        "file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ntimestamps: {formats: ['%d/%m/%Y %k:%M']}\n"
+    )
     with pytest.raises(ProfileError, match=r"broken.yaml: field timestamps.formats: unsupported directive %k"):
         load_profile(path)
 
 
 def test_status_history_items_are_checked_against_the_contract_enum():
     rule = next(r for r in rules_for(contract("complaints")) if r.name == "in_set:status_history")
-    assert rule.check["values"] == ["received", "verified", "forwarded", "in_progress", "responded", "closed", "archived"]
+    assert rule.check["values"] == [
+        "received",
+        "verified",
+        "forwarded",
+        "in_progress",
+        "responded",
+        "closed",
+        "archived",
+    ]
 
 
 def test_not_in_future_rule_comes_from_the_contract_and_uses_the_wit_clock():
@@ -100,11 +125,15 @@ def test_not_in_future_rule_comes_from_the_contract_and_uses_the_wit_clock():
     assert rule.check["columns"] == ["issued_at", "called_at", "service_start_at", "service_end_at"]
     wit = local_now(9)
     # A WIB (UTC+7) ticket issued now is in the past on the WIT clock; one an hour after WIT's now is not.
-    rows = pl.DataFrame({
-        "issued_at": [local_now(7), wit + timedelta(hours=1), None],
-        "called_at": [None, None, wit + timedelta(days=400)],
-        "service_start_at": [None] * 3, "service_end_at": [None] * 3,
-    }, schema={c: pl.Datetime("us") for c in rule.check["columns"]})
+    rows = pl.DataFrame(
+        {
+            "issued_at": [local_now(7), wit + timedelta(hours=1), None],
+            "called_at": [None, None, wit + timedelta(days=400)],
+            "service_start_at": [None] * 3,
+            "service_end_at": [None] * 3,
+        },
+        schema={c: pl.Datetime("us") for c in rule.check["columns"]},
+    )
     assert _mutu_failure(rule, rows, pl.DataFrame(), pl.DataFrame()).to_list() == [False, True, True]
     history = next(r for r in rules_for(contract("complaints")) if r.name == "not_in_future")
     assert "status_history" in history.check["columns"]

@@ -28,8 +28,13 @@ def _mutu_run(landing: Path, home: Path, failpoint: str | None = None) -> subpro
     # Output goes to files, not pipes: helpers Dagster starts may outlive a killed run and hold a pipe open.
     out, err = home.parent / f"{home.name}.out", home.parent / f"{home.name}.err"
     with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
-                                   stdout=stdout, stderr=stderr, env=env, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
+            stdout=stdout,
+            stderr=stderr,
+            env=env,
+            start_new_session=True,
+        )
         try:
             code = process.wait(timeout=600)
         finally:
@@ -75,9 +80,13 @@ def test_killed_run_leaves_the_last_snapshot_and_the_next_run_heals(published, r
     visible = sorted(p.name for p in warehouse.parent.iterdir() if not p.name.startswith("."))
     assert visible == ["exports", "marts", "mutu.duckdb"]
     con = duckdb.connect(str(warehouse), read_only=True)
-    published_marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
+    published_marts = {
+        r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+    }
     con.close()
-    assert {p.stem for p in (warehouse.parent / "marts").glob("*.parquet")} == published_marts  # the exports of that same snapshot
+    assert {
+        p.stem for p in (warehouse.parent / "marts").glob("*.parquet")
+    } == published_marts  # the exports of that same snapshot
 
     healed = _mutu_run(landing, home)
     assert healed.returncode == 0, healed.stderr[-2000:]

@@ -21,7 +21,9 @@ def test_contract_rules_and_accounting_are_recorded_as_asset_checks(published):
     queue = AssetKey(["staging", "queue_tickets"])
 
     def passed(asset_key, name):
-        record = instance.event_log_storage.get_asset_check_execution_history(AssetCheckKey(asset_key, name), limit=1)[0]
+        record = instance.event_log_storage.get_asset_check_execution_history(AssetCheckKey(asset_key, name), limit=1)[
+            0
+        ]
         return record.event.dagster_event.event_specific_data.passed
 
     assert passed(queue, "row_accounting_balanced") is True
@@ -37,7 +39,9 @@ def test_materialisations_carry_row_counts_and_the_contract_schema(published):
     assert metadata["dagster/row_count"].value == 3
     columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
     assert columns[:2] == ["unit_id", "unit_name"] and "sla_share" in columns
-    staging = instance.get_latest_materialization_event(AssetKey(["staging", "complaints"])).asset_materialization.metadata
+    staging = instance.get_latest_materialization_event(
+        AssetKey(["staging", "complaints"])
+    ).asset_materialization.metadata
     assert "reporter_pseudonym" in [c.name for c in staging["dagster/column_schema"].schema.columns]
 
 
@@ -47,13 +51,17 @@ def test_instance_is_offline(published):
 
 
 def _mutu(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_run_without_landing_zone_fails_with_one_clear_line(tmp_path):
     result = _mutu("run", "--landing", str(tmp_path / "nowhere"), "--home", str(tmp_path / "home"))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"mutu run: landing zone {tmp_path / 'nowhere'} does not exist; run `mutu generate --out {tmp_path / 'nowhere'}` or point --landing at the exports"]
+    assert result.stderr.strip().splitlines() == [
+        f"mutu run: landing zone {tmp_path / 'nowhere'} does not exist; run `mutu generate --out {tmp_path / 'nowhere'}` or point --landing at the exports"
+    ]
 
 
 def test_run_without_pii_key_refuses_to_run(small_landing, tmp_path):
@@ -66,15 +74,24 @@ def test_run_without_pii_key_refuses_to_run(small_landing, tmp_path):
 
 def test_indicator_column_lineage_is_parsed_from_the_sql(published):
     instance = _instance(published)
-    metadata = instance.get_latest_materialization_event(AssetKey(["indicators", "ind_queue_unit_day"])).asset_materialization.metadata
+    metadata = instance.get_latest_materialization_event(
+        AssetKey(["indicators", "ind_queue_unit_day"])
+    ).asset_materialization.metadata
     deps = metadata["dagster/column_lineage"].lineage.deps_by_column
     assert {(d.asset_key.to_user_string(), d.column_name) for d in deps["sla_share"]} == {
-        ("core/fct_queue_ticket", "outcome"), ("core/fct_queue_ticket", "within_wait_standard"),
+        ("core/fct_queue_ticket", "outcome"),
+        ("core/fct_queue_ticket", "within_wait_standard"),
     }
-    mart = instance.get_latest_materialization_event(AssetKey(["marts", "mart_ikm_unit_quarter"])).asset_materialization.metadata
+    mart = instance.get_latest_materialization_event(
+        AssetKey(["marts", "mart_ikm_unit_quarter"])
+    ).asset_materialization.metadata
     mart_deps = mart["dagster/column_lineage"].lineage.deps_by_column
-    assert [(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["unit_name"]] == [("core/dim_unit", "unit_name")]
-    assert ("indicators/ind_ikm_unit_quarter", "ikm_converted") in {(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["ikm_converted"]}
+    assert [(d.asset_key.to_user_string(), d.column_name) for d in mart_deps["unit_name"]] == [
+        ("core/dim_unit", "unit_name")
+    ]
+    assert ("indicators/ind_ikm_unit_quarter", "ikm_converted") in {
+        (d.asset_key.to_user_string(), d.column_name) for d in mart_deps["ikm_converted"]
+    }
 
 
 def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
@@ -85,7 +102,9 @@ def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
     assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"]) == []
     # A unit in the reference data with no queue data at all is silent for every working day.
     assert silent_units(lake_dir, "queue_tickets", ["U1", "U2", "U3"]) == [("U3", None, 3)]
-    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"], max_silent_workdays=1) == [("U2", date(2026, 7, 30), 2)]
+    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"], max_silent_workdays=1) == [
+        ("U2", date(2026, 7, 30), 2)
+    ]
     record = _instance(published).event_log_storage.get_asset_check_execution_history(
         AssetCheckKey(AssetKey(["staging", "queue_tickets"]), "units_reporting"), limit=1
     )[0]
@@ -99,4 +118,7 @@ def test_a_second_run_on_the_same_home_fails_cleanly(small_landing, tmp_path):
     with exclusive_run(home):
         result = _mutu("run", "--landing", str(small_landing), "--home", str(home))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"mutu run: another mutu run is using {home} (pid {os.getpid()}); wait for it to finish, then run again"
+    assert (
+        result.stderr.strip()
+        == f"mutu run: another mutu run is using {home} (pid {os.getpid()}); wait for it to finish, then run again"
+    )

@@ -16,8 +16,18 @@ from pipelines.sql_models import models
 SUBJECT_WORDS = {
     "complaints": ("complaint", "complaints", "reporter", "reporters", "pengaduan"),
     "queue": ("queue", "ticket", "tickets", "counter", "counters"),
-    "survey": ("survey", "surveys", "respondent", "respondents", "questionnaire", "questionnaires",
-               "ikm", "skm", "unsur", "nrr"),
+    "survey": (
+        "survey",
+        "surveys",
+        "respondent",
+        "respondents",
+        "questionnaire",
+        "questionnaires",
+        "ikm",
+        "skm",
+        "unsur",
+        "nrr",
+    ),
 }
 
 

@@ -24,13 +24,47 @@ UNITS = 6
 LAST = START + timedelta(days=DAYS - 1)
 DAYS_OFF = holidays.Indonesia(years=[2026], categories=("public", "government"))
 
-QUEUE_HEADER = ["ticket_id", "unit_id", "service_code", "counter_id", "priority", "channel", "issued_at", "called_at",
-                "service_start_at", "service_end_at", "outcome", "fee_paid_idr"]
-ANTRIAN_HEADER = ["No Antrian", "Kode Layanan", "Loket", "Prioritas", "Jalur", "Waktu Ambil", "Waktu Panggil",
-                  "Mulai Layanan", "Selesai Layanan", "Status", "Biaya (Rp)"]
+QUEUE_HEADER = [
+    "ticket_id",
+    "unit_id",
+    "service_code",
+    "counter_id",
+    "priority",
+    "channel",
+    "issued_at",
+    "called_at",
+    "service_start_at",
+    "service_end_at",
+    "outcome",
+    "fee_paid_idr",
+]
+ANTRIAN_HEADER = [
+    "No Antrian",
+    "Kode Layanan",
+    "Loket",
+    "Prioritas",
+    "Jalur",
+    "Waktu Ambil",
+    "Waktu Panggil",
+    "Mulai Layanan",
+    "Selesai Layanan",
+    "Status",
+    "Biaya (Rp)",
+]
 SURVEY_HEAD = ["respondent_id", "submitted_at", "unit_id", "service_code", "gender", "age", "education", "occupation"]
-ESKM_HEADER = ["No", "Tanggal", "Kode Layanan", "Jenis Kelamin", "Umur", "Pendidikan", "Pekerjaan", "Nama",
-               "No WhatsApp", *[f"U{i}" for i in range(1, 10)], "Saran"]
+ESKM_HEADER = [
+    "No",
+    "Tanggal",
+    "Kode Layanan",
+    "Jenis Kelamin",
+    "Umur",
+    "Pendidikan",
+    "Pekerjaan",
+    "Nama",
+    "No WhatsApp",
+    *[f"U{i}" for i in range(1, 10)],
+    "Saran",
+]
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 VENDOR_MINUTES = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 FILE_PATTERNS = (
@@ -101,12 +135,17 @@ def _in_file_span(timestamp: str, name: str) -> bool:
 def _record_days(path: Path) -> set[date]:
     """The days a multi-day export's records fall on."""
     if path.suffix == ".jsonl":
-        return {date.fromisoformat(json.loads(line)["submitted_at"][:10]) for line in path.read_text().splitlines() if line.strip()}
+        return {
+            date.fromisoformat(json.loads(line)["submitted_at"][:10])
+            for line in path.read_text().splitlines()
+            if line.strip()
+        }
     header, rows = _csv_rows(path)
     return {date.fromisoformat(r["submitted_at"][:10]) for r in rows}
 
 
 # ---- determinism -----------------------------------------------------------------------------------
+
 
 def test_same_seed_gives_identical_files(tmp_path, defective):
     root, summary = defective
@@ -130,6 +169,7 @@ def test_other_seed_gives_other_data(tmp_path, clean):
 
 
 # ---- layout -----------------------------------------------------------------------------------------
+
 
 def test_every_file_is_where_the_spec_puts_it(clean):
     root, summary = clean
@@ -161,10 +201,25 @@ def test_summary_counts_match_the_files(clean):
 def test_reference_headers_and_keys(clean):
     root, summary = clean
     assert _csv_rows(root / "reference/units.csv")[0] == [
-        "unit_id", "unit_name", "agency", "province", "regency", "timezone", "annual_users"]
+        "unit_id",
+        "unit_name",
+        "agency",
+        "province",
+        "regency",
+        "timezone",
+        "annual_users",
+    ]
     assert _csv_rows(root / "reference/services.csv")[0] == [
-        "service_code", "unit_id", "service_name", "max_wait_minutes", "standard_service_minutes",
-        "completion_workdays", "fee_idr", "valid_from", "valid_to"]
+        "service_code",
+        "unit_id",
+        "service_name",
+        "max_wait_minutes",
+        "standard_service_minutes",
+        "completion_workdays",
+        "fee_idr",
+        "valid_from",
+        "valid_to",
+    ]
     assert _csv_rows(root / "reference/targets.csv")[0] == ["unit_id", "year", "indicator", "target"]
     units = _reference(root, "units")
     assert [u["unit_id"] for u in units] == summary["units"] and len(units) == UNITS
@@ -201,10 +256,14 @@ def test_services_publish_standards_and_one_changes_mid_period(clean):
 def test_targets_per_unit_and_year(clean):
     root, summary = clean
     targets = _reference(root, "targets")
-    ranges = {"ikm_converted": (82.0, 88.0), "queue_sla_share": (0.85, 0.95),
-              "complaint_closed_within_limit_share": (0.8, 0.9)}
+    ranges = {
+        "ikm_converted": (82.0, 88.0),
+        "queue_sla_share": (0.85, 0.95),
+        "complaint_closed_within_limit_share": (0.8, 0.9),
+    }
     assert {(t["unit_id"], t["year"], t["indicator"]) for t in targets} == {
-        (u, "2026", i) for u in summary["units"] for i in ranges}
+        (u, "2026", i) for u in summary["units"] for i in ranges
+    }
     for t in targets:
         low, high = ranges[t["indicator"]]
         assert low <= float(t["target"]) <= high
@@ -229,14 +288,18 @@ def test_vendor_profiles_go_to_the_second_and_third_unit_and_legacy_to_the_last(
 
 # ---- queue -------------------------------------------------------------------------------------------
 
+
 def _canonical_queue(root: Path) -> pl.DataFrame:
     frames = []
     for name, path in _files(root).items():
         if name.startswith("queue/canonical/"):
             header, rows = _csv_rows(path)
             assert header == QUEUE_HEADER, name
-            frames.append(pl.DataFrame(rows, schema={c: pl.String for c in QUEUE_HEADER}, orient="row")
-                          .with_columns(_file=pl.lit(name), _day=pl.lit(_file_date(name))))
+            frames.append(
+                pl.DataFrame(rows, schema={c: pl.String for c in QUEUE_HEADER}, orient="row").with_columns(
+                    _file=pl.lit(name), _day=pl.lit(_file_date(name))
+                )
+            )
     return pl.concat(frames)
 
 
@@ -248,8 +311,11 @@ def test_canonical_queue_is_consistent(clean):
         values = tickets[column].filter(tickets[column] != "")
         assert values.str.contains(ISO_SECONDS.pattern).all(), column
     typed = tickets.with_columns(
-        [pl.when(pl.col(c) != "").then(pl.col(c)).str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S").alias(c)
-         for c in stamps])
+        [
+            pl.when(pl.col(c) != "").then(pl.col(c)).str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S").alias(c)
+            for c in stamps
+        ]
+    )
     assert (typed["issued_at"].dt.date() == typed["_day"]).all()
     ordered = typed.filter(pl.col("called_at").is_not_null())
     assert (ordered["called_at"] >= ordered["issued_at"]).all()
@@ -291,15 +357,21 @@ def test_queue_fees_follow_the_tarif_with_rare_irregular_charges(clean):
     services = _reference(root, "services")
 
     def tarif(unit_id: str, code: str, day: date) -> int:
-        (fee,) = [int(s["fee_idr"]) for s in services if s["unit_id"] == unit_id and s["service_code"] == code
-                  and s["valid_from"] <= day.isoformat() and (not s["valid_to"] or day.isoformat() <= s["valid_to"])]
+        (fee,) = [
+            int(s["fee_idr"])
+            for s in services
+            if s["unit_id"] == unit_id
+            and s["service_code"] == code
+            and s["valid_from"] <= day.isoformat()
+            and (not s["valid_to"] or day.isoformat() <= s["valid_to"])
+        ]
         return fee
 
     served = _canonical_queue(root).filter(pl.col("outcome") == "served")
     lookup = {key: tarif(*key) for key in served.select("unit_id", "service_code", "_day").unique().iter_rows()}
     expected = [lookup[key] for key in served.select("unit_id", "service_code", "_day").iter_rows()]
     paid = [int(f) if f else 0 for f in served["fee_paid_idr"]]
-    matches = sum(p == e for p, e in zip(paid, expected))
+    matches = sum(p == e for p, e in zip(paid, expected, strict=False))
     assert matches / len(paid) > 0.98
     assert any(p > 0 for p in paid)
 
@@ -343,6 +415,7 @@ def test_antrian_vendor_file_is_windows_1252_with_semicolons(clean):
 
 
 # ---- survey ------------------------------------------------------------------------------------------
+
 
 def _sheet_values(path: Path) -> list[tuple]:
     workbook = openpyxl.load_workbook(path, read_only=True)
@@ -405,7 +478,7 @@ def test_eskm_workbook_has_letters_and_personal_columns(clean):
         values = _sheet_values(path)
         assert list(values[0]) == ESKM_HEADER
         for number, row in enumerate(values[1:], start=1):
-            record = dict(zip(ESKM_HEADER, row))
+            record = dict(zip(ESKM_HEADER, row, strict=False))
             assert record["No"] == number
             assert VENDOR_MINUTES.match(record["Tanggal"])
             assert record["Tanggal"][:10] == _file_date(path.name).strftime("%d/%m/%Y")
@@ -417,6 +490,7 @@ def test_eskm_workbook_has_letters_and_personal_columns(clean):
 
 
 # ---- complaints ----------------------------------------------------------------------------------------
+
 
 def _complaints(root: Path) -> list[dict]:
     records = []
@@ -466,15 +540,20 @@ def test_complaints_follow_the_status_flow_in_office_hours(clean):
 
 # ---- defects -----------------------------------------------------------------------------------------
 
+
 def test_defects_are_injected_when_asked(defective):
     root, summary = defective
     assert summary["defect_rows"] > 0 and summary["defect_files"] == 2
     answers = [r[k] for r in _canonical_survey_rows(root) for k in r if re.fullmatch(r"u\d+", k)]
     assert set(answers) - {"1", "2", "3", "4", ""}
     assert _complaint_defects(root, set(summary["units"])) > 0
-    queue = pl.concat([
-        pl.read_csv(p, infer_schema=False, truncate_ragged_lines=True)
-        for n, p in _files(root).items() if n.startswith("queue/canonical/")])
+    queue = pl.concat(
+        [
+            pl.read_csv(p, infer_schema=False, truncate_ragged_lines=True)
+            for n, p in _files(root).items()
+            if n.startswith("queue/canonical/")
+        ]
+    )
     bad_stamp = ~queue["issued_at"].str.contains(ISO_SECONDS.pattern)
     bad_fee = queue["fee_paid_idr"].is_not_null() & ~queue["fee_paid_idr"].str.contains(r"^\d+$")
     unknown_unit = ~queue["unit_id"].is_in(summary["units"])
@@ -495,8 +574,12 @@ def _complaint_defects(root: Path, units: set[str]) -> int:
                 found += 1
                 continue
             moments = [h["at"] for h in record["status_history"]]
-            found += (record["complaint_id"] in seen or record["unit_id"] not in units
-                      or not ISO_SECONDS.match(record["submitted_at"]) or moments != sorted(moments))
+            found += (
+                record["complaint_id"] in seen
+                or record["unit_id"] not in units
+                or not ISO_SECONDS.match(record["submitted_at"])
+                or moments != sorted(moments)
+            )
             seen.add(record["complaint_id"])
     return found
 

@@ -25,10 +25,13 @@ def test_every_model_declares_a_grain_of_its_own_columns(published):
     try:
         for model in models():
             assert model.grain, model.qualified
-            columns = {r[0] for r in con.execute(
-                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-                [model.layer, model.name],
-            ).fetchall()}
+            columns = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                    [model.layer, model.name],
+                ).fetchall()
+            }
             assert {c.name for c in model.grain} <= columns, model.qualified
     finally:
         con.close()
@@ -37,8 +40,10 @@ def test_every_model_declares_a_grain_of_its_own_columns(published):
 def test_the_grain_line_is_parsed_with_nullable_columns():
     scope_member = next(m for m in models() if m.qualified == "core.dim_scope_member")
     assert scope_member.grain == (
-        GrainColumn("scope_type", False), GrainColumn("scope_id", False),
-        GrainColumn("unit_id", False), GrainColumn("service_code", True),
+        GrainColumn("scope_type", False),
+        GrainColumn("scope_id", False),
+        GrainColumn("unit_id", False),
+        GrainColumn("service_code", True),
     )
     # ind_kpi_series documents a column named `grain`: a `-- column grain:` line is not a grain declaration.
     kpi_series = next(m for m in models() if m.qualified == "indicators.ind_kpi_series")
@@ -128,8 +133,12 @@ def test_computed_staging_inputs_are_assets_materialised_by_the_run(published):
     instance = DagsterInstance.from_config(str(published.parent.parent / "dagster"))
 
     def metadata(*key):
-        return {k: v.value for k, v in instance.get_latest_materialization_event(
-            AssetKey(list(key))).asset_materialization.metadata.items()}
+        return {
+            k: v.value
+            for k, v in instance.get_latest_materialization_event(
+                AssetKey(list(key))
+            ).asset_materialization.metadata.items()
+        }
 
     con = duckdb.connect(str(published), read_only=True)
     try:

@@ -45,11 +45,28 @@ HOSTILE_TICKETS = {
 }
 
 
-def _ticket(ticket_id: str, unit: str = "U1", service: str = "KTP", counter: str = "L1", day: str = "2026-07-31") -> str:
+def _ticket(
+    ticket_id: str, unit: str = "U1", service: str = "KTP", counter: str = "L1", day: str = "2026-07-31"
+) -> str:
     def cell(value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
-    return ",".join([cell(ticket_id), cell(unit), cell(service), cell(counter), "false", "walk_in",
-                     f"{day}T08:00:00", f"{day}T08:05:00", f"{day}T08:06:00", f"{day}T08:16:00", "served", ""])
+
+    return ",".join(
+        [
+            cell(ticket_id),
+            cell(unit),
+            cell(service),
+            cell(counter),
+            "false",
+            "walk_in",
+            f"{day}T08:00:00",
+            f"{day}T08:05:00",
+            f"{day}T08:06:00",
+            f"{day}T08:16:00",
+            "served",
+            "",
+        ]
+    )
 
 
 def _vendor_rows() -> str:
@@ -64,9 +81,9 @@ def write_hostile_landing(root: Path, outside: Path) -> Path:
     queue = landing / "queue" / "canonical"
     rows = [_ticket(t, counter=c) for t, c in HOSTILE_TICKETS.items()]
     rows += [
-        _ticket("Q1", unit="U1' or '1'='1"),                                    # unknown unit: quarantined
-        _ticket("Q2", service="KTP'); drop table core.dim_service; --"),         # unknown service: quarantined
-        _ticket("Q3", unit="../../outside"),                                     # traversal as a unit id: quarantined
+        _ticket("Q1", unit="U1' or '1'='1"),  # unknown unit: quarantined
+        _ticket("Q2", service="KTP'); drop table core.dim_service; --"),  # unknown service: quarantined
+        _ticket("Q3", unit="../../outside"),  # traversal as a unit id: quarantined
     ]
     (queue / QUEUE_SQL_NAME).write_text("\n".join([QUEUE_HEADER, *rows]) + "\n")
     (queue / QUEUE_IDENT_NAME).write_text("\n".join([QUEUE_HEADER, _ticket("Q4", day="2026-08-01")]) + "\n")
@@ -77,17 +94,29 @@ def write_hostile_landing(root: Path, outside: Path) -> Path:
     survey = landing / "survey" / "canonical"
     suggestion = "Robert'); DROP TABLE core.fct_survey_response;-- lihat ../../etc/shadow"
     (survey / SURVEY_NAME).write_text(
-        SURVEY_HEADER_2017 + "\n" + f"\"R'; drop table marts.mart_ikm_period; --\",2026-07-17T10:00:00,U1,KTP,L,30,SMA,Swasta,3,3,3,3,3,3,3,3,3,\"{suggestion}\"\n"
+        SURVEY_HEADER_2017
+        + "\n"
+        + f'"R\'; drop table marts.mart_ikm_period; --",2026-07-17T10:00:00,U1,KTP,L,30,SMA,Swasta,3,3,3,3,3,3,3,3,3,"{suggestion}"\n'
     )
     complaint = {
-        "complaint_id": "C9'; delete from audit.quarantine; --", "unit_id": "U1", "service_code": "KTP", "channel": "web",
-        "type": "pengaduan", "category": "procedure", "submitted_at": "2026-08-05T09:00:00",
-        "status_history": [{"status": "received", "at": "2026-08-05T09:00:00"}], "reporter": None, "anonymous": True,
-        "description": "\"; copy (select 1) to '/tmp/pwned.csv'; -- ../../../../root/.ssh", "rating": None,
+        "complaint_id": "C9'; delete from audit.quarantine; --",
+        "unit_id": "U1",
+        "service_code": "KTP",
+        "channel": "web",
+        "type": "pengaduan",
+        "category": "procedure",
+        "submitted_at": "2026-08-05T09:00:00",
+        "status_history": [{"status": "received", "at": "2026-08-05T09:00:00"}],
+        "reporter": None,
+        "anonymous": True,
+        "description": "\"; copy (select 1) to '/tmp/pwned.csv'; -- ../../../../root/.ssh",
+        "rating": None,
         '"; drop table core.fct_complaint; --': "unknown key",
     }
     traversal = {**complaint, "complaint_id": "C10", "unit_id": "/etc/passwd"}
-    (landing / "complaints" / "canonical" / COMPLAINT_NAME).write_text(json.dumps(complaint) + "\n" + json.dumps(traversal) + "\n")
+    (landing / "complaints" / "canonical" / COMPLAINT_NAME).write_text(
+        json.dumps(complaint) + "\n" + json.dumps(traversal) + "\n"
+    )
 
     # Symlinks out of the landing zone: a file, and a whole profile folder.
     outside.mkdir()
@@ -117,7 +146,13 @@ def fingerprint(root: Path, skip: Path | None = None) -> dict[str, tuple]:
             if path.is_symlink():
                 out[str(path.relative_to(root))] = ("link", os.readlink(path))
             elif path.is_file():
-                out[str(path.relative_to(root))] = ("file", info.st_size, info.st_mtime_ns, info.st_mode, hashlib.sha256(path.read_bytes()).hexdigest())
+                out[str(path.relative_to(root))] = (
+                    "file",
+                    info.st_size,
+                    info.st_mtime_ns,
+                    info.st_mode,
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                )
             else:
                 out[str(path.relative_to(root))] = ("dir", info.st_mode)
     return out
@@ -131,11 +166,20 @@ def hostile_run(tmp_path_factory):
     for folder in ("cwd", "tmp", "user"):
         (root / folder).mkdir()
     before = fingerprint(root, skip=home)
-    env = {**os.environ, "TMPDIR": str(root / "tmp"), "HOME": str(root / "user"), "MUTU_PII_KEY": os.environ["MUTU_PII_KEY"]}
+    env = {
+        **os.environ,
+        "TMPDIR": str(root / "tmp"),
+        "HOME": str(root / "user"),
+        "MUTU_PII_KEY": os.environ["MUTU_PII_KEY"],
+    }
     env.pop("MUTU_FAILPOINT", None)
     result = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
-        cwd=root / "cwd", env=env, capture_output=True, text=True, timeout=600,
+        cwd=root / "cwd",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
         preexec_fn=lambda: os.umask(0),  # the most permissive umask: published files must not rely on the caller's
     )
     after = fingerprint(root, skip=home)
@@ -169,19 +213,34 @@ def test_no_table_was_dropped_or_emptied(con):
     from pipelines.sql_models import models
 
     tables = {(s, t) for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
-    expected = {(m.layer, m.name) for m in models()} | {("audit", t) for t in ("row_accounting", "quarantine", "validation_results", "schema_drift")}
+    expected = {(m.layer, m.name) for m in models()} | {
+        ("audit", t) for t in ("row_accounting", "quarantine", "validation_results", "schema_drift")
+    }
     assert expected <= tables
-    for schema, table in [("core", "dim_unit"), ("core", "dim_service"), ("core", "fct_queue_ticket"), ("core", "fct_complaint"),
-                          ("marts", "mart_queue_unit_day"), ("marts", "mart_ikm_period"), ("audit", "quarantine"), ("audit", "row_accounting")]:
+    for schema, table in [
+        ("core", "dim_unit"),
+        ("core", "dim_service"),
+        ("core", "fct_queue_ticket"),
+        ("core", "fct_complaint"),
+        ("marts", "mart_queue_unit_day"),
+        ("marts", "mart_ikm_period"),
+        ("audit", "quarantine"),
+        ("audit", "row_accounting"),
+    ]:
         assert con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0] > 0, f"{schema}.{table}"
 
 
 def test_hostile_values_are_stored_as_plain_data(con):
-    stored = dict(con.execute(
-        "select ticket_id, counter_id from core.fct_queue_ticket where ticket_id in (select unnest(?))", [list(HOSTILE_TICKETS)]
-    ).fetchall())
+    stored = dict(
+        con.execute(
+            "select ticket_id, counter_id from core.fct_queue_ticket where ticket_id in (select unnest(?))",
+            [list(HOSTILE_TICKETS)],
+        ).fetchall()
+    )
     assert stored == HOSTILE_TICKETS
-    survey = con.execute("select respondent_id, suggestion from core.fct_survey_response where respondent_id like 'R''%'").fetchall()
+    survey = con.execute(
+        "select respondent_id, suggestion from core.fct_survey_response where respondent_id like 'R''%'"
+    ).fetchall()
     assert survey and survey[0][0] == "R'; drop table marts.mart_ikm_period; --"
     assert "DROP TABLE core.fct_survey_response;--" in survey[0][1]
     complaints = {r[0] for r in con.execute("select complaint_id from core.fct_complaint").fetchall()}
@@ -189,9 +248,12 @@ def test_hostile_values_are_stored_as_plain_data(con):
 
 
 def test_hostile_file_names_are_recorded_verbatim_and_balance(con):
-    accounting = {r[0]: r[1:] for r in con.execute(
-        "select source_file, file_status, rows_in, rows_loaded, rows_quarantined from audit.row_accounting"
-    ).fetchall()}
+    accounting = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select source_file, file_status, rows_in, rows_loaded, rows_quarantined from audit.row_accounting"
+        ).fetchall()
+    }
     for name, (rows_in, loaded) in {
         f"queue/canonical/{QUEUE_SQL_NAME}": (6, 3),
         f"queue/canonical/{QUEUE_IDENT_NAME}": (1, 1),
@@ -205,27 +267,44 @@ def test_hostile_file_names_are_recorded_verbatim_and_balance(con):
         status, got_in, got_loaded, got_quarantined = accounting[name]
         assert (status, got_in, got_loaded) == ("read", rows_in, loaded), name
         assert got_in == got_loaded + got_quarantined, name
-    unbalanced = con.execute("select count(*) from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined").fetchall()[0][0]
+    unbalanced = con.execute(
+        "select count(*) from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined"
+    ).fetchall()[0][0]
     assert unbalanced == 0
 
 
 def test_hostile_keys_are_quarantined_with_their_rule(con):
-    rules = {(f, r): rules for f, r, rules in con.execute("select source_file, source_row, rules from audit.quarantine").fetchall()}
+    rules = {
+        (f, r): rules
+        for f, r, rules in con.execute("select source_file, source_row, rules from audit.quarantine").fetchall()
+    }
     sql_file = f"queue/canonical/{QUEUE_SQL_NAME}"
-    assert "unit_known" in rules[(sql_file, 4)]       # U1' or '1'='1
-    assert rules[(sql_file, 5)]                      # a service code that is SQL: no standard for it
-    assert "unit_known" in rules[(sql_file, 6)]       # ../../outside
+    assert "unit_known" in rules[(sql_file, 4)]  # U1' or '1'='1
+    assert rules[(sql_file, 5)]  # a service code that is SQL: no standard for it
+    assert "unit_known" in rules[(sql_file, 6)]  # ../../outside
     assert "unit_known" in rules[(f"queue/antrian_id/{VENDOR_SQL_NAME}", 1)]
     assert "unit_known" in rules[(f"queue/antrian_id/{VENDOR_DOTS_NAME}", 1)]
     assert rules[(f"complaints/canonical/{COMPLAINT_NAME}", 2)]  # unit /etc/passwd
-    evidence = con.execute("select raw_json from audit.quarantine where source_file = ? and source_row = 4", [sql_file]).fetchall()[0][0]
+    evidence = con.execute(
+        "select raw_json from audit.quarantine where source_file = ? and source_row = 4", [sql_file]
+    ).fetchall()[0][0]
     assert json.loads(evidence)["unit_id"] == "U1' or '1'='1"
 
 
 def test_unknown_json_key_is_reported_as_drift_not_as_a_column(con):
-    findings = [r[0] for r in con.execute("select finding from audit.schema_drift where source_file like ?", [f"%{COMPLAINT_NAME}"]).fetchall()]
+    findings = [
+        r[0]
+        for r in con.execute(
+            "select finding from audit.schema_drift where source_file like ?", [f"%{COMPLAINT_NAME}"]
+        ).fetchall()
+    ]
     assert any("drop table core.fct_complaint" in f for f in findings), findings
-    columns = {r[0] for r in con.execute("select column_name from duckdb_columns() where schema_name = 'core' and table_name = 'fct_complaint'").fetchall()}
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'core' and table_name = 'fct_complaint'"
+        ).fetchall()
+    }
     assert not any("drop" in c for c in columns)
 
 
@@ -240,7 +319,9 @@ def test_nothing_read_through_a_symlink_out_of_the_landing_zone(hostile_run):
 
 
 def test_symlinks_out_of_the_landing_zone_are_rejected_in_row_accounting(con):
-    rejected = dict(con.execute("select source_file, error from audit.row_accounting where file_status = 'rejected'").fetchall())
+    rejected = dict(
+        con.execute("select source_file, error from audit.row_accounting where file_status = 'rejected'").fetchall()
+    )
     for name in SYMLINKED:
         assert "outside the landing zone" in (rejected.get(name) or ""), (name, rejected.get(name))
 

@@ -20,13 +20,20 @@ def test_ranges_join_close_partitions_and_split_far_ones():
     order = [f"2026-01-{d:02d}" for d in range(1, 21)]
     every_day = set(order)
     assert partition_ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, every_day, max_gap=1) == [
-        ("2026-01-02", "2026-01-05"), ("2026-01-20", "2026-01-20"),
+        ("2026-01-02", "2026-01-05"),
+        ("2026-01-20", "2026-01-20"),
     ]
     # Days where the source has no file cost nothing to stage: they never split a range.
-    assert partition_ranges(["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}) == [
+    assert partition_ranges(
+        ["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}
+    ) == [
         ("2026-01-05", "2026-01-12"),
     ]
-    runs = staging_runs({"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]}, order, {"queue": every_day, "complaints": every_day})
+    runs = staging_runs(
+        {"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]},
+        order,
+        {"queue": every_day, "complaints": every_day},
+    )
     assert runs == [StagingRun("2026-01-20", "2026-01-20", ("queue", "complaints"))]  # one run for the new day
     year = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
     assert len(partition_ranges(year, year)) == 4  # a year landed at once: a run per quarter or so, never one per day
@@ -41,7 +48,8 @@ def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published
     day.write_text(day.read_text() + EXTRA_TICKET)
     complaints = landing / "complaints" / "canonical"
     (complaints / "complaints_2026-09-01.jsonl").write_text(
-        (complaints / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01"))
+        (complaints / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", "2026-09-01")
+    )
     (landing / "survey" / "canonical" / "survey_U2_2026-07-16.csv").unlink()
 
     run_everything(landing, home)
@@ -76,7 +84,9 @@ def test_a_changed_reference_file_restages_every_partition(published, small_land
     shutil.copytree(small_landing, landing)
     # Unit UX becomes known: its quarantined ticket of 30 July must now be validated again and loaded.
     units = landing / "reference" / "units.csv"
-    units.write_text(units.read_text() + "UX,Mal Pelayanan Publik Baru,MPP,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000\n")
+    units.write_text(
+        units.read_text() + "UX,Mal Pelayanan Publik Baru,MPP,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000\n"
+    )
     run_everything(landing, home)
     plan = json.loads((home / "run_stats.json").read_text())["plan"]
     assert plan["restage_all"] is True
@@ -97,7 +107,9 @@ def test_an_undatable_file_is_recorded_in_the_next_incremental_run(published, sm
 
     def rejected() -> list[tuple]:
         with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
-            return con.execute("select file_status, rows_loaded from audit.row_accounting where source_file like '%queue_U1_export.csv'").fetchall()
+            return con.execute(
+                "select file_status, rows_loaded from audit.row_accounting where source_file like '%queue_U1_export.csv'"
+            ).fetchall()
 
     def sensor_keys() -> set[str]:
         """The landing sensor's run keys for the landing as it is now."""

@@ -30,9 +30,11 @@ def test_ikm_2017_by_hand(warehouse):
 
 
 def test_nrr_per_unsur_counts_only_given_answers(warehouse):
-    rows = dict(warehouse.execute(
-        "select unsur_no, nrr from marts.mart_ikm_unsur_unit_quarter where unit_id = 'U1' order by unsur_no"
-    ).fetchall())
+    rows = dict(
+        warehouse.execute(
+            "select unsur_no, nrr from marts.mart_ikm_unsur_unit_quarter where unit_id = 'U1' order by unsur_no"
+        ).fetchall()
+    )
     assert rows[4] == pytest.approx(4.0)  # (4 + 4) / 2: the empty answer is not a zero
     assert rows[1] == pytest.approx(11 / 3)
     assert rows[9] == pytest.approx(8 / 3)
@@ -75,7 +77,10 @@ def test_queue_day_by_hand(warehouse):
 
 def test_queue_uses_the_standard_valid_on_the_day(warehouse):
     # On 3 August the KTP standard is 30 minutes: a 20-minute wait is within it (it was not in July).
-    sla, = one(warehouse, "select sla_share from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-08-03'")
+    (sla,) = one(
+        warehouse,
+        "select sla_share from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-08-03'",
+    )
     assert sla == pytest.approx(1.0)
 
 
@@ -107,9 +112,12 @@ def test_complaint_month_by_hand(warehouse):
 
 
 def test_working_days_per_complaint(warehouse):
-    rows = dict((r[0], r[1:]) for r in warehouse.execute(
-        "select complaint_id, workdays_to_verify, workdays_to_respond, workdays_to_close from core.fct_complaint"
-    ).fetchall())
+    rows = dict(
+        (r[0], r[1:])
+        for r in warehouse.execute(
+            "select complaint_id, workdays_to_verify, workdays_to_respond, workdays_to_close from core.fct_complaint"
+        ).fetchall()
+    )
     assert rows["C1"] == (1, 5, 7)
     assert rows["C2"] == (5, 2, 8)
 

@@ -51,7 +51,8 @@ def staged(tmp_path_factory):
     (landing / "reference").mkdir(parents=True)
     (landing / "reference" / "units.csv").write_text(
         "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
-        "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n")
+        "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
+    )
     services = "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to\n"
     services += "".join(f"{c},ANONYMOUS-BANK,{c},1,5,0,0,2010-01-01,\n" for c in ("PS", "PE", "IN", "NE", "NW", "TT"))
     (landing / "reference" / "services.csv").write_text(services)
@@ -64,7 +65,13 @@ def staged(tmp_path_factory):
     files = scan(landing, "queue")
     wanted = {day.isoformat(): found for day, found in by_partition(files).items()}
     reports = ingest_source_partitions(wanted, "queue_tickets", lake_dir, KEY)
-    return files, reports, lake.read_table(lake_dir, "staging", "queue_tickets"), lake.read_table(lake_dir, "quarantine", "queue_tickets"), planted
+    return (
+        files,
+        reports,
+        lake.read_table(lake_dir, "staging", "queue_tickets"),
+        lake.read_table(lake_dir, "quarantine", "queue_tickets"),
+        planted,
+    )
 
 
 def test_a_month_file_is_split_over_its_days(staged):

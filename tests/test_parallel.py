@@ -37,7 +37,9 @@ def _prepare(home: Path, landing: Path):
     keys = partitions(landing)
     instance.add_dynamic_partitions(daily_partitions.name, keys)
     resources = {"mutu": MutuResource(home=str(home), landing=str(landing))}
-    assert materialize(all_assets, selection=list(staging_reference.keys), instance=instance, resources=resources, run_config=QUIET).success
+    assert materialize(
+        all_assets, selection=list(staging_reference.keys), instance=instance, resources=resources, run_config=QUIET
+    ).success
     return instance, keys
 
 
@@ -67,8 +69,12 @@ def _max_overlap(intervals: list[tuple[float, float]]) -> int:
 def _assert_clean(instance, result) -> None:
     """Succeeded with no failed or retried step: a lock error would show as one or the other."""
     assert result.success
-    bad = [r.dagster_event for r in instance.all_logs(result.run_id)
-           if r.dagster_event and r.dagster_event.event_type in (DagsterEventType.STEP_FAILURE, DagsterEventType.STEP_UP_FOR_RETRY)]
+    bad = [
+        r.dagster_event
+        for r in instance.all_logs(result.run_id)
+        if r.dagster_event
+        and r.dagster_event.event_type in (DagsterEventType.STEP_FAILURE, DagsterEventType.STEP_UP_FOR_RETRY)
+    ]
     assert bad == []
 
 
@@ -79,11 +85,15 @@ def _backfill(home: Path, landing: Path, executor: str, execution_config: dict):
     instance, keys = _prepare(home, landing)
     tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
     staging = execute_job(
-        reconstructable_job(STAGING_JOB, str(home), str(landing), executor), instance,
-        run_config={**QUIET, "execution": {"config": execution_config}}, tags=tags,
+        reconstructable_job(STAGING_JOB, str(home), str(landing), executor),
+        instance,
+        run_config={**QUIET, "execution": {"config": execution_config}},
+        tags=tags,
     )
     _assert_clean(instance, staging)
-    warehouse = execute_job(reconstructable_job(WAREHOUSE_JOB, str(home), str(landing), "in_process"), instance, run_config=QUIET)
+    warehouse = execute_job(
+        reconstructable_job(WAREHOUSE_JOB, str(home), str(landing), "in_process"), instance, run_config=QUIET
+    )
     _assert_clean(instance, warehouse)
     return instance, staging.run_id
 
@@ -98,6 +108,7 @@ def test_multiprocess_backfill_runs_staging_steps_concurrently(published, small_
 
 
 # --- dagster-celery with a local Redis broker ---------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -148,10 +159,26 @@ def celery_cluster(tmp_path):
     data = tmp_path / "redis"
     data.mkdir()
     try:
-        started.append(subprocess.Popen(
-            [redis, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data), "--save", "", "--appendonly", "no"],
-            stdout=(data / "redis.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        ))
+        started.append(
+            subprocess.Popen(
+                [
+                    redis,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(data),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=(data / "redis.log").open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         _wait(lambda: _redis_answers(port), 30, "redis-server")
         # Workers read their broker from a `dagster_celery_config` module, as `dagster-celery worker start -y` writes it.
         config = tmp_path / "celery_config"
@@ -162,11 +189,32 @@ def celery_cluster(tmp_path):
         for n in (1, 2):
             log = tmp_path / f"worker{n}.log"
             logs.append(log)
-            started.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "dagster_celery.app", "worker", "-Q", "dagster", "-n", f"mutu{n}@%h",
-                 "--concurrency=1", "--prefetch-multiplier=1", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-                stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, cwd=REPO, start_new_session=True,
-            ))
+            started.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "dagster_celery.app",
+                        "worker",
+                        "-Q",
+                        "dagster",
+                        "-n",
+                        f"mutu{n}@%h",
+                        "--concurrency=1",
+                        "--prefetch-multiplier=1",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--loglevel=INFO",
+                    ],
+                    stdout=log.open("w"),
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=REPO,
+                    start_new_session=True,
+                )
+            )
         _wait(lambda: all(" ready." in log.read_text(errors="replace") for log in logs), 180, "two celery workers")
         yield {"broker": broker, "backend": backend}, logs
     finally:
@@ -177,11 +225,14 @@ def celery_cluster(tmp_path):
 def test_celery_backfill_on_two_workers_gives_the_same_marts(published, small_landing, tmp_path, celery_cluster):
     config, logs = celery_cluster
     home = tmp_path / "home"
-    instance, run_id = _backfill(home, small_landing, "celery", {"broker": config["broker"], "backend": config["backend"]})
+    instance, run_id = _backfill(
+        home, small_landing, "celery", {"broker": config["broker"], "backend": config["backend"]}
+    )
     workers = {
         r.dagster_event.event_specific_data.metadata["Celery worker"].value
         for r in instance.all_logs(run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if r.dagster_event.event_specific_data and "Celery worker" in (r.dagster_event.event_specific_data.metadata or {})
+        if r.dagster_event.event_specific_data
+        and "Celery worker" in (r.dagster_event.event_specific_data.metadata or {})
     }
     assert len(_steps(instance, run_id)) == 3
     assert len(workers) == 2, (workers, [log.read_text()[-2000:] for log in logs])

@@ -18,7 +18,13 @@ from pipelines.reading import read_file
 
 KEY = b"test-key-not-a-secret-0123456789"
 DAY = date(2026, 7, 30)
-STATUS_WORDS = {"served": "selesai", "no_show": "dilewati", "abandoned": "menunggu", "cancelled": "batal", "redirected": "dialihkan"}
+STATUS_WORDS = {
+    "served": "selesai",
+    "no_show": "dilewati",
+    "abandoned": "menunggu",
+    "cancelled": "batal",
+    "redirected": "dialihkan",
+}
 
 tickets = st.lists(
     st.tuples(
@@ -51,22 +57,38 @@ def _fmt(ts, pattern):
 def test_vendor_queue_rows_parse_to_the_same_values(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("antrian")
     path = folder / "antrian_U1_30-07-2026.csv"
-    lines = ["No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)"]
+    lines = [
+        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)"
+    ]
     expected = []
     for n, (issued_min, wait, service, outcome, priority, fee) in enumerate(rows):
         issued, called, start, end = _times(issued_min, wait, service, outcome)
         fee_text = "" if fee is None else f"{fee:,}".replace(",", ".") + ",00"
-        lines.append(";".join([
-            f"A-{n:03d}", "KTP", "Loket 1" if called else "", "Ya" if priority else "Tidak", "Langsung",
-            _fmt(issued, "%d/%m/%Y %H:%M"), _fmt(called, "%d/%m/%Y %H:%M"), _fmt(start, "%d/%m/%Y %H:%M"), _fmt(end, "%d/%m/%Y %H:%M"),
-            STATUS_WORDS[outcome], fee_text,
-        ]))
+        lines.append(
+            ";".join(
+                [
+                    f"A-{n:03d}",
+                    "KTP",
+                    "Loket 1" if called else "",
+                    "Ya" if priority else "Tidak",
+                    "Langsung",
+                    _fmt(issued, "%d/%m/%Y %H:%M"),
+                    _fmt(called, "%d/%m/%Y %H:%M"),
+                    _fmt(start, "%d/%m/%Y %H:%M"),
+                    _fmt(end, "%d/%m/%Y %H:%M"),
+                    STATUS_WORDS[outcome],
+                    fee_text,
+                ]
+            )
+        )
         expected.append((f"A-{n:03d}", outcome, priority, issued, called, end, None if fee is None else float(fee)))
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     prof = profile("queue", "antrian_id")
     parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY).rows
     assert parsed["violations"].list.len().sum() == 0
-    got = parsed.select("ticket_id", "outcome", "priority", "issued_at", "called_at", "service_end_at", "fee_paid_idr").rows()
+    got = parsed.select(
+        "ticket_id", "outcome", "priority", "issued_at", "called_at", "service_end_at", "fee_paid_idr"
+    ).rows()
     assert got == expected
     assert parsed["unit_id"].unique().to_list() == ["U1"]
 
@@ -144,7 +166,7 @@ def test_long_format_survey_with_letters_pivots_to_one_record_per_respondent(tmp
     path = tmp_path / "skm_long_2026-07-15.csv"
     header = "id_responden,waktu_isi,kode_unit,layanan,jenis_kelamin,usia,pendidikan,pekerjaan,unsur,jawaban,saran\n"
     lines = []
-    for item, letter in zip(range(1, 10), "abcdcbadc"):
+    for item, letter in zip(range(1, 10), "abcdcbadc", strict=False):
         lines.append(f"7,15/07/2026 09:30,U1,KTP,P,31,SMA,Swasta,U{item},{letter},Bagus\n")
     for item in range(1, 10):
         lines.append(f"8,15/07/2026 10:00,U1,KTP,L,52,S2,PNS,U{item},{'d' if item != 4 else ''},\n")
@@ -186,43 +208,75 @@ def _parse_queue(tmp_path: Path, text: str):
 
 
 def test_short_and_long_records_are_unreadable_not_padded(tmp_path):
-    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2) + ",extra", "A3,U1,KTP,L1,false,walk_in,2026-07-30T08:3"])).rows
-    assert rows.select("source_row", "violations").rows() == [(1, []), (2, ["unreadable:too many fields"]), (3, ["unreadable:too few fields"])]
+    rows = _parse_queue(
+        tmp_path,
+        "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2) + ",extra", "A3,U1,KTP,L1,false,walk_in,2026-07-30T08:3"]),
+    ).rows
+    assert rows.select("source_row", "violations").rows() == [
+        (1, []),
+        (2, ["unreadable:too many fields"]),
+        (3, ["unreadable:too few fields"]),
+    ]
     assert rows["issued_at"].to_list()[2] is None  # a cut value is not read as 08:03
 
 
 def test_timestamps_must_have_the_exact_shape_of_a_profile_format(tmp_path):
-    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2, issued="2026-7-30T8:0"), _ticket(3, issued="2026-07-30T08:00")])).rows
+    rows = _parse_queue(
+        tmp_path,
+        "\n".join(
+            [QUEUE_HEADER, _ticket(1), _ticket(2, issued="2026-7-30T8:0"), _ticket(3, issued="2026-07-30T08:00")]
+        ),
+    ).rows
     assert rows["violations"].to_list() == [[], ["type:issued_at"], []]
     assert rows["issued_at"].to_list()[2] == datetime(2026, 7, 30, 8, 0)
 
 
 def test_stray_quotes_do_not_swallow_whole_records_but_a_multiline_value_stays_one_field(tmp_path):
-    text = "\n".join([QUEUE_HEADER, _ticket(1, counter='"Loket'), _ticket(2), _ticket(3, counter='Dua"'), _ticket(4, counter='"Loket\nEmpat, lantai 2"')])
+    text = "\n".join(
+        [
+            QUEUE_HEADER,
+            _ticket(1, counter='"Loket'),
+            _ticket(2),
+            _ticket(3, counter='Dua"'),
+            _ticket(4, counter='"Loket\nEmpat, lantai 2"'),
+        ]
+    )
     rows = _parse_queue(tmp_path, text + "\n").rows
     assert rows.select("ticket_id", "violations").rows() == [
-        ("A1", ["unreadable:unbalanced quote"]), ("A2", []), ("A3", ["unreadable:unbalanced quote"]), ("A4", [])
+        ("A1", ["unreadable:unbalanced quote"]),
+        ("A2", []),
+        ("A3", ["unreadable:unbalanced quote"]),
+        ("A4", []),
     ]
     assert rows["counter_id"].to_list()[3] == "Loket\nEmpat, lantai 2"
 
 
 def test_a_stray_quote_closed_on_the_next_record_does_not_merge_the_two(tmp_path):
-    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1, counter='"Loket'), _ticket(2, counter='Dua"'), _ticket(3)]) + "\n").rows
+    rows = _parse_queue(
+        tmp_path, "\n".join([QUEUE_HEADER, _ticket(1, counter='"Loket'), _ticket(2, counter='Dua"'), _ticket(3)]) + "\n"
+    ).rows
     assert rows.select("ticket_id", "violations").rows() == [
-        ("A1", ["unreadable:unbalanced quote"]), ("A2", ["unreadable:unbalanced quote"]), ("A3", [])
+        ("A1", ["unreadable:unbalanced quote"]),
+        ("A2", ["unreadable:unbalanced quote"]),
+        ("A3", []),
     ]
 
 
 def test_an_unclosed_quote_rejects_the_file_without_quoting_it(tmp_path):
     with pytest.raises(LandingError) as err:
-        _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2, counter='"hubungi 081311112222'), _ticket(3)]) + "\n")
+        _parse_queue(
+            tmp_path,
+            "\n".join([QUEUE_HEADER, _ticket(1), _ticket(2, counter='"hubungi 081311112222'), _ticket(3)]) + "\n",
+        )
     assert "never closed" in str(err.value) and "081311112222" not in str(err.value)
 
 
 def test_a_field_over_the_limit_is_unreadable_and_kept_only_as_its_length(tmp_path):
     from pipelines.reading import MAX_FIELD_CHARS
 
-    rows = _parse_queue(tmp_path, "\n".join([QUEUE_HEADER, _ticket(1, counter="L" * (MAX_FIELD_CHARS + 1)), _ticket(2)]) + "\n").rows
+    rows = _parse_queue(
+        tmp_path, "\n".join([QUEUE_HEADER, _ticket(1, counter="L" * (MAX_FIELD_CHARS + 1)), _ticket(2)]) + "\n"
+    ).rows
     assert rows["violations"].to_list() == [[f"unreadable:field over {MAX_FIELD_CHARS} characters"], []]
     assert f"[{MAX_FIELD_CHARS + 1} characters]" in rows["raw_json"][0] and len(rows["raw_json"][0]) < 1000
 
@@ -231,7 +285,9 @@ def test_utf8_file_under_a_cp1252_profile_is_read_as_utf8_and_reported(tmp_path)
     path = tmp_path / "antrian_U1_30-07-2026.csv"
     path.write_bytes(
         "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)\r\n"
-        "A-1;KTP;Lok\u00e9t;Tidak;Langsung;30/07/2026 08:00;30/07/2026 08:05;30/07/2026 08:06;30/07/2026 08:10;selesai;\r\n".encode("utf-8")
+        "A-1;KTP;Lok\u00e9t;Tidak;Langsung;30/07/2026 08:00;30/07/2026 08:05;30/07/2026 08:06;30/07/2026 08:10;selesai;\r\n".encode(
+            "utf-8"
+        )
     )
     prof = profile("queue", "antrian_id")
     parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
@@ -241,7 +297,9 @@ def test_utf8_file_under_a_cp1252_profile_is_read_as_utf8_and_reported(tmp_path)
 
 # Free text as an export writes it: quotes, delimiters, line breaks. A later line of a multi-line value with as many
 # delimiters as fields before it (counter_id has 3) reads like a stray quote's swallowed record and is split (reading.py).
-free_text = st.text(alphabet='ab ,"\n', max_size=24).filter(lambda t: all(line.count(",") < 3 for line in t.split("\n")[1:]))
+free_text = st.text(alphabet='ab ,"\n', max_size=24).filter(
+    lambda t: all(line.count(",") < 3 for line in t.split("\n")[1:])
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -21,9 +21,13 @@ def _template_regex(template: str, anchored: bool = True) -> re.Pattern:
     pattern = re.escape(template)
     # Generated names are capitalised words ("Ni Luh Ariani", "Andi Daeng Ngalle"): take them all, greedily.
     person = r"[A-Z][\w']*(?: [A-Z][\w']*)*"
-    for field, value in (("name", f"(?P<name>{person})"), ("other", f"(?P<other>{person})"),
-                         ("phone", r"(?P<phone>[+\d][\d \-]+\d)"), ("email", r"(?P<email>\S+@\S+?)"),
-                         ("nik", r"(?P<nik>\d{16})")):
+    for field, value in (
+        ("name", f"(?P<name>{person})"),
+        ("other", f"(?P<other>{person})"),
+        ("phone", r"(?P<phone>[+\d][\d \-]+\d)"),
+        ("email", r"(?P<email>\S+@\S+?)"),
+        ("nik", r"(?P<nik>\d{16})"),
+    ):
         pattern = pattern.replace(re.escape("{" + field + "}"), value, 1)
     return re.compile("^" + pattern + "$" if anchored else pattern)
 
@@ -58,7 +62,7 @@ def harvest(landing: Path) -> set[str]:
             continue  # the generator's deliberately broken workbook
         header = rows[0]
         for row in rows[1:]:
-            record = dict(zip(header, row))
+            record = dict(zip(header, row, strict=False))
             values |= {str(record[c]) for c in ("Nama", "No WhatsApp") if record.get(c)}
     # Names written only in free text (staff, relatives, neighbours) are in no identity field: read the phrases.
     suggestions = [_template_regex(t.strip(), anchored=False) for t in PERSONAL_SUGGESTIONS + OTHER_PERSON_SENTENCES]
@@ -149,9 +153,9 @@ def test_the_issue_example_is_stored_and_quarantined_without_its_name(generated_
     con = duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True)
     try:
         stored = con.execute(
-            "select suggestion from core.fct_survey_response where respondent_id = 'PII-EXAMPLE-1'").fetchall()
-        evidence = con.execute(
-            "select raw_json from audit.quarantine where raw_json like '%PII-EXAMPLE-2%'").fetchall()
+            "select suggestion from core.fct_survey_response where respondent_id = 'PII-EXAMPLE-1'"
+        ).fetchall()
+        evidence = con.execute("select raw_json from audit.quarantine where raw_json like '%PII-EXAMPLE-2%'").fetchall()
     finally:
         con.close()
     assert stored == [("Petugas ramah. WA saya [telepon], [nama], NIK [nik]",)]
@@ -173,12 +177,15 @@ def test_the_search_reads_every_format_mutu_writes(tmp_path):
     import polars as pl
     from openpyxl import Workbook
 
-    values = {f: f"Personal{f.title()}Value0812{i}" for i, f in enumerate(("parquet", "duckdb", "xlsx", "gzip", "sqlite", "html", "nosuffix"))}
+    values = {
+        f: f"Personal{f.title()}Value0812{i}"
+        for i, f in enumerate(("parquet", "duckdb", "xlsx", "gzip", "sqlite", "html", "nosuffix"))
+    }
     nested = tmp_path / "warehouse" / "exports" / "deep"
     nested.mkdir(parents=True)
     pl.DataFrame({"note": [values["parquet"]] * 1000}).write_parquet(nested / "export.parquet", compression="zstd")
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
-    con.execute("create schema \"we\"\"ird\"; create table \"we\"\"ird\".t as select ? as v", [values["duckdb"]])
+    con.execute('create schema "we""ird"; create table "we""ird".t as select ? as v', [values["duckdb"]])
     con.close()
     reports = tmp_path / "reports" / "2026-Q3"
     reports.mkdir(parents=True)
@@ -189,7 +196,9 @@ def test_the_search_reads_every_format_mutu_writes(tmp_path):
     (tmp_path / "dagster").mkdir()
     db = sqlite3.connect(tmp_path / "dagster" / "runs.db")
     db.execute("create table event_logs (event text)")
-    db.execute("insert into event_logs values (?)", ["x" * 9000 + values["sqlite"] + "y" * 9000])  # spans overflow pages
+    db.execute(
+        "insert into event_logs values (?)", ["x" * 9000 + values["sqlite"] + "y" * 9000]
+    )  # spans overflow pages
     db.commit()
     db.close()
     (reports / "review.html").write_text("<p>" + "".join(f"&#{ord(c)};" for c in values["html"]) + "</p>")

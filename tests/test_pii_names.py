@@ -92,8 +92,11 @@ def test_quarantine_evidence_of_an_unreadable_line_loses_names():
 def test_a_staged_suggestion_and_its_quarantine_evidence_hold_no_name(tmp_path: Path):
     """The issue's example, in a row that is quarantined (answer 7 is out of range), through the real parser."""
     path = tmp_path / "survey_U1_2026-07-30.csv"
-    header = "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation," \
-             + ",".join(f"u{i}" for i in range(1, 10)) + ",suggestion"
+    header = (
+        "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,"
+        + ",".join(f"u{i}" for i in range(1, 10))
+        + ",suggestion"
+    )
     row = f'R1,2026-07-30T09:00:00,U1,KTP,L,30,SMA,Swasta,3,3,3,3,3,3,3,3,7,"{ISSUE_EXAMPLE}"'
     path.write_text(header + "\n" + row + "\n", encoding="utf-8")
     prof = profile("survey", "canonical")

@@ -25,7 +25,10 @@ EXTRA_TICKET = "T7,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:
 
 def _staged_at(home: Path) -> dict[tuple[str, str], object]:
     rows = accounting_rows(home / "lake").filter(pl.col("partition_key").is_not_null())
-    return {(d, pk): t for d, pk, t in rows.group_by("dataset", "partition_key").agg(pl.col("ingested_at").max()).iter_rows()}
+    return {
+        (d, pk): t
+        for d, pk, t in rows.group_by("dataset", "partition_key").agg(pl.col("ingested_at").max()).iter_rows()
+    }
 
 
 def _restaged(before: dict, after: dict) -> set[tuple[str, str]]:
@@ -53,12 +56,20 @@ def _through_the_daemon(home: Path, landing: Path) -> int:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
     for request in tick.run_requests:
         job = definitions.resolve_job_def(request.job_name)
-        result = job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection,
-                                        run_config=QUIET, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            tags=request.tags,
+            asset_selection=request.asset_selection,
+            run_config=QUIET,
+            raise_on_error=False,
+        )
         assert result.success, request
     # After the sensor's runs the nightly tick (for a day with no exports) finds nothing left to stage.
-    night = build_schedule_context(instance=instance, resources={"mutu": mutu},
-                                   scheduled_execution_time=datetime(2026, 10, 2, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+    night = build_schedule_context(
+        instance=instance,
+        resources={"mutu": mutu},
+        scheduled_execution_time=datetime(2026, 10, 2, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
     assert isinstance(nightly(night), SkipReason)
     return len(tick.run_requests)
 
@@ -81,14 +92,20 @@ def test_a_restatement_and_a_new_day_stage_the_same_partitions(published, small_
         day.write_text(day.read_text() + EXTRA_TICKET)
         complaints = landing / "complaints" / "canonical"
         (complaints / f"complaints_{NEW_COMPLAINTS_DAY}.jsonl").write_text(
-            (complaints / "complaints_2026-08-20.jsonl").read_text().replace("C3", "C9").replace("2026-08-20", NEW_COMPLAINTS_DAY))
+            (complaints / "complaints_2026-08-20.jsonl")
+            .read_text()
+            .replace("C3", "C9")
+            .replace("2026-08-20", NEW_COMPLAINTS_DAY)
+        )
 
     staged = _compare(published, small_landing, tmp_path, change)
     assert ("queue_tickets", "2026-08-03") in staged and ("complaints", NEW_COMPLAINTS_DAY) in staged
     assert ("survey_responses", "2026-07-15") not in staged
 
 
-def test_a_staging_input_change_restages_history_through_the_sensor_too(published, small_landing, tmp_path, monkeypatch):
+def test_a_staging_input_change_restages_history_through_the_sensor_too(
+    published, small_landing, tmp_path, monkeypatch
+):
     """A new PII key changes every pseudonym: like a contract or profile change, every partition is stale."""
     monkeypatch.setenv("MUTU_PII_KEY", "another-test-key-0123456789abcdef")
     staged = _compare(published, small_landing, tmp_path, lambda landing: None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -42,15 +41,21 @@ def test_quarantine_names_the_rule_and_row(warehouse):
     rows = warehouse.execute(
         "select source_row, rules from audit.quarantine where source_file = 'queue/canonical/queue_U1_2026-07-30.csv' order by source_row"
     ).fetchall()
-    assert rows == [(6, ["called_not_before_issued"]), (7, ["unit_known", "service_standard_valid_on_date"]), (8, ["exact_duplicate"])]
+    assert rows == [
+        (6, ["called_not_before_issued"]),
+        (7, ["unit_known", "service_standard_valid_on_date"]),
+        (8, ["exact_duplicate"]),
+    ]
     survey = warehouse.execute("select rules from audit.quarantine where dataset = 'survey_responses'").fetchall()
     assert survey == [(["between:u1"],)]
 
 
 def test_validation_results_are_persisted_per_rule(warehouse):
-    failed = dict(warehouse.execute(
-        "select rule, sum(rows_failed) from audit.validation_results where dataset = 'queue_tickets' group by rule"
-    ).fetchall())
+    failed = dict(
+        warehouse.execute(
+            "select rule, sum(rows_failed) from audit.validation_results where dataset = 'queue_tickets' group by rule"
+        ).fetchall()
+    )
     assert failed["called_not_before_issued"] == 1
     assert failed["unit_known"] == 1
     assert failed["not_null:issued_at"] == 0
@@ -64,12 +69,16 @@ def test_rerun_is_idempotent_and_a_reader_does_not_block_it(small_landing, publi
     shutil.copytree(published.parent.parent, home)
     before = mart_contents(home / "warehouse" / "mutu.duckdb")
     reader = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time\n"
-         f"con = duckdb.connect({str(home / 'warehouse' / 'mutu.duckdb')!r}, read_only=True)\n"
-         "print(con.execute('select count(*) from marts.mart_queue_unit_day').fetchall()[0][0], flush=True)\n"
-         "time.sleep(120)\n"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(home / 'warehouse' / 'mutu.duckdb')!r}, read_only=True)\n"
+            "print(con.execute('select count(*) from marts.mart_queue_unit_day').fetchall()[0][0], flush=True)\n"
+            "time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert int(reader.stdout.readline()) > 0  # the reader has the file open before the run starts
@@ -107,7 +116,10 @@ def test_published_file_is_read_only_for_others(published):
 
 
 def test_published_warehouse_has_the_schemas_bi_expects(warehouse):
-    schemas = {r[0] for r in warehouse.execute("select schema_name from duckdb_schemas() where database_name = 'mutu'").fetchall()}
+    schemas = {
+        r[0]
+        for r in warehouse.execute("select schema_name from duckdb_schemas() where database_name = 'mutu'").fetchall()
+    }
     assert {"core", "marts", "audit"} <= schemas
     assert "staging" not in schemas
     comments = warehouse.execute(

@@ -90,22 +90,36 @@ def test_every_record_of_multi_day_files_loads_on_its_own_day(runs):
         daily, delivered = _rows(root / "home_daily", every_column), _rows(root / "home_delivered", every_column)
         assert daily and delivered == daily, table
     for mart in MARTS:
-        delivered, daily = (_rows(root / home, f"from marts.{mart} order by all") for home in ("home_delivered", "home_daily"))
+        delivered, daily = (
+            _rows(root / home, f"from marts.{mart} order by all") for home in ("home_delivered", "home_daily")
+        )
         assert daily and delivered == daily, mart
 
 
 def test_each_file_has_one_line_in_the_accounting_and_in_the_summary(runs):
     root, _, delivered = runs
     home = root / "home_delivered"
-    landed = sorted(str(p.relative_to(delivered)) for s in ("queue", "survey", "complaints") for p in (delivered / s).rglob("*") if p.is_file())
-    lines = _rows(home, "select source_file, rows_in, rows_loaded, rows_quarantined, days from audit.row_accounting "
-                       "where dataset in ('queue_tickets', 'survey_responses', 'complaints') order by source_file")
+    landed = sorted(
+        str(p.relative_to(delivered))
+        for s in ("queue", "survey", "complaints")
+        for p in (delivered / s).rglob("*")
+        if p.is_file()
+    )
+    lines = _rows(
+        home,
+        "select source_file, rows_in, rows_loaded, rows_quarantined, days from audit.row_accounting "
+        "where dataset in ('queue_tickets', 'survey_responses', 'complaints') order by source_file",
+    )
     assert [line[0] for line in lines] == landed
     assert all(rows_in == loaded + quarantined for _, rows_in, loaded, quarantined, _ in lines)
     days = {line[0]: line[4] for line in lines}
     monthly = delivered / "complaints" / "canonical" / "complaints_2026-07.jsonl"
     export = (delivered / "queue" / "canonical" / "export.csv").read_text().splitlines()[1:]
-    assert days["complaints/canonical/complaints_2026-07.jsonl"] == len({json.loads(line)["submitted_at"][:10] for line in monthly.read_text().splitlines()}) > 5
+    assert (
+        days["complaints/canonical/complaints_2026-07.jsonl"]
+        == len({json.loads(line)["submitted_at"][:10] for line in monthly.read_text().splitlines()})
+        > 5
+    )
     assert days["queue/canonical/export.csv"] == len({line.split(",")[6][:10] for line in export}) > 5
     printed = _summary(home / "warehouse" / "mutu.duckdb")
     for name in ("complaints/canonical/complaints_2026-07.jsonl", "queue/canonical/export.csv"):
@@ -148,7 +162,9 @@ def test_a_source_whose_only_file_is_unreadable_is_listed(small_landing, tmp_pat
     (landing / "complaints" / "canonical" / "export.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     run_everything(landing, tmp_path / "home")
     warehouse = tmp_path / "home" / "warehouse" / "mutu.duckdb"
-    assert _rows(tmp_path / "home", "select dataset, file_status from audit.row_accounting where source_file like 'complaints/%'") == [("complaints", "rejected")]
+    assert _rows(
+        tmp_path / "home", "select dataset, file_status from audit.row_accounting where source_file like 'complaints/%'"
+    ) == [("complaints", "rejected")]
     printed = _summary(warehouse)
     assert any(line.strip().startswith("complaints") for line in printed.splitlines())
     assert "REJECTED complaints/canonical/export.jsonl: " in printed and "binary" in printed

@@ -44,6 +44,7 @@ def real_warehouse(tmp_path_factory):
 
 def _direct():
     """Straight from the raw CSV, with the standard library: no Mutu code."""
+
     def at(text):
         return None if text == "0:00:00" else datetime.strptime(f"2010-08-01 {text}", "%Y-%m-%d %H:%M:%S")
 
@@ -88,9 +89,13 @@ def test_real_log_accounting_balances_with_phantoms_excluded(real_warehouse):
         "select rows_in, rows_loaded, rows_quarantined from audit.row_accounting where dataset = 'queue_tickets'"
     ).fetchall()[0]
     assert rows_in == 2375 and rows_in == loaded + quarantined
-    rules = dict(real_warehouse.execute(
-        "select r, count(*) from (select unnest(rules) r from audit.quarantine) group by r"
-    ).fetchall())
+    rules = dict(
+        real_warehouse.execute(
+            "select r, count(*) from (select unnest(rules) r from audit.quarantine) group by r"
+        ).fetchall()
+    )
     assert rules == {"profile_excluded": 18, "served_has_service_times": 1, "abandoned_never_called": 5}
-    services = {r[0] for r in real_warehouse.execute("select distinct service_code from core.fct_queue_ticket").fetchall()}
+    services = {
+        r[0] for r in real_warehouse.execute("select distinct service_code from core.fct_queue_ticket").fetchall()
+    }
     assert services == {"PS", "PE", "IN", "NE", "NW", "TT"}

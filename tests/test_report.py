@@ -19,9 +19,26 @@ from tests.conftest import PERSONAL
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SECTIONS = ("summary", "ikm", "queue", "control", "complaints", "fees", "zi", "followup", "dq")
-CHARTS = ("target_achievement", "ikm_units", "ikm_unsur", "queue_sla", "queue_waits", "complaint_funnel", "complaint_limits", "complaint_mix", "fee_compliance")
+CHARTS = (
+    "target_achievement",
+    "ikm_units",
+    "ikm_unsur",
+    "queue_sla",
+    "queue_waits",
+    "complaint_funnel",
+    "complaint_limits",
+    "complaint_mix",
+    "fee_compliance",
+)
 
 
 def _home(published: Path) -> Path:
@@ -29,7 +46,11 @@ def _home(published: Path) -> Path:
 
 
 def _has_mart(con, name: str) -> bool:
-    return bool(con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [name]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +70,13 @@ def test_every_run_writes_the_pack_of_the_latest_periods(published):
     reports = _home(published) / "reports"
     for period in ("2026-07", "2026-Q3", "2026"):
         names = {p.name for p in (reports / period / "id").glob("*.html")}
-        assert names == {"organisation.html", "agency-Dukcapil.html", "agency-DPMPTSP.html", "unit-U1.html", "unit-U2.html"}, period
+        assert names == {
+            "organisation.html",
+            "agency-Dukcapil.html",
+            "agency-DPMPTSP.html",
+            "unit-U1.html",
+            "unit-U2.html",
+        }, period
         assert (reports / period / f"mutu-indicators-{period}.xlsx").exists()
     assert "Periode belum lengkap" in (reports / "2026-Q3" / "id" / "unit-U1.html").read_text()
     assert "Periode belum lengkap" not in (reports / "2026-07" / "id" / "unit-U1.html").read_text()
@@ -69,6 +96,7 @@ def test_reports_are_self_contained_and_hold_no_personal_data(pack):
 
 
 # --- in the browser ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -99,7 +127,11 @@ def _headline_matches(page, con, period: str, lang: str) -> int:
     checked = 0
     for i in range(cells.count()):
         cell = cells.nth(i)
-        column, (scope_type, scope_id), how = cell.get_attribute("data-metric"), cell.get_attribute("data-scope").split(":", 1), cell.get_attribute("data-format")
+        column, (scope_type, scope_id), how = (
+            cell.get_attribute("data-metric"),
+            cell.get_attribute("data-scope").split(":", 1),
+            cell.get_attribute("data-format"),
+        )
         value = con.execute(
             f'select "{column}" from marts.mart_balanced_scorecard_period where period = ? and scope_type = ? and scope_id = ?',
             [period, scope_type, scope_id],
@@ -110,7 +142,12 @@ def _headline_matches(page, con, period: str, lang: str) -> int:
         else:
             decimals = int(how[3:])
             if how.startswith("pct"):
-                assert shown == pytest.approx(round(value * 100, decimals) / 100, abs=1e-9), (column, scope_id, value, shown)
+                assert shown == pytest.approx(round(value * 100, decimals) / 100, abs=1e-9), (
+                    column,
+                    scope_id,
+                    value,
+                    shown,
+                )
             else:
                 assert shown == pytest.approx(round(value, decimals), abs=1e-9), (column, scope_id, value, shown)
         checked += 1
@@ -124,7 +161,10 @@ def test_report_in_chromium(browser, pack, warehouse, name):
     try:
         for section in SECTIONS:
             assert page.locator(f'section[data-section="{section}"] h2').count() == 1, section
-        charts = {page.locator("svg.chart").nth(i).get_attribute("data-chart") for i in range(page.locator("svg.chart").count())}
+        charts = {
+            page.locator("svg.chart").nth(i).get_attribute("data-chart")
+            for i in range(page.locator("svg.chart").count())
+        }
         expected = set(CHARTS) | ({"control"} if _has_mart(warehouse, "mart_kpi_control") else set())
         assert expected <= charts, expected - charts
         # Every chart is drawn: it has a size and marks in it.
@@ -184,6 +224,7 @@ def test_english_report_in_chromium(browser, pack, warehouse):
 
 # --- workbook ----------------------------------------------------------------------------------------
 
+
 def _same(cell, value) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return cell is None
@@ -213,8 +254,13 @@ def test_workbook_sheets_formats_and_values(pack, warehouse):
         assert ws.freeze_panes == "A2", sheet
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), sheet
         header = [c.value for c in ws[1]]
-        columns = [r[0] for r in warehouse.execute(
-            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index", [mart]).fetchall()]
+        columns = [
+            r[0]
+            for r in warehouse.execute(
+                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index",
+                [mart],
+            ).fetchall()
+        ]
         assert header == columns, sheet
         if how == "period":
             rows = warehouse.execute(f"select * from marts.{mart} where period = '2026-Q3'").fetchall()
@@ -223,13 +269,15 @@ def test_workbook_sheets_formats_and_values(pack, warehouse):
         elif how == "all":  # a figure of the whole history, in every period's workbook
             rows = warehouse.execute(f"select * from marts.{mart}").fetchall()
         else:
-            rows = warehouse.execute(f"select * from marts.{mart} where {how} between date '2026-07-01' and date '2026-09-30'").fetchall()
+            rows = warehouse.execute(
+                f"select * from marts.{mart} where {how} between date '2026-07-01' and date '2026-09-30'"
+            ).fetchall()
         cells = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
         assert len(cells) == len(rows), sheet
         # Same rows, order aside: match each sheet row to a mart row.
         remaining = list(rows)
         for got in cells:
-            match = next((r for r in remaining if all(_same(g, v) for g, v in zip(got, r))), None)
+            match = next((r for r in remaining if all(_same(g, v) for g, v in zip(got, r, strict=False))), None)
             assert match is not None, (sheet, got)
             remaining.remove(match)
         assert all((ws.column_dimensions[c].width or 0) >= 10 for c in "AB")
@@ -249,6 +297,7 @@ def test_workbook_sheets_formats_and_values(pack, warehouse):
 
 # --- the command -------------------------------------------------------------------------------------
 
+
 def test_mutu_report_cli(published, tmp_path, capsys):
     from pipelines.cli import main
 
@@ -256,7 +305,24 @@ def test_mutu_report_cli(published, tmp_path, capsys):
     assert main(["report", "--period", "2026-Q3", "--unit", "U1", "--home", home, "--out", str(tmp_path)]) == 0
     html = (tmp_path / "2026-Q3" / "id" / "unit-U1.html").read_text(encoding="utf-8")
     assert '<html lang="id">' in html and "Laporan Tinjauan Manajemen" in html
-    assert main(["report", "--period", "2026-07", "--agency", "Dukcapil", "--lang", "en", "--home", home, "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--period",
+                "2026-07",
+                "--agency",
+                "Dukcapil",
+                "--lang",
+                "en",
+                "--home",
+                home,
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "2026-07" / "en" / "agency-Dukcapil.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "Management Review Report" in html
     assert (tmp_path / "2026-07" / "mutu-indicators-2026-07.xlsx").exists()
@@ -311,11 +377,12 @@ def test_control_charts_and_their_follow_up_from_a_stand_in_mart(published, tmp_
     html = written[0].read_text(encoding="utf-8")
     assert 'data-chart="control"' in html and 'data-role="control-missing"' not in html
     assert "2026-W32" in html and "beyond the lower control limit" in html  # August's flagged week, listed
-    followup = html[html.index('id="followup"'):html.index('id="dq"')]
+    followup = html[html.index('id="followup"') : html.index('id="dq"')]
     assert "2026-W29: beyond the lower control limit" in followup and "belum selesai" in followup
 
 
 # --- incremental rendering -------------------------------------------------------------------------
+
 
 def _without_stamp(path: Path) -> str:
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", path.read_text(encoding="utf-8"))
@@ -348,6 +415,7 @@ def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
 
 # --- indicator names ---------------------------------------------------------------------------------
 
+
 def test_indicators_are_named_from_one_catalogue(warehouse):
     """core.dim_indicator holds exactly pipelines/indicators.yaml, labels included, and every KPI the trend marts
     chart (but the unsur NRRs, named by their unsur) and every target indicator has a label in both languages."""
@@ -355,11 +423,15 @@ def test_indicators_are_named_from_one_catalogue(warehouse):
     from pipelines.report.render import indicator_label
 
     catalogue = indicators()
-    published = warehouse.execute("select indicator, label_id, label_en, source_dataset from core.dim_indicator").fetchall()
+    published = warehouse.execute(
+        "select indicator, label_id, label_en, source_dataset from core.dim_indicator"
+    ).fetchall()
     assert sorted(published) == sorted((i.code, i.label_id, i.label_en, i.source) for i in catalogue.values())
     kpis = {r[0] for r in warehouse.execute("select distinct kpi from marts.mart_kpi_trend_month").fetchall()}
     assert {k for k in kpis if not k.startswith("nrr_u")} <= set(catalogue)
-    targets = {r[0] for r in warehouse.execute("select distinct indicator from marts.mart_effectiveness_period").fetchall()}
+    targets = {
+        r[0] for r in warehouse.execute("select distinct indicator from marts.mart_effectiveness_period").fetchall()
+    }
     assert targets <= set(catalogue)
     # What an officer reads, never the code.
     assert indicator_label("queue_sla_share", "id") == "Tiket dilayani dalam standar waktu tunggu"
@@ -372,8 +444,11 @@ def test_a_broken_indicator_catalogue_names_the_entry(tmp_path):
     from pipelines.indicators import load
 
     path = tmp_path / "indicators.yaml"
-    path.write_text("queue_sla_share:\n  source: queue_tickets\n  higher_is_better: true\n  measure: share\n"
-                    "  description: SLA.\n  label: {id: Sesuai standar}\n", encoding="utf-8")
+    path.write_text(
+        "queue_sla_share:\n  source: queue_tickets\n  higher_is_better: true\n  measure: share\n"
+        "  description: SLA.\n  label: {id: Sesuai standar}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ContractError, match=r"indicators.yaml: indicator 'queue_sla_share': label needs .*English"):
         load(path)
     path.write_text("queue_sla_share:\n  source: queue\n", encoding="utf-8")

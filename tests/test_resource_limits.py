@@ -42,12 +42,20 @@ def measured_run(landing: Path, home: Path) -> dict:
     err = home.parent / f"{home.name}.err"
     started = time.monotonic()
     with err.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
-                                   stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--home", str(home)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+        )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-    return {"code": process.returncode, "wall_s": round(time.monotonic() - started, 1), "peak_rss": usage.ru_maxrss * 1024,
-            "stderr": err.read_text()[-2000:]}
+    return {
+        "code": process.returncode,
+        "wall_s": round(time.monotonic() - started, 1),
+        "peak_rss": usage.ru_maxrss * 1024,
+        "stderr": err.read_text()[-2000:],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +65,11 @@ def runs(tmp_path_factory):
     for name, spec in (("small", SMALL), ("large", LARGE)):
         landing = root / f"{name}_landing"
         generate_landing(landing, **spec)
-        out[name] = {**measured_run(landing, root / f"{name}_home"), "landing_bytes": landing_bytes(landing), "home": root / f"{name}_home"}
+        out[name] = {
+            **measured_run(landing, root / f"{name}_home"),
+            "landing_bytes": landing_bytes(landing),
+            "home": root / f"{name}_home",
+        }
     figures = {n: {k: v for k, v in r.items() if k not in ("stderr", "home")} for n, r in out.items()}
     print("resource limits:", json.dumps({"memory_limit": MEMORY_LIMIT, **figures}))
     return out
@@ -71,9 +83,13 @@ def test_a_landing_zone_larger_than_the_memory_limit_is_processed(runs):
     assert large["landing_bytes"] > LIMIT_BYTES, "the test needs a landing zone larger than the memory limit"
     con = duckdb.connect(str(large["home"] / "warehouse" / "mutu.duckdb"), read_only=True)
     try:
-        loaded = con.execute("select sum(rows_loaded) from audit.row_accounting where dataset = 'queue_tickets'").fetchall()[0][0]
+        loaded = con.execute(
+            "select sum(rows_loaded) from audit.row_accounting where dataset = 'queue_tickets'"
+        ).fetchall()[0][0]
         tickets = con.execute("select count(*) from core.fct_queue_ticket").fetchall()[0][0]
-        periods = con.execute("select count(*) from indicators.ind_queue_period where wait_median_minutes is not null").fetchall()[0][0]
+        periods = con.execute(
+            "select count(*) from indicators.ind_queue_period where wait_median_minutes is not null"
+        ).fetchall()[0][0]
     finally:
         con.close()
     assert tickets == loaded > 700_000

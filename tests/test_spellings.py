@@ -51,9 +51,19 @@ EXPECTED_PROFILES = {
     # long-format CSV
     "LG-1": ("P", 24, "D4-S1", "Pelajar/Mahasiswa"),
 }
-ESKM_HEADER = ["No", "Tanggal", "Kode Layanan", "Jenis Kelamin", "Umur", "Pendidikan", "Pekerjaan", "Nama",
-               "No WhatsApp",
-               *[f"U{i}" for i in range(1, 10)], "Saran"]
+ESKM_HEADER = [
+    "No",
+    "Tanggal",
+    "Kode Layanan",
+    "Jenis Kelamin",
+    "Umur",
+    "Pendidikan",
+    "Pekerjaan",
+    "Nama",
+    "No WhatsApp",
+    *[f"U{i}" for i in range(1, 10)],
+    "Saran",
+]
 ESKM_ROWS = [
     [1, "15/07/2026 09:00", "KTP", "Laki-laki", 45, "SMA/SMK", "Karyawan Swasta", None, None, *"cccccccdc", None],
     [2, "15/07/2026 09:20", "KTP", "Perempuan", 27, "D3", "ASN", None, None, *"dddcccccc", None],
@@ -79,8 +89,10 @@ def _land(root: Path) -> Path:
         (root / "reference" / f"{name}.csv").write_text(text)
     canonical = root / "survey" / "canonical"
     canonical.mkdir(parents=True)
-    lines = [f"{rid},{DAY}T10:00:00,U1,KTP,{g},{age},{edu},{occ},{answers},"
-             for rid, g, age, edu, occ, answers in CANONICAL_ROWS]
+    lines = [
+        f"{rid},{DAY}T10:00:00,U1,KTP,{g},{age},{edu},{occ},{answers},"
+        for rid, g, age, edu, occ, answers in CANONICAL_ROWS
+    ]
     (canonical / f"survey_U1_{DAY}.csv").write_text("\n".join([SURVEY_HEADER_2017, *lines]) + "\n")
     eskm = root / "survey" / "eskm_xlsx"
     eskm.mkdir(parents=True)
@@ -123,14 +135,18 @@ def _table(lake: Path, table: str) -> pl.DataFrame:
 
 def test_real_spellings_load_as_the_contract_values(lake):
     staged = _table(lake, "staging")
-    got = {r["respondent_id"]: (r["gender"], r["age"], r["education"], r["occupation"])
-           for r in staged.iter_rows(named=True)}
+    got = {
+        r["respondent_id"]: (r["gender"], r["age"], r["education"], r["occupation"])
+        for r in staged.iter_rows(named=True)
+    }
     assert got == EXPECTED_PROFILES
 
 
 def test_every_file_is_accounted_for(lake):
-    accounting = {r["source_file"]: (r["rows_in"], r["rows_loaded"], r["rows_quarantined"])
-                  for r in _table(lake, "row_accounting").iter_rows(named=True)}
+    accounting = {
+        r["source_file"]: (r["rows_in"], r["rows_loaded"], r["rows_quarantined"])
+        for r in _table(lake, "row_accounting").iter_rows(named=True)
+    }
     assert accounting == {
         f"survey/canonical/survey_U1_{DAY}.csv": (9, 8, 1),
         f"survey/eskm_xlsx/eskm_U1_{DAY}.xlsx": (2, 2, 0),
@@ -224,7 +240,7 @@ def test_the_documented_table_is_the_vocabulary():
 
     listed = yaml.safe_load((CONTRACTS_DIR / "vocabularies" / "survey_respondent.yaml").read_text())["columns"]
     doc = (CONTRACTS_DIR.parent / "docs" / "landing-zone.md").read_text()
-    table = doc[doc.index("| column | loads as | from these spellings |"):].split("\n\n")[0].splitlines()[2:]
+    table = doc[doc.index("| column | loads as | from these spellings |") :].split("\n\n")[0].splitlines()[2:]
     documented, column = {}, None
     for line in table:
         cells = [c.strip().strip("`") for c in line.strip("|").split("|")]

@@ -149,9 +149,20 @@ def _ticket(unit, day, hour, n, counter, service_minutes=10.0, wait_minutes=5.0,
     issued = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour, minutes=n % 50)
     called = issued + timedelta(minutes=wait_minutes) if outcome != "abandoned" else None
     end = called + timedelta(minutes=service_minutes) if outcome == "served" else None
-    return (unit, day, f"{service}-{hour}-{n}", service, counter if called else None, issued, called, outcome,
-            called is not None, wait_minutes if called else None, service_minutes if end else None,
-            outcome == "served" and wait_minutes <= 15)
+    return (
+        unit,
+        day,
+        f"{service}-{hour}-{n}",
+        service,
+        counter if called else None,
+        issued,
+        called,
+        outcome,
+        called is not None,
+        wait_minutes if called else None,
+        service_minutes if end else None,
+        outcome == "served" and wait_minutes <= 15,
+    )
 
 
 def _staffing_mart(tickets: list[tuple], as_of: date, targets: list[tuple] = ()) -> duckdb.DuckDBPyConnection:
@@ -159,22 +170,29 @@ def _staffing_mart(tickets: list[tuple], as_of: date, targets: list[tuple] = ())
     register_sql_functions(con)
     for schema in ("staging", "core", "marts"):
         con.execute(f"create schema {schema}")
-    con.execute("create table staging.run_parameters as select ?::date as as_of_date, 'exact' as ikm_weight_mode",
-                [as_of])
+    con.execute(
+        "create table staging.run_parameters as select ?::date as as_of_date, 'exact' as ikm_weight_mode", [as_of]
+    )
     con.execute("create table core.dim_unit (unit_id varchar, unit_name varchar)")
     con.execute("insert into core.dim_unit values ('U1', 'Unit built by hand'), ('THIN', 'Unit with two days')")
     con.execute("comment on column core.dim_unit.unit_id is 'Unit code.'")  # as the contracts document them
     con.execute("comment on column core.dim_unit.unit_name is 'Unit name.'")
-    con.execute("create table core.dim_service (unit_id varchar, service_code varchar, max_wait_minutes integer, "
-                "valid_from date, valid_to date)")
-    con.execute("insert into core.dim_service values ('U1', 'KTP', 15, '2025-01-01', null), "
-                "('U1', 'KK', 45, '2025-01-01', null), ('THIN', 'KTP', 15, '2025-01-01', null)")
+    con.execute(
+        "create table core.dim_service (unit_id varchar, service_code varchar, max_wait_minutes integer, "
+        "valid_from date, valid_to date)"
+    )
+    con.execute(
+        "insert into core.dim_service values ('U1', 'KTP', 15, '2025-01-01', null), "
+        "('U1', 'KK', 45, '2025-01-01', null), ('THIN', 'KTP', 15, '2025-01-01', null)"
+    )
     con.execute("create table core.dim_target (unit_id varchar, year integer, indicator varchar, target double)")
     for target in targets:
         con.execute("insert into core.dim_target values (?, ?, ?, ?)", list(target))
-    con.execute("create table core.fct_queue_ticket (unit_id varchar, local_date date, ticket_id varchar, "
-                "service_code varchar, counter_id varchar, issued_at timestamp, called_at timestamp, outcome varchar, "
-                "was_called boolean, wait_minutes double, service_minutes double, within_wait_standard boolean)")
+    con.execute(
+        "create table core.fct_queue_ticket (unit_id varchar, local_date date, ticket_id varchar, "
+        "service_code varchar, counter_id varchar, issued_at timestamp, called_at timestamp, outcome varchar, "
+        "was_called boolean, wait_minutes double, service_minutes double, within_wait_standard boolean)"
+    )
     con.executemany("insert into core.fct_queue_ticket values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets)
     con.execute("comment on column core.fct_queue_ticket.unit_id is 'Unit code.'")
     build_model(con, MODELS["mart_staffing_unit_slot"])
@@ -196,10 +214,14 @@ def _constructed_unit() -> list[tuple]:
 
 def test_staffing_gap_on_a_constructed_unit():
     con = _staffing_mart(_constructed_unit(), MONDAYS[-1], targets=[("U1", 2026, "queue_sla_share", 0.80)])
-    rows = {r[0]: r[1:] for r in con.execute(
-        "select hour_of_day, arrivals_per_hour, mean_service_minutes, counters_open_typical, staffing_model, "
-        "counters_needed, counters_gap, predicted_sla_share, target_source from marts.mart_staffing_unit_slot "
-        "where unit_id = 'U1' and weekday = 1").fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select hour_of_day, arrivals_per_hour, mean_service_minutes, counters_open_typical, staffing_model, "
+            "counters_needed, counters_gap, predicted_sla_share, target_source from marts.mart_staffing_unit_slot "
+            "where unit_id = 'U1' and weekday = 1"
+        ).fetchall()
+    }
     # 09:00: λ = 30/h = 0.5/min, 10-minute services: A = 5 Erlangs. With 3 counters the queue is unstable
     # (predicted share 0). Erlang C direct sum: n = 6 gives C = 0.5875 and 1 − C·exp(−(0.6 − 0.5)·15) = 0.869 ≥ 0.80,
     # n = 5 is A = n (unstable): 6 are needed, 3 short.
@@ -219,8 +241,10 @@ def test_staffing_gap_on_a_constructed_unit():
 
 def test_thin_data_gives_not_enough_data_never_a_number():
     con = _staffing_mart(_constructed_unit(), MONDAYS[-1])
-    rows = con.execute("select staffing_model, predicted_sla_share, counters_needed, counters_gap, target_source "
-                       "from marts.mart_staffing_unit_slot where unit_id = 'THIN'").fetchall()
+    rows = con.execute(
+        "select staffing_model, predicted_sla_share, counters_needed, counters_gap, target_source "
+        "from marts.mart_staffing_unit_slot where unit_id = 'THIN'"
+    ).fetchall()
     assert rows == [("not enough data", None, None, None, "default 0.80")]
 
 
@@ -232,7 +256,8 @@ def test_abandonment_switches_to_erlang_a_with_the_estimated_patience():
     con = _staffing_mart(tickets, MONDAYS[-1])
     model, patience, share, needed = con.execute(
         "select staffing_model, mean_patience_minutes, abandonment_share, counters_needed "
-        "from marts.mart_staffing_unit_slot").fetchone()
+        "from marts.mart_staffing_unit_slot"
+    ).fetchone()
     assert model == "erlang_a"
     assert share == pytest.approx(0.1)
     assert patience == pytest.approx(6.0 / 0.1)  # mean wait / abandonment share
@@ -241,12 +266,15 @@ def test_abandonment_switches_to_erlang_a_with_the_estimated_patience():
 
 def test_every_staffing_column_is_documented():
     con = _staffing_mart(_constructed_unit(), MONDAYS[-1])
-    undocumented = con.execute("select column_name from duckdb_columns() where table_name = 'mart_staffing_unit_slot' "
-                               "and (comment is null or comment = '')").fetchall()
+    undocumented = con.execute(
+        "select column_name from duckdb_columns() where table_name = 'mart_staffing_unit_slot' "
+        "and (comment is null or comment = '')"
+    ).fetchall()
     assert undocumented == []
 
 
 # --- the real call-centre log ---------------------------------------------------------------------------
+
 
 def test_real_call_centre_log_comparison_counts_agents_and_keeps_no_names():
     import polars as pl
@@ -276,17 +304,38 @@ def test_services_with_their_own_counters_are_staffed_apart_and_shared_counters_
         # The same tickets at counters that serve both: one queue, each service keeping its own maximum wait.
         shared += [_ticket("U1", day, 9, n, f"L{n % 3 + 1}") for n in range(12)]
         shared += [_ticket("U1", day, 9, 100 + n, f"L{n % 3 + 1}", service="KK") for n in range(6)]
-    apart = {r[0]: r[1:] for r in _staffing_mart(own, MONDAYS[-1]).execute(
-        "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, counters_needed "
-        "from marts.mart_staffing_unit_slot").fetchall()}
-    assert apart == {"KTP": (False, 12.0, 2.0, 15.0, counters_needed(0.2, 10.0, [15.0], 0.80)),
-                     "KK": (False, 6.0, 1.0, 45.0, counters_needed(0.1, 10.0, [45.0], 0.80))}
-    pooled = _staffing_mart(shared, MONDAYS[-1]).execute(
-        "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, "
-        "predicted_sla_share from marts.mart_staffing_unit_slot").fetchall()
+    apart = {
+        r[0]: r[1:]
+        for r in _staffing_mart(own, MONDAYS[-1])
+        .execute(
+            "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, counters_needed "
+            "from marts.mart_staffing_unit_slot"
+        )
+        .fetchall()
+    }
+    assert apart == {
+        "KTP": (False, 12.0, 2.0, 15.0, counters_needed(0.2, 10.0, [15.0], 0.80)),
+        "KK": (False, 6.0, 1.0, 45.0, counters_needed(0.1, 10.0, [45.0], 0.80)),
+    }
+    pooled = (
+        _staffing_mart(shared, MONDAYS[-1])
+        .execute(
+            "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, "
+            "predicted_sla_share from marts.mart_staffing_unit_slot"
+        )
+        .fetchall()
+    )
     # 18 tickets an hour at 3 counters; the maximum wait shown is the arrival-weighted (12 x 15 + 6 x 45) / 18.
-    assert pooled == [("unit", True, 18.0, 3.0, (12 * 15 + 6 * 45) / 18,
-                       pytest.approx(service_level(0.3, 10.0, 3, [45.0, 15.0], [6.0, 12.0])))]
+    assert pooled == [
+        (
+            "unit",
+            True,
+            18.0,
+            3.0,
+            (12 * 15 + 6 * 45) / 18,
+            pytest.approx(service_level(0.3, 10.0, 3, [45.0, 15.0], [6.0, 12.0])),
+        )
+    ]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -296,8 +345,9 @@ def test_counters_needed_equals_a_linear_search_and_counts_those_who_give_up(see
         rate, service, target = rng.uniform(0.05, 3), rng.uniform(1, 20), rng.uniform(0.5, 0.99)
         wait = float(rng.choice([5, 15, 30, 60]))
         patience = None if rng.random() < 0.3 else rng.uniform(0.5, 400)
-        levels = (service_level(rate, service, n, [wait], mean_patience=patience, among="arrivals")
-                  for n in range(1, 201))
+        levels = (
+            service_level(rate, service, n, [wait], mean_patience=patience, among="arrivals") for n in range(1, 201)
+        )
         first = next((n for n, level in enumerate(levels, start=1) if level >= target), None)
         assert counters_needed(rate, service, [wait], target, mean_patience=patience) == first
     # Impatient people (2.4 minutes against a 60-minute standard): among the served alone one counter looks

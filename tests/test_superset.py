@@ -28,8 +28,15 @@ REPO = Path(__file__).resolve().parents[1]
 BI_PYTHON = REPO / ".venv-bi" / "bin" / "python"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.superset
 
@@ -37,9 +44,21 @@ pytestmark = pytest.mark.superset
 def _registry_reachable() -> tuple[bool, str]:
     with tempfile.TemporaryDirectory() as scratch:
         probe = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--disable-pip-version-check",
-             "-d", scratch, "duckdb-engine==0.17.0"],
-            capture_output=True, text=True, timeout=180,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--disable-pip-version-check",
+                "-d",
+                scratch,
+                "duckdb-engine==0.17.0",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
     said = probe.stderr.strip().splitlines()
     return probe.returncode == 0, said[-1] if said else f"pip exited {probe.returncode}"
@@ -47,8 +66,9 @@ def _registry_reachable() -> tuple[bool, str]:
 
 @pytest.fixture(scope="module")
 def bi_python() -> Path:
-    built = subprocess.run(["make", "--no-print-directory", "bi-venv"], cwd=REPO, capture_output=True, text=True,
-                           timeout=1800)
+    built = subprocess.run(
+        ["make", "--no-print-directory", "bi-venv"], cwd=REPO, capture_output=True, text=True, timeout=1800
+    )
     if built.returncode != 0:
         reachable, why = _registry_reachable()
         if not reachable:
@@ -83,9 +103,20 @@ def superset(bi_python, mutu_home, tmp_path_factory):
     log = bi_home / "serve.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [str(bi_python), str(REPO / "bi" / "superset_mutu.py"), "serve", "--home", str(bi_home / "superset"),
-             "--warehouse", str(mutu_home / "warehouse" / "mutu.duckdb"), "--port", str(port)],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+            [
+                str(bi_python),
+                str(REPO / "bi" / "superset_mutu.py"),
+                "serve",
+                "--home",
+                str(bi_home / "superset"),
+                "--warehouse",
+                str(mutu_home / "warehouse" / "mutu.duckdb"),
+                "--port",
+                str(port),
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     import requests
@@ -102,8 +133,16 @@ def superset(bi_python, mutu_home, tmp_path_factory):
             time.sleep(0.5)
         else:
             raise RuntimeError(f"Superset did not answer within 150 s:\n{log.read_text()[-4000:]}")
-        yield {"url": url, "port": port, "pid": server.pid, "process": server, "home": bi_home / "superset",
-               "log": log, "warehouse": mutu_home / "warehouse" / "mutu.duckdb", "mutu_home": mutu_home}
+        yield {
+            "url": url,
+            "port": port,
+            "pid": server.pid,
+            "process": server,
+            "home": bi_home / "superset",
+            "log": log,
+            "warehouse": mutu_home / "warehouse" / "mutu.duckdb",
+            "mutu_home": mutu_home,
+        }
     finally:
         if server.poll() is None:
             os.kill(server.pid, signal.SIGTERM)
@@ -116,8 +155,10 @@ def api(superset):
 
     session = requests.Session()
     password = (superset["home"] / "admin_password").read_text().strip()
-    login = session.post(f"{superset['url']}/api/v1/security/login",
-                         json={"username": "admin", "password": password, "provider": "db", "refresh": True})
+    login = session.post(
+        f"{superset['url']}/api/v1/security/login",
+        json={"username": "admin", "password": password, "provider": "db", "refresh": True},
+    )
     assert login.status_code == 200, login.text
     session.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
     csrf = session.get(f"{superset['url']}/api/v1/security/csrf_token/")
@@ -130,9 +171,16 @@ def api(superset):
 
 
 def sql_lab(api, sql: str) -> list[dict]:
-    answer = api.post(f"{api.mutu_url}/api/v1/sqllab/execute/", json={
-        "database_id": api.mutu_database_id, "sql": sql, "schema": "marts", "runAsync": False, "queryLimit": 100000,
-    })
+    answer = api.post(
+        f"{api.mutu_url}/api/v1/sqllab/execute/",
+        json={
+            "database_id": api.mutu_database_id,
+            "sql": sql,
+            "schema": "marts",
+            "runAsync": False,
+            "queryLimit": 100000,
+        },
+    )
     assert answer.status_code == 200, f"{sql}\n{answer.text[:2000]}"
     body = answer.json()
     assert body["status"] == "success", body
@@ -161,6 +209,7 @@ def _plain(value):
 def _rows(rows: list[tuple]) -> list[tuple]:
     def key(row):
         return [(v is None, str(v)) for v in row]
+
     return sorted((tuple(_plain(v) for v in row) for row in rows), key=key)
 
 
@@ -178,7 +227,9 @@ def test_the_bi_venv_reads_the_file_mutu_writes():
 def test_server_is_on_loopback_with_a_generated_password(superset):
     listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
     port = f"{superset['port']:04X}"
-    addresses = {line.split()[1] for line in listening if line.split()[1].endswith(f":{port}") and line.split()[3] == "0A"}
+    addresses = {
+        line.split()[1] for line in listening if line.split()[1].endswith(f":{port}") and line.split()[3] == "0A"
+    }
     assert addresses == {f"0100007F:{port}"}, addresses  # 127.0.0.1 only
     password_file = superset["home"] / "admin_password"
     assert oct(password_file.stat().st_mode & 0o777) == "0o600"
@@ -209,16 +260,20 @@ def test_readme_questions_through_sql_lab_match_duckdb(api, superset):
 
 
 def test_column_descriptions_in_superset_are_the_dictionary(api, superset):
-    created = api.post(f"{api.mutu_url}/api/v1/dataset/",
-                       json={"database": api.mutu_database_id, "schema": "marts", "table_name": "mart_ikm_unit_quarter"})
+    created = api.post(
+        f"{api.mutu_url}/api/v1/dataset/",
+        json={"database": api.mutu_database_id, "schema": "marts", "table_name": "mart_ikm_unit_quarter"},
+    )
     assert created.status_code == 201, created.text
     columns = api.get(f"{api.mutu_url}/api/v1/dataset/{created.json()['id']}").json()["result"]["columns"]
     shown = {c["column_name"]: c["description"] for c in columns}
     con = duckdb.connect(str(superset["warehouse"]), read_only=True)
     try:
-        dictionary = dict(con.execute(
-            "select column_name, column_description from marts.data_dictionary where table_name = 'mart_ikm_unit_quarter'"
-        ).fetchall())
+        dictionary = dict(
+            con.execute(
+                "select column_name, column_description from marts.data_dictionary where table_name = 'mart_ikm_unit_quarter'"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert shown == dictionary
@@ -260,7 +315,9 @@ def test_dashboard_shows_data_in_chromium(superset):
             page.locator("input[type=password]").fill(password)
             page.keyboard.press("Enter")
             page.wait_for_url(lambda u: "/login" not in u, timeout=60000)
-            page.on("response", lambda r: answers.append((r.status, r.json())) if "/api/v1/chart/data" in r.url else None)
+            page.on(
+                "response", lambda r: answers.append((r.status, r.json())) if "/api/v1/chart/data" in r.url else None
+            )
             page.goto(f"{superset['url']}/superset/dashboard/mutu/", wait_until="networkidle")
             drawn = page.locator("[data-test=chart-grid-component] canvas, [data-test=chart-grid-component] table")
             for _ in range(90):

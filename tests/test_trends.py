@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 import statistics
+import time
 from datetime import date, timedelta
 
 import duckdb
@@ -22,13 +22,19 @@ def _con_with_series(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for schema in ("core", "indicators", "marts"):
         con.execute(f"create schema {schema}")
-    con.execute("create table core.dim_scope as select 'unit' scope_type, 'U1' scope_id, 'Unit one' scope_name, 'U1' unit_id, null::varchar service_code, 'A' agency, 'P' province")
-    con.execute("create table core.dim_indicator as select 'k' indicator, true higher_is_better, 'constructed' description")
+    con.execute(
+        "create table core.dim_scope as select 'unit' scope_type, 'U1' scope_id, 'Unit one' scope_name, 'U1' unit_id, null::varchar service_code, 'A' agency, 'P' province"
+    )
+    con.execute(
+        "create table core.dim_indicator as select 'k' indicator, true higher_is_better, 'constructed' description"
+    )
     con.execute(
         "create table indicators.ind_kpi_series (grain varchar, period_start date, scope_type varchar, scope_id varchar, kpi varchar, kpi_label varchar, "
         "value double, successes bigint, sample_size bigint, chart varchar, higher_is_better boolean)"
     )
-    con.executemany("insert into indicators.ind_kpi_series values (?, ?, 'unit', 'U1', 'k', null, ?, ?, ?, ?, true)", rows)
+    con.executemany(
+        "insert into indicators.ind_kpi_series values (?, ?, 'unit', 'U1', 'k', null, ?, ?, ?, ?, true)", rows
+    )
     con.execute(f"create table marts.mart_kpi_control as {MODELS['mart_kpi_control'].sql}")
     return con
 
@@ -39,11 +45,13 @@ def _weeks(n: int) -> list[date]:
 
 def test_individuals_chart_limits_and_beyond_limit_flag():
     values = [10, 12, 11, 13, 12, 11, 10, 12, 11, 30]
-    con = _con_with_series([("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(10), values)])
+    con = _con_with_series([("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(10), values, strict=False)])
     # I-MR (Montgomery): centre = mean; limits = mean +- 2.66 x mean |x_i - x_(i-1)|
     mean = sum(values) / 10  # 13.2
-    mr_bar = sum(abs(a - b) for a, b in zip(values[1:], values)) / 9  # (2+1+2+1+1+1+2+1+19)/9 = 30/9
-    rows = con.execute("select value, centre_line, ucl, lcl, beyond_limits, signal from marts.mart_kpi_control order by period_start").fetchall()
+    mr_bar = sum(abs(a - b) for a, b in zip(values[1:], values, strict=False)) / 9  # (2+1+2+1+1+1+2+1+19)/9 = 30/9
+    rows = con.execute(
+        "select value, centre_line, ucl, lcl, beyond_limits, signal from marts.mart_kpi_control order by period_start"
+    ).fetchall()
     assert rows[0][1] == pytest.approx(mean)
     assert rows[0][2] == pytest.approx(mean + 2.66 * mr_bar)  # 22.067
     assert rows[0][3] == pytest.approx(mean - 2.66 * mr_bar)  # 4.333
@@ -53,9 +61,21 @@ def test_individuals_chart_limits_and_beyond_limit_flag():
 
 def test_run_of_eight_on_one_side_is_flagged_from_the_eighth_point():
     # 4 points well below, then 9 just above the centre: no point beyond the limits, a run of 9 above.
-    values = [9.0, 9.8, 9.1, 9.7] + [10.6, 10.3, 10.8, 10.3, 10.7, 10.3, 10.6, 10.3, 10.7]  # mean 10.17, limits 8.82..11.52
-    con = _con_with_series([("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(len(values)), values)])
-    rows = con.execute("select value > centre_line, run_length, beyond_limits, flagged, signal from marts.mart_kpi_control order by period_start").fetchall()
+    values = [9.0, 9.8, 9.1, 9.7] + [
+        10.6,
+        10.3,
+        10.8,
+        10.3,
+        10.7,
+        10.3,
+        10.6,
+        10.3,
+        10.7,
+    ]  # mean 10.17, limits 8.82..11.52
+    con = _con_with_series([("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(len(values)), values, strict=False)])
+    rows = con.execute(
+        "select value > centre_line, run_length, beyond_limits, flagged, signal from marts.mart_kpi_control order by period_start"
+    ).fetchall()
     assert not any(r[2] for r in rows)
     assert [r[1] for r in rows[4:]] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert [r[3] for r in rows] == [False] * 11 + [True, True]
@@ -66,16 +86,18 @@ def test_p_chart_limits_use_each_periods_sample_size():
     # (successes, sample) per week; pooled p = 1 090 / 1 230.
     # Eight weeks: the fewest mart_kpi_control publishes limits from.
     counts = [(90, 100), (170, 200), (135, 150), (88, 100), (260, 300), (91, 100), (170, 180), (86, 100)]
-    con = _con_with_series([("week", d, s / n, s, n, "p") for d, (s, n) in zip(_weeks(8), counts)])
+    con = _con_with_series([("week", d, s / n, s, n, "p") for d, (s, n) in zip(_weeks(8), counts, strict=False)])
     p_bar = sum(s for s, _ in counts) / sum(n for _, n in counts)
     sigma = [math.sqrt(p_bar * (1 - p_bar) / n) for _, n in counts]
-    z = [(s / n - p_bar) / sg for (s, n), sg in zip(counts, sigma)]
+    z = [(s / n - p_bar) / sg for (s, n), sg in zip(counts, sigma, strict=False)]
     # Laney p': sigma_z = mean moving range of z / 1.128; below 1 the plain p chart holds.
-    sigma_z = statistics.mean(abs(a - b) for a, b in zip(z[1:], z)) / 1.128
-    rows = con.execute("select centre_line, ucl, lcl, sigma_z, beyond_limits from marts.mart_kpi_control order by period_start").fetchall()
+    sigma_z = statistics.mean(abs(a - b) for a, b in zip(z[1:], z, strict=False)) / 1.128
+    rows = con.execute(
+        "select centre_line, ucl, lcl, sigma_z, beyond_limits from marts.mart_kpi_control order by period_start"
+    ).fetchall()
     assert rows[0][0] == pytest.approx(p_bar)
     assert rows[0][3] == pytest.approx(sigma_z)
-    for (centre, ucl, lcl, _, _), sg in zip(rows, sigma):
+    for (_centre, ucl, lcl, _, _), sg in zip(rows, sigma, strict=False):
         assert ucl == pytest.approx(min(1.0, p_bar + 3 * sg * max(sigma_z, 1)))
         assert lcl == pytest.approx(max(0.0, p_bar - 3 * sg * max(sigma_z, 1)))
     # A different sample size gives a different width.
@@ -141,12 +163,19 @@ def test_bi_surface_is_documented_and_exported(shifted_home):
     marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
     listed = {r[0] for r in con.execute("select distinct table_name from marts.data_dictionary").fetchall()}
     assert listed == marts
-    assert con.execute("select count(*) from marts.data_dictionary where column_description is null or table_description is null").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "select count(*) from marts.data_dictionary where column_description is null or table_description is null"
+        ).fetchone()[0]
+        == 0
+    )
     exports = warehouse.parent / "marts"
     assert exports.is_symlink()
     assert {p.stem for p in exports.glob("*.parquet")} == marts
     for mart in ("mart_kpi_control", "mart_ikm_period"):
-        in_parquet = duckdb.execute("select count(*) from read_parquet(?)", [str(exports / f"{mart}.parquet")]).fetchone()[0]
+        in_parquet = duckdb.execute(
+            "select count(*) from read_parquet(?)", [str(exports / f"{mart}.parquet")]
+        ).fetchone()[0]
         assert in_parquet == con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
 
 
@@ -188,7 +217,9 @@ def test_a_reader_querying_in_a_loop_during_a_run_sees_only_complete_snapshots(s
     day_file = sorted((landing / "queue").rglob("*.csv"))[0]
     day_file.write_bytes(day_file.read_bytes().rstrip(b"\r\n").rsplit(b"\n", 1)[0] + b"\n")
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     try:
         time.sleep(1.0)
         published_before = warehouse.stat().st_ino
@@ -205,11 +236,22 @@ def test_a_reader_querying_in_a_loop_during_a_run_sees_only_complete_snapshots(s
 def test_trend_series_cover_every_headline_kpi(shifted_home):
     warehouse, _ = shifted_home
     con = duckdb.connect(str(warehouse), read_only=True)
-    kpis = {r[0] for r in con.execute("select distinct kpi from marts.mart_kpi_trend_month where scope_type = 'unit'").fetchall()}
+    kpis = {
+        r[0]
+        for r in con.execute("select distinct kpi from marts.mart_kpi_trend_month where scope_type = 'unit'").fetchall()
+    }
     assert {f"nrr_u{i}" for i in range(1, 10)} | {
-        "ikm_converted", "queue_sla_share", "queue_wait_mean_minutes", "queue_no_show_rate", "queue_abandonment_rate",
-        "queue_fee_compliance_share", "complaint_handled_share", "complaint_closed_within_limit_share",
-        "complaint_verified_within_limit_share", "complaint_workdays_to_close_median"} <= kpis
+        "ikm_converted",
+        "queue_sla_share",
+        "queue_wait_mean_minutes",
+        "queue_no_show_rate",
+        "queue_abandonment_rate",
+        "queue_fee_compliance_share",
+        "complaint_handled_share",
+        "complaint_closed_within_limit_share",
+        "complaint_verified_within_limit_share",
+        "complaint_workdays_to_close_median",
+    } <= kpis
     assert con.execute("select count(*) from marts.mart_kpi_trend_month where kpi_label is null").fetchone()[0] == 0
 
 

@@ -22,14 +22,18 @@ MODELS = {m.name: m for m in models()}
 def _correlation(points: list[tuple]) -> dict:
     con = duckdb.connect()
     con.execute("create schema marts")
-    con.execute("create table marts.mart_wait_satisfaction_unit_month (unit_id varchar, month_start date, "
-                "wait_mean_minutes double, wait_p90_minutes double, sla_share double, u3_nrr double, "
-                "ikm_converted double, is_point boolean)")
+    con.execute(
+        "create table marts.mart_wait_satisfaction_unit_month (unit_id varchar, month_start date, "
+        "wait_mean_minutes double, wait_p90_minutes double, sla_share double, u3_nrr double, "
+        "ikm_converted double, is_point boolean)"
+    )
     for point in points:
         con.execute("insert into marts.mart_wait_satisfaction_unit_month values (?, ?, ?, ?, ?, ?, ?, ?)", list(point))
     build_model(con, MODELS["mart_wait_satisfaction_correlation"])
-    rows = con.execute("select wait_measure, satisfaction_measure, points, spearman_rho, ci_low, ci_high, verdict "
-                       "from marts.mart_wait_satisfaction_correlation").fetchall()
+    rows = con.execute(
+        "select wait_measure, satisfaction_measure, points, spearman_rho, ci_low, ci_high, verdict "
+        "from marts.mart_wait_satisfaction_correlation"
+    ).fetchall()
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
@@ -40,8 +44,10 @@ def _points(n: int, rng: np.random.Generator, slope: float) -> list[tuple]:
     ikm = (u3 * 25 + rng.normal(0, 3, n)).round(1)
     p90 = waits * 2.1
     sla = np.clip(1 - waits / 80, 0, 1)
-    return [(f"U{i % 7}", date(2026, 1 + i // 7, 1), float(w), float(p), float(s), float(u), float(k), True)
-            for i, (w, p, s, u, k) in enumerate(zip(waits, p90, sla, u3, ikm))]
+    return [
+        (f"U{i % 7}", date(2026, 1 + i // 7, 1), float(w), float(p), float(s), float(u), float(k), True)
+        for i, (w, p, s, u, k) in enumerate(zip(waits, p90, sla, u3, ikm, strict=False))
+    ]
 
 
 def test_spearman_and_its_interval_match_scipy():
@@ -90,10 +96,16 @@ def linked_home(tmp_path_factory):
 
 def test_planted_wait_effect_on_u3_is_recovered(linked_home):
     con = duckdb.connect(str(linked_home), read_only=True)
-    rows = con.execute("select wait_band, respondents, u3_nrr, u3_ci_low, u3_ci_high, verdict "
-                       "from marts.mart_wait_satisfaction_band where scope_type = 'all' order by band_order").fetchall()
-    planted = {"<= 15": PLANTED_U3_BY_WAIT[0][1], "15-30": PLANTED_U3_BY_WAIT[1][1],
-               "30-60": PLANTED_U3_BY_WAIT[2][1], "> 60": PLANTED_U3_BY_WAIT[3][1]}
+    rows = con.execute(
+        "select wait_band, respondents, u3_nrr, u3_ci_low, u3_ci_high, verdict "
+        "from marts.mart_wait_satisfaction_band where scope_type = 'all' order by band_order"
+    ).fetchall()
+    planted = {
+        "<= 15": PLANTED_U3_BY_WAIT[0][1],
+        "15-30": PLANTED_U3_BY_WAIT[1][1],
+        "30-60": PLANTED_U3_BY_WAIT[2][1],
+        "> 60": PLANTED_U3_BY_WAIT[3][1],
+    }
     judged = [r for r in rows if r[5] == "ok"]
     assert len(judged) >= 3, rows  # the demo's waits fill at least three bands with 30 or more respondents
     for band, respondents, nrr, low, high, _ in judged:
@@ -109,10 +121,12 @@ def test_wait_satisfaction_marts_are_documented(linked_home):
     con = duckdb.connect(str(linked_home), read_only=True)
     undocumented = con.execute(
         "select table_name, column_name from marts.data_dictionary where (table_name like 'mart_wait_satisfaction%' "
-        "or table_name like 'mart_staffing%') and coalesce(column_description, '') = ''").fetchall()
+        "or table_name like 'mart_staffing%') and coalesce(column_description, '') = ''"
+    ).fetchall()
     assert undocumented == []
-    models_seen = {r[0] for r in con.execute(
-        "select distinct staffing_model from marts.mart_staffing_unit_slot").fetchall()}
+    models_seen = {
+        r[0] for r in con.execute("select distinct staffing_model from marts.mart_staffing_unit_slot").fetchall()
+    }
     assert models_seen <= {"erlang_c", "erlang_a", "not enough data"} and models_seen & {"erlang_c", "erlang_a"}
 
 
@@ -123,9 +137,12 @@ def test_pack_shows_both_sections_and_says_when_data_are_thin(linked_home):
         period = data.latest_periods(wh)[0]
         unit = next(s for s in data.scopes(wh) if s.kind == "unit")
         pages = {lang: render.render_html(render.context(wh, period, unit, lang)) for lang in ("id", "en")}
-        thin_bands = wh.rows("select wait_band from marts.mart_wait_satisfaction_band where scope_type = 'unit' "
-                             "and scope_id = ? and verdict = 'not enough data'", [unit.id])
-    for lang, page in pages.items():
+        thin_bands = wh.rows(
+            "select wait_band from marts.mart_wait_satisfaction_band where scope_type = 'unit' "
+            "and scope_id = ? and verdict = 'not enough data'",
+            [unit.id],
+        )
+    for _lang, page in pages.items():
         assert 'data-section="staffing"' in page and 'data-section="wait_satisfaction"' in page
         assert 'data-figure="staffing_gap"' in page
     assert "Kebutuhan loket" in pages["id"] and "Counters needed" in pages["en"]

@@ -24,12 +24,14 @@ def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> Materiali
     written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.home / "cache" / "charts")
     reports = [p for p in written if p.suffix == ".html"]
     periods = sorted({p.relative_to(out).parts[0] for p in written})
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(out)),
-        "periods": ", ".join(periods),
-        "reports": len(reports),
-        "workbooks": MetadataValue.json([str(p.relative_to(out)) for p in written if p.suffix == ".xlsx"]),
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(out)),
+            "periods": ", ".join(periods),
+            "reports": len(reports),
+            "workbooks": MetadataValue.json([str(p.relative_to(out)) for p in written if p.suffix == ".xlsx"]),
+        }
+    )
 
 
 report_assets = [review_pack]

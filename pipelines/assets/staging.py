@@ -5,7 +5,6 @@ the assets: contract rules (warn: failing rows are quarantined, not loaded) and 
 (blocking: a file whose rows do not add up must not reach the marts).
 """
 
-
 import re
 from datetime import date
 
@@ -18,11 +17,11 @@ from dagster import (
     AssetKey,
     AssetSpec,
     BackfillPolicy,
+    Backoff,
     DynamicPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
-    Backoff,
     asset,
     multi_asset,
 )
@@ -56,10 +55,28 @@ def contract_check_names(dataset: str) -> list[str]:
 
 
 def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
-    freshness = [AssetCheckSpec(FRESHNESS_CHECK, asset=key, description=f"Every unit's queue data keeps arriving (no unit silent for more than {MAX_SILENT_WORKDAYS} working days).")] if dataset == "queue_tickets" else []
-    specs = [*freshness,
-        AssetCheckSpec(ACCOUNTING_CHECK, asset=key, blocking=True, description="Per file: rows in = rows loaded + rows quarantined."),
-        AssetCheckSpec(DRIFT_CHECK, asset=key, description="Landed files have the columns and types their profile expects."),
+    freshness = (
+        [
+            AssetCheckSpec(
+                FRESHNESS_CHECK,
+                asset=key,
+                description=f"Every unit's queue data keeps arriving (no unit silent for more than {MAX_SILENT_WORKDAYS} working days).",
+            )
+        ]
+        if dataset == "queue_tickets"
+        else []
+    )
+    specs = [
+        *freshness,
+        AssetCheckSpec(
+            ACCOUNTING_CHECK,
+            asset=key,
+            blocking=True,
+            description="Per file: rows in = rows loaded + rows quarantined.",
+        ),
+        AssetCheckSpec(
+            DRIFT_CHECK, asset=key, description="Landed files have the columns and types their profile expects."
+        ),
     ]
     descriptions = {r.name: r.description for r in rules_for(contract(dataset))}
     descriptions |= {
@@ -89,7 +106,9 @@ def _action(dataset: str, rules: dict[str, int]) -> str:
     said = ["failing rows are in audit.quarantine with their source file and row"] if set(rules) - set(nulled) else []
     if nulled:
         columns = ", ".join(sorted(set(nulled.values())))
-        said.append(f"{columns}: values that broke their rule loaded as NULL with the row (examples in audit.validation_results)")
+        said.append(
+            f"{columns}: values that broke their rule loaded as NULL with the row (examples in audit.validation_results)"
+        )
     return "; ".join(said) or "none"
 
 
@@ -100,30 +119,53 @@ def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> l
         for result in report.results:
             if result["rows_failed"]:
                 group = _group(result["rule"])
-                failed.setdefault(group, {})[result["rule"]] = failed.get(group, {}).get(result["rule"], 0) + result["rows_failed"]
-                examples.setdefault(group, []).extend(f"{report.partition_key} {result['rule']}: {e}" for e in result["examples"][:2])
+                failed.setdefault(group, {})[result["rule"]] = (
+                    failed.get(group, {}).get(result["rule"], 0) + result["rows_failed"]
+                )
+                examples.setdefault(group, []).extend(
+                    f"{report.partition_key} {result['rule']}: {e}" for e in result["examples"][:2]
+                )
     out = []
     unbalanced = [r.partition_key for r in reports if r.rows_in != r.rows_loaded + r.rows_quarantined]
-    out.append(AssetCheckResult(
-        asset_key=key, check_name=ACCOUNTING_CHECK, passed=not unbalanced, severity=AssetCheckSeverity.ERROR,
-        metadata={"partitions": len(reports), "unbalanced_partitions": ", ".join(unbalanced) or "none"},
-    ))
+    out.append(
+        AssetCheckResult(
+            asset_key=key,
+            check_name=ACCOUNTING_CHECK,
+            passed=not unbalanced,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"partitions": len(reports), "unbalanced_partitions": ", ".join(unbalanced) or "none"},
+        )
+    )
     drift = [f"{r.partition_key} {d}" for r in reports for d in r.drift]
-    out.append(AssetCheckResult(
-        asset_key=key, check_name=DRIFT_CHECK, passed=not drift, severity=AssetCheckSeverity.WARN,
-        metadata={"findings": len(drift), "examples": MetadataValue.json(drift[:10]), "action": "update the source profile or ask the vendor" if drift else "none"},
-    ))
+    out.append(
+        AssetCheckResult(
+            asset_key=key,
+            check_name=DRIFT_CHECK,
+            passed=not drift,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "findings": len(drift),
+                "examples": MetadataValue.json(drift[:10]),
+                "action": "update the source profile or ask the vendor" if drift else "none",
+            },
+        )
+    )
     for name in contract_check_names(dataset):
         rules = failed.get(name, {})
-        out.append(AssetCheckResult(
-            asset_key=key, check_name=check_name(name), passed=not rules, severity=AssetCheckSeverity.WARN,
-            metadata={
-                "rows_failed": sum(rules.values()),
-                "failed_rules": MetadataValue.json(rules),
-                "examples": MetadataValue.json(examples.get(name, [])[:10]),
-                "action": _action(dataset, rules),
-            },
-        ))
+        out.append(
+            AssetCheckResult(
+                asset_key=key,
+                check_name=check_name(name),
+                passed=not rules,
+                severity=AssetCheckSeverity.WARN,
+                metadata={
+                    "rows_failed": sum(rules.values()),
+                    "failed_rules": MetadataValue.json(rules),
+                    "examples": MetadataValue.json(examples.get(name, [])[:10]),
+                    "action": _action(dataset, rules),
+                },
+            )
+        )
     return out
 
 
@@ -165,8 +207,11 @@ def staging_asset(source: str):
         # A range may cover days this source has no file for (planning joins ranges over them): those are skipped
         # unless they held files before, whose removal must empty them.
         wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in context.partition_keys}
-        wanted = {pk: files for pk, files in wanted.items()
-                  if files or lake.partition_path(mutu.paths.lake, "row_accounting", dataset, pk).exists()}
+        wanted = {
+            pk: files
+            for pk, files in wanted.items()
+            if files or lake.partition_path(mutu.paths.lake, "row_accounting", dataset, pk).exists()
+        }
         reports = ingest_source_partitions(wanted, dataset, mutu.paths.lake, key_bytes)
         # Files no partition can hold are rejected whole in audit.row_accounting ("nothing is lost").
         unassigned = record_unassigned(files, dataset, mutu.paths.lake)
@@ -180,7 +225,9 @@ def staging_asset(source: str):
         with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
         if with_quarantine:
             preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))
-            metadata["quarantine_preview"] = MetadataValue.md(markdown(preview.head(5).select("source_file", "source_row", pl.col("rules").list.join(", "))))
+            metadata["quarantine_preview"] = MetadataValue.md(
+                markdown(preview.head(5).select("source_file", "source_row", pl.col("rules").list.join(", ")))
+            )
         checks = check_results(dataset, key, reports)
         if dataset == "queue_tickets":
             checks.append(_freshness(mutu, dataset, key))
@@ -193,9 +240,14 @@ def _freshness(mutu: MutuResource, dataset: str, key: AssetKey) -> AssetCheckRes
     units = lake.read_table(mutu.paths.lake, "staging", "units")
     silent = silent_units(mutu.paths.lake, dataset, units["unit_id"].to_list() if units is not None else [])
     return AssetCheckResult(
-        asset_key=key, check_name=FRESHNESS_CHECK, passed=not silent, severity=AssetCheckSeverity.WARN,
+        asset_key=key,
+        check_name=FRESHNESS_CHECK,
+        passed=not silent,
+        severity=AssetCheckSeverity.WARN,
         metadata={
-            "silent_units": MetadataValue.json([{"unit_id": u, "last_day": str(d) if d else None, "working_days_silent": g} for u, d, g in silent]),
+            "silent_units": MetadataValue.json(
+                [{"unit_id": u, "last_day": str(d) if d else None, "working_days_silent": g} for u, d, g in silent]
+            ),
             "action": "ask these units whether their queue machine export is running" if silent else "none",
         },
     )
@@ -217,7 +269,15 @@ REFERENCE = ("units", "services", "targets")
         )
         for name in REFERENCE
     ],
-    check_specs=[AssetCheckSpec(ACCOUNTING_CHECK, asset=AssetKey(["staging", name]), blocking=True, description="rows in = rows loaded + rows quarantined") for name in REFERENCE],
+    check_specs=[
+        AssetCheckSpec(
+            ACCOUNTING_CHECK,
+            asset=AssetKey(["staging", name]),
+            blocking=True,
+            description="rows in = rows loaded + rows quarantined",
+        )
+        for name in REFERENCE
+    ],
 )
 def staging_reference(context: AssetExecutionContext, mutu: MutuResource):
     """Reference data (units, published service standards, targets), validated against their contracts."""
@@ -225,7 +285,12 @@ def staging_reference(context: AssetExecutionContext, mutu: MutuResource):
         key = AssetKey(["staging", report.dataset])
         balanced = report.rows_in == report.rows_loaded + report.rows_quarantined
         yield MaterializeResult(asset_key=key, metadata=_metadata(report.dataset, [report]))
-        yield AssetCheckResult(asset_key=key, check_name=ACCOUNTING_CHECK, passed=balanced, metadata={"rows_in": report.rows_in, "rows_quarantined": report.rows_quarantined})
+        yield AssetCheckResult(
+            asset_key=key,
+            check_name=ACCOUNTING_CHECK,
+            passed=balanced,
+            metadata={"rows_in": report.rows_in, "rows_quarantined": report.rows_quarantined},
+        )
 
 
 staging_assets = [staging_asset(source) for source in SOURCE_DATASETS]

@@ -9,7 +9,6 @@ check blocks everything downstream of a mart and warns elsewhere. The staging ta
 shows every input of every figure.
 """
 
-
 import hashlib
 
 from dagster import (
@@ -35,16 +34,28 @@ from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
 from pipelines.lineage import column_sources
-from pipelines.stage_timer import add_rows, stage
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, grain_violations_sql, models
-from pipelines.warehouse import AUDIT_DESCRIPTIONS, PUBLISHED_AUDIT_TABLES, build_audit, build_model, connect_build, prepare_staging, publish
+from pipelines.stage_timer import add_rows, stage
+from pipelines.warehouse import (
+    AUDIT_DESCRIPTIONS,
+    PUBLISHED_AUDIT_TABLES,
+    build_audit,
+    build_model,
+    connect_build,
+    prepare_staging,
+    publish,
+)
 
 WAREHOUSE_POOL = "warehouse"
 STAGING_DATASETS = {*SOURCE_DATASETS.values(), "units", "services", "targets"}
 GROUPS = {"core": "core", "indicators": "indicators", "marts": "marts"}
-OWNERS = {"core": ["data-engineering@mutu.local"], "indicators": ["quality-office@mutu.local"], "marts": ["quality-office@mutu.local"]}
+OWNERS = {
+    "core": ["data-engineering@mutu.local"],
+    "indicators": ["quality-office@mutu.local"],
+    "marts": ["quality-office@mutu.local"],
+}
 GRAIN_CHECK = "grain_unique"
 # Staging tables prepare_staging computes rather than reads from the lake, and the assets that stand for them.
 STAGING_INPUTS = {
@@ -88,9 +99,7 @@ def _column_lineage(con, model: SqlModel, columns: list[str], cache_dir=None) ->
     deps = {}
     for column, sources in column_sources(model, columns, _schema(con), cache_dir).items():
         keys = [
-            TableColumnDep(asset_key=key, column_name=c)
-            for s, t, c in sources
-            if (key := _asset_key(s, t)) is not None
+            TableColumnDep(asset_key=key, column_name=c) for s, t, c in sources if (key := _asset_key(s, t)) is not None
         ]
         if keys:
             deps[column] = keys
@@ -111,16 +120,25 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
     """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL."""
     severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
     grain = [c.name for c in model.grain]
-    present = {r[0] for r in con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?", [model.layer, model.name]
-    ).fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+            [model.layer, model.name],
+        ).fetchall()
+    }
     missing = [c for c in grain if c not in present]
     if missing:
-        return AssetCheckResult(check_name=GRAIN_CHECK, passed=False, severity=severity, metadata={
-            "grain": ", ".join(grain),
-            "error": f"grain column(s) {', '.join(missing)} not in the table: "
-                     f"fix the '-- grain:' line of {model.path.name}",
-        })
+        return AssetCheckResult(
+            check_name=GRAIN_CHECK,
+            passed=False,
+            severity=severity,
+            metadata={
+                "grain": ", ".join(grain),
+                "error": f"grain column(s) {', '.join(missing)} not in the table: "
+                f"fix the '-- grain:' line of {model.path.name}",
+            },
+        )
     duplicate_keys, null_key_rows = con.execute(grain_violations_sql(model)).fetchone()
     return AssetCheckResult(
         check_name=GRAIN_CHECK,
@@ -156,13 +174,18 @@ def sql_model_asset(model: SqlModel):
             progress.model_built(model.qualified)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
             table_schema = _table_schema(con, model.layer, model.name)
-            return MaterializeResult(check_results=[grain_check(con, model)], metadata={
-                "dagster/row_count": rows,
-                "dagster/column_schema": table_schema,
-                "dagster/column_lineage": _column_lineage(con, model, [c.name for c in table_schema.columns], mutu.paths.home / "cache" / "lineage"),
-                "dagster/table_name": f"mutu.{model.qualified}",
-                "preview": MetadataValue.md(markdown(preview)),
-            })
+            return MaterializeResult(
+                check_results=[grain_check(con, model)],
+                metadata={
+                    "dagster/row_count": rows,
+                    "dagster/column_schema": table_schema,
+                    "dagster/column_lineage": _column_lineage(
+                        con, model, [c.name for c in table_schema.columns], mutu.paths.home / "cache" / "lineage"
+                    ),
+                    "dagster/table_name": f"mutu.{model.qualified}",
+                    "preview": MetadataValue.md(markdown(preview)),
+                },
+            )
         finally:
             con.close()
 
@@ -182,8 +205,8 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
             description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
-                        "holidays and cuti bersama, from a week before the first landed day to 120 days after the "
-                        "as-of date.",
+            "holidays and cuti bersama, from a week before the first landed day to 120 days after the "
+            "as-of date.",
             automation_condition=AutomationCondition.eager(),
         ),
         AssetSpec(
@@ -193,8 +216,8 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
             description="Run parameters (staging.run_parameters): as-of date, IKM weight mode "
-                        "(MUTU_IKM_WEIGHT_MODE or --ikm-weight-mode) and complaint auto-close working days "
-                        "(MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
+            "(MUTU_IKM_WEIGHT_MODE or --ikm-weight-mode) and complaint auto-close working days "
+            "(MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
             automation_condition=AutomationCondition.eager(),
         ),
         AssetSpec(
@@ -203,7 +226,7 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             kinds={"duckdb", "yaml"},
             owners=OWNERS["core"],
             description="The KPI catalogue (staging.indicator_catalogue, from pipelines/indicators.yaml): each KPI's "
-                        "direction, measure and labels.",
+            "direction, measure and labels.",
             automation_condition=AutomationCondition.eager(),
         ),
     ],
@@ -224,14 +247,23 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
         catalogue = con.execute("select count(*) from staging.indicator_catalogue").fetchone()[0]
     finally:
         con.close()
-    yield MaterializeResult(asset_key=STAGING_INPUTS["calendar"], metadata={
-        "dagster/row_count": days, "first_day": str(first), "last_day": str(last), "working_days": workdays,
-    })
-    yield MaterializeResult(asset_key=STAGING_INPUTS["run_parameters"], metadata={
-        "as_of_date": str(as_of) if as_of else "none (nothing landed)",
-        "ikm_weight_mode": weight_mode,
-        "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
-    })
+    yield MaterializeResult(
+        asset_key=STAGING_INPUTS["calendar"],
+        metadata={
+            "dagster/row_count": days,
+            "first_day": str(first),
+            "last_day": str(last),
+            "working_days": workdays,
+        },
+    )
+    yield MaterializeResult(
+        asset_key=STAGING_INPUTS["run_parameters"],
+        metadata={
+            "as_of_date": str(as_of) if as_of else "none (nothing landed)",
+            "ikm_weight_mode": weight_mode,
+            "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
+        },
+    )
     yield MaterializeResult(asset_key=STAGING_INPUTS["indicator_catalogue"], metadata={"dagster/row_count": catalogue})
 
 
@@ -283,10 +315,12 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
 def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
     with stage("publish"):
         path = publish(mutu.paths)
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(path)),
-        "bytes": path.stat().st_size,
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "bytes": path.stat().st_size,
+        }
+    )
 
 
 warehouse_assets = [staging_inputs, *model_assets, audit_tables, published_warehouse]

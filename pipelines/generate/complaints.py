@@ -17,8 +17,17 @@ CHANNELS = ("web", "app", "sms_1708", "social_media", "walk_in", "letter")
 CHANNEL_WEIGHTS = (0.35, 0.20, 0.12, 0.13, 0.15, 0.05)
 TYPES = ("pengaduan", "aspirasi", "permintaan_informasi")
 TYPE_WEIGHTS = (0.80, 0.12, 0.08)
-CATEGORIES = ("time", "procedure", "facilities", "staff_behaviour", "information", "cost", "other", "pungli",
-              "discrimination")
+CATEGORIES = (
+    "time",
+    "procedure",
+    "facilities",
+    "staff_behaviour",
+    "information",
+    "cost",
+    "other",
+    "pungli",
+    "discrimination",
+)
 CATEGORY_WEIGHTS = (0.28, 0.22, 0.16, 0.10, 0.10, 0.05, 0.05, 0.03, 0.01)
 ANONYMOUS_SHARE = 0.15
 REPEAT_REPORTER_SHARE = 0.1
@@ -111,25 +120,34 @@ def _delay(rng: random.Random, options: tuple[int, ...], weights: tuple[float, .
     return round(rng.choices(options, weights)[0] * slowness)
 
 
-def status_history(submitted: datetime, unit: Unit, calendar: WorkCalendar, rng: random.Random,
-                   cutoff: datetime) -> list[dict]:
+def status_history(
+    submitted: datetime, unit: Unit, calendar: WorkCalendar, rng: random.Random, cutoff: datetime
+) -> list[dict]:
     """received → verified → forwarded → in_progress → responded → closed, or archived early;
     cut at `cutoff` (the end of the generated period), so recent complaints are still open."""
     slowness = unit.traits.complaint_slowness
     steps = [("received", submitted)]
     # SP4N-LAPOR!: verification within 3 working days, follow-up within 5 working days of forwarding.
     if rng.random() < 0.03:  # not within the unit's authority, spam, or a duplicate report
-        steps.append(("archived", _later(submitted, _delay(rng, (0, 1, 2, 3), (.3, .3, .25, .15), 1), calendar, rng)))
+        steps.append(
+            ("archived", _later(submitted, _delay(rng, (0, 1, 2, 3), (0.3, 0.3, 0.25, 0.15), 1), calendar, rng))
+        )
     else:
-        verified = _later(submitted, _delay(rng, (0, 1, 2, 3, 4, 6, 9), (.2, .3, .25, .12, .06, .05, .02), slowness),
-                          calendar, rng)
+        verified = _later(
+            submitted,
+            _delay(rng, (0, 1, 2, 3, 4, 6, 9), (0.2, 0.3, 0.25, 0.12, 0.06, 0.05, 0.02), slowness),
+            calendar,
+            rng,
+        )
         steps.append(("verified", verified))
         if rng.random() < 0.02:
             steps.append(("archived", _later(verified, rng.choice((0, 1)), calendar, rng)))
         else:
-            forwarded = _later(verified, _delay(rng, (0, 1, 2), (.5, .35, .15), 1), calendar, rng)
-            in_progress = _later(forwarded, _delay(rng, (0, 1, 2, 3), (.3, .4, .2, .1), slowness), calendar, rng)
-            response_days = _delay(rng, (2, 3, 4, 5, 6, 7, 9, 12), (.12, .2, .2, .18, .12, .08, .06, .04), slowness)
+            forwarded = _later(verified, _delay(rng, (0, 1, 2), (0.5, 0.35, 0.15), 1), calendar, rng)
+            in_progress = _later(forwarded, _delay(rng, (0, 1, 2, 3), (0.3, 0.4, 0.2, 0.1), slowness), calendar, rng)
+            response_days = _delay(
+                rng, (2, 3, 4, 5, 6, 7, 9, 12), (0.12, 0.2, 0.2, 0.18, 0.12, 0.08, 0.06, 0.04), slowness
+            )
             responded = _later(forwarded, response_days, calendar, rng)
             if responded <= in_progress:
                 responded = _later(in_progress, 0, calendar, rng)
@@ -137,19 +155,23 @@ def status_history(submitted: datetime, unit: Unit, calendar: WorkCalendar, rng:
             steps += [("forwarded", forwarded), ("in_progress", in_progress), ("responded", responded)]
             if rng.random() < 0.95:  # a few stay "responded": the reporter never confirms
                 steps.append(("closed", closed))
-    return [{"status": status, "at": moment.strftime("%Y-%m-%dT%H:%M:%S")}
-            for status, moment in steps if moment <= cutoff]
+    return [
+        {"status": status, "at": moment.strftime("%Y-%m-%dT%H:%M:%S")} for status, moment in steps if moment <= cutoff
+    ]
 
 
-def _description(category: str, unit: Unit, service: ServiceStandard, person: Person | None,
-                 rng: random.Random) -> str:
+def _description(category: str, unit: Unit, service: ServiceStandard, person: Person | None, rng: random.Random) -> str:
     text = rng.choice(DESCRIPTIONS[category]).format(
-        unit=unit.unit_name, service=service.service_name, minutes=rng.choice((90, 120, 150, 180, 240)),
-        workdays=max(1, service.completion_workdays), bribe=rng.choice(("50.000", "100.000", "150.000", "250.000")),
+        unit=unit.unit_name,
+        service=service.service_name,
+        minutes=rng.choice((90, 120, 150, 180, 240)),
+        workdays=max(1, service.completion_workdays),
+        bribe=rng.choice(("50.000", "100.000", "150.000", "250.000")),
     )
     if person is not None and rng.random() < 0.25:
-        text += rng.choice(PERSONAL_TAILS).format(name=person.name, phone=person.phone, nik=person.nik,
-                                                  email=person.email)
+        text += rng.choice(PERSONAL_TAILS).format(
+            name=person.name, phone=person.phone, nik=person.nik, email=person.email
+        )
     return text + _staff_sentence(text, unit)
 
 
@@ -161,8 +183,9 @@ def _staff_sentence(text: str, unit: Unit) -> str:
     return own.choice(STAFF_SENTENCES).format(other=person_name(own, unit.province, own.choice("LP")))
 
 
-def simulate_complaints(unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar,
-                        rng: random.Random) -> list[dict]:
+def simulate_complaints(
+    unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar, rng: random.Random
+) -> list[dict]:
     """Complaints about `unit` received on working days of the period (ids assigned later)."""
     cutoff = datetime.combine(calendar.last, OFFICE_CLOSES)
     codes = services_of(unit, services)
@@ -171,8 +194,9 @@ def simulate_complaints(unit: Unit, services: list[ServiceStandard], calendar: W
     for day in calendar.working_days:
         for _ in range(_poisson(rng, unit.traits.complaint_rate)):
             code = rng.choice(codes)
-            service = next(s for s in services if s.unit_id == unit.unit_id and s.service_code == code
-                           and s.in_force(day))
+            service = next(
+                s for s in services if s.unit_id == unit.unit_id and s.service_code == code and s.in_force(day)
+            )
             anonymous = rng.random() < ANONYMOUS_SHARE
             person = None
             if not anonymous:
@@ -185,22 +209,25 @@ def simulate_complaints(unit: Unit, services: list[ServiceStandard], calendar: W
             category = rng.choices(CATEGORIES, CATEGORY_WEIGHTS)[0]
             history = status_history(submitted, unit, calendar, rng, cutoff)
             closed = history[-1]["status"] == "closed"
-            records.append({
-                "_day": day,
-                "complaint_id": None,
-                "unit_id": unit.unit_id,
-                "service_code": code,
-                "channel": rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
-                "type": rng.choices(TYPES, TYPE_WEIGHTS)[0],
-                "category": category,
-                "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
-                "status_history": history,
-                "reporter": None if person is None else {
-                    "name": person.name, "nik": person.nik, "phone": person.phone, "email": person.email},
-                "anonymous": anonymous,
-                "description": _description(category, unit, service, person, rng),
-                "rating": rng.choices(RATINGS, RATING_WEIGHTS)[0] if closed and rng.random() < 0.65 else None,
-            })
+            records.append(
+                {
+                    "_day": day,
+                    "complaint_id": None,
+                    "unit_id": unit.unit_id,
+                    "service_code": code,
+                    "channel": rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
+                    "type": rng.choices(TYPES, TYPE_WEIGHTS)[0],
+                    "category": category,
+                    "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "status_history": history,
+                    "reporter": None
+                    if person is None
+                    else {"name": person.name, "nik": person.nik, "phone": person.phone, "email": person.email},
+                    "anonymous": anonymous,
+                    "description": _description(category, unit, service, person, rng),
+                    "rating": rng.choices(RATINGS, RATING_WEIGHTS)[0] if closed and rng.random() < 0.65 else None,
+                }
+            )
     return records
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-MINIMUM_PER_FILE_KIND = 3  # with any rate > 0, every generated table (a unit's queue or survey, the complaints) gets a few
+MINIMUM_PER_FILE_KIND = (
+    3  # with any rate > 0, every generated table (a unit's queue or survey, the complaints) gets a few
+)
 
 BAD_NUMBERS = ("x", "-", "#N/A", "gratis", "1O")
 ISO_BAD_TIMESTAMPS = ("2026-02-30T08:15:00", "kemarin", "08:15", "2026-07-01 25:10:00", "#VALUE!")
@@ -71,8 +73,9 @@ def _defective_rows(count: int, rate: float, rng: np.random.Generator) -> np.nda
     return chosen
 
 
-def inject_table_defects(table: pl.DataFrame, spec: TableDefects, rate: float, rng: np.random.Generator,
-                         known_units: set[str]) -> tuple[pl.DataFrame, int]:
+def inject_table_defects(
+    table: pl.DataFrame, spec: TableDefects, rate: float, rng: np.random.Generator, known_units: set[str]
+) -> tuple[pl.DataFrame, int]:
     """Return the table with defects and how many rows were made defective."""
     if rate <= 0 or table.height == 0:
         return table, 0
@@ -83,7 +86,7 @@ def inject_table_defects(table: pl.DataFrame, spec: TableDefects, rate: float, r
     neighbours = table[donors].to_dicts()
     kinds = spec.kinds()
     replacement = []
-    for row, donor in zip(originals, neighbours):
+    for row, donor in zip(originals, neighbours, strict=False):
         replacement.extend(_apply(_pick(rng, kinds), row, donor, spec, rng, known_units))
     keep = np.ones(table.height, dtype=bool)
     keep[chosen] = False
@@ -91,8 +94,9 @@ def inject_table_defects(table: pl.DataFrame, spec: TableDefects, rate: float, r
     return pl.concat([table.filter(pl.Series(keep)), damaged]).sort("_order"), len(chosen)
 
 
-def _apply(kind: str, row: dict, donor: dict, spec: TableDefects, rng: np.random.Generator,
-           known_units: set[str]) -> list[dict]:
+def _apply(
+    kind: str, row: dict, donor: dict, spec: TableDefects, rng: np.random.Generator, known_units: set[str]
+) -> list[dict]:
     row = dict(row)
     if kind == "timestamp_order":
         earlier, later = spec.ordered_pair
@@ -124,12 +128,20 @@ def _apply(kind: str, row: dict, donor: dict, spec: TableDefects, rng: np.random
     return [row]
 
 
-COMPLAINT_KINDS = ("history_out_of_order", "malformed_json", "unknown_unit", "unknown_service",
-                   "bad_timestamp", "exact_duplicate", "conflicting_duplicate")
+COMPLAINT_KINDS = (
+    "history_out_of_order",
+    "malformed_json",
+    "unknown_unit",
+    "unknown_service",
+    "bad_timestamp",
+    "exact_duplicate",
+    "conflicting_duplicate",
+)
 
 
-def complaint_lines(records: list[dict], rate: float, rng: np.random.Generator,
-                    known_units: set[str]) -> tuple[list[tuple[object, str]], int]:
+def complaint_lines(
+    records: list[dict], rate: float, rng: np.random.Generator, known_units: set[str]
+) -> tuple[list[tuple[object, str]], int]:
     """Serialise complaints as (day, JSON line) pairs, with defects injected at `rate`."""
     lines = [(r["_day"], _json_line(r)) for r in records]
     if rate <= 0 or not records:

@@ -18,18 +18,41 @@ from .queue import CANONICAL_COLUMNS, TIMESTAMP_COLUMNS, canonical_text, simulat
 from .reference import ServiceStandard, Unit, build_services, build_targets, build_units, write_reference
 from .survey import answer_columns, simulate_survey
 from .ticket_link import link_tickets
-from .vendor_formats import (ANTRIAN_COLUMNS, ANTRIAN_DEFECTS, ANTRIAN_ENCODING, ANTRIAN_LINE_END,
-                             ANTRIAN_SEPARATOR, ESKM_DEFECTS, antrian_file_name, antrian_text, eskm_bytes,
-                             eskm_cells, eskm_file_name, write_bytes)
+from .vendor_formats import (
+    ANTRIAN_COLUMNS,
+    ANTRIAN_DEFECTS,
+    ANTRIAN_ENCODING,
+    ANTRIAN_LINE_END,
+    ANTRIAN_SEPARATOR,
+    ESKM_DEFECTS,
+    antrian_file_name,
+    antrian_text,
+    eskm_bytes,
+    eskm_cells,
+    eskm_file_name,
+    write_bytes,
+)
 from .workdays import WorkCalendar
 
 QUEUE_DEFECTS = TableDefects(
-    name="queue/canonical", id_column="ticket_id", timestamp_columns=TIMESTAMP_COLUMNS,
-    number_columns=("fee_paid_idr",), unit_column="unit_id", service_column="service_code",
+    name="queue/canonical",
+    id_column="ticket_id",
+    timestamp_columns=TIMESTAMP_COLUMNS,
+    number_columns=("fee_paid_idr",),
+    unit_column="unit_id",
+    service_column="service_code",
     ordered_pair=("issued_at", "called_at"),
 )
-SURVEY_BASE_COLUMNS = ("respondent_id", "submitted_at", "unit_id", "service_code", "gender", "age", "education",
-                       "occupation")
+SURVEY_BASE_COLUMNS = (
+    "respondent_id",
+    "submitted_at",
+    "unit_id",
+    "service_code",
+    "gender",
+    "age",
+    "education",
+    "occupation",
+)
 
 Damage = Callable[[date, bytes], bytes]
 
@@ -63,9 +86,15 @@ def _python_stream(seed: int, *ids: object) -> random.Random:
 
 def _survey_defects(unit: Unit) -> TableDefects:
     return TableDefects(
-        name="survey/canonical", id_column="respondent_id", timestamp_columns=("submitted_at",),
-        number_columns=("age",), unit_column="unit_id", service_column="service_code",
-        answer_columns=tuple(answer_columns(unit)), out_of_range_answers=("0", "5", "7"), bad_answers=("x", "-", "?"),
+        name="survey/canonical",
+        id_column="respondent_id",
+        timestamp_columns=("submitted_at",),
+        number_columns=("age",),
+        unit_column="unit_id",
+        service_column="service_code",
+        answer_columns=tuple(answer_columns(unit)),
+        out_of_range_answers=("0", "5", "7"),
+        bad_answers=("x", "-", "?"),
     )
 
 
@@ -80,15 +109,27 @@ class _Landing:
     counts: Counter = field(default_factory=Counter)
     shifts: dict[str, date] = field(default_factory=dict)
 
-    def write_partitions(self, table: pl.DataFrame, path_for_day: Callable[[date], Path],
-                         to_bytes: Callable[[pl.DataFrame], bytes], damage: Damage = _undamaged) -> None:
+    def write_partitions(
+        self,
+        table: pl.DataFrame,
+        path_for_day: Callable[[date], Path],
+        to_bytes: Callable[[pl.DataFrame], bytes],
+        damage: Damage = _undamaged,
+    ) -> None:
         for (day,), part in table.partition_by("_day", as_dict=True, maintain_order=True).items():
             write_bytes(self.root / path_for_day(day), damage(day, to_bytes(part)))
             self.counts["files"] += 1
 
-    def write_csv_partitions(self, table: pl.DataFrame, columns: Sequence[str], path_for_day: Callable[[date], Path],
-                             separator: str = ",", line_end: str = "\n", encoding: str = "utf-8",
-                             damage: Damage = _undamaged) -> None:
+    def write_csv_partitions(
+        self,
+        table: pl.DataFrame,
+        columns: Sequence[str],
+        path_for_day: Callable[[date], Path],
+        separator: str = ",",
+        line_end: str = "\n",
+        encoding: str = "utf-8",
+        damage: Damage = _undamaged,
+    ) -> None:
         """One CSV per file `path_for_day` names: a day's file, or a month's or quarter's when several days map to
         one name. The table is rendered once and cut into files: much faster than one writer call per file."""
         cells = table.select(columns)
@@ -99,7 +140,11 @@ class _Landing:
         if len(lines) != table.height or len(runs) != table["_day"].n_unique():
             # A quoted line break or days out of order: fall back to one writer call per file.
             paths = table["_day"].map_elements(lambda day: str(path_for_day(day)), return_dtype=pl.String)
-            for (path,), part in table.with_columns(paths.alias("_path")).partition_by("_path", as_dict=True, maintain_order=True).items():
+            for (path,), part in (
+                table.with_columns(paths.alias("_path"))
+                .partition_by("_path", as_dict=True, maintain_order=True)
+                .items()
+            ):
                 content = part.select(columns).write_csv(**options).encode(encoding)
                 write_bytes(self.root / path, damage(part["_day"][0], content))
                 self.counts["files"] += 1
@@ -107,7 +152,7 @@ class _Landing:
         files: dict[Path, tuple[date, list[str]]] = {}
         position = 0
         for length, day in runs.struct.unnest().iter_rows():
-            files.setdefault(path_for_day(day), (day, []))[1].extend(lines[position:position + length])
+            files.setdefault(path_for_day(day), (day, []))[1].extend(lines[position : position + length])
             position += length
         for path, (first_day, body) in files.items():
             content = (header + line_end.join(body) + line_end).encode(encoding)
@@ -128,45 +173,72 @@ class _Landing:
         return _damaged_on(_python_stream(self.seed, "file-damage", stream).choice(days), how)
 
 
-def _write_queue(landing: _Landing, unit: Unit, index: int, services: list[ServiceStandard],
-                 calendar: WorkCalendar, damage_whole_file: bool) -> pl.DataFrame:
+def _write_queue(
+    landing: _Landing,
+    unit: Unit,
+    index: int,
+    services: list[ServiceStandard],
+    calendar: WorkCalendar,
+    damage_whole_file: bool,
+) -> pl.DataFrame:
     seed = landing.seed
     tickets = simulate_queue(unit, services, calendar, _numpy_stream(seed, 1, index), landing.shifts.get(unit.unit_id))
     defect_rng = _numpy_stream(seed, 2, index)
     if unit.queue_profile == "antrian_id":
         cells = landing.inject(antrian_text(tickets, _numpy_stream(seed, 3, index)), ANTRIAN_DEFECTS, defect_rng)
         landing.write_csv_partitions(
-            cells, ANTRIAN_COLUMNS, lambda day: Path("queue/antrian_id") / antrian_file_name(unit.unit_id, day),
-            separator=ANTRIAN_SEPARATOR, line_end=ANTRIAN_LINE_END, encoding=ANTRIAN_ENCODING)
+            cells,
+            ANTRIAN_COLUMNS,
+            lambda day: Path("queue/antrian_id") / antrian_file_name(unit.unit_id, day),
+            separator=ANTRIAN_SEPARATOR,
+            line_end=ANTRIAN_LINE_END,
+            encoding=ANTRIAN_ENCODING,
+        )
     else:
         cells = canonical_text(tickets).with_columns(_order=pl.int_range(pl.len(), dtype=pl.Int64) * 4)
         cells = landing.inject(cells, QUEUE_DEFECTS, defect_rng)
         damage = landing.file_damage(cells, _cut_last_row, f"queue-{index}") if damage_whole_file else _undamaged
         landing.write_csv_partitions(
-            cells, CANONICAL_COLUMNS, lambda day: Path("queue/canonical") / f"queue_{unit.unit_id}_{day:%Y-%m-%d}.csv",
-            damage=damage)
+            cells,
+            CANONICAL_COLUMNS,
+            lambda day: Path("queue/canonical") / f"queue_{unit.unit_id}_{day:%Y-%m-%d}.csv",
+            damage=damage,
+        )
     landing.counts["queue_rows"] += cells.height
     return tickets
 
 
-def _write_survey(landing: _Landing, unit: Unit, index: int, services: list[ServiceStandard],
-                  calendar: WorkCalendar, tickets: pl.DataFrame) -> None:
+def _write_survey(
+    landing: _Landing,
+    unit: Unit,
+    index: int,
+    services: list[ServiceStandard],
+    calendar: WorkCalendar,
+    tickets: pl.DataFrame,
+) -> None:
     seed = landing.seed
-    respondents = simulate_survey(unit, services, calendar, _python_stream(seed, "survey", index),
-                                  _numpy_stream(seed, 4, index))
+    respondents = simulate_survey(
+        unit, services, calendar, _python_stream(seed, "survey", index), _numpy_stream(seed, 4, index)
+    )
     if unit.queue_profile == "canonical" and unit.survey_profile == "canonical" and not unit.legacy_survey:
         respondents = link_tickets(respondents, tickets, _numpy_stream(seed, 6, index))  # canonical export carries it
     defect_rng = _numpy_stream(seed, 5, index)
     if unit.survey_profile == "eskm_xlsx" and not unit.legacy_survey:
         cells = landing.inject(eskm_cells(respondents), ESKM_DEFECTS, defect_rng)
-        landing.write_partitions(cells, lambda day: Path("survey/eskm_xlsx") / eskm_file_name(unit.unit_id, day),
-                                 eskm_bytes, landing.file_damage(cells, _cut_in_half, f"eskm-{index}"))
+        landing.write_partitions(
+            cells,
+            lambda day: Path("survey/eskm_xlsx") / eskm_file_name(unit.unit_id, day),
+            eskm_bytes,
+            landing.file_damage(cells, _cut_in_half, f"eskm-{index}"),
+        )
     else:
         cells = landing.inject(respondents, _survey_defects(unit), defect_rng)
         linked = ["ticket_id"] if "ticket_id" in cells.columns else []
         landing.write_csv_partitions(
-            cells, [*SURVEY_BASE_COLUMNS, *answer_columns(unit), "suggestion", *linked],
-            _quarterly_survey(unit) if unit.legacy_survey else _daily_survey(unit))
+            cells,
+            [*SURVEY_BASE_COLUMNS, *answer_columns(unit), "suggestion", *linked],
+            _quarterly_survey(unit) if unit.legacy_survey else _daily_survey(unit),
+        )
     landing.counts["survey_rows"] += cells.height
 
 
@@ -179,13 +251,15 @@ def _quarterly_survey(unit: Unit) -> Callable[[date], Path]:
     return lambda day: Path("survey/canonical") / f"skm_{unit.unit_id}_{day.year}q{(day.month - 1) // 3 + 1}.csv"
 
 
-def _write_complaints(landing: _Landing, units: list[Unit], services: list[ServiceStandard],
-                      calendar: WorkCalendar) -> None:
+def _write_complaints(
+    landing: _Landing, units: list[Unit], services: list[ServiceStandard], calendar: WorkCalendar
+) -> None:
     records = []
     for index, unit in enumerate(units):
         records.extend(simulate_complaints(unit, services, calendar, _python_stream(landing.seed, "complaints", index)))
-    lines, damaged = complaint_lines(number_complaints(records), landing.defect_rate, _numpy_stream(landing.seed, 6),
-                                     landing.known_units)
+    lines, damaged = complaint_lines(
+        number_complaints(records), landing.defect_rate, _numpy_stream(landing.seed, 6), landing.known_units
+    )
     landing.counts["defect_rows"] += damaged
     # SP4N-LAPOR! exports a month of complaints at a time: one file per month, dated by its records.
     by_month: dict[str, list[str]] = defaultdict(list)
@@ -198,8 +272,9 @@ def _write_complaints(landing: _Landing, units: list[Unit], services: list[Servi
     landing.counts["complaint_rows"] += len(lines)
 
 
-def generate_landing(out: Path, units: int = 8, days: int = 92, start: date = date(2026, 7, 1), seed: int = 7,
-                     defects: float = 0.0) -> dict:
+def generate_landing(
+    out: Path, units: int = 8, days: int = 92, start: date = date(2026, 7, 1), seed: int = 7, defects: float = 0.0
+) -> dict:
     """Write a deterministic, realistic landing zone under `out`; return a summary dict
     {"files": n, "queue_rows": n, "survey_rows": n, "complaint_rows": n, "units": [...], "first_date": ...,
     "last_date": ..., "defect_rows": n, "defect_files": n}.
@@ -221,8 +296,9 @@ def generate_landing(out: Path, units: int = 8, days: int = 92, start: date = da
     landing.counts["files"] += write_reference(landing.root, unit_list, services, targets)
     first_canonical_queue = next((u for u in unit_list if u.queue_profile == "canonical"), None)
     for index, unit in enumerate(unit_list):
-        tickets = _write_queue(landing, unit, index, services, calendar,
-                               damage_whole_file=unit is first_canonical_queue)
+        tickets = _write_queue(
+            landing, unit, index, services, calendar, damage_whole_file=unit is first_canonical_queue
+        )
         _write_survey(landing, unit, index, services, calendar, tickets)
     _write_complaints(landing, unit_list, services, calendar)
 

@@ -8,22 +8,96 @@ from datetime import date, timedelta
 
 # Name pools per cultural region; every person here is invented.
 _JAVA_SUNDA_GIVEN_M = (
-    "Budi", "Agus", "Joko", "Eko", "Bambang", "Dedi", "Hendra", "Rizky", "Fajar", "Ahmad", "Dimas",
-    "Yusuf", "Arif", "Teguh", "Asep", "Ujang", "Andi", "Wahyu", "Bayu", "Rudi", "Iwan", "Taufik",
+    "Budi",
+    "Agus",
+    "Joko",
+    "Eko",
+    "Bambang",
+    "Dedi",
+    "Hendra",
+    "Rizky",
+    "Fajar",
+    "Ahmad",
+    "Dimas",
+    "Yusuf",
+    "Arif",
+    "Teguh",
+    "Asep",
+    "Ujang",
+    "Andi",
+    "Wahyu",
+    "Bayu",
+    "Rudi",
+    "Iwan",
+    "Taufik",
 )
 _JAVA_SUNDA_GIVEN_F = (
-    "Siti", "Dewi", "Sri", "Rina", "Wulan", "Lestari", "Ayu", "Nur", "Fitri", "Indah", "Putri",
-    "Ratna", "Yuliana", "Nining", "Euis", "Desi", "Anisa", "Rahma", "Kartika", "Intan", "Mega",
+    "Siti",
+    "Dewi",
+    "Sri",
+    "Rina",
+    "Wulan",
+    "Lestari",
+    "Ayu",
+    "Nur",
+    "Fitri",
+    "Indah",
+    "Putri",
+    "Ratna",
+    "Yuliana",
+    "Nining",
+    "Euis",
+    "Desi",
+    "Anisa",
+    "Rahma",
+    "Kartika",
+    "Intan",
+    "Mega",
 )
 _JAVA_SUNDA_FAMILY = (
-    "Santoso", "Wijaya", "Setiawan", "Saputra", "Hidayat", "Kurniawan", "Pratama", "Nugroho",
-    "Rahmawati", "Susanti", "Permana", "Gunawan", "Firmansyah", "Hermawan", "Sulistyo", "Purnomo",
-    "Suryani", "Maulana", "Ramadhan", "Lestari", "Wibowo", "Kusuma", "Hakim", "Syahputra",
+    "Santoso",
+    "Wijaya",
+    "Setiawan",
+    "Saputra",
+    "Hidayat",
+    "Kurniawan",
+    "Pratama",
+    "Nugroho",
+    "Rahmawati",
+    "Susanti",
+    "Permana",
+    "Gunawan",
+    "Firmansyah",
+    "Hermawan",
+    "Sulistyo",
+    "Purnomo",
+    "Suryani",
+    "Maulana",
+    "Ramadhan",
+    "Lestari",
+    "Wibowo",
+    "Kusuma",
+    "Hakim",
+    "Syahputra",
 )
 _BALI_BIRTH_ORDER = ("Wayan", "Putu", "Gede", "Made", "Kadek", "Nyoman", "Komang", "Ketut")
 _BALI_GIVEN = (
-    "Sudarma", "Arsana", "Suardana", "Wirawan", "Adnyana", "Mahendra", "Sukerta", "Ariani",
-    "Sriasih", "Widiastuti", "Yuliantari", "Astuti", "Suastika", "Darmawan", "Parwati", "Budiasa",
+    "Sudarma",
+    "Arsana",
+    "Suardana",
+    "Wirawan",
+    "Adnyana",
+    "Mahendra",
+    "Sukerta",
+    "Ariani",
+    "Sriasih",
+    "Widiastuti",
+    "Yuliantari",
+    "Astuti",
+    "Suastika",
+    "Darmawan",
+    "Parwati",
+    "Budiasa",
 )
 _SULAWESI_GIVEN_M = ("Andi", "Muhammad", "Syamsul", "Ilham", "Amir", "Rahmat", "Herman", "Akbar")
 _SULAWESI_GIVEN_F = ("Andi", "Nurhayati", "Hasnah", "Rosmini", "Sitti", "Nurul", "Hartati", "Jumriah")
@@ -31,17 +105,53 @@ _SULAWESI_FAMILY = ("Mappasessu", "Daeng Ngalle", "Lallo", "Hamzah", "Basri", "R
 _PAPUA_MALUKU_GIVEN_M = ("Yohanes", "Markus", "Yosias", "Petrus", "Demianus", "Otto", "Yakob", "Frans", "Elias")
 _PAPUA_MALUKU_GIVEN_F = ("Maria", "Yuliana", "Naomi", "Ester", "Agustina", "Ribka", "Selvi", "Marthina")
 _PAPUA_MALUKU_FAMILY = (
-    "Wenda", "Kogoya", "Rumbiak", "Mandowen", "Wambrauw", "Yikwa", "Rumere", "Waromi", "Latuconsina",
-    "Pattimura", "Sahetapy", "Tuhumury", "Karubaba", "Ayomi",
+    "Wenda",
+    "Kogoya",
+    "Rumbiak",
+    "Mandowen",
+    "Wambrauw",
+    "Yikwa",
+    "Rumere",
+    "Waromi",
+    "Latuconsina",
+    "Pattimura",
+    "Sahetapy",
+    "Tuhumury",
+    "Karubaba",
+    "Ayomi",
 )
 _SUMATRA_GIVEN_M = ("Rizal", "Fauzi", "Hendri", "Irwan", "Zulkifli", "Roni", "Ricky", "Daniel")
 _SUMATRA_GIVEN_F = ("Nurhasanah", "Rosmawati", "Yenni", "Melati", "Sondang", "Hotmaida", "Lisna", "Nova")
 _SUMATRA_FAMILY = ("Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak", "Sitompul", "Tanjung", "Chaniago")
 
 _MOBILE_PREFIXES = (
-    "0811", "0812", "0813", "0821", "0822", "0823", "0852", "0853", "0814", "0815", "0816",
-    "0855", "0856", "0857", "0858", "0817", "0818", "0819", "0877", "0878", "0895", "0896",
-    "0897", "0898", "0881", "0882", "0887",
+    "0811",
+    "0812",
+    "0813",
+    "0821",
+    "0822",
+    "0823",
+    "0852",
+    "0853",
+    "0814",
+    "0815",
+    "0816",
+    "0855",
+    "0856",
+    "0857",
+    "0858",
+    "0817",
+    "0818",
+    "0819",
+    "0877",
+    "0878",
+    "0895",
+    "0896",
+    "0897",
+    "0898",
+    "0881",
+    "0882",
+    "0887",
 )
 _MAIL_DOMAINS = ("gmail.com", "gmail.com", "gmail.com", "yahoo.co.id", "yahoo.com", "ymail.com")
 
@@ -117,8 +227,9 @@ def email_address(rng: random.Random, name: str, birth: date) -> str:
     return f"{local}@{rng.choice(_MAIL_DOMAINS)}"
 
 
-def random_person(rng: random.Random, province: str, regency_code: str, today: date,
-                  gender: str | None = None, age: int | None = None) -> Person:
+def random_person(
+    rng: random.Random, province: str, regency_code: str, today: date, gender: str | None = None, age: int | None = None
+) -> Person:
     gender = gender or ("L" if rng.random() < 0.48 else "P")
     age = age if age is not None else rng.randint(18, 70)
     birth = today - timedelta(days=age * 365 + rng.randint(0, 364))

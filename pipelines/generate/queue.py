@@ -39,8 +39,13 @@ def _day_kind(day: date) -> int:
     return {4: 1, 5: 2}.get(day.weekday(), 0)
 
 
-def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar,
-                   rng: np.random.Generator, waits_double_from: date | None = None) -> pl.DataFrame:
+def simulate_queue(
+    unit: Unit,
+    services: list[ServiceStandard],
+    calendar: WorkCalendar,
+    rng: np.random.Generator,
+    waits_double_from: date | None = None,
+) -> pl.DataFrame:
     """All tickets of `unit` in the period, typed, with a `_day` column (the partition date).
 
     `waits_double_from`: from that day on the unit's waits are twice as long (a known shift the control charts must flag)."""
@@ -56,8 +61,12 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     demand = np.array([s.demand_weight for s in standards[0]])
     demand = demand / demand.sum()
 
-    day_volume = np.array([traits.daily_volume * WEEKDAY_VOLUME[d.weekday()]
-                           * (1.25 if calendar.follows_day_off(d) else 1.0) for d in open_days])
+    day_volume = np.array(
+        [
+            traits.daily_volume * WEEKDAY_VOLUME[d.weekday()] * (1.25 if calendar.follows_day_off(d) else 1.0)
+            for d in open_days
+        ]
+    )
     day_volume = day_volume * np.exp(rng.normal(0.0, 0.1, len(open_days)))
     per_day = np.maximum(rng.poisson(day_volume), 20)
     day = np.repeat(np.arange(len(open_days)), per_day)
@@ -85,14 +94,14 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     priority = rng.random(n) < 0.08
     online = rng.random(n) < traits.online_share
 
-    mean_wait = max_wait[day, service] * traits.wait_level * crowd_ratio ** 1.2 * busy_day ** 0.8
+    mean_wait = max_wait[day, service] * traits.wait_level * crowd_ratio**1.2 * busy_day**0.8
     mean_wait = np.where(priority, mean_wait * 0.35, mean_wait)
     mean_wait = np.where(online, mean_wait * 0.7, mean_wait)  # booked slots are called sooner
     if waits_double_from is not None:
         mean_wait = np.where(np.array([d >= waits_double_from for d in open_days])[day], mean_wait * 2.0, mean_wait)
     wait = np.clip(rng.gamma(2.0, mean_wait / 2.0) * 60, 20, 3 * 3600).astype(np.int64)
 
-    abandon_pull = crowd_ratio ** 1.5
+    abandon_pull = crowd_ratio**1.5
     p_abandon = np.clip(0.07 * abandon_pull / abandon_pull.mean() * np.where(priority, 0.3, 1.0), 0.005, 0.35)
     draw = rng.random(n)
     outcome = np.full(n, SERVED)
@@ -120,29 +129,32 @@ def simulate_queue(unit: Unit, services: list[ServiceStandard], calendar: WorkCa
     fee = np.where(irregular & (due > 0), due + rng.choice(SURCHARGES, n), fee)
 
     day_start = np.array(open_days, dtype="datetime64[D]").astype("datetime64[s]").astype(np.int64)[day]
-    frame = pl.DataFrame({
-        "_day": pl.Series(np.array(open_days, dtype="datetime64[D]")[day]),
-        "service": service,
-        "letter": np.array([chr(ord("A") + i) for i in range(len(codes))])[service],
-        "unit_id": np.full(n, unit.unit_id),
-        "service_code": np.array(codes)[service],
-        "counter_no": counter,
-        "called": called,
-        "served": served,
-        "priority": priority,
-        "channel": np.where(online, "online", "walk_in"),
-        "issued_at": day_start + issued,
-        "called_at": day_start + called_at,
-        "service_start_at": day_start + start_at,
-        "service_end_at": day_start + end_at,
-        "outcome": np.array(OUTCOMES)[outcome],
-        "fee_paid_idr": fee,
-    })
+    frame = pl.DataFrame(
+        {
+            "_day": pl.Series(np.array(open_days, dtype="datetime64[D]")[day]),
+            "service": service,
+            "letter": np.array([chr(ord("A") + i) for i in range(len(codes))])[service],
+            "unit_id": np.full(n, unit.unit_id),
+            "service_code": np.array(codes)[service],
+            "counter_no": counter,
+            "called": called,
+            "served": served,
+            "priority": priority,
+            "channel": np.where(online, "online", "walk_in"),
+            "issued_at": day_start + issued,
+            "called_at": day_start + called_at,
+            "service_start_at": day_start + start_at,
+            "service_end_at": day_start + end_at,
+            "outcome": np.array(OUTCOMES)[outcome],
+            "fee_paid_idr": fee,
+        }
+    )
     return frame.select(
         "_day",
         # Each service has its own ticket letter and numbering, restarting every day.
-        ticket_id=pl.format("{}-{}", pl.col("letter"),
-                            (pl.int_range(pl.len()).over("_day", "service") + 1).cast(pl.String).str.zfill(3)),
+        ticket_id=pl.format(
+            "{}-{}", pl.col("letter"), (pl.int_range(pl.len()).over("_day", "service") + 1).cast(pl.String).str.zfill(3)
+        ),
         unit_id=pl.col("unit_id"),
         service_code=pl.col("service_code"),
         counter_id=pl.when(pl.col("called")).then(pl.format("L{}", pl.col("counter_no"))),
@@ -162,16 +174,39 @@ def _timestamp(column: str) -> pl.Expr:
 
 
 def _empty_tickets() -> pl.DataFrame:
-    return pl.DataFrame(schema={
-        "_day": pl.Date, "ticket_id": pl.String, "unit_id": pl.String, "service_code": pl.String,
-        "counter_id": pl.String, "priority": pl.Boolean, "channel": pl.String,
-        "issued_at": pl.Datetime("us"), "called_at": pl.Datetime("us"), "service_start_at": pl.Datetime("us"),
-        "service_end_at": pl.Datetime("us"), "outcome": pl.String, "fee_paid_idr": pl.Int64,
-    })
+    return pl.DataFrame(
+        schema={
+            "_day": pl.Date,
+            "ticket_id": pl.String,
+            "unit_id": pl.String,
+            "service_code": pl.String,
+            "counter_id": pl.String,
+            "priority": pl.Boolean,
+            "channel": pl.String,
+            "issued_at": pl.Datetime("us"),
+            "called_at": pl.Datetime("us"),
+            "service_start_at": pl.Datetime("us"),
+            "service_end_at": pl.Datetime("us"),
+            "outcome": pl.String,
+            "fee_paid_idr": pl.Int64,
+        }
+    )
 
 
-CANONICAL_COLUMNS = ("ticket_id", "unit_id", "service_code", "counter_id", "priority", "channel", "issued_at",
-                     "called_at", "service_start_at", "service_end_at", "outcome", "fee_paid_idr")
+CANONICAL_COLUMNS = (
+    "ticket_id",
+    "unit_id",
+    "service_code",
+    "counter_id",
+    "priority",
+    "channel",
+    "issued_at",
+    "called_at",
+    "service_start_at",
+    "service_end_at",
+    "outcome",
+    "fee_paid_idr",
+)
 TIMESTAMP_COLUMNS = ("issued_at", "called_at", "service_start_at", "service_end_at")
 
 
@@ -179,6 +214,8 @@ def canonical_text(tickets: pl.DataFrame) -> pl.DataFrame:
     """Tickets as the canonical CSV cells (strings; null = empty cell), keeping `_day`."""
     return tickets.select(
         "_day",
-        *[pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S") if c in TIMESTAMP_COLUMNS
-          else pl.col(c).cast(pl.String) for c in CANONICAL_COLUMNS],
+        *[
+            pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S") if c in TIMESTAMP_COLUMNS else pl.col(c).cast(pl.String)
+            for c in CANONICAL_COLUMNS
+        ],
     )

@@ -86,44 +86,78 @@ class Agency:
 S = ServiceTemplate
 # Adminduk documents are free of charge (UU 24/2013 Pasal 79A); licence fees and PNBP are tarif.
 AGENCIES = {
-    "DKP": Agency("DKP", "Dukcapil", (120, 280), False, (
-        S("KTP", "Perekaman dan Pencetakan KTP-el", 30, 15, 0, 0, 0.35),
-        S("KK", "Penerbitan Kartu Keluarga", 30, 10, 1, 0, 0.25),
-        S("AKTA", "Penerbitan Akta Kelahiran", 30, 10, 1, 0, 0.18),
-    ), (
-        S("PINDAH", "Penerbitan Surat Keterangan Pindah", 25, 10, 1, 0, 0.12),
-        S("KIA", "Penerbitan Kartu Identitas Anak", 20, 8, 0, 0, 0.10),
-    )),
-    "MPP": Agency("MPP", "Mal Pelayanan Publik", (180, 300), True, (
-        S("PASPOR", "Penerbitan Paspor (Kantor Imigrasi)", 60, 20, 4, 350000, 0.25),
-        S("SKCK", "Penerbitan SKCK (Polres)", 30, 10, 0, 30000, 0.25),
-        S("KTP", "Layanan Dukcapil KTP-el", 30, 15, 0, 0, 0.15),
-    ), (
-        S("BPJS", "Layanan Kepesertaan BPJS Kesehatan", 30, 12, 0, 0, 0.20),
-        S("NPWP", "Pendaftaran NPWP (KPP Pratama)", 20, 10, 0, 0, 0.15),
-    )),
-    "DPM": Agency("DPM", "DPMPTSP", (60, 150), False, (
-        S("NIB", "Pendampingan Perizinan Berusaha (NIB/OSS)", 20, 15, 0, 0, 0.35),
-        S("PBG", "Persetujuan Bangunan Gedung", 45, 25, 14, 1250000, 0.20),
-        S("SIP", "Surat Izin Praktik Tenaga Kesehatan", 30, 15, 3, 0, 0.20),
-    ), (
-        S("REKLAME", "Izin Penyelenggaraan Reklame", 30, 20, 5, 150000, 0.15),
-        S("SLF", "Sertifikat Laik Fungsi", 45, 25, 10, 500000, 0.10),
-    )),
-    "PKM": Agency("PKM", "Puskesmas", (80, 180), True, (
-        S("DAFTAR", "Pendaftaran Pasien dan Rekam Medis", 15, 5, 0, 0, 0.40),
-        S("POLI", "Pemeriksaan Poli Umum", 45, 12, 0, 0, 0.30),
-        S("KIA", "Pelayanan Kesehatan Ibu dan Anak", 45, 15, 0, 0, 0.15),
-    ), (
-        S("GIGI", "Pelayanan Kesehatan Gigi dan Mulut", 60, 20, 0, 0, 0.08),
-        S("SKS", "Penerbitan Surat Keterangan Sehat", 30, 10, 0, 15000, 0.07),
-    )),
+    "DKP": Agency(
+        "DKP",
+        "Dukcapil",
+        (120, 280),
+        False,
+        (
+            S("KTP", "Perekaman dan Pencetakan KTP-el", 30, 15, 0, 0, 0.35),
+            S("KK", "Penerbitan Kartu Keluarga", 30, 10, 1, 0, 0.25),
+            S("AKTA", "Penerbitan Akta Kelahiran", 30, 10, 1, 0, 0.18),
+        ),
+        (
+            S("PINDAH", "Penerbitan Surat Keterangan Pindah", 25, 10, 1, 0, 0.12),
+            S("KIA", "Penerbitan Kartu Identitas Anak", 20, 8, 0, 0, 0.10),
+        ),
+    ),
+    "MPP": Agency(
+        "MPP",
+        "Mal Pelayanan Publik",
+        (180, 300),
+        True,
+        (
+            S("PASPOR", "Penerbitan Paspor (Kantor Imigrasi)", 60, 20, 4, 350000, 0.25),
+            S("SKCK", "Penerbitan SKCK (Polres)", 30, 10, 0, 30000, 0.25),
+            S("KTP", "Layanan Dukcapil KTP-el", 30, 15, 0, 0, 0.15),
+        ),
+        (
+            S("BPJS", "Layanan Kepesertaan BPJS Kesehatan", 30, 12, 0, 0, 0.20),
+            S("NPWP", "Pendaftaran NPWP (KPP Pratama)", 20, 10, 0, 0, 0.15),
+        ),
+    ),
+    "DPM": Agency(
+        "DPM",
+        "DPMPTSP",
+        (60, 150),
+        False,
+        (
+            S("NIB", "Pendampingan Perizinan Berusaha (NIB/OSS)", 20, 15, 0, 0, 0.35),
+            S("PBG", "Persetujuan Bangunan Gedung", 45, 25, 14, 1250000, 0.20),
+            S("SIP", "Surat Izin Praktik Tenaga Kesehatan", 30, 15, 3, 0, 0.20),
+        ),
+        (
+            S("REKLAME", "Izin Penyelenggaraan Reklame", 30, 20, 5, 150000, 0.15),
+            S("SLF", "Sertifikat Laik Fungsi", 45, 25, 10, 500000, 0.10),
+        ),
+    ),
+    "PKM": Agency(
+        "PKM",
+        "Puskesmas",
+        (80, 180),
+        True,
+        (
+            S("DAFTAR", "Pendaftaran Pasien dan Rekam Medis", 15, 5, 0, 0, 0.40),
+            S("POLI", "Pemeriksaan Poli Umum", 45, 12, 0, 0, 0.30),
+            S("KIA", "Pelayanan Kesehatan Ibu dan Anak", 45, 15, 0, 0, 0.15),
+        ),
+        (
+            S("GIGI", "Pelayanan Kesehatan Gigi dan Mulut", 60, 20, 0, 0, 0.08),
+            S("SKS", "Penerbitan Surat Keterangan Sehat", 30, 10, 0, 15000, 0.07),
+        ),
+    ),
 }
 AGENCY_ORDER = ("DKP", "MPP", "DPM", "PKM")
 # The first units are hand-picked so that even a small demo spans WIB, WITA and WIT.
 LEADING_UNITS = (
-    ("DKP", "3171"), ("MPP", "5171"), ("DPM", "3273"), ("PKM", "9471"),
-    ("DKP", "5171"), ("MPP", "3578"), ("DPM", "7371"), ("DKP", "9471"),
+    ("DKP", "3171"),
+    ("MPP", "5171"),
+    ("DPM", "3273"),
+    ("PKM", "9471"),
+    ("DKP", "5171"),
+    ("MPP", "3578"),
+    ("DPM", "7371"),
+    ("DKP", "9471"),
 )
 
 
@@ -204,7 +238,7 @@ def build_units(count: int, rng: random.Random) -> list[Unit]:
         open_days_per_year = 245 + (48 if opens_saturday else 0)
         annual_users = min(60000, max(5000, round(volume * open_days_per_year * rng.uniform(0.8, 1.0), -2)))
         opens = 450 if prefix == "PKM" else rng.choice((450, 480, 480))
-        last_ticket = (rng.choice((840, 870)) if prefix == "PKM" else rng.choice((900, 900, 930, 960)))
+        last_ticket = rng.choice((840, 870)) if prefix == "PKM" else rng.choice((900, 900, 930, 960))
         traits = Traits(
             daily_volume=volume,
             counters=max(3, min(8, round(volume / 40) + rng.randint(0, 2))),
@@ -218,20 +252,22 @@ def build_units(count: int, rng: random.Random) -> list[Unit]:
             complaint_rate=round(0.5 + 1.5 * (volume - 60) / 240 * rng.uniform(0.7, 1.0), 3),
             complaint_slowness=round(rng.uniform(0.7, 1.5), 3),
         )
-        units.append(Unit(
-            unit_id=f"{prefix}-{regency.code}",
-            unit_name=agency.unit_name(regency),
-            agency=agency.name,
-            province=regency.province,
-            regency=regency.name,
-            regency_code=regency.code,
-            timezone=regency.timezone,
-            annual_users=int(annual_users),
-            traits=traits,
-            queue_profile="antrian_id" if index == 1 else "canonical",
-            survey_profile="eskm_xlsx" if index == 2 else "canonical",
-            legacy_survey=count >= 6 and index == count - 1,
-        ))
+        units.append(
+            Unit(
+                unit_id=f"{prefix}-{regency.code}",
+                unit_name=agency.unit_name(regency),
+                agency=agency.name,
+                province=regency.province,
+                regency=regency.name,
+                regency_code=regency.code,
+                timezone=regency.timezone,
+                annual_users=int(annual_users),
+                traits=traits,
+                queue_profile="antrian_id" if index == 1 else "canonical",
+                survey_profile="eskm_xlsx" if index == 2 else "canonical",
+                legacy_survey=count >= 6 and index == count - 1,
+            )
+        )
     return units
 
 
@@ -251,18 +287,26 @@ def build_services(units: list[Unit], first: date, last: date, rng: random.Rando
         chosen = list(agency.core_services) + rng.sample(agency.optional_services, extra)
         for template in chosen:
             current = ServiceStandard(
-                service_code=template.code, unit_id=unit.unit_id, service_name=template.name,
+                service_code=template.code,
+                unit_id=unit.unit_id,
+                service_name=template.name,
                 max_wait_minutes=_jittered_wait(template, rng),
                 standard_service_minutes=template.standard_service_minutes,
-                completion_workdays=template.completion_workdays, fee_idr=template.fee_idr,
-                valid_from=published, valid_to=None, demand_weight=template.demand_weight,
+                completion_workdays=template.completion_workdays,
+                fee_idr=template.fee_idr,
+                valid_from=published,
+                valid_to=None,
+                demand_weight=template.demand_weight,
             )
             # A revised standard (new maklumat pelayanan) in the first unit: shorter waits promised.
             if index == 0 and template is chosen[0]:
                 standards.append(replace(current, valid_to=change_day - timedelta(days=1)))
-                current = replace(current, max_wait_minutes=max(15, current.max_wait_minutes - 10),
-                                  standard_service_minutes=max(5, current.standard_service_minutes - 3),
-                                  valid_from=change_day)
+                current = replace(
+                    current,
+                    max_wait_minutes=max(15, current.max_wait_minutes - 10),
+                    standard_service_minutes=max(5, current.standard_service_minutes - 3),
+                    valid_from=change_day,
+                )
             # A revised regional tariff (new Perda retribusi) on the first paid licence of the third unit.
             if index == 2 and template.fee_idr > 0 and template is next(t for t in chosen if t.fee_idr > 0):
                 standards.append(replace(current, valid_to=tarif_change_day - timedelta(days=1)))
@@ -275,12 +319,30 @@ def build_targets(units: list[Unit], years: range, rng: random.Random) -> list[d
     rows = []
     for unit in units:
         for year in years:
-            rows.append({"unit_id": unit.unit_id, "year": year, "indicator": "ikm_converted",
-                         "target": f"{rng.choice(range(164, 177)) / 2:.1f}"})
-            rows.append({"unit_id": unit.unit_id, "year": year, "indicator": "queue_sla_share",
-                         "target": f"{rng.randint(85, 95) / 100:.2f}"})
-            rows.append({"unit_id": unit.unit_id, "year": year, "indicator": "complaint_closed_within_limit_share",
-                         "target": f"{rng.randint(80, 90) / 100:.2f}"})
+            rows.append(
+                {
+                    "unit_id": unit.unit_id,
+                    "year": year,
+                    "indicator": "ikm_converted",
+                    "target": f"{rng.choice(range(164, 177)) / 2:.1f}",
+                }
+            )
+            rows.append(
+                {
+                    "unit_id": unit.unit_id,
+                    "year": year,
+                    "indicator": "queue_sla_share",
+                    "target": f"{rng.randint(85, 95) / 100:.2f}",
+                }
+            )
+            rows.append(
+                {
+                    "unit_id": unit.unit_id,
+                    "year": year,
+                    "indicator": "complaint_closed_within_limit_share",
+                    "target": f"{rng.randint(80, 90) / 100:.2f}",
+                }
+            )
     return rows
 
 
@@ -294,17 +356,44 @@ def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 def write_reference(out: Path, units: list[Unit], services: list[ServiceStandard], targets: list[dict]) -> int:
     folder = out / "reference"
-    _write_csv(folder / "units.csv",
-               ["unit_id", "unit_name", "agency", "province", "regency", "timezone", "annual_users"],
-               [[u.unit_id, u.unit_name, u.agency, u.province, u.regency, u.timezone, u.annual_users] for u in units])
-    _write_csv(folder / "services.csv",
-               ["service_code", "unit_id", "service_name", "max_wait_minutes", "standard_service_minutes",
-                "completion_workdays", "fee_idr", "valid_from", "valid_to"],
-               [[s.service_code, s.unit_id, s.service_name, s.max_wait_minutes, s.standard_service_minutes,
-                 s.completion_workdays, s.fee_idr, s.valid_from.isoformat(),
-                 s.valid_to.isoformat() if s.valid_to else ""] for s in services])
-    _write_csv(folder / "targets.csv", ["unit_id", "year", "indicator", "target"],
-               [[t["unit_id"], t["year"], t["indicator"], t["target"]] for t in targets])
+    _write_csv(
+        folder / "units.csv",
+        ["unit_id", "unit_name", "agency", "province", "regency", "timezone", "annual_users"],
+        [[u.unit_id, u.unit_name, u.agency, u.province, u.regency, u.timezone, u.annual_users] for u in units],
+    )
+    _write_csv(
+        folder / "services.csv",
+        [
+            "service_code",
+            "unit_id",
+            "service_name",
+            "max_wait_minutes",
+            "standard_service_minutes",
+            "completion_workdays",
+            "fee_idr",
+            "valid_from",
+            "valid_to",
+        ],
+        [
+            [
+                s.service_code,
+                s.unit_id,
+                s.service_name,
+                s.max_wait_minutes,
+                s.standard_service_minutes,
+                s.completion_workdays,
+                s.fee_idr,
+                s.valid_from.isoformat(),
+                s.valid_to.isoformat() if s.valid_to else "",
+            ]
+            for s in services
+        ],
+    )
+    _write_csv(
+        folder / "targets.csv",
+        ["unit_id", "year", "indicator", "target"],
+        [[t["unit_id"], t["year"], t["indicator"], t["target"]] for t in targets],
+    )
     return 3
 
 

@@ -44,22 +44,46 @@ OCCUPATION_WEIGHTS_RETIRED = (0.04, 0.01, 0.08, 0.22, 0.0, 0.65)
 SPELLING_STYLES = ("codes", "app", "paper")
 APP_SPELLING = {
     "gender": {"L": "Laki-laki", "P": "Perempuan"},
-    "education": {"SD": "SD/MI", "SMP": "SMP/MTs", "SMA": "SMA/SMK", "D1-D3": "D3", "D4-S1": "S1", "S2": "S2",
-                  "S3": "S3"},
-    "occupation": {"PNS": "PNS/ASN", "TNI/POLRI": "TNI/Polri", "Swasta": "Pegawai Swasta", "Wirausaha": "Wiraswasta",
-                   "Pelajar/Mahasiswa": "Pelajar/Mahasiswa", "Lainnya": "Lainnya"},
+    "education": {
+        "SD": "SD/MI",
+        "SMP": "SMP/MTs",
+        "SMA": "SMA/SMK",
+        "D1-D3": "D3",
+        "D4-S1": "S1",
+        "S2": "S2",
+        "S3": "S3",
+    },
+    "occupation": {
+        "PNS": "PNS/ASN",
+        "TNI/POLRI": "TNI/Polri",
+        "Swasta": "Pegawai Swasta",
+        "Wirausaha": "Wiraswasta",
+        "Pelajar/Mahasiswa": "Pelajar/Mahasiswa",
+        "Lainnya": "Lainnya",
+    },
 }
 PAPER_SPELLINGS = {
-    "gender": {"L": ("L", "Laki-laki", "Laki - laki", "laki-laki", "Pria"),
-               "P": ("P", "Perempuan", "perempuan", "Wanita")},
-    "education": {"SD": ("SD", "Tidak tamat SD", "Tidak sekolah"), "SMP": ("SMP", "SLTP"),
-                  "SMA": ("SMA", "SMK", "SLTA", "sma"), "D1-D3": ("D3", "D-III", "Diploma"),
-                  "D4-S1": ("S1", "Sarjana", "D4", "S-1"), "S2": ("S2", "Magister"), "S3": ("S3", "Doktor")},
-    "occupation": {"PNS": ("PNS", "ASN"), "TNI/POLRI": ("TNI", "POLRI"),
-                   "Swasta": ("Swasta", "Karyawan", "Pegawai swasta"),
-                   "Wirausaha": ("Wiraswasta", "Pedagang", "Wirausaha"),
-                   "Pelajar/Mahasiswa": ("Pelajar", "Mahasiswa", "Siswa"),
-                   "Lainnya": ("Lainnya", "Ibu Rumah Tangga", "Petani", "Pensiunan")},
+    "gender": {
+        "L": ("L", "Laki-laki", "Laki - laki", "laki-laki", "Pria"),
+        "P": ("P", "Perempuan", "perempuan", "Wanita"),
+    },
+    "education": {
+        "SD": ("SD", "Tidak tamat SD", "Tidak sekolah"),
+        "SMP": ("SMP", "SLTP"),
+        "SMA": ("SMA", "SMK", "SLTA", "sma"),
+        "D1-D3": ("D3", "D-III", "Diploma"),
+        "D4-S1": ("S1", "Sarjana", "D4", "S-1"),
+        "S2": ("S2", "Magister"),
+        "S3": ("S3", "Doktor"),
+    },
+    "occupation": {
+        "PNS": ("PNS", "ASN"),
+        "TNI/POLRI": ("TNI", "POLRI"),
+        "Swasta": ("Swasta", "Karyawan", "Pegawai swasta"),
+        "Wirausaha": ("Wiraswasta", "Pedagang", "Wirausaha"),
+        "Pelajar/Mahasiswa": ("Pelajar", "Mahasiswa", "Siswa"),
+        "Lainnya": ("Lainnya", "Ibu Rumah Tangga", "Petani", "Pensiunan"),
+    },
 }
 
 PLAIN_SUGGESTIONS = (
@@ -195,8 +219,9 @@ def _suggestion(rng: random.Random, draw: float, person: Person | None, province
         return None
     if draw < PERSONAL_SUGGESTION_FROM:
         return rng.choice(PLAIN_SUGGESTIONS)
-    text = rng.choice(PERSONAL_SUGGESTIONS).format(name=person.name, phone=person.phone, email=person.email,
-                                                    nik=person.nik)
+    text = rng.choice(PERSONAL_SUGGESTIONS).format(
+        name=person.name, phone=person.phone, email=person.email, nik=person.nik
+    )
     return text + other_person_sentence(person.nik, province)
 
 
@@ -210,13 +235,30 @@ def other_person_sentence(seed: str, province: str) -> str:
 
 
 def survey_schema(unit: Unit) -> dict[str, pl.DataType]:
-    columns = ["respondent_id", "submitted_at", "unit_id", "service_code", "gender", "age", "education",
-               "occupation", *answer_columns(unit), "suggestion", "_name", "_whatsapp"]
+    columns = [
+        "respondent_id",
+        "submitted_at",
+        "unit_id",
+        "service_code",
+        "gender",
+        "age",
+        "education",
+        "occupation",
+        *answer_columns(unit),
+        "suggestion",
+        "_name",
+        "_whatsapp",
+    ]
     return {"_day": pl.Date, "_order": pl.Int64, **{c: pl.String for c in columns}}
 
 
-def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkCalendar,
-                    rng: random.Random, answer_rng: np.random.Generator) -> pl.DataFrame:
+def simulate_survey(
+    unit: Unit,
+    services: list[ServiceStandard],
+    calendar: WorkCalendar,
+    rng: random.Random,
+    answer_rng: np.random.Generator,
+) -> pl.DataFrame:
     """All respondents of `unit` in the period as canonical cells (strings), with `_day`, `_order`,
     and the respondent's name and WhatsApp number (`_name`, `_whatsapp`) that only e-SKM exports carry."""
     codes = services_of(unit, services)
@@ -232,7 +274,7 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
         moments = sorted(rng.randrange(opens + 600, closes) for _ in range(count))
         answers = draw_answers(unit, count, answer_rng)
         weights = [standard_on(unit, code, day, services).demand_weight for code in codes]
-        for number, (moment, given) in enumerate(zip(moments, answers), start=1):
+        for number, (moment, given) in enumerate(zip(moments, answers, strict=False), start=1):
             age = _age(rng)
             gender = "L" if rng.random() < 0.48 else "P"
             suggestion_draw = rng.random()
@@ -241,20 +283,26 @@ def simulate_survey(unit: Unit, services: list[ServiceStandard], calendar: WorkC
             if with_identity or suggestion_draw >= PERSONAL_SUGGESTION_FROM:
                 person = random_person(rng, unit.province, unit.regency_code, day, gender=gender, age=age)
             submitted = datetime.combine(day, datetime.min.time()) + timedelta(seconds=moment)
-            rows.append({
-                "_day": day,
-                "_order": len(rows) * 4,
-                "respondent_id": f"R-{unit.unit_id}-{day:%Y%m%d}-{number:03d}",
-                "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
-                "unit_id": unit.unit_id,
-                "service_code": rng.choices(codes, weights)[0],
-                "age": str(age),
-                # The e-SKM writer (vendor_formats.py) spells gender itself.
-                **spelled({"gender": gender, "education": _education(rng, age), "occupation": _occupation(rng, age)},
-                          style, spelling_rng, gender_as_code=with_identity),
-                **{column: (str(int(a)) if a else None) for column, a in zip(answer_columns(unit), given)},
-                "suggestion": _suggestion(rng, suggestion_draw, person, unit.province),
-                "_name": person.name if with_identity and rng.random() < 0.88 else None,
-                "_whatsapp": whatsapp_number(rng, person.phone) if with_identity and rng.random() < 0.85 else None,
-            })
+            rows.append(
+                {
+                    "_day": day,
+                    "_order": len(rows) * 4,
+                    "respondent_id": f"R-{unit.unit_id}-{day:%Y%m%d}-{number:03d}",
+                    "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "unit_id": unit.unit_id,
+                    "service_code": rng.choices(codes, weights)[0],
+                    "age": str(age),
+                    # The e-SKM writer (vendor_formats.py) spells gender itself.
+                    **spelled(
+                        {"gender": gender, "education": _education(rng, age), "occupation": _occupation(rng, age)},
+                        style,
+                        spelling_rng,
+                        gender_as_code=with_identity,
+                    ),
+                    **{column: (str(int(a)) if a else None) for column, a in zip(answer_columns(unit), given, strict=False)},
+                    "suggestion": _suggestion(rng, suggestion_draw, person, unit.province),
+                    "_name": person.name if with_identity and rng.random() < 0.88 else None,
+                    "_whatsapp": whatsapp_number(rng, person.phone) if with_identity and rng.random() < 0.85 else None,
+                }
+            )
     return pl.DataFrame(rows, schema=survey_schema(unit))

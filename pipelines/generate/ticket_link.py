@@ -34,8 +34,13 @@ def link_tickets(respondents: pl.DataFrame, tickets: pl.DataFrame, rng: np.rando
     `tickets` is the unit's typed ticket frame (simulate_queue); a ticket links to one respondent at most."""
     served = (
         tickets.filter(pl.col("outcome") == "served")
-        .select("_day", "service_code", "ticket_id", "service_end_at",
-                wait=(pl.col("called_at") - pl.col("issued_at")).dt.total_seconds() / 60)
+        .select(
+            "_day",
+            "service_code",
+            "ticket_id",
+            "service_end_at",
+            wait=(pl.col("called_at") - pl.col("issued_at")).dt.total_seconds() / 60,
+        )
         .sort("_day", "service_code", "service_end_at")
         .with_row_index("row")
     )
@@ -49,7 +54,7 @@ def link_tickets(respondents: pl.DataFrame, tickets: pl.DataFrame, rng: np.rando
     submitted = respondents["submitted_at"].str.to_datetime().to_numpy()
     ticket_ids, answers = [], []
     keys = respondents.select("_day", "service_code", "u3").iter_rows()
-    for (day, service, u3), moment in zip(keys, submitted):
+    for (day, service, u3), moment in zip(keys, submitted, strict=False):
         span = spans.get((day, service))
         free = np.array([], dtype=np.int64)
         if span is not None and rng.random() < LINKED_SHARE:

@@ -15,19 +15,38 @@ from openpyxl import Workbook
 from .defects import VENDOR_BAD_TIMESTAMPS, TableDefects
 
 # ---- queue/antrian_id: `;`, Windows-1252, dd/mm/yyyy HH:MM, decimal comma, Indonesian status words
-ANTRIAN_COLUMNS = ("No Antrian", "Kode Layanan", "Loket", "Prioritas", "Jalur", "Waktu Ambil", "Waktu Panggil",
-                   "Mulai Layanan", "Selesai Layanan", "Status", "Biaya (Rp)")
+ANTRIAN_COLUMNS = (
+    "No Antrian",
+    "Kode Layanan",
+    "Loket",
+    "Prioritas",
+    "Jalur",
+    "Waktu Ambil",
+    "Waktu Panggil",
+    "Mulai Layanan",
+    "Selesai Layanan",
+    "Status",
+    "Biaya (Rp)",
+)
 ANTRIAN_SEPARATOR = ";"
 ANTRIAN_LINE_END = "\r\n"  # written on Windows
 ANTRIAN_ENCODING = "cp1252"
-ANTRIAN_STATUS = {"served": "selesai", "no_show": "dilewati", "abandoned": "menunggu", "cancelled": "batal",
-                  "redirected": "dialihkan"}
+ANTRIAN_STATUS = {
+    "served": "selesai",
+    "no_show": "dilewati",
+    "abandoned": "menunggu",
+    "cancelled": "batal",
+    "redirected": "dialihkan",
+}
 # The machine leaves a skipped ticket as "dipanggil" when the officer never presses "lewati".
 UNSKIPPED_NO_SHOW_RATE = 0.25
 ANTRIAN_DEFECTS = TableDefects(
-    name="queue/antrian_id", id_column="No Antrian",
+    name="queue/antrian_id",
+    id_column="No Antrian",
     timestamp_columns=("Waktu Ambil", "Waktu Panggil", "Mulai Layanan", "Selesai Layanan"),
-    number_columns=("Biaya (Rp)",), service_column="Kode Layanan", ordered_pair=("Waktu Ambil", "Waktu Panggil"),
+    number_columns=("Biaya (Rp)",),
+    service_column="Kode Layanan",
+    ordered_pair=("Waktu Ambil", "Waktu Panggil"),
     bad_timestamps=VENDOR_BAD_TIMESTAMPS,
 )
 
@@ -48,8 +67,10 @@ def antrian_text(tickets: pl.DataFrame, rng: np.random.Generator) -> pl.DataFram
         pl.col("called_at").dt.strftime(minutes).alias("Waktu Panggil"),
         pl.col("service_start_at").dt.strftime(minutes).alias("Mulai Layanan"),
         pl.col("service_end_at").dt.strftime(minutes).alias("Selesai Layanan"),
-        pl.when((pl.col("outcome") == "no_show") & pl.col("_unskipped")).then(pl.lit("dipanggil"))
-        .otherwise(pl.col("outcome").replace_strict(ANTRIAN_STATUS)).alias("Status"),
+        pl.when((pl.col("outcome") == "no_show") & pl.col("_unskipped"))
+        .then(pl.lit("dipanggil"))
+        .otherwise(pl.col("outcome").replace_strict(ANTRIAN_STATUS))
+        .alias("Status"),
         pl.format("{},00", pl.col("fee_paid_idr")).alias("Biaya (Rp)"),
     )
 
@@ -61,14 +82,31 @@ def antrian_file_name(unit_id: str, day: date) -> str:
 # ---- survey/eskm_xlsx: sheet "Responden", answers as letters a–d, name and WhatsApp in their own columns
 ESKM_SHEET = "Responden"
 ESKM_ANSWERS = tuple(f"U{i}" for i in range(1, 10))
-ESKM_COLUMNS = ("No", "Tanggal", "Kode Layanan", "Jenis Kelamin", "Umur", "Pendidikan", "Pekerjaan", "Nama",
-                "No WhatsApp", *ESKM_ANSWERS, "Saran")
+ESKM_COLUMNS = (
+    "No",
+    "Tanggal",
+    "Kode Layanan",
+    "Jenis Kelamin",
+    "Umur",
+    "Pendidikan",
+    "Pekerjaan",
+    "Nama",
+    "No WhatsApp",
+    *ESKM_ANSWERS,
+    "Saran",
+)
 ESKM_LETTERS = {"1": "a", "2": "b", "3": "c", "4": "d"}
 ESKM_GENDER = {"L": "Laki-laki", "P": "Perempuan"}
 ESKM_DEFECTS = TableDefects(
-    name="survey/eskm_xlsx", id_column="No", timestamp_columns=("Tanggal",), number_columns=("Umur",),
-    service_column="Kode Layanan", answer_columns=ESKM_ANSWERS, out_of_range_answers=("e", "f", "5"),
-    bad_answers=("x", "-", "?"), bad_timestamps=VENDOR_BAD_TIMESTAMPS,
+    name="survey/eskm_xlsx",
+    id_column="No",
+    timestamp_columns=("Tanggal",),
+    number_columns=("Umur",),
+    service_column="Kode Layanan",
+    answer_columns=ESKM_ANSWERS,
+    out_of_range_answers=("e", "f", "5"),
+    bad_answers=("x", "-", "?"),
+    bad_timestamps=VENDOR_BAD_TIMESTAMPS,
 )
 # Fixed package metadata and zip entry times, so the same data gives the same bytes.
 XLSX_TIMESTAMP = datetime(2026, 1, 1, 0, 0, 0)
@@ -77,9 +115,12 @@ XLSX_TIMESTAMP = datetime(2026, 1, 1, 0, 0, 0)
 def eskm_cells(respondents: pl.DataFrame) -> pl.DataFrame:
     """Canonical survey cells of one unit (9 unsur) as the e-SKM app exports them."""
     return respondents.select(
-        "_day", "_order",
+        "_day",
+        "_order",
         (pl.int_range(pl.len()).over("_day") + 1).cast(pl.String).alias("No"),
-        pl.col("submitted_at").str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S").dt.strftime("%d/%m/%Y %H:%M")
+        pl.col("submitted_at")
+        .str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S")
+        .dt.strftime("%d/%m/%Y %H:%M")
         .alias("Tanggal"),
         pl.col("service_code").alias("Kode Layanan"),
         pl.col("gender").replace_strict(ESKM_GENDER).alias("Jenis Kelamin"),
@@ -109,7 +150,7 @@ def eskm_bytes(cells: pl.DataFrame) -> bytes:
     sheet = workbook.create_sheet(ESKM_SHEET)
     sheet.append(list(ESKM_COLUMNS))
     for row in cells.select(ESKM_COLUMNS).iter_rows():
-        sheet.append([_cell(column, value) for column, value in zip(ESKM_COLUMNS, row)])
+        sheet.append([_cell(column, value) for column, value in zip(ESKM_COLUMNS, row, strict=False)])
     workbook.properties.creator = "e-SKM"
     workbook.properties.created = XLSX_TIMESTAMP
     buffer = io.BytesIO()
@@ -126,8 +167,9 @@ def _stable_zip(data: bytes) -> bytes:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", content
+                )
             entry = zipfile.ZipInfo(item.filename, date_time=XLSX_TIMESTAMP.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(entry, content)

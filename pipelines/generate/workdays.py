@@ -25,7 +25,7 @@ class WorkCalendar:
     days_off: frozenset[date] = field(default=frozenset())
 
     @classmethod
-    def for_period(cls, first: date, last: date) -> "WorkCalendar":
+    def for_period(cls, first: date, last: date) -> WorkCalendar:
         # One year of margin after the period: complaint histories count working days forward.
         return cls(first, last, national_days_off(range(first.year, last.year + 2)))
 

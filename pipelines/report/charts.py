@@ -37,8 +37,11 @@ _counter = itertools.count(1)
 ID_PREFIX = "@@chart@@-"  # stands for a chart's private id prefix until the chart is placed in a page
 # A chart is a pure function of its inputs: the review pack keeps drawn charts by a hash of their inputs
 # and of this code, so a nightly run redraws only the charts whose figures moved.
-_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (fmt,)) + Path(__file__).read_bytes()
-                       + matplotlib.__version__.encode()).hexdigest()[:16]
+_CODE = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (fmt,))
+    + Path(__file__).read_bytes()
+    + matplotlib.__version__.encode()
+).hexdigest()[:16]
 _cache: ContextVar[tuple[Path, set[str]] | None] = ContextVar("chart_cache", default=None)
 
 
@@ -59,16 +62,19 @@ def _row_height(labels: list[str]) -> float:
     """Inches per bar: room for the tallest wrapped label."""
     return 0.16 + 0.13 * _lines(labels)
 
-plt.rcParams.update({
-    "svg.fonttype": "none",  # text stays text: no embedded or external fonts, searchable and printable
-    "svg.hashsalt": "mutu",  # stable ids between runs
-    "font.family": "sans-serif",
-    "font.size": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 9,
-    "axes.titleweight": "bold",
-})
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",  # text stays text: no embedded or external fonts, searchable and printable
+        "svg.hashsalt": "mutu",  # stable ids between runs
+        "font.family": "sans-serif",
+        "font.size": 8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 9,
+        "axes.titleweight": "bold",
+    }
+)
 
 
 def _svg(fig, name: str, title: str) -> str:
@@ -76,13 +82,15 @@ def _svg(fig, name: str, title: str) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)  # RDF boilerplate, not the chart
     # Several charts share one HTML page: give each one's ids a private prefix so references stay inside it.
     prefix = ID_PREFIX
     ids = set(re.findall(r'id="([^"]+)"', text))
     if ids:
-        pattern = re.compile(r'(id="|#)(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r')(?=["\)])')
+        pattern = re.compile(
+            r'(id="|#)(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r')(?=["\)])'
+        )
         text = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), text)
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     return text.replace("<svg ", f'<svg class="chart" data-chart="{name}" role="img" aria-label="{safe_title}" ', 1)
@@ -144,6 +152,7 @@ def _memoised(draw):
         except OSError:  # a cache that cannot be written (full disk, read-only) only costs a redraw next time
             aside.unlink(missing_ok=True)
         return _placed(text)
+
     return chart
 
 
@@ -164,11 +173,18 @@ def ikm_units(rows: list[dict], method: str, title: str, lang: str, empty: str) 
     fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + _row_height(labels) * len(rows)))
     for grade, low, high in IKM_BANDS[method]:
         ax.axvspan(low, high, color=GRADE_COLOURS[grade], alpha=0.08, lw=0)
-        ax.text((max(low, IKM_AXIS_FROM[method]) + high) / 2, -0.6, grade, ha="center", va="bottom",
-                color=GRADE_COLOURS[grade], fontweight="bold")
+        ax.text(
+            (max(low, IKM_AXIS_FROM[method]) + high) / 2,
+            -0.6,
+            grade,
+            ha="center",
+            va="bottom",
+            color=GRADE_COLOURS[grade],
+            fontweight="bold",
+        )
     values = [r["ikm_converted"] for r in rows]
     ax.barh(range(len(rows)), values, color=[GRADE_COLOURS.get(r.get("mutu"), GREY) for r in rows], height=0.6)
-    for i, (v, r) in enumerate(zip(values, rows)):
+    for i, (v, r) in enumerate(zip(values, rows, strict=False)):
         ax.text(v + 0.5, i, f"{fmt.num(v, 2, lang)} {r.get('mutu') or ''}", va="center")
     ax.set_yticks(range(len(rows)), labels)
     ax.set_ylim(len(rows) - 0.5, -1.0)
@@ -187,7 +203,7 @@ def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
     values = [r["nrr"] or 0 for r in rows]
     colours = [RED if r.get("rank_from_weakest") == 1 else BLUE for r in rows]
     ax.barh(range(len(rows)), values, color=colours, height=0.6)
-    for i, (v, r) in enumerate(zip(values, rows)):
+    for i, (v, r) in enumerate(zip(values, rows, strict=False)):
         ax.text(v + 0.03, i, fmt.num(r["nrr"], 2, lang), va="center")
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
@@ -197,8 +213,17 @@ def ikm_unsur(rows: list[dict], title: str, lang: str, empty: str) -> str:
 
 
 @_memoised
-def bars(rows: list[dict], column: str, title: str, lang: str, empty: str, *, share: bool = False, name: str = "bars",
-         reference: float | None = None) -> str:
+def bars(
+    rows: list[dict],
+    column: str,
+    title: str,
+    lang: str,
+    empty: str,
+    *,
+    share: bool = False,
+    name: str = "bars",
+    reference: float | None = None,
+) -> str:
     """One value per scope as horizontal bars (shares as percentages)."""
     rows = [r for r in rows if r.get(column) is not None]
     if not rows:
@@ -230,9 +255,21 @@ def waits(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> 
     names = [wrap(r["scope_name"]) for r in rows]
     fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + max(0.34, _row_height(names)) * len(rows)))
     ys = range(len(rows))
-    ax.barh([y - 0.17 for y in ys], [r["wait_median_minutes"] for r in rows], height=0.32, color=BLUE, label=labels["median"])
-    ax.barh([y + 0.17 for y in ys], [r["wait_p90_minutes"] or 0 for r in rows], height=0.32, color=LIGHT, edgecolor=BLUE,
-            label=labels["p90"])
+    ax.barh(
+        [y - 0.17 for y in ys],
+        [r["wait_median_minutes"] for r in rows],
+        height=0.32,
+        color=BLUE,
+        label=labels["median"],
+    )
+    ax.barh(
+        [y + 0.17 for y in ys],
+        [r["wait_p90_minutes"] or 0 for r in rows],
+        height=0.32,
+        color=LIGHT,
+        edgecolor=BLUE,
+        label=labels["p90"],
+    )
     ax.set_yticks(list(ys), names)
     ax.invert_yaxis()
     ax.legend(loc="lower right", frameon=False)
@@ -253,10 +290,10 @@ def control_chart(series: dict, title: str, lang: str) -> str:
         ys = [p.get(key) for p in points]
         if any(v is not None for v in ys):
             ax.step(xs, [v if v is not None else float("nan") for v in ys], where="mid", color=GREY, ls=style, lw=1)
-    flagged = [(x, p["value"]) for x, p in zip(xs, points) if p.get("flagged")]
+    flagged = [(x, p["value"]) for x, p in zip(xs, points, strict=False) if p.get("flagged")]
     if flagged:
         ax.scatter([x for x, _ in flagged], [v for _, v in flagged], color=RED, s=28, zorder=3)
-    inside = [x for x, p in zip(xs, points) if p["in_period"]]
+    inside = [x for x, p in zip(xs, points, strict=False) if p["in_period"]]
     if inside:
         ax.axvspan(min(inside) - 0.5, max(inside) + 0.5, color=LIGHT, zorder=0)
     step = max(1, len(points) // 8)
@@ -296,7 +333,7 @@ def limits(items: list[tuple[str, float | None, float]], title: str, lang: str, 
     if not items:
         return _empty("complaint_limits", title, empty)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.4 * len(items)))
-    for i, (label, value, limit) in enumerate(items):
+    for i, (_label, value, limit) in enumerate(items):
         ax.barh(i, value, color=RED if value > limit else BLUE, height=0.5)
         ax.plot([limit, limit], [i - 0.35, i + 0.35], color="black", lw=2)
         ax.text(value + 0.1, i, fmt.num(value, 1, lang), va="center")
@@ -314,10 +351,19 @@ def mix(rows: list[dict], labels: dict, title: str, lang: str, empty: str) -> st
     if not rows:
         return _empty("complaint_mix", title, empty)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.26 * len(rows)))
-    ax.barh(range(len(rows)), [r["complaints"] for r in rows], height=0.6,
-            color=[RED if r.get("is_integrity_signal") else BLUE for r in rows])
+    ax.barh(
+        range(len(rows)),
+        [r["complaints"] for r in rows],
+        height=0.6,
+        color=[RED if r.get("is_integrity_signal") else BLUE for r in rows],
+    )
     for i, r in enumerate(rows):
-        ax.text(r["complaints"] + 0.1, i, f"{fmt.integer(r['complaints'], lang)} ({fmt.pct(r['share'], 1, lang)})", va="center")
+        ax.text(
+            r["complaints"] + 0.1,
+            i,
+            f"{fmt.integer(r['complaints'], lang)} ({fmt.pct(r['share'], 1, lang)})",
+            va="center",
+        )
     ax.set_yticks(range(len(rows)), [wrap(labels.get(r["mix_value"], r["mix_value"])) for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, max(r["complaints"] for r in rows) * 1.3 + 1)

@@ -63,32 +63,39 @@ class Warehouse:
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
     def columns(self, schema: str, table: str) -> list[str]:
         key = (schema, table)
         if key not in self._columns:
-            self._columns[key] = [r[0] for r in self.con.execute(
-                "select column_name from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
-                [schema, table],
-            ).fetchall()]
+            self._columns[key] = [
+                r[0]
+                for r in self.con.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+                    [schema, table],
+                ).fetchall()
+            ]
         return self._columns[key]
 
     def has(self, schema: str, table: str) -> bool:
         return bool(self.columns(schema, table))
 
     def comments(self, schema: str, table: str) -> dict[str, str]:
-        return dict(self.con.execute(
-            "select column_name, coalesce(comment, '') from duckdb_columns() where schema_name = ? and table_name = ?",
-            [schema, table],
-        ).fetchall())
+        return dict(
+            self.con.execute(
+                "select column_name, coalesce(comment, '') from duckdb_columns() where schema_name = ? and table_name = ?",
+                [schema, table],
+            ).fetchall()
+        )
 
 
 @contextmanager
 def open_published(path: Path):
     """The published warehouse, read-only: a reader like any BI tool, never blocking a run."""
     if not path.exists():
-        raise ReportError(f"no published warehouse at {path}; run `mutu run --landing DIR --home {path.parent.parent}` first")
+        raise ReportError(
+            f"no published warehouse at {path}; run `mutu run --landing DIR --home {path.parent.parent}` first"
+        )
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
@@ -101,6 +108,7 @@ def open_published(path: Path):
 
 # --- periods and scopes --------------------------------------------------------------------------------
 
+
 def data_end(wh: Warehouse) -> date | None:
     """The last landed day of any source (audit.row_accounting_daily partitions are local dates)."""
     found = wh.con.execute(
@@ -111,7 +119,11 @@ def data_end(wh: Warehouse) -> date | None:
 
 
 # The mart each source's period figures are read from: its as-of column, when it has one, dates them.
-SOURCE_MARTS = {"queue_tickets": "mart_queue_period", "survey_responses": "mart_ikm_period", "complaints": "mart_complaint_period"}
+SOURCE_MARTS = {
+    "queue_tickets": "mart_queue_period",
+    "survey_responses": "mart_ikm_period",
+    "complaints": "mart_complaint_period",
+}
 
 
 def source_as_of(wh: Warehouse, period: Period) -> dict[str, date | None]:
@@ -123,16 +135,23 @@ def source_as_of(wh: Warehouse, period: Period) -> dict[str, date | None]:
         column = next((c for c in wh.columns("marts", mart) if "as_of" in c), None)
         found = None
         if column:
-            found = wh.rows(f'select max("{column}") as day from marts."{mart}" where period_type = ? and period_start = ?',
-                            [period.period_type, period.start])[0]["day"]
+            found = wh.rows(
+                f'select max("{column}") as day from marts."{mart}" where period_type = ? and period_start = ?',
+                [period.period_type, period.start],
+            )[0]["day"]
         found = found.date() if isinstance(found, datetime) else found
         out[dataset] = found or fallback
     return out
 
 
 def _period(row: dict, end_of_data: date | None) -> Period:
-    return Period(row["period_type"], row["period"], row["period_start"], row["period_end"],
-                  end_of_data is not None and row["period_end"] <= end_of_data)
+    return Period(
+        row["period_type"],
+        row["period"],
+        row["period_start"],
+        row["period_end"],
+        end_of_data is not None and row["period_end"] <= end_of_data,
+    )
 
 
 _PERIODS_WITH_DATA = """
@@ -170,14 +189,24 @@ def previous_period(wh: Warehouse, period: Period) -> Period | None:
         "select period_type, period, period_start, period_end from core.dim_period where period_type = ? and period_end = ?",
         [period.period_type, period.start.fromordinal(period.start.toordinal() - 1)],
     )
-    return Period(rows[0]["period_type"], rows[0]["period"], rows[0]["period_start"], rows[0]["period_end"], True) if rows else None
+    return (
+        Period(rows[0]["period_type"], rows[0]["period"], rows[0]["period_start"], rows[0]["period_end"], True)
+        if rows
+        else None
+    )
 
 
 def scopes(wh: Warehouse) -> list[Scope]:
     """The organisation, every agency and every unit."""
     found = [Scope("organisation")]
-    found += [Scope("agency", r["agency"], r["agency"], r["agency"]) for r in wh.rows("select distinct agency from core.dim_unit order by agency")]
-    found += [Scope("unit", r["unit_id"], r["unit_name"], r["agency"]) for r in wh.rows("select unit_id, unit_name, agency from core.dim_unit order by agency, unit_id")]
+    found += [
+        Scope("agency", r["agency"], r["agency"], r["agency"])
+        for r in wh.rows("select distinct agency from core.dim_unit order by agency")
+    ]
+    found += [
+        Scope("unit", r["unit_id"], r["unit_name"], r["agency"])
+        for r in wh.rows("select unit_id, unit_name, agency from core.dim_unit order by agency, unit_id")
+    ]
     return found
 
 
@@ -220,6 +249,7 @@ def _scoped(scope: Scope, with_units: bool = True) -> tuple[str, list]:
 
 # --- sections ------------------------------------------------------------------------------------------
 
+
 def _order(sql_cols: str = "") -> str:
     return " order by case scope_type when 'agency' then 0 else 1 end, scope_name" + sql_cols
 
@@ -227,7 +257,8 @@ def _order(sql_cols: str = "") -> str:
 def scorecard(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
     cond, params = _scoped(scope, with_units=scope.kind != "unit")
     return wh.rows(
-        f"select * from marts.mart_balanced_scorecard_period where period_type = ? and period_start = ? and {cond}" + _order(),
+        f"select * from marts.mart_balanced_scorecard_period where period_type = ? and period_start = ? and {cond}"
+        + _order(),
         [period.period_type, period.start, *params],
     )
 
@@ -245,12 +276,18 @@ def targets(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 def ikm(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
     cond, params = _scoped(scope)
     rows = wh.rows(
-        f"select * from marts.mart_ikm_period where period_type = ? and period_start = ? and {cond}" + _order(", method"),
+        f"select * from marts.mart_ikm_period where period_type = ? and period_start = ? and {cond}"
+        + _order(", method"),
         [period.period_type, period.start, *params],
     )
     if wh.has("marts", "mart_ikm_confidence_period"):
-        ci = {(r["scope_type"], r["scope_id"]): r for r in wh.rows(
-            "select * from marts.mart_ikm_confidence_period where period_type = ? and period_start = ?", [period.period_type, period.start])}
+        ci = {
+            (r["scope_type"], r["scope_id"]): r
+            for r in wh.rows(
+                "select * from marts.mart_ikm_confidence_period where period_type = ? and period_start = ?",
+                [period.period_type, period.start],
+            )
+        }
         for row in rows:
             match = ci.get((row["scope_type"], row["scope_id"]))
             if match and abs((match.get("ikm_converted") or 0) - (row["ikm_converted"] or 0)) < 1e-9:
@@ -324,9 +361,18 @@ def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
     series: dict[tuple, dict] = {}
     for row in rows:
         key = (row["scope_type"], row["scope_id"], row["kpi"], row["_grain"])
-        item = series.setdefault(key, {"scope_name": row.get("scope_name") or row["scope_id"], "scope_id": row["scope_id"],
-                                       "kpi": row["kpi"], "kpi_label": row.get("kpi_label") or row["kpi"],
-                                       "chart": row.get("chart"), "grain": row["_grain"], "points": []})
+        item = series.setdefault(
+            key,
+            {
+                "scope_name": row.get("scope_name") or row["scope_id"],
+                "scope_id": row["scope_id"],
+                "kpi": row["kpi"],
+                "kpi_label": row.get("kpi_label") or row["kpi"],
+                "chart": row.get("chart"),
+                "grain": row["_grain"],
+                "points": [],
+            },
+        )
         if isinstance(row["period_start"], datetime):
             row["period_start"] = row["period_start"].date()
         row["in_period"] = period.start <= row["period_start"] <= period.end
@@ -340,13 +386,14 @@ def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
     window = CONTROL_WINDOW.get(period.period_type, 13)
     out = []
     for item in chosen.values():
-        item["points"] = item["points"][-max(window, sum(p["in_period"] for p in item["points"])):]
+        item["points"] = item["points"][-max(window, sum(p["in_period"] for p in item["points"])) :]
         item["flagged"] = [p for p in item["points"] if p["in_period"] and p.get("flagged")]
         out.append(item)
     return sorted(out, key=lambda s: (s["scope_name"], CONTROL_KPIS.index(s["kpi"])))
 
 
 # --- follow-up of earlier findings ---------------------------------------------------------------------
+
 
 def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scope) -> list[dict]:
     """Findings of the previous period (IKM grade C/D, targets not met, flagged control points) and whether this period resolved them."""
@@ -358,46 +405,83 @@ def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scop
     for key, row in prev_ikm.items():
         if row["mutu"] in ("C", "D"):
             now = cur_ikm.get(key)
-            out.append({
-                "kind": "grade", "scope_name": row["scope_name"], "scope_type": row["scope_type"],
-                "what": {"grade": row["mutu"]}, "previous": row["ikm_converted"], "previous_text": row["mutu"],
-                "current": now["ikm_converted"] if now else None, "current_text": now["mutu"] if now else None,
-                "status": "no_current_data" if not now else ("resolved" if now["mutu"] in ("A", "B") else "open"),
-                "format": "num",
-            })
+            out.append(
+                {
+                    "kind": "grade",
+                    "scope_name": row["scope_name"],
+                    "scope_type": row["scope_type"],
+                    "what": {"grade": row["mutu"]},
+                    "previous": row["ikm_converted"],
+                    "previous_text": row["mutu"],
+                    "current": now["ikm_converted"] if now else None,
+                    "current_text": now["mutu"] if now else None,
+                    "status": "no_current_data" if not now else ("resolved" if now["mutu"] in ("A", "B") else "open"),
+                    "format": "num",
+                }
+            )
     cur_targets = {(r["unit_id"], r["indicator"]): r for r in targets(wh, period, scope)}
     for row in targets(wh, previous, scope):
         if row["status"] == "not met":
             now = cur_targets.get((row["unit_id"], row["indicator"]))
-            status = "no_current_data" if not now or now["status"] in ("no data", "unknown indicator") else ("resolved" if now["status"] == "met" else "open")
-            out.append({
-                "kind": "target", "code": row["indicator"], "scope_name": row["unit_name"], "scope_type": "unit",
-                "what": {"indicator": row["indicator"]}, "previous": row["realisation"], "previous_text": None,
-                "current": now["realisation"] if now else None, "current_text": None, "status": status,
-                "format": "pct" if "share" in row["indicator"] or "rate" in row["indicator"] else "num", "target": row["target"],
-            })
+            status = (
+                "no_current_data"
+                if not now or now["status"] in ("no data", "unknown indicator")
+                else ("resolved" if now["status"] == "met" else "open")
+            )
+            out.append(
+                {
+                    "kind": "target",
+                    "code": row["indicator"],
+                    "scope_name": row["unit_name"],
+                    "scope_type": "unit",
+                    "what": {"indicator": row["indicator"]},
+                    "previous": row["realisation"],
+                    "previous_text": None,
+                    "current": now["realisation"] if now else None,
+                    "current_text": None,
+                    "status": status,
+                    "format": "pct" if "share" in row["indicator"] or "rate" in row["indicator"] else "num",
+                    "target": row["target"],
+                }
+            )
     prev_control = control(wh, previous, scope) or []
     cur_control = {(s["scope_id"], s["kpi"]): s for s in (control(wh, period, scope) or [])}
     for series in prev_control:
         for point in series["flagged"]:
             now = cur_control.get((series["scope_id"], series["kpi"]))
             in_now = [p for p in now["points"] if p["in_period"]] if now else []
-            out.append({
-                "kind": "flag", "code": series["kpi"], "scope_name": series["scope_name"], "scope_type": point["scope_type"],
-                "what": {"kpi": series["kpi_label"], "signal": f"{point.get('period')}: {point.get('signal') or 'flagged'}"},
-                "previous": point["value"], "previous_text": None,
-                "current": in_now[-1]["value"] if in_now else None, "current_text": None,
-                "status": "no_current_data" if not in_now else ("open" if any(p.get("flagged") for p in in_now) else "resolved"),
-                "format": "pct" if "share" in series["kpi"] else "num",
-            })
+            out.append(
+                {
+                    "kind": "flag",
+                    "code": series["kpi"],
+                    "scope_name": series["scope_name"],
+                    "scope_type": point["scope_type"],
+                    "what": {
+                        "kpi": series["kpi_label"],
+                        "signal": f"{point.get('period')}: {point.get('signal') or 'flagged'}",
+                    },
+                    "previous": point["value"],
+                    "previous_text": None,
+                    "current": in_now[-1]["value"] if in_now else None,
+                    "current_text": None,
+                    "status": "no_current_data"
+                    if not in_now
+                    else ("open" if any(p.get("flagged") for p in in_now) else "resolved"),
+                    "format": "pct" if "share" in series["kpi"] else "num",
+                }
+            )
     return out
 
 
 # --- data quality --------------------------------------------------------------------------------------
 
+
 def _in_period(period: Period) -> tuple[str, list]:
     # Reference files are not daily partitions: they count in every period.
-    return ("(try_cast(partition_key as date) is null or try_cast(partition_key as date) between ? and ?)", [period.start, period.end])
+    return (
+        "(try_cast(partition_key as date) is null or try_cast(partition_key as date) between ? and ?)",
+        [period.start, period.end],
+    )
 
 
 def contract_results(wh: Warehouse, period: Period) -> list[dict]:
@@ -480,13 +564,18 @@ def lineage() -> list[dict]:
                 if qualified in by_name:
                     stack.append(qualified)
         staging = sorted(t for t in layers["staging"] if t in by_table)
-        out.append({
-            "label": label, "mart": f"marts.{mart}", "column": column,
-            "sql_file": str(by_name[f"marts.{mart}"].path.relative_to(repo)),
-            "indicators": sorted(layers["indicators"]), "core": sorted(layers["core"]),
-            "staging": staging,
-            "contracts": sorted({str(by_table[t].path.relative_to(repo)) for t in staging}),
-        })
+        out.append(
+            {
+                "label": label,
+                "mart": f"marts.{mart}",
+                "column": column,
+                "sql_file": str(by_name[f"marts.{mart}"].path.relative_to(repo)),
+                "indicators": sorted(layers["indicators"]),
+                "core": sorted(layers["core"]),
+                "staging": staging,
+                "contracts": sorted({str(by_table[t].path.relative_to(repo)) for t in staging}),
+            }
+        )
     return out
 
 
@@ -529,8 +618,33 @@ def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, list[
             where, params = "true", []
         else:
             where, params = f'"{how}" between ? and ?', [period.start, period.end]
-        order = ", ".join(f'"{c}"' for c in columns if c in ("scope_type", "scope_id", "unit_id", "method", "unsur_no", "indicator", "mix_field", "mix_value", "kpi", "grain", "period_start", "month_start",
-                                                 "staffing_scope", "weekday", "hour_of_day", "wait_measure", "satisfaction_measure", "band_order"))
-        rows = wh.con.execute(f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""), params).fetchall()
+        order = ", ".join(
+            f'"{c}"'
+            for c in columns
+            if c
+            in (
+                "scope_type",
+                "scope_id",
+                "unit_id",
+                "method",
+                "unsur_no",
+                "indicator",
+                "mix_field",
+                "mix_value",
+                "kpi",
+                "grain",
+                "period_start",
+                "month_start",
+                "staffing_scope",
+                "weekday",
+                "hour_of_day",
+                "wait_measure",
+                "satisfaction_measure",
+                "band_order",
+            )
+        )
+        rows = wh.con.execute(
+            f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""), params
+        ).fetchall()
         out.append((sheet, mart, columns, rows))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -20,7 +20,11 @@ from pipelines.report.data import Period, Scope, Warehouse
 HERE = Path(__file__).resolve().parent
 LANGS = ("id", "en")
 # SP4N-LAPOR! limits in working days: verify 3, follow-up 5 after forwarding, close 8 after receipt (3 + 5).
-COMPLAINT_LIMITS = (("verify", "workdays_to_verify_median", 3), ("respond", "workdays_to_respond_median", 5), ("close", "workdays_to_close_median", 8))
+COMPLAINT_LIMITS = (
+    ("verify", "workdays_to_verify_median", 3),
+    ("respond", "workdays_to_respond_median", 5),
+    ("close", "workdays_to_close_median", 8),
+)
 # (metric, column of mart_balanced_scorecard_period, format, decimals): the headline figures of every report.
 HEADLINE = (
     ("ikm", "ikm_converted", "num", 2),
@@ -64,10 +68,12 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def _headers_unbroken(html: str) -> str:
     """Every header cell of the page (any section's) keeps its hyphenated words on one line."""
+
     def cell(match: re.Match) -> str:
         parts = _TAG.split(match.group(2))
         text = "".join(p if p.startswith("<") else _WORD_HYPHEN.sub("\u2011", p) for p in parts)
         return match.group(1) + text + match.group(3)
+
     return _HEADER_CELL.sub(cell, html)
 
 
@@ -95,16 +101,27 @@ def indicator_format(code: str) -> tuple[str, int]:
 
 @cache
 def _environment(lang: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({
-        "num": lambda v, d=2: fmt.num(v, d, lang),
-        "int": lambda v: fmt.integer(v, lang),
-        "pct": lambda v, d=1: fmt.pct(v, d, lang),
-        "idr": lambda v: fmt.idr(v, lang),
-        "day": lambda v: fmt.day(v, lang),
-    })
-    env.globals["show"] = lambda v, how, d=2: {"num": fmt.num(v, d, lang), "pct": fmt.pct(v, d, lang), "int": fmt.integer(v, lang)}[how]
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        {
+            "num": lambda v, d=2: fmt.num(v, d, lang),
+            "int": lambda v: fmt.integer(v, lang),
+            "pct": lambda v, d=1: fmt.pct(v, d, lang),
+            "idr": lambda v: fmt.idr(v, lang),
+            "day": lambda v: fmt.day(v, lang),
+        }
+    )
+    env.globals["show"] = lambda v, how, d=2: {
+        "num": fmt.num(v, d, lang),
+        "pct": fmt.pct(v, d, lang),
+        "int": fmt.integer(v, lang),
+    }[how]
     env.globals["indicator"] = lambda code: indicator_label(code, lang)
     env.globals["indicator_format"] = indicator_format
     return env
@@ -140,8 +157,9 @@ def _figure(name: str, svg: str, basis: str, **extra) -> dict:
     return {"name": name, "svg": svg, "basis": basis, **extra}
 
 
-def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str,
-                         empty: str) -> list[dict]:
+def _achievement_figures(
+    targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str, empty: str
+) -> list[dict]:
     """A unit's targets in one chart (a bar per indicator); a wider scope's in one chart per indicator (a bar per unit)."""
     catalogue = indicators.indicators()
 
@@ -175,10 +193,17 @@ def _achievement_figures(targets: list[dict], scope: Scope, methods: dict, basis
     if not groups:
         return [_figure("target_achievement", charts.achievement([], L["targets"], lang, empty), "")]
     return [
-        _figure("target_achievement",
-                charts.achievement([item(t, named(t, t["unit_name"], rows)) for t in rows],
-                                   f"{L['targets']} - {indicator_label(code, lang)}", lang, empty),
-                basis(sources_of(rows), methods_of(rows)), indicator=code)
+        _figure(
+            "target_achievement",
+            charts.achievement(
+                [item(t, named(t, t["unit_name"], rows)) for t in rows],
+                f"{L['targets']} - {indicator_label(code, lang)}",
+                lang,
+                empty,
+            ),
+            basis(sources_of(rows), methods_of(rows)),
+            indicator=code,
+        )
         for code, rows in groups.items()
     ]
 
@@ -208,24 +233,38 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
     unit_methods |= {r["scope_id"]: r["ikm_method"] for r in unit_rows(scorecard) if r.get("ikm_method")}
 
     # IKM: one chart per method, each over its own grade bands (2017 and legacy 2004 are separate questionnaires).
-    ikm_chart_rows = [r for r in ikm_rows if r["scope_type"] == ("unit" if scope.kind != "organisation" else "agency")] + (
-        unit_rows(ikm_rows) if scope.kind == "organisation" else [])
+    ikm_chart_rows = [
+        r for r in ikm_rows if r["scope_type"] == ("unit" if scope.kind != "organisation" else "agency")
+    ] + (unit_rows(ikm_rows) if scope.kind == "organisation" else [])
     ikm_title = L["units_in_scope"] if scope.kind != "organisation" else f"{L['agency']} / {L['unit']}"
     ikm_methods = list(dict.fromkeys(r["method"] for r in ikm_chart_rows)) or [data.IKM_2017]
     ikm_figures = [
-        _figure("ikm_units", charts.ikm_units([r for r in ikm_chart_rows if r["method"] == method], method,
-                                              f"{L['ikm']} - {ikm_title} ({_method_name(method, L)})", lang, empty),
-                basis(("survey_responses",), (method,)), method=method)
+        _figure(
+            "ikm_units",
+            charts.ikm_units(
+                [r for r in ikm_chart_rows if r["method"] == method],
+                method,
+                f"{L['ikm']} - {ikm_title} ({_method_name(method, L)})",
+                lang,
+                empty,
+            ),
+            basis(("survey_responses",), (method,)),
+            method=method,
+        )
         for method in ikm_methods
     ]
     unsur_groups: dict[tuple, list] = {}
     for row in unsur:
         unsur_groups.setdefault((row["scope_name"], row["method"]), []).append(row)
     unsur_charts = [
-        _figure("ikm_unsur",
-                charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({_method_name(method, L)})", lang, empty),
-                basis(("survey_responses",), (method,)), scope_name=name, method=method,
-                weakest=next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None))
+        _figure(
+            "ikm_unsur",
+            charts.ikm_unsur(rows, f"{L['nrr']} {L['unsur']} - {name} ({_method_name(method, L)})", lang, empty),
+            basis(("survey_responses",), (method,)),
+            scope_name=name,
+            method=method,
+            weakest=next((r["unsur_name"] for r in rows if r["rank_from_weakest"] == 1), None),
+        )
         for (name, method), rows in unsur_groups.items()
     ]
 
@@ -240,19 +279,36 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
                 stages.append((L[stage], row[stage]))
         stages.append((L["complaints_closed"], row["complaints_closed"]))
         name = row["scope_name"]
-        funnels.append(_figure("complaint_funnel", charts.funnel(stages, f"{L['funnel']} - {name}", lang, empty),
-                               complaint_basis, scope_name=name))
+        funnels.append(
+            _figure(
+                "complaint_funnel",
+                charts.funnel(stages, f"{L['funnel']} - {name}", lang, empty),
+                complaint_basis,
+                scope_name=name,
+            )
+        )
         items = [(L[key], row[column], limit) for key, column, limit in COMPLAINT_LIMITS]
-        limit_charts.append(_figure("complaint_limits", charts.limits(items, f"{L['limits']} - {name}", lang, L["limit"], empty),
-                                    complaint_basis, scope_name=name))
+        limit_charts.append(
+            _figure(
+                "complaint_limits",
+                charts.limits(items, f"{L['limits']} - {name}", lang, L["limit"], empty),
+                complaint_basis,
+                scope_name=name,
+            )
+        )
     mix_groups: dict[str, list] = {}
     for row in mix:
         mix_groups.setdefault(row["scope_name"], []).append(row)
     category_labels = {k[4:]: v for k, v in L.items() if k.startswith("cat_")}
-    mix_charts = [_figure("complaint_mix",
-                          charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty),
-                          complaint_basis, scope_name=name)
-                  for name, rows in mix_groups.items()]
+    mix_charts = [
+        _figure(
+            "complaint_mix",
+            charts.mix(rows, category_labels, f"{L['category_mix']} - {name}", lang, empty),
+            complaint_basis,
+            scope_name=name,
+        )
+        for name, rows in mix_groups.items()
+    ]
 
     control_charts = None
     if control is not None:
@@ -262,11 +318,18 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
             kind, grain = L.get(f"chart_{s['chart']}", s["chart"] or ""), L.get(f"grain_{s['grain']}", s["grain"])
             how = " ".join(x for x in (kind, grain) if x)
             known = indicators.indicators().get(s["kpi"])
-            control_charts.append(_figure(
-                "control", charts.control_chart(s, f"{label} - {s['scope_name']} ({how})", lang),
-                basis((known.source if known else "queue_tickets",)),
-                scope_name=s["scope_name"], kpi=s["kpi"], kpi_label=label, flagged=s["flagged"],
-                share="share" in s["kpi"]))
+            control_charts.append(
+                _figure(
+                    "control",
+                    charts.control_chart(s, f"{label} - {s['scope_name']} ({how})", lang),
+                    basis((known.source if known else "queue_tickets",)),
+                    scope_name=s["scope_name"],
+                    kpi=s["kpi"],
+                    kpi_label=label,
+                    flagged=s["flagged"],
+                    share="share" in s["kpi"],
+                )
+            )
 
     findings = data.findings(wh, period, previous, scope)
     for f in findings:  # name the indicator or KPI of a finding as the catalogue does
@@ -277,30 +340,67 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
     chart_rows = unit_rows(queue) if scope.kind != "unit" else queue
     queue_basis = basis(("queue_tickets",))
     return {
-        "lang": lang, "L": L, "period": period, "previous": previous, "scope": scope,
-        "scope_title": _scope_title(scope, L), "data_end": data.data_end(wh), "as_of": as_of,
+        "lang": lang,
+        "L": L,
+        "period": period,
+        "previous": previous,
+        "scope": scope,
+        "scope_title": _scope_title(scope, L),
+        "data_end": data.data_end(wh),
+        "as_of": as_of,
         "sources_basis": basis(tuple(SOURCES)),
         "basis": basis,  # basis(("queue_tickets",), methods): the caption a figure of any section carries
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "headline": HEADLINE, "headline_rows": headline_rows, "scorecard": scorecard,
-        "targets": targets, "targets_met": sum(1 for t in targets if t["status"] == "met"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "headline": HEADLINE,
+        "headline_rows": headline_rows,
+        "scorecard": scorecard,
+        "targets": targets,
+        "targets_met": sum(1 for t in targets if t["status"] == "met"),
         "achievement_figures": _achievement_figures(targets, scope, unit_methods, basis, L, lang, empty),
         "unit_methods": unit_methods,
         "ikm": ikm_rows,
-        "ikm_figures": ikm_figures, "ikm_basis": basis(("survey_responses",)),
+        "ikm_figures": ikm_figures,
+        "ikm_basis": basis(("survey_responses",)),
         "unsur_charts": unsur_charts,
         "queue": queue,
         "queue_figures": [
-            _figure("queue_sla", charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True,
-                                             name="queue_sla"), queue_basis),
-            _figure("queue_waits", charts.waits(chart_rows, {"median": L["median"], "p90": L["p90"]}, f"{L['wait_median_minutes']} / P90",
-                                                lang, empty), queue_basis),
+            _figure(
+                "queue_sla",
+                charts.bars(chart_rows, "sla_share", L["sla_share"], lang, empty, share=True, name="queue_sla"),
+                queue_basis,
+            ),
+            _figure(
+                "queue_waits",
+                charts.waits(
+                    chart_rows,
+                    {"median": L["median"], "p90": L["p90"]},
+                    f"{L['wait_median_minutes']} / P90",
+                    lang,
+                    empty,
+                ),
+                queue_basis,
+            ),
         ],
         "control_charts": control_charts,
-        "complaints": complaints, "complaint_head": head_rows(complaints), "funnels": funnels, "limit_charts": limit_charts,
-        "mix_charts": mix_charts, "funnel_partial": not {"complaints_verified", "complaints_responded"} <= complaint_cols,
-        "fee_figure": _figure("fee_compliance", charts.bars(chart_rows, "fee_compliance_share", L["fee_compliance_share"], lang, empty,
-                                                            share=True, name="fee_compliance"), queue_basis),
+        "complaints": complaints,
+        "complaint_head": head_rows(complaints),
+        "funnels": funnels,
+        "limit_charts": limit_charts,
+        "mix_charts": mix_charts,
+        "funnel_partial": not {"complaints_verified", "complaints_responded"} <= complaint_cols,
+        "fee_figure": _figure(
+            "fee_compliance",
+            charts.bars(
+                chart_rows,
+                "fee_compliance_share",
+                L["fee_compliance_share"],
+                lang,
+                empty,
+                share=True,
+                name="fee_compliance",
+            ),
+            queue_basis,
+        ),
         "zi": data.zona_integritas(wh, period, scope),
         "findings": findings,
         "contract_results": data.contract_results(wh, period),
@@ -339,9 +439,16 @@ def workbook_path(out: Path, period: Period) -> Path:
     return out / period.period / f"mutu-indicators-{period.period}.xlsx"
 
 
-def render_pack(warehouse: Path, out: Path, periods: list[str] | None = None, unit: str | None = None,
-                agency: str | None = None, lang: str = "id", chart_cache: Path | None = None,
-                workers: int | None = None) -> list[Path]:
+def render_pack(
+    warehouse: Path,
+    out: Path,
+    periods: list[str] | None = None,
+    unit: str | None = None,
+    agency: str | None = None,
+    lang: str = "id",
+    chart_cache: Path | None = None,
+    workers: int | None = None,
+) -> list[Path]:
     """Reports (and the workbook) for the given period labels, or the latest complete month, quarter and year.
 
     Without unit/agency: the organisation, every agency and every unit. Returns the files written. With
@@ -363,7 +470,9 @@ def render_pack(warehouse: Path, out: Path, periods: list[str] | None = None, un
     else:
         # spawn, not fork: the caller (a Dagster step) may hold threads and locks a forked child would inherit.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_render_jobs, *zip(*[(warehouse, out, lang, chart_cache, share) for share in shares])))
+            results = list(
+                pool.map(_render_jobs, *zip(*[(warehouse, out, lang, chart_cache, share) for share in shares], strict=False))
+            )
         written = [path for paths, _ in results for path in paths]
         used = set().union(*(names for _, names in results))
     if chart_cache is not None and not (periods or unit or agency):
@@ -378,8 +487,9 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _render_jobs(warehouse: Path, out: Path, lang: str, chart_cache: Path | None,
-                 jobs: list[tuple[Period, Scope | None]]) -> tuple[list[Path], set[str]]:
+def _render_jobs(
+    warehouse: Path, out: Path, lang: str, chart_cache: Path | None, jobs: list[tuple[Period, Scope | None]]
+) -> tuple[list[Path], set[str]]:
     """Render (period, scope) pages and (period, None) workbooks; returns the files and the cached charts used."""
     from pipelines.report.workbook import write_workbook
 

@@ -15,8 +15,10 @@ import numpy as np
 from pipelines.report import charts, fmt
 from pipelines.report.data import Period, Scope, Warehouse
 
-WEEKDAYS = {"id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
-            "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+WEEKDAYS = {
+    "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
 MIN_POINTS = 10  # mart_wait_satisfaction_correlation gives no rho under this many unit-months
 # The module's own code is part of every chart's cache key, like charts.py's.
 _VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
@@ -25,79 +27,104 @@ LABELS = {
     "id": {
         "staffing": "Kebutuhan loket",
         "staffing_intro": "Loket yang dibutuhkan per hari dan jam agar bagian antrean yang dipanggil dalam waktu "
-                          "tunggu maksimum standar pelayanan mencapai target unit (model Erlang C, atau Erlang A bila "
-                          "banyak pengunjung pergi sebelum dipanggil), dibandingkan dengan loket yang benar-benar "
-                          "melayani. Rata-rata 12 minggu terakhir data, {start} s.d. {end}.",
+        "tunggu maksimum standar pelayanan mencapai target unit (model Erlang C, atau Erlang A bila "
+        "banyak pengunjung pergi sebelum dipanggil), dibandingkan dengan loket yang benar-benar "
+        "melayani. Rata-rata 12 minggu terakhir data, {start} s.d. {end}.",
         "gap_title": "Selisih loket (dibutuhkan - dibuka)",
         "units_short_title": "Jumlah unit yang kekurangan loket",
         "gap_legend": "Merah: kurang loket; biru: loket lebih dari yang dibutuhkan; abu-abu: data terlalu sedikit; "
-                      "putih: tidak ada antrean.",
+        "putih: tidak ada antrean.",
         "units_short_legend": "Angka: jumlah unit yang kekurangan loket pada hari dan jam itu; abu-abu: data semua "
-                              "unit terlalu sedikit; putih: tidak ada antrean.",
-        "hour": "Jam", "weekday": "Hari",
-        "unit": "Unit", "slots_short": "Jam kurang loket", "largest_gap": "Kekurangan terbesar",
-        "slots_surplus": "Jam kelebihan loket", "slots_thin": "Jam dengan data terlalu sedikit",
+        "unit terlalu sedikit; putih: tidak ada antrean.",
+        "hour": "Jam",
+        "weekday": "Hari",
+        "unit": "Unit",
+        "slots_short": "Jam kurang loket",
+        "largest_gap": "Kekurangan terbesar",
+        "slots_surplus": "Jam kelebihan loket",
+        "slots_thin": "Jam dengan data terlalu sedikit",
         "model": "Model",
         "thin_staffing": "Data antrean terlalu sedikit untuk menghitung kebutuhan loket (minimal 4 hari buka dan 30 "
-                         "tiket dilayani per jam dan hari dalam 12 minggu).",
+        "tiket dilayani per jam dan hari dalam 12 minggu).",
         "wait_satisfaction": "Waktu tunggu dan kepuasan",
         "scatter_title": "Rata-rata waktu tunggu dan NRR U3 (waktu penyelesaian) per unit dan bulan",
-        "wait_mean": "Rata-rata waktu tunggu (menit)", "u3_nrr": "NRR U3",
+        "wait_mean": "Rata-rata waktu tunggu (menit)",
+        "u3_nrr": "NRR U3",
         "thin_scatter": "Kurang dari 10 unit-bulan dalam cakupan ini dengan cukup tiket dan jawaban U3: grafik tidak "
-                        "digambar.",
+        "digambar.",
         "correlation": "Korelasi peringkat Spearman (semua unit dan bulan)",
-        "wait_measure": "Ukuran waktu tunggu", "satisfaction_measure": "Ukuran kepuasan",
+        "wait_measure": "Ukuran waktu tunggu",
+        "satisfaction_measure": "Ukuran kepuasan",
         "points": "Titik (unit-bulan)",
-        "rho": "rho", "ci": "Selang kepercayaan 95 %", "verdict": "Kesimpulan",
+        "rho": "rho",
+        "ci": "Selang kepercayaan 95 %",
+        "verdict": "Kesimpulan",
         "thin_correlation": "Data terlalu sedikit: kurang dari 10 unit-bulan dengan minimal 30 tiket dipanggil dan 10 "
-                            "jawaban U3; korelasi tidak dihitung.",
+        "jawaban U3; korelasi tidak dihitung.",
         "bands": "Kepuasan menurut lama menunggu (responden yang nomor antreannya tercatat)",
-        "wait_band": "Lama menunggu (menit)", "respondents": "Responden", "ikm": "IKM",
+        "wait_band": "Lama menunggu (menit)",
+        "respondents": "Responden",
+        "ikm": "IKM",
         "thin_bands": "Tidak ada ekspor survei dengan nomor antrean, atau kurang dari 30 responden per kelompok.",
         "not enough data": "data terlalu sedikit",
         "worse waiting, lower satisfaction": "tunggu lebih lama, kepuasan lebih rendah",
         "worse waiting, higher satisfaction": "tunggu lebih lama, kepuasan lebih tinggi",
-        "no clear association": "tidak ada hubungan yang jelas", "ok": "cukup data",
-        "wait_mean_minutes": "rata-rata tunggu", "wait_p90_minutes": "P90 tunggu", "sla_share": "bagian sesuai standar",
+        "no clear association": "tidak ada hubungan yang jelas",
+        "ok": "cukup data",
+        "wait_mean_minutes": "rata-rata tunggu",
+        "wait_p90_minutes": "P90 tunggu",
+        "sla_share": "bagian sesuai standar",
         "ikm_converted": "IKM",
     },
     "en": {
         "staffing": "Counters needed",
         "staffing_intro": "Counters needed per weekday and hour for the share of tickets called within the service "
-                          "standard's maximum wait to reach the unit's target (Erlang C, or Erlang A where many people "
-                          "leave before being called), against the counters that actually served. Average of the last "
-                          "12 weeks of data, {start} to {end}.",
+        "standard's maximum wait to reach the unit's target (Erlang C, or Erlang A where many people "
+        "leave before being called), against the counters that actually served. Average of the last "
+        "12 weeks of data, {start} to {end}.",
         "gap_title": "Counter gap (needed - open)",
         "units_short_title": "Units short of counters",
-        "gap_legend": "Red: too few counters; blue: more counters than needed; grey: too little data; "
-                      "white: no queue.",
+        "gap_legend": "Red: too few counters; blue: more counters than needed; grey: too little data; white: no queue.",
         "units_short_legend": "Number of units short of counters on that day and hour; grey: too little data in "
-                              "every unit; white: no queue.",
-        "hour": "Hour", "weekday": "Day",
-        "unit": "Unit", "slots_short": "Hours short", "largest_gap": "Largest shortfall",
-        "slots_surplus": "Hours with spare counters", "slots_thin": "Hours with too little data",
+        "every unit; white: no queue.",
+        "hour": "Hour",
+        "weekday": "Day",
+        "unit": "Unit",
+        "slots_short": "Hours short",
+        "largest_gap": "Largest shortfall",
+        "slots_surplus": "Hours with spare counters",
+        "slots_thin": "Hours with too little data",
         "model": "Model",
         "thin_staffing": "Too little queue data to compute the counters needed (at least 4 open days and 30 served "
-                         "tickets per weekday and hour over 12 weeks).",
+        "tickets per weekday and hour over 12 weeks).",
         "wait_satisfaction": "Waiting and satisfaction",
         "scatter_title": "Mean wait and U3 NRR (completion time) per unit and month",
-        "wait_mean": "Mean wait (minutes)", "u3_nrr": "U3 NRR",
+        "wait_mean": "Mean wait (minutes)",
+        "u3_nrr": "U3 NRR",
         "thin_scatter": "Fewer than 10 unit-months in this scope with enough tickets and U3 answers: no chart is "
-                        "drawn.",
+        "drawn.",
         "correlation": "Spearman rank correlation (all units and months)",
-        "wait_measure": "Waiting measure", "satisfaction_measure": "Satisfaction measure",
+        "wait_measure": "Waiting measure",
+        "satisfaction_measure": "Satisfaction measure",
         "points": "Points (unit-months)",
-        "rho": "rho", "ci": "95 % interval", "verdict": "Verdict",
+        "rho": "rho",
+        "ci": "95 % interval",
+        "verdict": "Verdict",
         "thin_correlation": "Too little data: fewer than 10 unit-months with at least 30 called tickets and 10 U3 "
-                            "answers; no correlation is computed.",
+        "answers; no correlation is computed.",
         "bands": "Satisfaction by wait (respondents whose ticket number was recorded)",
-        "wait_band": "Wait (minutes)", "respondents": "Respondents", "ikm": "IKM",
+        "wait_band": "Wait (minutes)",
+        "respondents": "Respondents",
+        "ikm": "IKM",
         "thin_bands": "No survey export carries ticket numbers, or fewer than 30 respondents per band.",
         "not enough data": "not enough data",
         "worse waiting, lower satisfaction": "longer waits, lower satisfaction",
         "worse waiting, higher satisfaction": "longer waits, higher satisfaction",
-        "no clear association": "no clear association", "ok": "enough data",
-        "wait_mean_minutes": "mean wait", "wait_p90_minutes": "P90 wait", "sla_share": "share within standard",
+        "no clear association": "no clear association",
+        "ok": "enough data",
+        "wait_mean_minutes": "mean wait",
+        "wait_p90_minutes": "P90 wait",
+        "sla_share": "share within standard",
         "ikm_converted": "IKM",
     },
 }
@@ -112,8 +139,9 @@ def _units_in(wh: Warehouse, scope: Scope) -> list[str]:
 
 
 @charts._memoised
-def gap_heatmap(cells: tuple, hours: tuple, title: str, lang: str, value_label: str, version: str,
-                *, diverging: bool = True) -> str:
+def gap_heatmap(
+    cells: tuple, hours: tuple, title: str, lang: str, value_label: str, version: str, *, diverging: bool = True
+) -> str:
     """Weekday x hour grid: each cell a mart value (None = not enough data, drawn grey with no number)."""
     grid = np.full((7, len(hours)), np.nan)
     thin = np.zeros((7, len(hours)), dtype=bool)
@@ -164,7 +192,9 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
                    bool_and(staffing_model = 'not enough data') as thin, sum(counters_gap) as gap,
                    min(window_start) as window_start, max(window_end) as window_end
             from marts.mart_staffing_unit_slot where unit_id in ({marks})
-            group by unit_id, weekday, hour_of_day order by unit_id, weekday, hour_of_day""", units)
+            group by unit_id, weekday, hour_of_day order by unit_id, weekday, hour_of_day""",
+        units,
+    )
     if not slots:
         return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None, "staffing_legend": ""}
     hours = tuple(sorted({s["hour_of_day"] for s in slots}))
@@ -173,9 +203,15 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     for unit_id in dict.fromkeys(s["unit_id"] for s in slots):
         mine = [s for s in slots if s["unit_id"] == unit_id]
         gaps = [s["gap"] for s in mine if not s["thin"] and s["gap"] is not None]
-        summary.append({"unit_name": mine[0]["unit_name"], "slots_short": sum(g > 0 for g in gaps),
-                        "largest_gap": max(gaps, default=None), "slots_surplus": sum(g < 0 for g in gaps),
-                        "slots_thin": sum(s["thin"] for s in mine)})
+        summary.append(
+            {
+                "unit_name": mine[0]["unit_name"],
+                "slots_short": sum(g > 0 for g in gaps),
+                "largest_gap": max(gaps, default=None),
+                "slots_surplus": sum(g < 0 for g in gaps),
+                "slots_thin": sum(s["thin"] for s in mine),
+            }
+        )
     if all(s["thin"] for s in slots):
         return {"staffing_rows": summary, "staffing_figure": None, "staffing_window": window, "staffing_legend": ""}
     if scope.kind == "unit":
@@ -199,19 +235,31 @@ def _waiting(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     out = {"correlation": [], "wait_bands": [], "wait_scatter": None}
     if not wh.has("marts", "mart_wait_satisfaction_correlation"):
         return out
-    out["correlation"] = wh.rows("select * from marts.mart_wait_satisfaction_correlation "
-                                 "order by wait_measure, satisfaction_measure")
+    out["correlation"] = wh.rows(
+        "select * from marts.mart_wait_satisfaction_correlation order by wait_measure, satisfaction_measure"
+    )
     band_scope = ("unit", scope.id) if scope.kind == "unit" else ("all", "all")
-    out["wait_bands"] = wh.rows("select * from marts.mart_wait_satisfaction_band where scope_type = ? and scope_id = ? "
-                                "order by band_order", list(band_scope))
+    out["wait_bands"] = wh.rows(
+        "select * from marts.mart_wait_satisfaction_band where scope_type = ? and scope_id = ? order by band_order",
+        list(band_scope),
+    )
     units = _units_in(wh, scope)
     if units:
         marks = ", ".join("?" for _ in units)
-        points = wh.rows(f"select wait_mean_minutes, u3_nrr from marts.mart_wait_satisfaction_unit_month "
-                         f"where is_point and unit_id in ({marks}) order by unit_id, month_start", units)
+        points = wh.rows(
+            f"select wait_mean_minutes, u3_nrr from marts.mart_wait_satisfaction_unit_month "
+            f"where is_point and unit_id in ({marks}) order by unit_id, month_start",
+            units,
+        )
         if len(points) >= MIN_POINTS:
-            out["wait_scatter"] = wait_scatter(tuple((p["wait_mean_minutes"], p["u3_nrr"]) for p in points),
-                                               L["scatter_title"], lang, L["wait_mean"], L["u3_nrr"], _VERSION)
+            out["wait_scatter"] = wait_scatter(
+                tuple((p["wait_mean_minutes"], p["u3_nrr"]) for p in points),
+                L["scatter_title"],
+                lang,
+                L["wait_mean"],
+                L["u3_nrr"],
+                _VERSION,
+            )
     return out
 
 

@@ -27,9 +27,20 @@ def number_format(column: str, sample) -> str | None:
     if isinstance(sample, date):
         return DATE
     name = column.lower()
-    if name.endswith(("_share", "_rate", "share", "achievement_ratio")) or name in ("share", "utilisation", "counter_utilisation"):
+    if name.endswith(("_share", "_rate", "share", "achievement_ratio")) or name in (
+        "share",
+        "utilisation",
+        "counter_utilisation",
+    ):
         return PERCENT
-    if name.startswith(("ikm", "nrr", "ci_")) or name in ("ikm", "nrr", "previous_ikm_converted", "change", "unsur_weight", "staff_competence_nrr"):
+    if name.startswith(("ikm", "nrr", "ci_")) or name in (
+        "ikm",
+        "nrr",
+        "previous_ikm_converted",
+        "change",
+        "unsur_weight",
+        "staff_competence_nrr",
+    ):
         return IKM
     if isinstance(sample, int):
         return INTEGER if not name.endswith(("year", "_no", "rank", "hour")) and "rank" not in name else "0"
@@ -41,7 +52,7 @@ def write_workbook(wh: Warehouse, period: Period) -> bytes:
     book = Workbook(write_only=True)
     tables = workbook_tables(wh, period)
     about = book.create_sheet("about")
-    for letter, width in zip("ABCD", (22, 38, 34, 100)):
+    for letter, width in zip("ABCD", (22, 38, 34, 100), strict=False):
         about.column_dimensions[letter].width = width
     about.freeze_panes = "A3"
     about.append(["Mutu", f"{period.period_type} {period.period}", f"{period.start} .. {period.end}"])

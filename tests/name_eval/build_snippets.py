@@ -29,44 +29,187 @@ SEED = 14
 
 # (given, family) pairs from across Indonesia; family may be empty (one-name Javanese).
 PEOPLE = [
-    ("Budi", "Santoso Wiryawan"), ("Siti", "Aminah"), ("Rudi", "Hartono"), ("Dewi", "Lestari"), ("Agus", "Salim"),
-    ("Sri", "Mulyani"), ("Joko", ""), ("Slamet", ""), ("Sutrisno", ""), ("Tukiyem", ""), ("Suparman", ""),
-    ("Rina", "Marlina"), ("Asep", "Sunandar"), ("Euis", "Komariah"), ("Ujang", "Supriatna"), ("Cecep", "Hidayat"),
-    ("Hotman", "Sitorus"), ("Rosdiana", "Pardede"), ("Maruli", "Tambunan"), ("Togar", "Simatupang"),
-    ("Yulia", "Chaniago"), ("Fadli", "Zulkarnain"), ("Andi", "Baso Mappanyukki"), ("Hasnawati", "Daeng Kebo"),
-    ("Nurhayati", "Lallo"), ("Muh.", "Ilham Syarifuddin"), ("Yohanes", "Kogoya"), ("Marthen", "Wenda"),
-    ("Naomi", "Rumbiak"), ("Frans", "Kaisiepo"), ("Elisabeth", "Tuhumury"), ("Abdul", "Gafur Latuconsina"),
-    ("Liem", "Swie King"), ("Tjong", "Sen Hwa"), ("Vivi", "Tanoto"), ("Hendrik", "Gunadi"), ("Ahmad", "Fauzan"),
-    ("Muhammad", "Rizky Ramadhan"), ("Nur", "Aisyah"), ("Fitriani", ""), ("Wahyu", "Nugroho"),
-    ("Dimas", "Aditya Pratama"), ("Putri", "Ayu Kusumawardani"), ("Indah", "Permatasari"), ("Bayu", "Saputra"),
-    ("Eko", "Prasetyo"), ("Teguh", "Wibisono"), ("Kartini", ""), ("Sumarni", ""), ("Ponirah", ""),
-    ("Darsono", ""), ("Mulyono", ""), ("Bambang", "Irawan"), ("Yuliana", "Mandowen"), ("Ester", "Karubaba"),
-    ("Rahmat", "Hidayatullah"), ("Zulkifli", "Lubis"), ("Syamsul", "Bahri"), ("Ratna", "Sari Dewi"),
-    ("Lina", "Marlina"), ("Anisa", "Rahmawati"), ("Fajar", "Sidik"), ("Taufik", "Hidayat"), ("Hendra", "Gunawan"),
-    ("Irwan", "Setiawan"), ("Melati", "Nasution"), ("Sondang", "Siahaan"), ("Rizal", "Effendi"),
+    ("Budi", "Santoso Wiryawan"),
+    ("Siti", "Aminah"),
+    ("Rudi", "Hartono"),
+    ("Dewi", "Lestari"),
+    ("Agus", "Salim"),
+    ("Sri", "Mulyani"),
+    ("Joko", ""),
+    ("Slamet", ""),
+    ("Sutrisno", ""),
+    ("Tukiyem", ""),
+    ("Suparman", ""),
+    ("Rina", "Marlina"),
+    ("Asep", "Sunandar"),
+    ("Euis", "Komariah"),
+    ("Ujang", "Supriatna"),
+    ("Cecep", "Hidayat"),
+    ("Hotman", "Sitorus"),
+    ("Rosdiana", "Pardede"),
+    ("Maruli", "Tambunan"),
+    ("Togar", "Simatupang"),
+    ("Yulia", "Chaniago"),
+    ("Fadli", "Zulkarnain"),
+    ("Andi", "Baso Mappanyukki"),
+    ("Hasnawati", "Daeng Kebo"),
+    ("Nurhayati", "Lallo"),
+    ("Muh.", "Ilham Syarifuddin"),
+    ("Yohanes", "Kogoya"),
+    ("Marthen", "Wenda"),
+    ("Naomi", "Rumbiak"),
+    ("Frans", "Kaisiepo"),
+    ("Elisabeth", "Tuhumury"),
+    ("Abdul", "Gafur Latuconsina"),
+    ("Liem", "Swie King"),
+    ("Tjong", "Sen Hwa"),
+    ("Vivi", "Tanoto"),
+    ("Hendrik", "Gunadi"),
+    ("Ahmad", "Fauzan"),
+    ("Muhammad", "Rizky Ramadhan"),
+    ("Nur", "Aisyah"),
+    ("Fitriani", ""),
+    ("Wahyu", "Nugroho"),
+    ("Dimas", "Aditya Pratama"),
+    ("Putri", "Ayu Kusumawardani"),
+    ("Indah", "Permatasari"),
+    ("Bayu", "Saputra"),
+    ("Eko", "Prasetyo"),
+    ("Teguh", "Wibisono"),
+    ("Kartini", ""),
+    ("Sumarni", ""),
+    ("Ponirah", ""),
+    ("Darsono", ""),
+    ("Mulyono", ""),
+    ("Bambang", "Irawan"),
+    ("Yuliana", "Mandowen"),
+    ("Ester", "Karubaba"),
+    ("Rahmat", "Hidayatullah"),
+    ("Zulkifli", "Lubis"),
+    ("Syamsul", "Bahri"),
+    ("Ratna", "Sari Dewi"),
+    ("Lina", "Marlina"),
+    ("Anisa", "Rahmawati"),
+    ("Fajar", "Sidik"),
+    ("Taufik", "Hidayat"),
+    ("Hendra", "Gunawan"),
+    ("Irwan", "Setiawan"),
+    ("Melati", "Nasution"),
+    ("Sondang", "Siahaan"),
+    ("Rizal", "Effendi"),
 ]
-BALINESE = ["I Wayan Sudarma", "Ni Luh Putu Ariani", "I Made Suardana", "Ni Kadek Sriasih", "I Ketut Budiasa",
-            "I Gede Mahendra", "Ni Komang Yuliantari", "I Nyoman Suastika"]
-STAFF_FIRST = ["Rina", "Yuli", "Dodi", "Hendra", "Wati", "Sari", "Anton", "Yanti", "Agung", "Indra", "Desi",
-               "Wawan", "Nining", "Rahmi", "Bambang", "Tini", "Heri", "Lilis", "Ucok", "Mega"]
+BALINESE = [
+    "I Wayan Sudarma",
+    "Ni Luh Putu Ariani",
+    "I Made Suardana",
+    "Ni Kadek Sriasih",
+    "I Ketut Budiasa",
+    "I Gede Mahendra",
+    "Ni Komang Yuliantari",
+    "I Nyoman Suastika",
+]
+STAFF_FIRST = [
+    "Rina",
+    "Yuli",
+    "Dodi",
+    "Hendra",
+    "Wati",
+    "Sari",
+    "Anton",
+    "Yanti",
+    "Agung",
+    "Indra",
+    "Desi",
+    "Wawan",
+    "Nining",
+    "Rahmi",
+    "Bambang",
+    "Tini",
+    "Heri",
+    "Lilis",
+    "Ucok",
+    "Mega",
+]
 HONORIFICS_FORMAL = ["Bapak", "Ibu", "Sdr.", "Sdri.", "Saudara", "Pak", "Bu", "Bpk.", "Ibu Hj.", "Bapak H."]
 HONORIFICS_CASUAL = ["pak", "bu", "mas", "mbak", "mba", "bang", "kak", "Mas", "Mbak", "Bang", "Kak", "Teh", "Om"]
 PHONES = ["0813 2277 9012", "081234567890", "+62 857-1122-3344", "0878-9911-2233", "085212345678"]
 
-UNITS = ["Disdukcapil Kota Bandung", "Dinas Kependudukan dan Pencatatan Sipil Kota Surabaya",
-         "Mal Pelayanan Publik Kota Denpasar", "Puskesmas Kecamatan Coblong", "DPMPTSP Kabupaten Bogor",
-         "Kantor Kecamatan Kebayoran Baru", "Samsat Jakarta Timur", "Kantor Imigrasi Makassar",
-         "RSUD Kota Semarang", "Kantor Pertanahan Kabupaten Sleman", "Puskesmas Kecamatan Tanah Abang",
-         "Kelurahan Cipondoh", "MPP Kota Balikpapan", "Dinas Sosial Kota Medan", "Polsek Sentani"]
-SERVICES = ["KTP-el", "Kartu Keluarga", "Akta Kelahiran", "SIM", "Paspor", "SKCK", "NIB", "PBG", "BPJS Kesehatan",
-            "Surat Keterangan Pindah", "Akta Kematian", "STNK", "IMB"]
-PLACES = ["Bandung", "Surabaya", "Jakarta Selatan", "Denpasar", "Cibinong", "Sentani", "Makassar", "Medan",
-          "Kota Malang", "Kabupaten Gowa", "Sleman", "Balikpapan", "Ternate", "Mataram", "Tangerang"]
-STREETS = ["Jl. Sudirman", "Jalan Ahmad Yani", "Jl. Diponegoro", "Jalan Gatot Subroto", "Jl. Pahlawan",
-           "Jalan Merdeka", "Jl. Veteran", "Jalan Pattimura", "Jl. Teuku Umar"]
-OFFICIALS = ["Kepala Dinas", "Pak Camat", "Bapak Lurah", "Ibu Kepala Puskesmas", "Kepala Seksi Pelayanan",
-             "Sekretaris Camat", "Bapak Bupati", "Ibu Walikota", "Kepala Bidang Pendaftaran Penduduk",
-             "Bapak Kapolsek", "Direktur RSUD", "Kepala Kantor", "Ibu Kadis", "Bapak Sekda"]
+UNITS = [
+    "Disdukcapil Kota Bandung",
+    "Dinas Kependudukan dan Pencatatan Sipil Kota Surabaya",
+    "Mal Pelayanan Publik Kota Denpasar",
+    "Puskesmas Kecamatan Coblong",
+    "DPMPTSP Kabupaten Bogor",
+    "Kantor Kecamatan Kebayoran Baru",
+    "Samsat Jakarta Timur",
+    "Kantor Imigrasi Makassar",
+    "RSUD Kota Semarang",
+    "Kantor Pertanahan Kabupaten Sleman",
+    "Puskesmas Kecamatan Tanah Abang",
+    "Kelurahan Cipondoh",
+    "MPP Kota Balikpapan",
+    "Dinas Sosial Kota Medan",
+    "Polsek Sentani",
+]
+SERVICES = [
+    "KTP-el",
+    "Kartu Keluarga",
+    "Akta Kelahiran",
+    "SIM",
+    "Paspor",
+    "SKCK",
+    "NIB",
+    "PBG",
+    "BPJS Kesehatan",
+    "Surat Keterangan Pindah",
+    "Akta Kematian",
+    "STNK",
+    "IMB",
+]
+PLACES = [
+    "Bandung",
+    "Surabaya",
+    "Jakarta Selatan",
+    "Denpasar",
+    "Cibinong",
+    "Sentani",
+    "Makassar",
+    "Medan",
+    "Kota Malang",
+    "Kabupaten Gowa",
+    "Sleman",
+    "Balikpapan",
+    "Ternate",
+    "Mataram",
+    "Tangerang",
+]
+STREETS = [
+    "Jl. Sudirman",
+    "Jalan Ahmad Yani",
+    "Jl. Diponegoro",
+    "Jalan Gatot Subroto",
+    "Jl. Pahlawan",
+    "Jalan Merdeka",
+    "Jl. Veteran",
+    "Jalan Pattimura",
+    "Jl. Teuku Umar",
+]
+OFFICIALS = [
+    "Kepala Dinas",
+    "Pak Camat",
+    "Bapak Lurah",
+    "Ibu Kepala Puskesmas",
+    "Kepala Seksi Pelayanan",
+    "Sekretaris Camat",
+    "Bapak Bupati",
+    "Ibu Walikota",
+    "Kepala Bidang Pendaftaran Penduduk",
+    "Bapak Kapolsek",
+    "Direktur RSUD",
+    "Kepala Kantor",
+    "Ibu Kadis",
+    "Bapak Sekda",
+]
 
 # {P} a person's name in the form the filler chooses; {S} a staff member's first name.
 WITH_NAMES = [
@@ -186,15 +329,41 @@ WITHOUT_NAMES = [
 
 
 HOLDOUT_PEOPLE = [
-    ("Sukarti", ""), ("Paijo", ""), ("Tumini", ""), ("Wagiman", ""), ("Suwarni", "Handayani"), ("Ikhsan", "Maulana"),
-    ("Deden", "Kurnia"), ("Neneng", "Hasanah"), ("Iis", "Dahlia"), ("Oman", "Abdurahman"),
+    ("Sukarti", ""),
+    ("Paijo", ""),
+    ("Tumini", ""),
+    ("Wagiman", ""),
+    ("Suwarni", "Handayani"),
+    ("Ikhsan", "Maulana"),
+    ("Deden", "Kurnia"),
+    ("Neneng", "Hasanah"),
+    ("Iis", "Dahlia"),
+    ("Oman", "Abdurahman"),
     ("Parlindungan", "Sihombing"),
-    ("Lamhot", "Silalahi"), ("Rismauli", "Hutagalung"), ("Datuk", "Rajo Mangkuto"), ("Rahmi", "Yeni"),
-    ("Arianto", "Tandiayu"), ("Frederik", "Sumual"), ("Meiske", "Rondonuwu"), ("Oktovianus", "Mote"),
-    ("Yance", "Wospakrik"), ("Agustinus", "Fernandez"), ("Bonifasius", "Nggaa"), ("Kristina", "Liku"),
-    ("Hasbullah", "Ismail"), ("Teuku", "Razali"), ("Cut", "Nyak Dhien"), ("Syahrul", "Ramadhani"),
-    ("Baiq", "Nurhidayati"), ("Lalu", "Muhammad Zaini"), ("Ahmad", "Dhani"), ("Gunawan", "Tjahjadi"),
-    ("Susi", "Susanti Halim"), ("Ferdinand", "Lumban Tobing"), ("Wulandari", ""), ("Sutarmi", ""),
+    ("Lamhot", "Silalahi"),
+    ("Rismauli", "Hutagalung"),
+    ("Datuk", "Rajo Mangkuto"),
+    ("Rahmi", "Yeni"),
+    ("Arianto", "Tandiayu"),
+    ("Frederik", "Sumual"),
+    ("Meiske", "Rondonuwu"),
+    ("Oktovianus", "Mote"),
+    ("Yance", "Wospakrik"),
+    ("Agustinus", "Fernandez"),
+    ("Bonifasius", "Nggaa"),
+    ("Kristina", "Liku"),
+    ("Hasbullah", "Ismail"),
+    ("Teuku", "Razali"),
+    ("Cut", "Nyak Dhien"),
+    ("Syahrul", "Ramadhani"),
+    ("Baiq", "Nurhidayati"),
+    ("Lalu", "Muhammad Zaini"),
+    ("Ahmad", "Dhani"),
+    ("Gunawan", "Tjahjadi"),
+    ("Susi", "Susanti Halim"),
+    ("Ferdinand", "Lumban Tobing"),
+    ("Wulandari", ""),
+    ("Sutarmi", ""),
 ]
 HOLDOUT_WITH_NAMES = [
     "Sebelumnya terima kasih, saya {P} warga RT 03 ingin bertanya soal {service}.",
@@ -244,12 +413,13 @@ def _name_forms(rng: random.Random, people: list[tuple[str, str]] | None = None)
     return name, name.upper()
 
 
-def _fill(template: str, rng: random.Random, people: list[tuple[str, str]] | None = None
-          ) -> tuple[str, list[tuple[int, int]]]:
+def _fill(
+    template: str, rng: random.Random, people: list[tuple[str, str]] | None = None
+) -> tuple[str, list[tuple[int, int]]]:
     """The template with its fields filled; the spans of the names written into it."""
     text, spans, pos = "", [], 0
     for field in re.finditer(r"\{(\w+)\}", template):
-        text += template[pos:field.start()]
+        text += template[pos : field.start()]
         pos = field.end()
         key = field.group(1)
         name = None
@@ -268,10 +438,14 @@ def _fill(template: str, rng: random.Random, people: list[tuple[str, str]] | Non
             text += name
             continue
         text += {
-            "H": lambda: rng.choice(HONORIFICS_FORMAL), "h": lambda: rng.choice(HONORIFICS_CASUAL),
-            "phone": lambda: rng.choice(PHONES), "service": lambda: rng.choice(SERVICES),
-            "unit": lambda: rng.choice(UNITS), "place": lambda: rng.choice(PLACES),
-            "place2": lambda: rng.choice(PLACES), "street": lambda: rng.choice(STREETS),
+            "H": lambda: rng.choice(HONORIFICS_FORMAL),
+            "h": lambda: rng.choice(HONORIFICS_CASUAL),
+            "phone": lambda: rng.choice(PHONES),
+            "service": lambda: rng.choice(SERVICES),
+            "unit": lambda: rng.choice(UNITS),
+            "place": lambda: rng.choice(PLACES),
+            "place2": lambda: rng.choice(PLACES),
+            "street": lambda: rng.choice(STREETS),
             "official": lambda: rng.choice(OFFICIALS),
         }[key]()
     return text + template[pos:], spans
@@ -280,8 +454,11 @@ def _fill(template: str, rng: random.Random, people: list[tuple[str, str]] | Non
 def build(per_kind: int = 160, holdout: bool = False) -> list[dict]:
     rng = random.Random(SEED + holdout)
     people = HOLDOUT_PEOPLE if holdout else None
-    sets = (("name", HOLDOUT_WITH_NAMES), ("no_name", HOLDOUT_WITHOUT_NAMES)) if holdout else \
-        (("name", WITH_NAMES), ("no_name", WITHOUT_NAMES))
+    sets = (
+        (("name", HOLDOUT_WITH_NAMES), ("no_name", HOLDOUT_WITHOUT_NAMES))
+        if holdout
+        else (("name", WITH_NAMES), ("no_name", WITHOUT_NAMES))
+    )
     rows = []
     for kind, templates in sets:
         seen: set[str] = set()

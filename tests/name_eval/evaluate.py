@@ -1,6 +1,6 @@
 """Measure name scrubbing on the labelled snippets: recall of name words, share of other words removed.
 
-    python -m tests.name_eval.evaluate          # figures, then every miss and every false removal
+python -m tests.name_eval.evaluate          # figures, then every miss and every false removal
 """
 
 from __future__ import annotations
@@ -81,10 +81,12 @@ def main() -> None:
 
 
 def report(name: str, figures: Figures) -> None:
-    print(f"{name}: {figures.snippets} snippets; name words {figures.name_words}, found {figures.name_words_found} "
-          f"(recall {figures.recall:.2%}); other words {figures.other_words}, removed {figures.other_words_removed} "
-          f"({figures.removed_share:.2%}); capitalised other words {figures.other_capitalised}, removed "
-          f"{figures.other_capitalised_removed} ({figures.capitalised_removed_share:.2%})")
+    print(
+        f"{name}: {figures.snippets} snippets; name words {figures.name_words}, found {figures.name_words_found} "
+        f"(recall {figures.recall:.2%}); other words {figures.other_words}, removed {figures.other_words_removed} "
+        f"({figures.removed_share:.2%}); capitalised other words {figures.other_capitalised}, removed "
+        f"{figures.other_capitalised_removed} ({figures.capitalised_removed_share:.2%})"
+    )
     print("missed:", *figures.missed, sep="\n  ")
     print("removed:", *figures.removed, sep="\n  ")
 

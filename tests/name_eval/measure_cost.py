@@ -74,8 +74,10 @@ def main(landing: Path) -> None:
     pii.scrub_names_series = timed
     with_names, _ = parse_all(landing)
     print(f"{rows} survey and complaint rows; free-text values through the name scrubber: {spent['texts']}")
-    print(f"parse without names {without:.2f} s, with names {with_names:.2f} s; "
-          f"inside the name scrubber {spent['names']:.2f} s")
+    print(
+        f"parse without names {without:.2f} s, with names {with_names:.2f} s; "
+        f"inside the name scrubber {spent['names']:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ START ?= 2026-07-01
 DEFECTS ?= 0.01
 KEY_FILE := $(HOME_DIR)/pii.key
 
-.PHONY: venv demo test run generate dev bench clean bi bi-venv
+.PHONY: venv demo test lint run generate dev bench clean bi bi-venv
 
 venv: $(STAMP)
 
@@ -63,7 +63,13 @@ bi: bi-venv
 	$(BI_VENV)/bin/python bi/superset_mutu.py serve --home $(abspath $(BI_HOME)) \
 	  --warehouse $(abspath $(HOME_DIR))/warehouse/mutu.duckdb --port $(BI_PORT)
 
-test: venv
+# Lint is part of the tests: ruff (check and format) over the Python, sqlfluff (DuckDB dialect) over sql/.
+lint: venv
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar
+
+test: venv lint
 	$(BIN)/python -m pytest -q
 
 # Benchmark: S, M, M3 and nightly workloads, with DuckDB's parse floor measured in the same run.

@@ -20,7 +20,10 @@ from pipelines.schedules import nightly
 from pipelines.sensors import landing_sensor
 
 NEW_COMPLAINTS_DAY = "2026-09-01"
-EXTRA_TICKET = "T7,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+EXTRA_TICKET = (
+    "T7,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,"
+    "served,\n"
+)
 
 
 def _staged_at(home: Path) -> dict[tuple[str, str], object]:
@@ -110,6 +113,23 @@ def test_a_staging_input_change_restages_history_through_the_sensor_too(
     monkeypatch.setenv("MUTU_PII_KEY", "another-test-key-0123456789abcdef")
     staged = _compare(published, small_landing, tmp_path, lambda landing: None)
     every = {k for k in _staged_at(tmp_path / "home_run") if k[1] != "reference"}
+    assert staged == every and len(every) > 5
+
+
+def test_a_contract_change_restages_history_through_the_sensor_too(published, small_landing, tmp_path, monkeypatch):
+    """An edited contract is a new staging input: the sensor re-stages history, exactly the partitions `mutu run`
+    re-stages. (The planner reads the edited copy; staging itself still validates with the shipped contracts.)"""
+    import pipelines.planning
+
+    contracts = tmp_path / "data_contracts"
+    shutil.copytree(pipelines.planning.CONTRACTS_DIR, contracts)
+    queue = contracts / "queue_tickets.odcs.yaml"
+    rule = "A ticket is called at or after it is issued."
+    assert rule in queue.read_text()
+    queue.write_text(queue.read_text().replace(rule, "A ticket is called when or after it is issued."))
+    monkeypatch.setattr(pipelines.planning, "CONTRACTS_DIR", contracts)
+    staged = _compare(published, small_landing, tmp_path / "homes", lambda landing: None)
+    every = {k for k in _staged_at(tmp_path / "homes" / "home_run") if k[1] != "reference"}
     assert staged == every and len(every) > 5
 
 

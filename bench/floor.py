@@ -105,7 +105,8 @@ def count_csv_group(
     columns = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in header) + "}"
     query = (
         f"select count(*) from read_csv($files, delim={sql_text(delimiter)}, header=true, columns={columns}, "
-        f"encoding={sql_text(DUCKDB_ENCODINGS.get(encoding, 'utf-8'))}, quote='\"', ignore_errors=true, null_padding=true)"
+        f"encoding={sql_text(DUCKDB_ENCODINGS.get(encoding, 'utf-8'))}, quote='\"', ignore_errors=true, "
+        "null_padding=true)"
     )
     return con.execute(query, {"files": paths}).fetchall()[0][0]
 

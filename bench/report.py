@@ -423,7 +423,8 @@ def run_section(run: dict, floor_wall: float | None) -> list[str]:
         more = len(plan["staging_runs"]) - 6
         lines += [
             f"Plan: {'everything staged' if plan['restage_all'] else 'changed partitions only'}; "
-            f"{len(plan['staging_runs'])} staging run(s){': ' + runs if runs else ''}{f' and {more} more' if more > 0 else ''}; "
+            f"{len(plan['staging_runs'])} staging run(s){': ' + runs if runs else ''}"
+            f"{f' and {more} more' if more > 0 else ''}; "
             f"warehouse {plan['warehouse']}.",
             "",
         ]
@@ -431,8 +432,8 @@ def run_section(run: dict, floor_wall: float | None) -> list[str]:
         *lines,
         *_table(["stage", "wall s", "CPU s", "rows", "rows/s", "x floor"], rows),
         "",
-        f"Peak RSS: **{process['max_rss_mb']:,.0f} MB**. Floor used for ratios: `{run['floor']}` ({_num(floor_wall, 3)} s). "
-        + contention(process),
+        f"Peak RSS: **{process['max_rss_mb']:,.0f} MB**. Floor used for ratios: `{run['floor']}` "
+        f"({_num(floor_wall, 3)} s). " + contention(process),
         "",
     ]
 
@@ -484,7 +485,8 @@ def workload_section(entry: dict) -> list[str]:
     lines = [
         f"## Workload {entry['name']} — {entry['description']}",
         "",
-        f"{entry['units']} units x {entry['days']} days from {entry['start']}, seed {entry['seed']}, defects {entry['defects']}.",
+        f"{entry['units']} units x {entry['days']} days from {entry['start']}, seed {entry['seed']}, defects "
+        f"{entry['defects']}.",
         "",
     ]
     if entry.get("generate"):
@@ -510,7 +512,8 @@ def markdown(results: dict) -> str:
     lines = [
         "# Mutu benchmark",
         "",
-        f"Started {results['started_at']}, finished {results['finished_at'] or 'not yet'}; workloads: {', '.join(results['workloads'])}.",
+        f"Started {results['started_at']}, finished {results['finished_at'] or 'not yet'}; workloads: "
+        f"{', '.join(results['workloads'])}.",
         f"Host: {host['cpus']} CPUs, {host['memory_gb']} GB RAM, Python {host['python']}; "
         + ", ".join(f"{k} {v}" for k, v in host["versions"].items())
         + ".",

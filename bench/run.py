@@ -194,7 +194,8 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
     entry["new_day"] = {"date": day.isoformat(), "files": [str(p) for p in moved]}
     entry["notes"].append(
         f"Generated once ({workload.days} days); the last day, {day.isoformat()}, was moved out ({len(moved)} files) "
-        f"so the landing holds the {workload.days - 1} days before it. That year is run into an empty home (`setup`); then the new day's files and the "
+        f"so the landing holds the {workload.days - 1} days before it. That year is run into an empty home (`setup`);"
+        " then the new day's files and the "
         f"reference are copied into that landing and `mutu run` runs again on the same home (`nightly`); the "
         f"same day's files and reference alone are run into an empty home (`one_day_on_empty`)."
     )

@@ -32,7 +32,8 @@ def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
 
 
 def accounting_rows(lake: Path) -> pl.DataFrame:
-    """Which file each partition was built from, with its hash, build id and when (every row of the lake's accounting)."""
+    """Which file each partition was built from, with its hash, build id and when (every row of the lake's
+    accounting)."""
     files = list((lake / "row_accounting").glob("*/*.parquet"))
     schema = {
         "dataset": pl.String,

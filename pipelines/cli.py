@@ -86,7 +86,9 @@ def _summary(warehouse: Path) -> str:
         con.close()
     lines = ["", "rows per source (in = loaded + quarantined):"]
     lines += [
-        f"  {d:<18} in {i:>9,}  loaded {l:>9,}  quarantined {q:>7,}  files rejected {r}" for d, i, l, q, r in rows
+        f"  {dataset:<18} in {rows_in:>9,}  loaded {loaded:>9,}  quarantined {quarantined:>7,}  "
+        f"files rejected {rejected}"
+        for dataset, rows_in, loaded, quarantined, rejected in rows
     ]
     lines += _file_lines(files)
     lines += ["", f"warehouse: {warehouse}", "marts: " + ", ".join(f"{n} ({s:,} rows)" for n, s in marts)]
@@ -106,7 +108,8 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.settings import complaint_auto_close_workdays, ikm_weight_mode
 
     home = Path(args.home).resolve()
-    # matplotlib (review pack charts) keeps its font cache in ~/.cache and ~/.config unless told: a run writes under its home only.
+    # matplotlib (review pack charts) keeps its font cache in ~/.cache and ~/.config unless told: a run writes
+    # under its home only.
     os.environ.setdefault("MPLCONFIGDIR", str(home / "build" / "matplotlib"))
     try:
         weight_mode = ikm_weight_mode(args.ikm_weight_mode)
@@ -137,6 +140,37 @@ def _report(args: argparse.Namespace) -> int:
     print(f"{len(reports)} report(s) for {args.period} ({args.lang}) in {reports[0].parent if reports else out}")
     for path in written:
         print(f"  {path}")
+    return 0
+
+
+def _stages(args: argparse.Namespace) -> int:
+    """Stage timings of the latest runs on a home's Dagster instance, however they were launched."""
+    from dagster import DagsterInstance
+
+    from pipelines.settings import Paths
+    from pipelines.stage_timer import run_stages
+
+    dagster_home = Paths(Path(args.home).resolve()).dagster_home
+    if not (dagster_home / "dagster.yaml").exists():
+        print(f"mutu stages: no Dagster instance in {dagster_home}; run `mutu run --home {args.home}` first")
+        return 2
+    instance = DagsterInstance.from_config(str(dagster_home))
+    records = instance.get_run_records(limit=args.runs)
+    if not records:
+        print(f"no runs on the instance in {dagster_home}")
+        return 0
+    timings = run_stages(instance, [r.dagster_run.run_id for r in records])
+    print(f"the last {len(records)} run(s) on {dagster_home}:")
+    for r in reversed(records):
+        run = r.dagster_run
+        print(f"  {run.run_id[:8]} {run.job_name:<16} {run.status.value:<8} {run.tags.get('mutu/trigger', '')}")
+    print("stages (wall s, CPU s, rows):")
+    for name, t in timings["stages"].items():
+        print(f"  {name:<10} {t['wall_s']:>9.2f} {t['cpu_s']:>9.2f} {t['rows']:>12,}")
+    slowest = sorted(timings["steps"].items(), key=lambda item: -item[1])[:10]
+    print("slowest steps (wall s, Dagster's own timing):")
+    for step, seconds in slowest:
+        print(f"  {seconds:>9.2f}  {step}")
     return 0
 
 
@@ -191,6 +225,15 @@ def parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", help="output folder (default HOME/reports)")
     report.set_defaults(handler=_report)
+
+    stages = commands.add_parser(
+        "stages", help="stage timings of the latest runs, from the Dagster event log (any launcher, any process)"
+    )
+    stages.add_argument(
+        "--home", default=os.environ.get("MUTU_HOME", "data"), help="Mutu home holding the Dagster instance"
+    )
+    stages.add_argument("--runs", type=int, default=10, help="how many of the latest runs (default 10)")
+    stages.set_defaults(handler=_stages)
     return root
 
 

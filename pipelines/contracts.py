@@ -1,6 +1,6 @@
 """Data contracts (ODCS v3 YAML in `data_contracts/`): the single source of truth for every dataset.
 
-Parsers cast to `Contract.polars_schema`, validation builds its suite from `Contract.rules`,
+Parsers cast to `Contract.stored_schema`, validation builds its suite from `Contract.rules`,
 Dagster reads `Contract.table_schema` and the warehouse its column comments from here.
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 import jsonschema
 import polars as pl
-import yaml
 from open_data_contract_standard.model import OpenDataContractStandard
 from pydantic import ValidationError
 
+from pipelines.config_files import field_error, read_yaml
 from pipelines.errors import ContractError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "data_contracts"
@@ -88,12 +88,6 @@ class Contract:
     partition_column: str | None
     version: str
 
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(f"{name} is not a column of contract {self.name}")
-
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
@@ -102,11 +96,6 @@ class Contract:
     def landed_columns(self) -> list[Column]:
         """Columns a source file is expected to deliver (not derived by Mutu)."""
         return [c for c in self.columns if not c.derived]
-
-    @property
-    def polars_schema(self) -> pl.Schema:
-        """Schema of the landed record after parsing (personal data not yet removed)."""
-        return pl.Schema({c.name: c.polars_type for c in self.columns})
 
     @property
     def stored_columns(self) -> list[tuple[str, pl.DataType, str]]:
@@ -183,10 +172,7 @@ def _odcs_json_schema() -> dict:
 
 def load_contract(path: Path) -> Contract:
     """Parse and validate one contract; any defect names the file and the field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContractError(f"{path}: cannot read contract YAML: {exc}") from exc
+    raw = read_yaml(path, "contract", ContractError)
     try:
         jsonschema.validate(raw, _odcs_json_schema())
     except jsonschema.ValidationError as exc:
@@ -207,14 +193,11 @@ def load_contract(path: Path) -> Contract:
             raise ContractError(
                 f"{path}: field schema/0/properties/{col.name}/logicalType: unsupported {col.logical_type!r}"
             )
+        where = f"schema/0/properties/{col.name}/customProperties/onInvalid"
         if col.on_invalid not in ON_INVALID:
-            raise ContractError(
-                f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: {col.on_invalid!r} is not one of {', '.join(ON_INVALID)}"
-            )
+            raise field_error(ContractError, path, where, f"{col.on_invalid!r} is not one of {', '.join(ON_INVALID)}")
         if col.on_invalid == "set_null" and col.required:
-            raise ContractError(
-                f"{path}: field schema/0/properties/{col.name}/customProperties/onInvalid: a required column cannot be set to NULL; use quarantine"
-            )
+            raise field_error(ContractError, path, where, "a required column cannot be set to NULL; use quarantine")
     rules = []
     for q in obj.quality or []:
         if (
@@ -222,8 +205,11 @@ def load_contract(path: Path) -> Contract:
             or q.engine not in ("great_expectations", "mutu")
             or not isinstance(q.implementation, dict)
         ):
-            raise ContractError(
-                f"{path}: field schema/0/quality/{q.name}: expected type custom, engine great_expectations or mutu, and an implementation mapping"
+            raise field_error(
+                ContractError,
+                path,
+                f"schema/0/quality/{q.name}",
+                "expected type custom, engine great_expectations or mutu, and an implementation mapping",
             )
         rules.append(
             Rule(name=q.name, description=q.description or q.name, engine=q.engine, implementation=q.implementation)

@@ -1,4 +1,5 @@
-"""The Dagster code location: assets by layer, the declared jobs, sensors and schedule, resources from the environment."""
+"""The Dagster code location: assets by layer, the declared jobs, sensors and schedule, resources from the
+environment."""
 
 from dagster import Definitions, ExecutorDefinition
 

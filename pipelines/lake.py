@@ -6,11 +6,11 @@ partition never doubles rows and a crash never leaves half a file under the real
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import polars as pl
+
+from pipelines.atomic import write_atomically
 
 REFERENCE_PARTITION = "reference"
 
@@ -21,14 +21,7 @@ def partition_path(lake: Path, table: str, dataset: str, partition: str) -> Path
 
 def write_partition(frame: pl.DataFrame, lake: Path, table: str, dataset: str, partition: str) -> Path:
     target = partition_path(lake, table, dataset, partition)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    aside = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        frame.write_parquet(aside, compression="zstd", statistics=True)
-        os.replace(aside, target)
-    finally:
-        aside.unlink(missing_ok=True)
-    return target
+    return write_atomically(target, lambda aside: frame.write_parquet(aside, compression="zstd", statistics=True))
 
 
 def read_table(lake: Path, table: str, dataset: str) -> pl.DataFrame | None:

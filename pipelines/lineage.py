@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import uuid
 from pathlib import Path
 
 import sqlglot
@@ -20,6 +18,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.lineage import Node, lineage
 
+from pipelines.atomic import write_text_atomically
 from pipelines.sql_models import SqlModel
 
 # sqlglot logs "Cannot traverse scope UNPIVOT ..." for the unsur unpivot: the model's dependencies are read from
@@ -94,7 +93,5 @@ def column_sources(model: SqlModel, columns: list[str], schema: Schema, cache_di
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob(f"{model.qualified}.*.json"):
             stale.unlink(missing_ok=True)
-        aside = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        aside.write_text(json.dumps(out))
-        os.replace(aside, path)
+        write_text_atomically(path, json.dumps(out))
     return out

@@ -166,6 +166,17 @@ def _sentence_start(text: str, tokens: list[Token], i: int) -> bool:
     return not before or before[-1] in SENTENCE_END
 
 
+def _sentence(text: str, tokens: list[Token], i: int) -> tuple[int, int]:
+    """The tokens of the sentence holding token i: tokens[lo:hi]."""
+    lo = i
+    while lo > 0 and not _sentence_start(text, tokens, lo):
+        lo -= 1
+    hi = i + 1
+    while hi < len(tokens) and not _sentence_start(text, tokens, hi):
+        hi += 1
+    return lo, hi
+
+
 def _text_end(text: str, token: Token) -> bool:
     return not re.search(r"[^\W_]", text[token.end :])
 
@@ -173,12 +184,7 @@ def _text_end(text: str, token: Token) -> bool:
 def _title_cased(text: str, tokens: list[Token], i: int) -> bool:
     """The sentence around token i capitalises most ordinary words, so capitals say nothing there
     ("Pelayanan Sangat Memuaskan, Semoga Makin Baik")."""
-    lo = i
-    while lo > 0 and not _sentence_start(text, tokens, lo):
-        lo -= 1
-    hi = i + 1
-    while hi < len(tokens) and not _sentence_start(text, tokens, hi):
-        hi += 1
+    lo, hi = _sentence(text, tokens, i)
     words = [t for t in tokens[lo + 1 : hi] if not t.text.isupper() and _kind(t.text) == "word"]
     return len(words) >= 2 and sum(t.capitalised for t in words) >= 0.6 * len(words)
 
@@ -278,12 +284,7 @@ def _acronym_or_emphasis(text: str, tokens: list[Token], i: int, cue: str | None
     unless a cue introduces them ("NAMA: BUDI") or the whole sentence is written in capitals."""
     if cue is not None or not tokens[i].text.isupper() or len(tokens[i].text) < 2:
         return False
-    lo = i
-    while lo > 0 and not _sentence_start(text, tokens, lo):
-        lo -= 1
-    hi = i + 1
-    while hi < len(tokens) and not _sentence_start(text, tokens, hi):
-        hi += 1
+    lo, hi = _sentence(text, tokens, i)
     sentence = tokens[lo:hi]
     return sum(t.text.isupper() for t in sentence) < 0.6 * len(sentence)
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from pipelines import progress, stage_timer
-from pipelines.errors import LandingError, MutuError, SettingsError
+from pipelines.atomic import write_text_atomically
+from pipelines.errors import LandingError, SettingsError, raise_for_failed_run
 from pipelines.planning import digest
 from pipelines.settings import Paths, pii_key
 
@@ -50,27 +51,6 @@ def _release_dead_runs(instance) -> None:
     for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
         instance.report_run_failed(run)
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-
-
-def _check(result, what: str) -> None:
-    if result.success:
-        return
-    failures = [e for e in result.all_events if e.is_step_failure]
-    reason = "see the Dagster event log"
-    if failures:
-        # Retries wrap the real error; report the innermost Mutu error, or the innermost cause.
-        chain, error = [], failures[0].event_specific_data.error
-        while error is not None:
-            chain.append(error)
-            error = error.cause
-        ours = [
-            e
-            for e in chain
-            if e.cls_name
-            in {"PublishError", "LandingError", "ProfileError", "ContractError", "SettingsError", "MutuError"}
-        ]
-        reason = (ours[0] if ours else chain[-1]).message.strip().splitlines()[-1]
-    raise MutuError(f"{what} failed: {reason}")
 
 
 def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: bool = False) -> Path:
@@ -124,9 +104,7 @@ def _read_state(path: Path) -> dict:
 
 
 def _write_state(path: Path, state: dict) -> None:
-    aside = path.with_name(f".{path.name}.tmp")
-    aside.write_text(json.dumps(state, indent=1, sort_keys=True))
-    os.replace(aside, path)
+    write_text_atomically(path, json.dumps(state, indent=1, sort_keys=True))
 
 
 # --- the runs -----------------------------------------------------------------------------------------
@@ -170,7 +148,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         result = definitions.resolve_job_def(job).execute_in_process(
             instance=instance, run_config=QUIET, raise_on_error=False, **options
         )
-        _check(result, what)
+        raise_for_failed_run(result, what)
 
     if plan.reference:
         progress.say("reference data: staging units, services, targets")

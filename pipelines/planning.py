@@ -139,22 +139,6 @@ def _ranges(stale: list[int], busy: set[int], max_gap: int, chunk: int) -> list[
     return ranges
 
 
-def partition_ranges(
-    keys: list[str],
-    order: list[str],
-    landed: set[str] | None = None,
-    max_gap: int = MAX_GAP,
-    chunk: int = MAX_RUN_PARTITIONS,
-) -> list[tuple[str, str]]:
-    """Cover one source's stale `keys` with (first, last) ranges of the partition order: two stale days join when
-    at most `max_gap` of the source's other landed days lie between them (re-staging those is idempotent and
-    cheaper than another run; days it has no file for cost nothing), never across a chunk of `chunk` positions."""
-    position = {k: i for i, k in enumerate(order)}
-    stale = sorted({position[k] for k in keys})
-    busy = {position[k] for k in (landed or set()) if k in position} - set(stale)
-    return [(order[a], order[b]) for a, b in _ranges(stale, busy, max_gap, chunk)]
-
-
 def staging_runs(
     stale: dict[str, list[str]],
     order: list[str],

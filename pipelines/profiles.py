@@ -11,8 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pipelines.config_files import field_error, read_yaml
 from pipelines.contracts import CONTRACTS_DIR, contracts
 from pipelines.errors import ProfileError
 from pipelines.vocabularies import Vocabulary, vocabulary
@@ -106,7 +105,8 @@ _DIRECTIVES = {
 
 
 def format_pattern(fmt: str) -> str:
-    """Anchored regular expression of the values a strftime format admits; ValueError on a directive Mutu does not know."""
+    """Anchored regular expression of the values a strftime format admits; ValueError on a directive Mutu does not
+    know."""
     out, i = ["^"], 0
     while i < len(fmt):
         if fmt[i] != "%":
@@ -124,14 +124,11 @@ def format_pattern(fmt: str) -> str:
 
 
 def _fail(path: Path, where: str, what: str) -> ProfileError:
-    return ProfileError(f"{path}: field {where}: {what}")
+    return field_error(ProfileError, path, where, what)
 
 
 def load_profile(path: Path) -> Profile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read profile YAML: {exc}") from exc
+    raw = read_yaml(path, "profile", ProfileError)
     source, name = path.parent.name, path.stem
     dataset = SOURCE_DATASETS.get(source)
     if dataset is None:

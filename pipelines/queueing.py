@@ -25,8 +25,6 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import betainc
 
-ERLANG_C = "erlang_c"
-ERLANG_A = "erlang_a"
 MAX_COUNTERS = 200  # beyond any unit's hall: the target cannot be met by adding counters
 TAIL = 1e-12  # the Erlang A state space is cut where the stationary tail is below this
 
@@ -47,14 +45,6 @@ def erlang_c(servers: int, load: float) -> float:
         return 1.0
     blocking = erlang_b(servers, load)
     return servers * blocking / (servers - load * (1 - blocking))
-
-
-def erlang_c_mean_wait(arrival_rate: float, mean_service: float, servers: int) -> float:
-    """Average speed of answer in M/M/n: C(n, A) / (nμ − λ); infinite when the queue is unstable."""
-    load = arrival_rate * mean_service
-    if servers <= load:
-        return math.inf
-    return erlang_c(servers, load) / (servers / mean_service - arrival_rate)
 
 
 def erlang_c_service_level(arrival_rate: float, mean_service: float, servers: int, max_wait: float) -> float:

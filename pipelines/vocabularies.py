@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-import yaml
 
+from pipelines.config_files import field_error, read_yaml
 from pipelines.contracts import CONTRACTS_DIR, contracts
 from pipelines.errors import ProfileError
 
@@ -47,23 +47,20 @@ class Vocabulary:
 
 
 def _fail(path: Path, where: str, what: str) -> ProfileError:
-    return ProfileError(f"{path}: field {where}: {what}")
+    return field_error(ProfileError, path, where, what)
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read vocabulary YAML: {exc}") from exc
+    raw = read_yaml(path, "vocabulary", ProfileError)
     dataset = raw.get("dataset")
     if dataset not in contracts():
         raise _fail(path, "dataset", f"{dataset!r} is not a contract; expected one of {sorted(contracts())}")
-    spec = contracts()[dataset]
+    declared = {c.name: c for c in contracts()[dataset].columns}
     spellings: dict[str, dict[str, str]] = {}
     for column, classes in (raw.get("columns") or {}).items():
-        if column not in spec.column_names:
+        if column not in declared:
             raise _fail(path, f"columns.{column}", f"not a column of contract {dataset}")
-        allowed = spec.column(column).allowed
+        allowed = declared[column].allowed
         if not allowed:
             raise _fail(path, f"columns.{column}", f"contract {dataset} lists no allowed values for it (enum)")
         mapping = {normalise(str(value)): str(value) for value in allowed}

@@ -24,6 +24,7 @@ from pipelines.column_docs import model_column_docs
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
+from pipelines.landing import REFERENCE_DATASETS
 from pipelines.queueing import register_sql_functions
 from pipelines.settings import Paths, complaint_auto_close_workdays, duckdb_config
 from pipelines.sql_models import SqlModel
@@ -37,7 +38,6 @@ AUDIT_TABLES = (
 )  # written per partition in the lake
 PUBLISHED_AUDIT_TABLES = (*AUDIT_TABLES, "row_accounting_daily")
 PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
-REFERENCE_DATASETS = ("units", "services", "targets")
 
 
 def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,8 @@ U1,Dukcapil Jakarta Pusat,Dukcapil,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,10000
 U2,DPMPTSP Denpasar,DPMPTSP,Bali,Denpasar,Asia/Makassar,500
 """
 # KTP's waiting standard changes on 1 August 2026 (15 -> 30 minutes): the history must be kept.
-SERVICES = """service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to
+SERVICES = """service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,\
+valid_from,valid_to
 KTP,U1,KTP elektronik,15,10,1,0,2026-01-01,2026-07-31
 KTP,U1,KTP elektronik,30,10,1,0,2026-08-01,
 IMB,U2,Persetujuan bangunan,20,15,10,50000,2026-01-01,
@@ -35,7 +38,10 @@ TARGETS = """unit_id,year,indicator,target
 U1,2026,ikm_converted,85
 U1,2026,queue_sla_share,0.9
 """
-QUEUE_HEADER = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
+QUEUE_HEADER = (
+    "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,"
+    "outcome,fee_paid_idr"
+)
 QUEUE_U1_0730 = [
     "T1,U1,KTP,L1,false,walk_in,2026-07-30T08:00:00,2026-07-30T08:10:00,2026-07-30T08:11:00,2026-07-30T08:21:00,served,",
     "T2,U1,KTP,L2,true,online,2026-07-30T08:00:00,2026-07-30T08:20:00,2026-07-30T08:20:00,2026-07-30T08:25:00,served,",
@@ -52,12 +58,17 @@ QUEUE_U1_0803 = [
 ]
 # Vendor export (antrian_id profile): Windows-1252, ';', dd/mm/yyyy HH:MM, decimal comma, status words.
 ANTRIAN_U2_0730 = (
-    "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)\r\n"
-    "B-001;IMB;Loket Satu;Tidak;Langsung;30/07/2026 09:00;30/07/2026 09:12;30/07/2026 09:13;30/07/2026 09:40;selesai;50.000,00\r\n"
+    "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;"
+    "Biaya (Rp)\r\n"
+    "B-001;IMB;Loket Satu;Tidak;Langsung;30/07/2026 09:00;30/07/2026 09:12;30/07/2026 09:13;30/07/2026 09:40;selesai;"
+    "50.000,00\r\n"
     "B-002;IMB;Loket Satu;Ya;Online;30/07/2026 09:05;30/07/2026 09:45;;;dilewati;\r\n"
     "B-003;IMB;;Tidak;Langsung;30/07/2026 09:10;;;;menunggu;\r\n"
 )
-SURVEY_HEADER_2017 = "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,u1,u2,u3,u4,u5,u6,u7,u8,u9,suggestion"
+SURVEY_HEADER_2017 = (
+    "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,u1,u2,u3,u4,u5,u6,u7,u8,u9,"
+    "suggestion"
+)
 SURVEY_U1_0715 = [
     f"R1,2026-07-15T10:00:00,U1,KTP,L,34,SMA,Swasta,4,3,3,4,3,3,4,3,2,Antrian lama. Hubungi saya {PERSONAL['phone']}",
     "R2,2026-07-15T10:30:00,U1,KTP,P,45,D4-S1,PNS,3,3,2,4,3,4,4,3,3,",
@@ -136,27 +147,102 @@ COMPLAINTS = {
 }
 
 
-def write_landing(root: Path) -> Path:
+def write_landing_zone(
+    root: Path,
+    *,
+    units: str,
+    services: str,
+    targets: str,
+    queue: dict[str, list[str]] | None = None,
+    surveys: dict[str, tuple[str, list[str]]] | None = None,
+    complaints: dict[str, list[dict]] | None = None,
+) -> Path:
+    """A landing zone of canonical exports: queue file name -> rows, survey file name -> (header, rows) and
+    complaint day -> records."""
     (root / "reference").mkdir(parents=True)
-    (root / "reference" / "units.csv").write_text(UNITS)
-    (root / "reference" / "services.csv").write_text(SERVICES)
-    (root / "reference" / "targets.csv").write_text(TARGETS)
-    queue = root / "queue" / "canonical"
-    queue.mkdir(parents=True)
-    (queue / "queue_U1_2026-07-30.csv").write_text("\n".join([QUEUE_HEADER, *QUEUE_U1_0730]) + "\n")
-    (queue / "queue_U1_2026-08-03.csv").write_text("\n".join([QUEUE_HEADER, *QUEUE_U1_0803]) + "\n")
+    (root / "reference" / "units.csv").write_text(units)
+    (root / "reference" / "services.csv").write_text(services)
+    (root / "reference" / "targets.csv").write_text(targets)
+    for source, files in (
+        ("queue", {name: "\n".join([QUEUE_HEADER, *rows]) + "\n" for name, rows in (queue or {}).items()}),
+        ("survey", {name: "\n".join([header, *rows]) + "\n" for name, (header, rows) in (surveys or {}).items()}),
+        (
+            "complaints",
+            {
+                f"complaints_{day}.jsonl": "".join(json.dumps(r) + "\n" for r in records)
+                for day, records in (complaints or {}).items()
+            },
+        ),
+    ):
+        folder = root / source / "canonical"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text)
+    return root
+
+
+def write_landing(root: Path) -> Path:
+    write_landing_zone(
+        root,
+        units=UNITS,
+        services=SERVICES,
+        targets=TARGETS,
+        queue={"queue_U1_2026-07-30.csv": QUEUE_U1_0730, "queue_U1_2026-08-03.csv": QUEUE_U1_0803},
+        surveys={
+            "survey_U1_2026-07-15.csv": (SURVEY_HEADER_2017, SURVEY_U1_0715),
+            "survey_U2_2026-07-16.csv": (SURVEY_HEADER_2004, SURVEY_U2_0716),
+        },
+        complaints=COMPLAINTS,
+    )
     vendor = root / "queue" / "antrian_id"
     vendor.mkdir(parents=True)
     (vendor / "antrian_U2_30-07-2026.csv").write_bytes(ANTRIAN_U2_0730.encode("cp1252"))
-    survey = root / "survey" / "canonical"
-    survey.mkdir(parents=True)
-    (survey / "survey_U1_2026-07-15.csv").write_text("\n".join([SURVEY_HEADER_2017, *SURVEY_U1_0715]) + "\n")
-    (survey / "survey_U2_2026-07-16.csv").write_text("\n".join([SURVEY_HEADER_2004, *SURVEY_U2_0716]) + "\n")
-    complaints = root / "complaints" / "canonical"
-    complaints.mkdir(parents=True)
-    for day, records in COMPLAINTS.items():
-        (complaints / f"complaints_{day}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     return root
+
+
+def build_warehouse(tmp_path_factory, name: str, write, environment: dict[str, str] | None = None) -> Path:
+    """The landing zone `write(folder)` writes, run once through `mutu run` (with `environment` set); the
+    published warehouse."""
+    from pipelines.orchestration import run_everything
+
+    landing = write(tmp_path_factory.mktemp(f"{name}_landing"))
+    home = tmp_path_factory.mktemp(f"{name}_home")
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in (environment or {}).items():
+            patch.setenv(variable, value)
+        run_everything(landing, home)
+    return home / "warehouse" / "mutu.duckdb"
+
+
+@contextmanager
+def rebuilt_copy(built: Path, folder: Path, model: str, as_of: str, weight_mode: str):
+    """A writable copy of a built warehouse in which `model` is rebuilt with other run parameters (as-of date, IKM
+    weight mode): one pipeline run per module serves every setting. Yields the connection."""
+    import duckdb
+
+    from pipelines.sql_models import models
+    from pipelines.warehouse import build_model
+
+    copy = folder / "mutu.duckdb"
+    shutil.copyfile(built, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("create schema staging").fetchall()
+        con.execute(
+            "create table staging.run_parameters as select cast(? as date) as as_of_date, ? as ikm_weight_mode",
+            [as_of, weight_mode],
+        ).fetchall()
+        build_model(con, next(m for m in models() if m.qualified == model))
+        yield con
+    finally:
+        con.close()
+
+
+def one(con, sql, params=None):
+    """The one row a query must return."""
+    rows = con.execute(sql, params or []).fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
 
 
 @pytest.fixture(scope="session")
@@ -174,10 +260,20 @@ def published(small_landing, tmp_path_factory) -> Path:
     return home / "warehouse" / "mutu.duckdb"
 
 
-@pytest.fixture()
-def warehouse(published):
+def _read_only(path: Path):
     import duckdb
 
-    con = duckdb.connect(str(published), read_only=True)
+    con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture()
+def warehouse(published):
+    yield from _read_only(published)
+
+
+@pytest.fixture()
+def wh(built):
+    """The warehouse of the test module's own `built` fixture (a `build_warehouse` of its landing zone), read-only."""
+    yield from _read_only(built)

@@ -12,16 +12,20 @@ MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS). Holidays in the span: Mon 17 Aug and Tue 25
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import QUEUE_HEADER, SURVEY_HEADER_2004, SURVEY_HEADER_2017
+from tests.conftest import (
+    SURVEY_HEADER_2004,
+    SURVEY_HEADER_2017,
+    build_warehouse,
+    one,
+    rebuilt_copy,
+    write_landing_zone,
+)
 
 UNITS = """unit_id,unit_name,agency,province,regency,timezone,annual_users
 U1,Dukcapil Jayapura,Dukcapil,Papua,Jayapura,Asia/Jayapura,3
@@ -182,56 +186,15 @@ COMPLAINTS = {
 
 
 def write_landing(root: Path) -> Path:
-    reference = root / "reference"
-    reference.mkdir(parents=True)
-    (reference / "units.csv").write_text(UNITS)
-    (reference / "services.csv").write_text(SERVICES)
-    (reference / "targets.csv").write_text(TARGETS)
-    queue = root / "queue" / "canonical"
-    queue.mkdir(parents=True)
-    for day in WEDNESDAYS:
-        ticket = _ticket(day, 24 if day == WEDNESDAYS[-1] else 10)
-        (queue / f"queue_U1_{day}.csv").write_text("\n".join([QUEUE_HEADER, ticket]) + "\n")
-    survey = root / "survey" / "canonical"
-    survey.mkdir(parents=True)
-    for name, (header, rows) in SURVEYS.items():
-        (survey / name).write_text("\n".join([header, *rows]) + "\n")
-    complaints = root / "complaints" / "canonical"
-    complaints.mkdir(parents=True)
-    for day, records in COMPLAINTS.items():
-        (complaints / f"complaints_{day}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    return root
+    queue = {f"queue_U1_{day}.csv": [_ticket(day, 24 if day == WEDNESDAYS[-1] else 10)] for day in WEDNESDAYS}
+    return write_landing_zone(
+        root, units=UNITS, services=SERVICES, targets=TARGETS, queue=queue, surveys=SURVEYS, complaints=COMPLAINTS
+    )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from pipelines.orchestration import run_everything
-
-    landing = write_landing(tmp_path_factory.mktemp("audit_landing"))
-    home = tmp_path_factory.mktemp("audit_home")
-    previous = os.environ.get("MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS")
-    os.environ["MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS"] = "5"
-    try:
-        run_everything(landing, home)
-    finally:
-        if previous is None:
-            os.environ.pop("MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS")
-        else:
-            os.environ["MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS"] = previous
-    return home / "warehouse" / "mutu.duckdb"
-
-
-@pytest.fixture()
-def wh(built):
-    con = duckdb.connect(str(built), read_only=True)
-    yield con
-    con.close()
-
-
-def one(con, sql, params=None):
-    rows = con.execute(sql, params or []).fetchall()
-    assert len(rows) == 1, rows
-    return rows[0]
+    return build_warehouse(tmp_path_factory, "audit", write_landing, {"MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS": "5"})
 
 
 def test_every_landed_row_was_loaded(wh):
@@ -280,22 +243,11 @@ def test_unknown_weight_mode_is_refused_by_the_dagster_resource(tmp_path, monkey
 @pytest.mark.parametrize("model", ["indicators.ind_ikm_period", "indicators.ind_ikm_unit_quarter"])
 def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path, model):
     # The SQL once applied 1/14 to any mode it did not know: U4's 76.61 (B) became 48.33 (D).
-    from pipelines.sql_models import models
-    from pipelines.warehouse import build_model
-
-    copy = tmp_path / "mutu.duckdb"
-    shutil.copyfile(built, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        con.execute("create schema staging").fetchall()
-        con.execute(
-            "create table staging.run_parameters as "
-            "select date '2026-09-30' as as_of_date, 'three_decimal' as ikm_weight_mode"
-        ).fetchall()
-        with pytest.raises(duckdb.Error, match="three_decimal"):
-            build_model(con, next(m for m in models() if m.qualified == model))
-    finally:
-        con.close()
+    with (
+        pytest.raises(duckdb.Error, match="three_decimal"),
+        rebuilt_copy(built, tmp_path, model, "2026-09-30", "three_decimal"),
+    ):
+        pass
 
 
 # --- 1. archiving is an outcome of verification -----------------------------------------------------------------

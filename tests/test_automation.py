@@ -59,7 +59,8 @@ def test_sensor_runs_only_partitions_whose_content_changed(copy):
 
     queue_file.write_text(
         queue_file.read_text()
-        + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,2026-08-03T09:15:00,served,\n"
+        + "T2,U1,KTP,L1,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:05:00,2026-08-03T09:06:00,"
+        "2026-08-03T09:15:00,served,\n"
     )
     new_day = landing / "complaints" / "canonical" / "complaints_2026-09-01.jsonl"
     new_day.write_text(

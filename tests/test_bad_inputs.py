@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import QUEUE_HEADER
+
 CORPUS = Path(__file__).parent / "corpus"
 SOURCES = ("queue", "survey", "complaints")
 MAX_FIELD_CHARS = 100_000  # pipelines/reading.py: "a single field larger than this is a broken export"
@@ -242,7 +244,8 @@ MANIFEST: dict[str, Rejected | Rows] = {
         3,
         {2: r("unreadable:unbalanced quote"), 4: r("unreadable:unbalanced quote")},
         note="a suggestion opening with '\"' and a later one ending with '\"' would make one quoted field swallowing "
-        "QTE-3; the lines between are whole records, so each line is its own record and the two with a stray quote are held",
+        "QTE-3; the lines between are whole records, so each line is its own record and the two with a stray quote "
+        "are held",
     ),
     "survey/canonical/survey_U1_multiline-suggestion_2026-10-09.csv": Rows(
         2, 2, {}, note="a quoted suggestion holding ',', '\"\"' and a line break is one field, not a stray quote"
@@ -340,7 +343,6 @@ GENERATED = {
     "survey/eskm_xlsx/eskm_U1_2026-10-13.xlsx",
 }
 
-QUEUE_HEADER = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
 ESKM_HEADER = [
     "No",
     "Tanggal",
@@ -378,6 +380,7 @@ def _generate(landing: Path) -> None:
     )
     eskm = landing / "survey" / "eskm_xlsx"
     eskm.mkdir(parents=True, exist_ok=True)
+
     def row(no, day, u3):
         return [
             no,
@@ -400,6 +403,7 @@ def _generate(landing: Path) -> None:
             "b",
             "Baik",
         ]
+
     (eskm / "eskm_U1_2026-10-12.xlsx").write_bytes(_workbook([row(1, "12/10/2026", "c"), row(2, "12/10/2026", "e")]))
     whole = _workbook([row(1, "12/10/2026", "c")])
     (eskm / "eskm_U2_2026-10-12.xlsx").write_bytes(whole[: len(whole) // 2])
@@ -441,7 +445,8 @@ def _rows(con, sql: str, params: list | None = None) -> list[tuple]:
 def _accounting(con, path: str) -> list[tuple]:
     return _rows(
         con,
-        "select file_status, error, rows_in, rows_loaded, rows_quarantined from audit.row_accounting where source_file = ?",
+        "select file_status, error, rows_in, rows_loaded, rows_quarantined from audit.row_accounting where "
+        "source_file = ?",
         [path],
     )
 
@@ -554,7 +559,8 @@ def test_good_landing_zone_unchanged(con):
     }
     day = _rows(
         con,
-        "select tickets_issued, tickets_served, tickets_no_show, tickets_abandoned, wait_mean_minutes, wait_p90_minutes, "
+        "select tickets_issued, tickets_served, tickets_no_show, tickets_abandoned, wait_mean_minutes, "
+        "wait_p90_minutes, "
         "sla_share, fee_flags from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-07-30'",
     )
     assert day == [(5, 3, 1, 1, pytest.approx(25), pytest.approx(37), pytest.approx(1 / 3), 1)]
@@ -572,7 +578,8 @@ def test_good_landing_zone_unchanged(con):
     ]
     ikm = _rows(
         con,
-        "select unit_id, respondents, ikm_converted, mutu, method from marts.mart_ikm_unit_quarter where quarter = '2026-Q3' order by unit_id",
+        "select unit_id, respondents, ikm_converted, mutu, method from marts.mart_ikm_unit_quarter where quarter = "
+        "'2026-Q3' order by unit_id",
     )
     assert ikm == [
         ("U1", 3, pytest.approx(29 / 9 * 25), "B", "permenpanrb_14_2017"),
@@ -580,7 +587,8 @@ def test_good_landing_zone_unchanged(con):
     ]
     month = _rows(
         con,
-        "select complaints_received, complaints_closed, complaints_open, workdays_to_close_median, verified_within_limit_share, "
+        "select complaints_received, complaints_closed, complaints_open, workdays_to_close_median, "
+        "verified_within_limit_share, "
         "responded_within_limit_share, integrity_signals from marts.mart_complaint_unit_month "
         "where unit_id = 'U1' and month_start = date '2026-08-01'",
     )
@@ -592,7 +600,8 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ((u, str(d)), n)
         for u, d, n in _rows(
             con,
-            "select unit_id, local_date, tickets_issued from marts.mart_queue_unit_day where local_date >= date '2026-09-01'",
+            "select unit_id, local_date, tickets_issued from marts.mart_queue_unit_day where local_date >= date "
+            "'2026-09-01'",
         )
     )
     assert queue == {
@@ -650,7 +659,8 @@ def test_bom_does_not_stick_to_the_first_column(con):
 def test_windows_1252_vendor_file_decodes_non_ascii(con):
     rows = _rows(
         con,
-        "select ticket_id, counter_id, outcome, fee_paid_idr from core.fct_queue_ticket where source_file = 'queue/antrian_id/antrian_U2_01-09-2026.csv' order by 1",
+        "select ticket_id, counter_id, outcome, fee_paid_idr from core.fct_queue_ticket where source_file = "
+        "'queue/antrian_id/antrian_U2_01-09-2026.csv' order by 1",
     )
     assert rows == [
         ("C-001", "Lok\u00e9t \u201cUtama\u201d \u2013 Timur", "served", 50000.0),
@@ -663,7 +673,8 @@ def test_utf8_file_under_cp1252_profile(con):
         r[0]
         for r in _rows(
             con,
-            "select counter_id from core.fct_queue_ticket where source_file = 'queue/antrian_id/antrian_U2_02-09-2026.csv'",
+            "select counter_id from core.fct_queue_ticket where source_file = "
+            "'queue/antrian_id/antrian_U2_02-09-2026.csv'",
         )
     ]
     assert "Lok\u00c3\u00a9t Utama" not in counters  # either decoded right, or the file rejected naming the encoding
@@ -677,7 +688,8 @@ def test_utf8_file_under_cp1252_profile(con):
 def test_extra_column_is_schema_drift(con):
     assert _rows(
         con,
-        "select partition_key, finding from audit.schema_drift where source_file = 'queue/canonical/queue_U1_extra-column_2026-09-03.csv'",
+        "select partition_key, finding from audit.schema_drift where source_file = "
+        "'queue/canonical/queue_U1_extra-column_2026-09-03.csv'",
     ) == [("2026-09-03", "extra column 'operator_note' not in profile queue/canonical")]
 
 
@@ -724,7 +736,8 @@ def test_no_field_over_the_limit_is_loaded(con):
 def test_rejection_error_has_no_personal_data(con):
     ((error,),) = _rows(
         con,
-        "select error from audit.row_accounting where source_file = 'survey/canonical/survey_U1_unclosed-quote_2026-10-08.csv'",
+        "select error from audit.row_accounting where source_file = "
+        "'survey/canonical/survey_U1_unclosed-quote_2026-10-08.csv'",
     )
     assert "not a readable csv" in error.lower()
     assert FAKE_PHONE not in error

@@ -18,8 +18,8 @@ def test_one_contract_per_dataset():
     assert set(contracts()) == {"queue_tickets", "survey_responses", "complaints", "units", "services", "targets"}
 
 
-def test_polars_schema_comes_from_the_contract():
-    schema = contract("queue_tickets").polars_schema
+def test_stored_schema_comes_from_the_contract():
+    schema = contract("queue_tickets").stored_schema
     assert schema["issued_at"] == pl.Datetime("us")
     assert schema["priority"] == pl.Boolean
     assert schema["fee_paid_idr"] == pl.Float64
@@ -97,7 +97,8 @@ def test_profile_timestamp_format_with_an_unknown_directive_names_file_and_field
     folder.mkdir()
     path = folder / "broken.yaml"
     path.write_text(
-        "file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\ntimestamps: {formats: ['%d/%m/%Y %k:%M']}\n"
+        "file: {type: csv}\nfrom_filename: {partition_date: '(\\d{4}-\\d{2}-\\d{2})'}\n"
+        "timestamps: {formats: ['%d/%m/%Y %k:%M']}\n"
     )
     with pytest.raises(ProfileError, match=r"broken.yaml: field timestamps.formats: unsupported directive %k"):
         load_profile(path)

@@ -17,7 +17,10 @@ import pytest
 
 from tests.test_properties import mart_contents
 
-EXTRA_TICKET = "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+EXTRA_TICKET = (
+    "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,"
+    "served,\n"
+)
 
 
 def _mutu_run(landing: Path, home: Path, failpoint: str | None = None) -> subprocess.CompletedProcess:

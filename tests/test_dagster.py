@@ -60,7 +60,8 @@ def test_run_without_landing_zone_fails_with_one_clear_line(tmp_path):
     result = _mutu("run", "--landing", str(tmp_path / "nowhere"), "--home", str(tmp_path / "home"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"mutu run: landing zone {tmp_path / 'nowhere'} does not exist; run `mutu generate --out {tmp_path / 'nowhere'}` or point --landing at the exports"
+        f"mutu run: landing zone {tmp_path / 'nowhere'} does not exist; run `mutu generate --out "
+        f"{tmp_path / 'nowhere'}` or point --landing at the exports"
     ]
 
 

@@ -66,7 +66,8 @@ def test_the_check_finds_a_comment_about_another_subject():
         ("mart_kpi_trend_month", "sample_size", "Served tickets; respondents for IKM."),
     ]
     assert misplaced(rows) == [
-        "mart_ikm_unit_quarter.unit_id: 'Unit the complaint is about; a unit of the reference data.' names ['complaints']",
+        "mart_ikm_unit_quarter.unit_id: 'Unit the complaint is about; a unit of the reference data.' names "
+        "['complaints']",
         "mart_queue_unit_day.unit_id: 'Unit the survey response is about.' names ['survey']",
     ]
 

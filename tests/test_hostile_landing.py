@@ -71,8 +71,10 @@ def _ticket(
 
 def _vendor_rows() -> str:
     return (
-        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)\r\n"
-        "X-001;IMB;Loket Satu;Tidak;Langsung;31/07/2026 09:00;31/07/2026 09:12;31/07/2026 09:13;31/07/2026 09:40;selesai;\r\n"
+        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;"
+        "Status;Biaya (Rp)\r\n"
+        "X-001;IMB;Loket Satu;Tidak;Langsung;31/07/2026 09:00;31/07/2026 09:12;31/07/2026 09:13;31/07/2026 09:40;"
+        "selesai;\r\n"
     )
 
 
@@ -96,7 +98,8 @@ def write_hostile_landing(root: Path, outside: Path) -> Path:
     (survey / SURVEY_NAME).write_text(
         SURVEY_HEADER_2017
         + "\n"
-        + f'"R\'; drop table marts.mart_ikm_period; --",2026-07-17T10:00:00,U1,KTP,L,30,SMA,Swasta,3,3,3,3,3,3,3,3,3,"{suggestion}"\n'
+        + '"R\'; drop table marts.mart_ikm_period; --",2026-07-17T10:00:00,U1,KTP,L,30,SMA,Swasta,3,3,3,3,3,3,3,3,3,'
+        f'"{suggestion}"\n'
     )
     complaint = {
         "complaint_id": "C9'; delete from audit.quarantine; --",

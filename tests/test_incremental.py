@@ -9,24 +9,30 @@ import shutil
 from dagster import DagsterInstance
 
 from pipelines.orchestration import run_everything
-from pipelines.planning import StagingRun, partition_ranges, staging_runs
+from pipelines.planning import StagingRun, staging_runs
 from tests.test_properties import mart_contents
 
-EXTRA_TICKET = "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,served,\n"
+EXTRA_TICKET = (
+    "T9,U1,KTP,L2,false,walk_in,2026-08-03T09:00:00,2026-08-03T09:50:00,2026-08-03T09:51:00,2026-08-03T10:00:00,"
+    "served,\n"
+)
 UNREADABLE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # an image under a .csv name: no record can be read, so no day
+
+
+def _ranges(keys: list[str], order: list[str], landed: set[str], **limits) -> list[tuple[str, str]]:
+    """One source's staging runs, as (first, last) ranges."""
+    return [(r.first, r.last) for r in staging_runs({"queue": keys}, order, {"queue": landed}, **limits)]
 
 
 def test_ranges_join_close_partitions_and_split_far_ones():
     order = [f"2026-01-{d:02d}" for d in range(1, 21)]
     every_day = set(order)
-    assert partition_ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, every_day, max_gap=1) == [
+    assert _ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, every_day, max_gap=1) == [
         ("2026-01-02", "2026-01-05"),
         ("2026-01-20", "2026-01-20"),
     ]
     # Days where the source has no file cost nothing to stage: they never split a range.
-    assert partition_ranges(
-        ["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}
-    ) == [
+    assert _ranges(["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}) == [
         ("2026-01-05", "2026-01-12"),
     ]
     runs = staging_runs(
@@ -36,7 +42,7 @@ def test_ranges_join_close_partitions_and_split_far_ones():
     )
     assert runs == [StagingRun("2026-01-20", "2026-01-20", ("queue", "complaints"))]  # one run for the new day
     year = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
-    assert len(partition_ranges(year, year)) == 4  # a year landed at once: a run per quarter or so, never one per day
+    assert len(_ranges(year, year, set(year))) == 4  # a year landed at once: a run per quarter or so, never one per day
 
 
 def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path):
@@ -108,7 +114,8 @@ def test_an_undatable_file_is_recorded_in_the_next_incremental_run(published, sm
     def rejected() -> list[tuple]:
         with duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True) as con:
             return con.execute(
-                "select file_status, rows_loaded from audit.row_accounting where source_file like '%queue_U1_export.csv'"
+                "select file_status, rows_loaded from audit.row_accounting "
+                "where source_file like '%queue_U1_export.csv'"
             ).fetchall()
 
     def sensor_keys() -> set[str]:

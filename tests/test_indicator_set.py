@@ -9,14 +9,18 @@ Holidays used: Tue 17 Mar - Tue 24 Mar 2026 (Nyepi 19 Mar; cuti bersama 18, 20, 
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import QUEUE_HEADER, SURVEY_HEADER_2004, SURVEY_HEADER_2017
+from tests.conftest import (
+    SURVEY_HEADER_2004,
+    SURVEY_HEADER_2017,
+    build_warehouse,
+    one,
+    rebuilt_copy,
+    write_landing_zone,
+)
 
 UNITS = """unit_id,unit_name,agency,province,regency,timezone,annual_users
 U1,Dukcapil Jakarta Pusat,Dukcapil,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,10000
@@ -273,47 +277,14 @@ COMPLAINTS = {
 
 
 def write_landing(root: Path) -> Path:
-    reference = root / "reference"
-    reference.mkdir(parents=True)
-    (reference / "units.csv").write_text(UNITS)
-    (reference / "services.csv").write_text(SERVICES)
-    (reference / "targets.csv").write_text(TARGETS)
-    queue = root / "queue" / "canonical"
-    queue.mkdir(parents=True)
-    for name, rows in QUEUE.items():
-        (queue / name).write_text("\n".join([QUEUE_HEADER, *rows]) + "\n")
-    survey = root / "survey" / "canonical"
-    survey.mkdir(parents=True)
-    for name, (header, rows) in SURVEYS.items():
-        (survey / name).write_text("\n".join([header, *rows]) + "\n")
-    complaints = root / "complaints" / "canonical"
-    complaints.mkdir(parents=True)
-    for day, records in COMPLAINTS.items():
-        (complaints / f"complaints_{day}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    return root
+    return write_landing_zone(
+        root, units=UNITS, services=SERVICES, targets=TARGETS, queue=QUEUE, surveys=SURVEYS, complaints=COMPLAINTS
+    )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from pipelines.orchestration import run_everything
-
-    landing = write_landing(tmp_path_factory.mktemp("indicator_set_landing"))
-    home = tmp_path_factory.mktemp("indicator_set_home")
-    run_everything(landing, home)
-    return home / "warehouse" / "mutu.duckdb"
-
-
-@pytest.fixture()
-def wh(built):
-    con = duckdb.connect(str(built), read_only=True)
-    yield con
-    con.close()
-
-
-def one(con, sql, params=None):
-    rows = con.execute(sql, params or []).fetchall()
-    assert len(rows) == 1, rows
-    return rows[0]
+    return build_warehouse(tmp_path_factory, "indicator_set", write_landing)
 
 
 def test_every_landed_row_was_loaded(wh):
@@ -466,19 +437,7 @@ def test_weight_modes_rebuild_the_ikm_with_the_regulation_weights(
     built, tmp_path, mode, weight_2017, weight_2004, u2_grade
 ):
     # Rebuild ind_ikm_period alone on a copy of the warehouse with another run parameter (one pipeline run per module).
-    from pipelines.sql_models import models
-    from pipelines.warehouse import build_model
-
-    copy = tmp_path / "mutu.duckdb"
-    shutil.copyfile(built, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        con.execute("create schema staging").fetchall()
-        con.execute(
-            "create table staging.run_parameters as select date '2026-08-31' as as_of_date, ? as ikm_weight_mode",
-            [mode],
-        ).fetchall()
-        build_model(con, next(m for m in models() if m.qualified == "indicators.ind_ikm_period"))
+    with rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", "2026-08-31", mode) as con:
         u2 = one(
             con,
             "select weight_mode, unsur_weight, ikm, ikm_converted, mutu from indicators.ind_ikm_period "
@@ -488,8 +447,6 @@ def test_weight_modes_rebuild_the_ikm_with_the_regulation_weights(
             con,
             "select unsur_weight, ikm from indicators.ind_ikm_period where scope_type = 'unit' and scope_id = 'U3' and period = '2026-07'",
         )
-    finally:
-        con.close()
     assert u2 == (
         mode,
         pytest.approx(weight_2017),

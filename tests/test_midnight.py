@@ -53,7 +53,10 @@ def staged(tmp_path_factory):
         "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
         "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
     )
-    services = "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to\n"
+    services = (
+        "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,"
+        "valid_from,valid_to\n"
+    )
     services += "".join(f"{c},ANONYMOUS-BANK,{c},1,5,0,0,2010-01-01,\n" for c in ("PS", "PE", "IN", "NE", "NW", "TT"))
     (landing / "reference" / "services.csv").write_text(services)
     (landing / "reference" / "targets.csv").write_text("unit_id,year,indicator,target\n")

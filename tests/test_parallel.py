@@ -21,6 +21,7 @@ from dagster import DagsterEventType, execute_job, materialize
 
 from pipelines.orchestration import QUIET, instance_for
 from pipelines.settings import Paths
+from pipelines.stage_timer import run_stages
 from tests.test_properties import mart_contents
 
 REPO = Path(__file__).resolve().parents[1]
@@ -104,6 +105,12 @@ def test_multiprocess_backfill_runs_staging_steps_concurrently(published, small_
     steps = _steps(instance, run_id)
     assert len(steps) == 3, steps  # one step per source, each over the whole range of days
     assert _max_overlap(list(steps.values())) >= 2, steps
+    # The steps ran in child processes: their stage timings reach this one through the event log.
+    timings = run_stages(instance, [run_id])
+    assert set(timings["steps"]) == set(steps)
+    assert {"parse", "validate", "write"} <= set(timings["stages"])
+    assert timings["stages"]["parse"]["rows"] == timings["stages"]["write"]["rows"] > 0
+    assert all(timings["stages"][s]["wall_s"] > 0 for s in ("parse", "validate", "write"))
     assert mart_contents(home / "warehouse" / "mutu.duckdb") == mart_contents(published)
 
 
@@ -180,7 +187,8 @@ def celery_cluster(tmp_path):
             )
         )
         _wait(lambda: _redis_answers(port), 30, "redis-server")
-        # Workers read their broker from a `dagster_celery_config` module, as `dagster-celery worker start -y` writes it.
+        # Workers read their broker from a `dagster_celery_config` module, as `dagster-celery worker start -y`
+        # writes it.
         config = tmp_path / "celery_config"
         config.mkdir()
         (config / "dagster_celery_config.py").write_text(f"broker_url = {broker!r}\nresult_backend = {backend!r}\n")

@@ -15,6 +15,7 @@ from pipelines.parsing import parse
 from pipelines.pii import scrub_raw_line
 from pipelines.profiles import profile
 from pipelines.reading import read_file
+from tests.conftest import QUEUE_HEADER
 
 KEY = b"test-key-not-a-secret-0123456789"
 DAY = date(2026, 7, 30)
@@ -58,7 +59,8 @@ def test_vendor_queue_rows_parse_to_the_same_values(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("antrian")
     path = folder / "antrian_U1_30-07-2026.csv"
     lines = [
-        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)"
+        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;"
+        "Status;Biaya (Rp)"
     ]
     expected = []
     for n, (issued_min, wait, service, outcome, priority, fee) in enumerate(rows):
@@ -142,7 +144,7 @@ def test_missing_required_column_rejects_the_file_with_the_column_named(tmp_path
 
 def test_extra_column_is_reported_as_drift(tmp_path):
     path = tmp_path / "queue_U1_2026-07-30.csv"
-    header = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr,kiosk"
+    header = QUEUE_HEADER + ",kiosk"
     path.write_text(header + "\nA1,U1,KTP,,false,walk_in,2026-07-30T08:00:00,,,,abandoned,,K1\n")
     prof = profile("queue", "canonical")
     parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
@@ -184,7 +186,7 @@ def test_long_format_survey_with_letters_pivots_to_one_record_per_respondent(tmp
 
 def test_a_column_that_changed_type_is_reported_as_drift(tmp_path):
     path = tmp_path / "queue_U1_2026-07-30.csv"
-    header = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
+    header = QUEUE_HEADER
     rows = [f"A{i},U1,KTP,,false,walk_in,2026-07-30T08:0{i}:00,,,,abandoned,gratis" for i in range(4)]
     path.write_text("\n".join([header, *rows]) + "\n")
     prof = profile("queue", "canonical")
@@ -193,11 +195,11 @@ def test_a_column_that_changed_type_is_reported_as_drift(tmp_path):
     assert parsed.rows["violations"].to_list() == [["type:fee_paid_idr"]] * 4
 
 
-QUEUE_HEADER = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
-
-
 def _ticket(n: int, counter: str = "L1", issued: str = "2026-07-30T08:00:00") -> str:
-    return f"A{n},U1,KTP,{counter},false,walk_in,{issued},2026-07-30T08:05:00,2026-07-30T08:06:00,2026-07-30T08:10:00,served,"
+    return (
+        f"A{n},U1,KTP,{counter},false,walk_in,{issued},2026-07-30T08:05:00,2026-07-30T08:06:00,"
+        "2026-07-30T08:10:00,served,"
+    )
 
 
 def _parse_queue(tmp_path: Path, text: str):
@@ -284,10 +286,10 @@ def test_a_field_over_the_limit_is_unreadable_and_kept_only_as_its_length(tmp_pa
 def test_utf8_file_under_a_cp1252_profile_is_read_as_utf8_and_reported(tmp_path):
     path = tmp_path / "antrian_U1_30-07-2026.csv"
     path.write_bytes(
-        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)\r\n"
-        "A-1;KTP;Lok\u00e9t;Tidak;Langsung;30/07/2026 08:00;30/07/2026 08:05;30/07/2026 08:06;30/07/2026 08:10;selesai;\r\n".encode(
-            "utf-8"
-        )
+        "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;"
+        "Status;Biaya (Rp)\r\n"
+        "A-1;KTP;Lok\u00e9t;Tidak;Langsung;30/07/2026 08:00;30/07/2026 08:05;30/07/2026 08:06;30/07/2026 08:10;"
+        "selesai;\r\n".encode("utf-8")
     )
     prof = profile("queue", "antrian_id")
     parsed = parse(read_file(path, prof), path, path.name, prof, KEY, DAY)
@@ -296,7 +298,8 @@ def test_utf8_file_under_a_cp1252_profile_is_read_as_utf8_and_reported(tmp_path)
 
 
 # Free text as an export writes it: quotes, delimiters, line breaks. A later line of a multi-line value with as many
-# delimiters as fields before it (counter_id has 3) reads like a stray quote's swallowed record and is split (reading.py).
+# delimiters as fields before it (counter_id has 3) reads like a stray quote's swallowed record and is split
+# (reading.py).
 free_text = st.text(alphabet='ab ,"\n', max_size=24).filter(
     lambda t: all(line.count(",") < 3 for line in t.split("\n")[1:])
 )

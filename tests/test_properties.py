@@ -31,7 +31,7 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
     assert per_file, "row accounting is empty"
     for source_file, rows_in, loaded, quarantined in per_file:
         assert rows_in == loaded + quarantined, source_file
-    accounting = {f: (i, l, q) for f, i, l, q in per_file}
+    accounting = {f: (rows_in, loaded, quarantined) for f, rows_in, loaded, quarantined in per_file}
     # 8 lines in the 30 July queue file: T6 (order), T7 (unknown unit) and T1's duplicate are quarantined.
     assert accounting["queue/canonical/queue_U1_2026-07-30.csv"] == (8, 5, 3)
     assert accounting["survey/canonical/survey_U1_2026-07-15.csv"] == (4, 3, 1)
@@ -39,7 +39,8 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
 
 def test_quarantine_names_the_rule_and_row(warehouse):
     rows = warehouse.execute(
-        "select source_row, rules from audit.quarantine where source_file = 'queue/canonical/queue_U1_2026-07-30.csv' order by source_row"
+        "select source_row, rules from audit.quarantine where source_file = "
+        "'queue/canonical/queue_U1_2026-07-30.csv' order by source_row"
     ).fetchall()
     assert rows == [
         (6, ["called_not_before_issued"]),

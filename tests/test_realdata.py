@@ -27,7 +27,10 @@ def real_warehouse(tmp_path_factory):
         "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
         "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
     )
-    services = "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to\n"
+    services = (
+        "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,"
+        "valid_from,valid_to\n"
+    )
     for code in ("PS", "PE", "IN", "NE", "NW", "TT"):
         services += f"{code},ANONYMOUS-BANK,{code},{STANDARD_MINUTES},5,0,0,2010-01-01,\n"
     (landing / "reference" / "services.csv").write_text(services)

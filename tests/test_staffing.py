@@ -19,7 +19,6 @@ from pipelines.queueing import (
     counters_needed,
     erlang_a_outcomes,
     erlang_c,
-    erlang_c_mean_wait,
     erlang_c_service_level,
     register_sql_functions,
     service_level,
@@ -47,7 +46,7 @@ def test_erlang_c_matches_the_published_worked_example():
     assert round(erlang_c(agents, load), 4) == 0.2387
     # The page's next steps: ASA = E_C · T / (m − u) = 0.2387 · 240 s / 7 = 8.2 s;
     # service level = 1 − E_C · exp(−(m − u) · t / T) = 1 − 0.2387 · exp(−7 · 15 / 240) = 0.846.
-    assert round(erlang_c_mean_wait(arrival_rate, mean_service, agents) * 60, 1) == 8.2
+    assert round(erlang_c(agents, load) * mean_service * 60 / (agents - load), 1) == 8.2
     assert round(erlang_c_service_level(arrival_rate, mean_service, agents, 15 / 60), 3) == 0.846
 
 
@@ -59,7 +58,6 @@ def test_erlang_c_recursion_equals_the_direct_sum(servers, load):
 def test_erlang_c_is_one_and_service_level_zero_when_overloaded():
     assert erlang_c(4, 4.0) == 1.0
     assert erlang_c_service_level(1.0, 5.0, 4, 10.0) == 0.0
-    assert erlang_c_mean_wait(1.0, 5.0, 4) == math.inf
 
 
 def test_erlang_a_tends_to_erlang_c_when_nobody_gives_up():
@@ -308,7 +306,8 @@ def test_services_with_their_own_counters_are_staffed_apart_and_shared_counters_
         r[0]: r[1:]
         for r in _staffing_mart(own, MONDAYS[-1])
         .execute(
-            "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, counters_needed "
+            "select staffing_scope, pools_services, arrivals_per_hour, counters_open, max_wait_minutes, "
+            "counters_needed "
             "from marts.mart_staffing_unit_slot"
         )
         .fetchall()

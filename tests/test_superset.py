@@ -271,7 +271,8 @@ def test_column_descriptions_in_superset_are_the_dictionary(api, superset):
     try:
         dictionary = dict(
             con.execute(
-                "select column_name, column_description from marts.data_dictionary where table_name = 'mart_ikm_unit_quarter'"
+                "select column_name, column_description from marts.data_dictionary where table_name = "
+                "'mart_ikm_unit_quarter'"
             ).fetchall()
         )
     finally:

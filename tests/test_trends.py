@@ -23,13 +23,15 @@ def _con_with_series(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     for schema in ("core", "indicators", "marts"):
         con.execute(f"create schema {schema}")
     con.execute(
-        "create table core.dim_scope as select 'unit' scope_type, 'U1' scope_id, 'Unit one' scope_name, 'U1' unit_id, null::varchar service_code, 'A' agency, 'P' province"
+        "create table core.dim_scope as select 'unit' scope_type, 'U1' scope_id, 'Unit one' scope_name, 'U1' unit_id,"
+        " null::varchar service_code, 'A' agency, 'P' province"
     )
     con.execute(
         "create table core.dim_indicator as select 'k' indicator, true higher_is_better, 'constructed' description"
     )
     con.execute(
-        "create table indicators.ind_kpi_series (grain varchar, period_start date, scope_type varchar, scope_id varchar, kpi varchar, kpi_label varchar, "
+        "create table indicators.ind_kpi_series (grain varchar, period_start date, scope_type varchar, scope_id "
+        "varchar, kpi varchar, kpi_label varchar, "
         "value double, successes bigint, sample_size bigint, chart varchar, higher_is_better boolean)"
     )
     con.executemany(
@@ -72,9 +74,12 @@ def test_run_of_eight_on_one_side_is_flagged_from_the_eighth_point():
         10.3,
         10.7,
     ]  # mean 10.17, limits 8.82..11.52
-    con = _con_with_series([("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(len(values)), values, strict=False)])
+    con = _con_with_series(
+        [("week", d, v, None, 100, "i_mr") for d, v in zip(_weeks(len(values)), values, strict=False)]
+    )
     rows = con.execute(
-        "select value > centre_line, run_length, beyond_limits, flagged, signal from marts.mart_kpi_control order by period_start"
+        "select value > centre_line, run_length, beyond_limits, flagged, signal from marts.mart_kpi_control order by "
+        "period_start"
     ).fetchall()
     assert not any(r[2] for r in rows)
     assert [r[1] for r in rows[4:]] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -122,7 +127,8 @@ def test_known_shift_is_flagged_and_stable_units_stay_quiet(shifted_home):
     con = duckdb.connect(str(warehouse), read_only=True)
     after = con.execute(
         "select count(*), count(*) filter (where flagged) from marts.mart_kpi_control "
-        "where grain = 'week' and scope_type = 'unit' and kpi = 'queue_wait_mean_minutes' and scope_id = ? and period_start >= ?",
+        "where grain = 'week' and scope_type = 'unit' and kpi = 'queue_wait_mean_minutes' and scope_id = ? and "
+        "period_start >= ?",
         [shifted, date.fromisoformat(since) + timedelta(days=7)],
     ).fetchone()
     # Each week after the shift is flagged beyond the UCL or, from the 8th week on, as part of a run above the centre.
@@ -135,7 +141,8 @@ def test_known_shift_is_flagged_and_stable_units_stay_quiet(shifted_home):
     # False alarms per point: rule 1 ~0.27 %, a run of 8 ~0.8 % (2 x 0.5^8); allow 3 %.
     assert stable[1] / stable[0] <= 0.03, stable
     trend = con.execute(
-        "select change_mom from marts.mart_kpi_trend_month where scope_id = ? and kpi = 'queue_wait_mean_minutes' and month_start = ?",
+        "select change_mom from marts.mart_kpi_trend_month where scope_id = ? and kpi = 'queue_wait_mean_minutes' "
+        "and month_start = ?",
         [shifted, date.fromisoformat(since)],
     ).fetchone()
     assert trend[0] > 0
@@ -188,7 +195,10 @@ while not os.path.exists(stop):
     try:
         con = duckdb.connect(path, read_only=True)
         try:
-            marts = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+            marts = [
+                r[0]
+                for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+            ]
             listed = {r[0] for r in con.execute("select distinct table_name from marts.data_dictionary").fetchall()}
             empty = [m for m in marts if con.execute(f'select count(*) from marts."{m}"').fetchone()[0] == 0]
             if set(marts) != listed or empty:
@@ -260,8 +270,10 @@ def test_complaint_funnel_counts_each_stage_of_the_received_cohort(shifted_home)
     con = duckdb.connect(str(warehouse), read_only=True)
     # Stage counts of the unit x month cohort equal a direct count over the core facts.
     by_mart = con.execute(
-        "select scope_id, period_start, complaints_received, complaints_verified, complaints_responded, complaints_closed "
-        "from marts.mart_complaint_period where scope_type = 'unit' and period_type = 'month' and complaints_received > 0 order by all"
+        "select scope_id, period_start, complaints_received, complaints_verified, complaints_responded, "
+        "complaints_closed "
+        "from marts.mart_complaint_period where scope_type = 'unit' and period_type = 'month' and "
+        "complaints_received > 0 order by all"
     ).fetchall()
     direct = con.execute(
         "select c.unit_id, cast(date_trunc('month', c.received_date) as date), count(*), count(c.workdays_to_verify), "

@@ -72,9 +72,9 @@ def webserver(published, small_landing):
             try:
                 urllib.request.urlopen(f"{url}/server_info", timeout=2)
                 break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None:
-                    raise RuntimeError("dagster-webserver exited during start-up")
+                    raise RuntimeError("dagster-webserver exited during start-up") from exc
                 time.sleep(1)
         else:
             raise RuntimeError("dagster-webserver did not answer within 180 s")

@@ -111,7 +111,7 @@ def test_planted_wait_effect_on_u3_is_recovered(linked_home):
     for band, respondents, nrr, low, high, _ in judged:
         assert low <= planted[band] <= high, (band, respondents, nrr, low, high)
     # Respondents whose export carries no ticket number are not joined; thin bands give no figure.
-    for band, respondents, nrr, low, high, verdict in rows:
+    for _band, respondents, nrr, _low, _high, verdict in rows:
         assert (verdict == "not enough data") == (respondents < 30)
         assert (nrr is None) == (respondents < 30)
     assert planted_u3_mean(15.0) == 3.3 and planted_u3_mean(15.1) == 2.9 and planted_u3_mean(240) == 2.2

@@ -32,9 +32,10 @@ from pipelines.assets.markdown import markdown
 from pipelines.contracts import contract
 from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
 from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions, record_unassigned
-from pipelines.landing import by_partition, scan
+from pipelines.landing import REFERENCE_DATASETS, by_partition, scan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
+from pipelines.stage_timer import step_metadata
 from pipelines.validation import rules_for
 
 daily_partitions = DynamicPartitionsDefinition(name="local_date")
@@ -178,6 +179,7 @@ def _metadata(dataset: str, reports: list[IngestReport]) -> dict:
         "files_rejected": sum(r.files_rejected for r in reports),
         "partitions": len(reports),
         "dagster/column_schema": contract(dataset).table_schema(),
+        **step_metadata(),
     }
 
 
@@ -253,9 +255,6 @@ def _freshness(mutu: MutuResource, dataset: str, key: AssetKey) -> AssetCheckRes
     )
 
 
-REFERENCE = ("units", "services", "targets")
-
-
 @multi_asset(
     specs=[
         AssetSpec(
@@ -267,7 +266,7 @@ REFERENCE = ("units", "services", "targets")
             description=contract(name).description,
             code_version=contract(name).version,
         )
-        for name in REFERENCE
+        for name in REFERENCE_DATASETS
     ],
     check_specs=[
         AssetCheckSpec(
@@ -276,7 +275,7 @@ REFERENCE = ("units", "services", "targets")
             blocking=True,
             description="rows in = rows loaded + rows quarantined",
         )
-        for name in REFERENCE
+        for name in REFERENCE_DATASETS
     ],
 )
 def staging_reference(context: AssetExecutionContext, mutu: MutuResource):

@@ -33,11 +33,12 @@ from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
+from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, grain_violations_sql, models
-from pipelines.stage_timer import add_rows, stage
+from pipelines.stage_timer import add_rows, stage, step_metadata
 from pipelines.warehouse import (
     AUDIT_DESCRIPTIONS,
     PUBLISHED_AUDIT_TABLES,
@@ -49,7 +50,7 @@ from pipelines.warehouse import (
 )
 
 WAREHOUSE_POOL = "warehouse"
-STAGING_DATASETS = {*SOURCE_DATASETS.values(), "units", "services", "targets"}
+STAGING_DATASETS = {*SOURCE_DATASETS.values(), *REFERENCE_DATASETS}
 GROUPS = {"core": "core", "indicators": "indicators", "marts": "marts"}
 OWNERS = {
     "core": ["data-engineering@mutu.local"],
@@ -184,6 +185,7 @@ def sql_model_asset(model: SqlModel):
                     ),
                     "dagster/table_name": f"mutu.{model.qualified}",
                     "preview": MetadataValue.md(markdown(preview)),
+                    **step_metadata(),
                 },
             )
         finally:
@@ -295,7 +297,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     finally:
         con.close()
     for table, rows in counts.items():
-        metadata = {"dagster/row_count": rows}
+        metadata = {"dagster/row_count": rows, **step_metadata()}
         if table == "row_accounting":
             metadata["unbalanced_files"] = unbalanced
         yield MaterializeResult(asset_key=["audit", table], metadata=metadata)
@@ -319,6 +321,7 @@ def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> M
         metadata={
             "path": MetadataValue.path(str(path)),
             "bytes": path.stat().st_size,
+            **step_metadata(),
         }
     )
 

@@ -48,7 +48,8 @@ def simulate_queue(
 ) -> pl.DataFrame:
     """All tickets of `unit` in the period, typed, with a `_day` column (the partition date).
 
-    `waits_double_from`: from that day on the unit's waits are twice as long (a known shift the control charts must flag)."""
+    `waits_double_from`: from that day on the unit's waits are twice as long (a known shift the control charts must
+    flag)."""
     traits = unit.traits
     open_days = calendar.open_days(traits.opens_saturday)
     if not open_days:

@@ -299,7 +299,10 @@ def simulate_survey(
                         spelling_rng,
                         gender_as_code=with_identity,
                     ),
-                    **{column: (str(int(a)) if a else None) for column, a in zip(answer_columns(unit), given, strict=False)},
+                    **{
+                        column: (str(int(a)) if a else None)
+                        for column, a in zip(answer_columns(unit), given, strict=False)
+                    },
                     "suggestion": _suggestion(rng, suggestion_draw, person, unit.province),
                     "_name": person.name if with_identity and rng.random() < 0.88 else None,
                     "_whatsapp": whatsapp_number(rng, person.phone) if with_identity and rng.random() < 0.85 else None,

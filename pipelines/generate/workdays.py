@@ -29,9 +29,6 @@ class WorkCalendar:
         # One year of margin after the period: complaint histories count working days forward.
         return cls(first, last, national_days_off(range(first.year, last.year + 2)))
 
-    def is_holiday(self, day: date) -> bool:
-        return day in self.days_off
-
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.days_off
 

@@ -11,14 +11,23 @@ import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-QH = "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,outcome,fee_paid_idr"
-SH = "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,u1,u2,u3,u4,u5,u6,u7,u8,u9,suggestion"
+QH = (
+    "ticket_id,unit_id,service_code,counter_id,priority,channel,issued_at,called_at,service_start_at,service_end_at,"
+    "outcome,fee_paid_idr"
+)
+SH = (
+    "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,u1,u2,u3,u4,u5,u6,u7,u8,u9,"
+    "suggestion"
+)
 SH14 = (
     "respondent_id,submitted_at,unit_id,service_code,gender,age,education,occupation,"
     + ",".join(f"u{i}" for i in range(1, 15))
     + ",suggestion"
 )
-AH = "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;Biaya (Rp)"
+AH = (
+    "No Antrian;Kode Layanan;Loket;Prioritas;Jalur;Waktu Ambil;Waktu Panggil;Mulai Layanan;Selesai Layanan;Status;"
+    "Biaya (Rp)"
+)
 
 
 def put(rel, data):
@@ -46,6 +55,7 @@ def q(
 ):
     def ts(t):
         return f"{day}T{t}" if t else ""
+
     return ",".join([tid, unit, svc, counter, prio, ch, ts(iss), ts(cal), ts(st), ts(en), out, fee])
 
 
@@ -195,7 +205,8 @@ d = "2026-09-09"
 put(
     Q + f"queue_U1_unclosed-quote_{d}.csv",
     csv(QH, [q("QUO-1", d)], end=False)
-    + '\nQUO-2,U1,KTP,"Loket Dua,false,walk_in,2026-09-09T09:00:00,2026-09-09T09:05:00,2026-09-09T09:06:00,2026-09-09T09:10:00,served,\n'
+    + '\nQUO-2,U1,KTP,"Loket Dua,false,walk_in,2026-09-09T09:00:00,2026-09-09T09:05:00,2026-09-09T09:06:00,'
+    "2026-09-09T09:10:00,served,\n"
     + q("QUO-3", d, iss="09:30:00", cal="09:35:00", st="09:36:00", en="09:40:00")
     + "\n",
 )
@@ -253,6 +264,7 @@ def ar(
 ):
     def t(x):
         return f"{day} {x}" if x else ""
+
     return ";".join([no, svc, loket, prio, jalur, t(iss), t(cal), t(st), t(en), status, fee])
 
 
@@ -307,7 +319,7 @@ put(
 )
 put(A + "antrian_U2_31-02-2026.csv", csv(AH, [ar("I-001", "28/02/2026")], nl="\r\n").encode("cp1252"))
 
-# ---------------------------------------------------------------- survey / canonical (Q4: the conftest's IKM is 2026-Q3)
+# ------------------------------------------------------- survey / canonical (Q4: the conftest's IKM is 2026-Q3)
 S = "survey/canonical/"
 
 

@@ -1,8 +1,10 @@
 """Validate parsed rows against their contract; mark every row with the rules it breaks.
 
-Column rules and the contract's pair rules run in Great Expectations 1.x on a pandas frame converted
-from Arrow (GX 1.x has no Polars engine and cannot validate DuckDB through SQLAlchemy). Rules that
-need the reference data or whole-file context (engine `mutu` in the contract) run in Polars.
+Row level, in one Polars pass: the contract's column and pair rules (written as Great Expectations expectations,
+compiled by row_rules.py) and the rules that need the reference data or whole-file context (engine `mutu`).
+Dataset level, per partition, in Great Expectations 1.x (the validator of record): each partition's loaded rows
+have unique keys, no time after the run and no value outside an enum (dataset_rules); its results land in
+audit.validation_results beside the row rules' and feed the same Dagster asset checks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from pipelines import row_rules
 from pipelines.contracts import Contract
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
@@ -160,50 +163,141 @@ def _gx_context():
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_definition = (
         context.data_sources.add_pandas("mutu")
-        .add_dataframe_asset("partition")
+        .add_dataframe_asset("partitions")
         .add_batch_definition_whole_dataframe("all")
     )
     return context, batch_definition
 
 
+DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations checks per partition
+
+
+def _future_rule(spec: Contract) -> RuleSpec | None:
+    return next((r for r in rules_for(spec) if r.check and r.check.get("check") == "not_in_future"), None)
+
+
+def dataset_rules(spec: Contract) -> list[RuleSpec]:
+    """Dataset-level expectations per partition, from the contract: what the loaded rows of a day must satisfy.
+
+    Checked by Great Expectations on one row per partition (its loaded rows' key duplicates, latest time and values
+    outside each enum), so its cost does not grow with the rows; the row-level pass (row_rules.py) is what
+    quarantines, and these confirm independently what was loaded.
+    """
+    rules = []
+    if spec.unique_key:
+        rules.append(
+            RuleSpec(
+                f"{DATASET}unique_key",
+                f"the loaded rows of a partition have one row per {', '.join(spec.unique_key)}",
+                "great_expectations",
+                "ExpectColumnValuesToBeBetween",
+                {"column": "loaded_duplicate_keys", "min_value": 0, "max_value": 0},
+            )
+        )
+    if _future_rule(spec) is not None:
+        rules.append(
+            RuleSpec(
+                f"{DATASET}not_in_future",
+                "no loaded time of a partition lies after the run (on the contract's latest clock)",
+                "great_expectations",
+                "ExpectColumnValuesToBeBetween",
+                {"column": "loaded_minutes_after_run", "max_value": 0},
+            )
+        )
+    for col in spec.columns:
+        if col.allowed and col.name in spec.stored_schema:
+            rules.append(
+                RuleSpec(
+                    f"{DATASET}in_set:{col.name}",
+                    f"every loaded {col.name} of a partition is one of the contract's values",
+                    "great_expectations",
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": f"loaded_outside_set:{col.name}", "min_value": 0, "max_value": 0},
+                )
+            )
+    return rules
+
+
 @cache
-def _suite(name: str):
+def _dataset_suite(name: str):
     import great_expectations as gx
 
     from pipelines.contracts import contract
 
-    spec = contract(name)
     context, _ = _gx_context()
-    suite = gx.ExpectationSuite(name=spec.name)
-    for rule in rules_for(spec):
-        if rule.engine == "great_expectations":
-            suite.add_expectation(getattr(gx.expectations, rule.expectation)(**rule.kwargs, meta={"rule": rule.name}))
+    suite = gx.ExpectationSuite(name=f"{name}_partitions")
+    for rule in dataset_rules(contract(name)):
+        suite.add_expectation(getattr(gx.expectations, rule.expectation)(**rule.kwargs, meta={"rule": rule.name}))
     return context.suites.add(suite)
 
 
-def _gx_failures(rows: pl.DataFrame, spec: Contract) -> dict[str, list[int]]:
-    """Run the contract's GX suite; return rule name -> failing source rows (by the frame's __rid)."""
+def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) -> pl.DataFrame:
+    """One row per partition (every key in `keys`, loaded rows or not): the figures the dataset rules judge."""
+    figures = [pl.len().alias("rows_loaded")]
+    if spec.unique_key:
+        key = pl.struct(spec.unique_key)
+        figures.append((pl.len() - key.n_unique()).alias("loaded_duplicate_keys"))
+    future = _future_rule(spec)
+    if future is not None:
+        now = local_now(float(future.check["latest_utc_offset_hours"]))
+        latest = pl.max_horizontal([_latest_time(c, loaded.schema[c]) for c in future.check["columns"]]).max()
+        figures.append(((latest - pl.lit(now)).dt.total_seconds() / 60).alias("loaded_minutes_after_run"))
+    for col in spec.columns:
+        if col.allowed and col.name in spec.stored_schema:
+            values = pl.Series(list(col.allowed), dtype=spec.stored_schema[col.name], strict=False).implode()
+            outside = (pl.col(col.name).is_not_null() & pl.col(col.name).is_in(values).not_()).sum()
+            figures.append(outside.alias(f"loaded_outside_set:{col.name}"))
+    summary = loaded.group_by("partition_key").agg(figures) if loaded.height else None
+    every = pl.DataFrame({"partition_key": keys.unique()})
+    if summary is None:
+        return every.with_columns(pl.lit(0, pl.UInt32).alias("rows_loaded"))
+    return every.join(summary, on="partition_key", how="left")
+
+
+def _dataset_results(marked: pl.DataFrame, spec: Contract) -> list[dict]:
+    """Great Expectations checks each partition's loaded rows (one call per batch of partitions)."""
+    rules = dataset_rules(spec)
+    if not rules:
+        return []
+    loaded = marked.filter(pl.col("violations").list.len() == 0)
+    summary = _partition_summary(loaded, marked.get_column("partition_key"), spec)
     _, batch_definition = _gx_context()
-    scalar = [c for c, t in rows.schema.items() if not isinstance(t, pl.List)]
-    frame = rows.select(scalar).to_pandas()
-    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-        _suite(spec.name),
+    result = batch_definition.get_batch(batch_parameters={"dataframe": summary.to_pandas()}).validate(
+        _dataset_suite(spec.name),
         result_format={
             "result_format": "COMPLETE",
-            "unexpected_index_column_names": ["__rid"],
+            "unexpected_index_column_names": ["partition_key"],
             "return_unexpected_index_query": False,
         },
     )
-    failures: dict[str, list[int]] = {}
+    failing: dict[str, set[str]] = {}
     for outcome in result.results:
         rule = outcome.expectation_config.meta["rule"]
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
             raise RuntimeError(
-                f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: {outcome.exception_info.get('exception_message')}"
+                f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: "
+                f"{outcome.exception_info.get('exception_message')}"
             )
-        if not outcome.success:
-            failures[rule] = [int(i["__rid"]) for i in outcome.result.get("unexpected_index_list") or []]
-    return failures
+        listed = outcome.result.get("unexpected_index_list") or []
+        failing[rule] = {str(i["partition_key"]) for i in listed}
+    out = []
+    for row in summary.iter_rows(named=True):
+        for rule in rules:
+            column = rule.kwargs["column"]
+            failed = row["partition_key"] in failing.get(rule.name, ())
+            figure = row.get(column)
+            out.append(
+                {
+                    "partition_key": row["partition_key"],
+                    "rule": rule.name,
+                    "engine": rule.engine,
+                    "description": rule.description,
+                    "evaluated": row["rows_loaded"] or 0,
+                    "failed": (max(1, int(figure)) if figure is not None else 1) if failed else 0,
+                    "examples": [f"{column}={figure}"] if failed else [],
+                }
+            )
+    return out
 
 
 def local_now(utc_offset_hours: float) -> datetime:
@@ -330,13 +424,12 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
         emptied = pl.when(only_soft).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("violations"))
         rows = rows.with_columns(emptied.alias("violations"))
     parsed_ok = rows["violations"].list.len() == 0
-    candidates = rows.filter(parsed_ok & ~exact & ~conflict)
-    failures = _gx_failures(candidates, spec) if candidates.height else {}
+    compiled = [(r.name, r.expectation, r.kwargs) for r in rules_for(spec) if r.engine == "great_expectations"]
+    judged = rows.with_columns((parsed_ok & ~exact & ~conflict).alias(row_rules.CANDIDATE))
+    row_marks = judged.select(row_rules.marks(compiled, judged.schema)) if compiled else pl.DataFrame()
     for rule in rules_for(spec):
         if rule.engine == "great_expectations":
-            marks[rule.name] = rows["__rid"].is_in(
-                pl.Series(failures.get(rule.name, []), dtype=rows["__rid"].dtype).implode()
-            )
+            marks[rule.name] = row_marks.get_column(rule.name)
         else:
             marks[rule.name] = _mutu_failure(rule, rows, units, services) & parsed_ok & ~exact
     names = list(marks)
@@ -352,18 +445,20 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     flagged = pl.concat([rows, flags], how="horizontal")
     marked = flagged.with_columns(pl.concat_list([pl.col("violations"), extra]).alias("violations"), *cleared)
     marked = marked.drop("__rid", *flags.columns)
-    return Validated(rows=marked, results=_results(flagged, names, spec, parsed_ok))
+    results = _results(flagged, names, spec, parsed_ok) + _dataset_results(marked, spec)
+    return Validated(rows=marked, results=results)
 
 
 def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok: pl.Series) -> list[dict]:
-    descriptions = {r.name: (r.engine, r.description) for r in rules_for(spec)}
+    # Column rules are named as Great Expectations expectations in the contract and evaluated in Polars (row_rules.py).
+    descriptions = {r.name: ("polars" if r.expectation else r.engine, r.description) for r in rules_for(spec)}
     descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
     for col in spec.columns:
         if col.on_invalid == "set_null":
             unreadable = "value could not be read as the contract type" + SET_NULL_NOTE
             descriptions[f"type:{col.name}"] = ("parser", unreadable)
-    totals = flagged.group_by("partition_key").agg(
+    totals = flagged.group_by("partition_key", maintain_order=True).agg(
         pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))]
     )
     out = []
@@ -390,7 +485,7 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     parse_failures = (
         flagged.filter(~parsed_ok)
         .select("partition_key", pl.col("violations").explode().alias("rule"))
-        .group_by("partition_key", "rule")
+        .group_by("partition_key", "rule", maintain_order=True)
         .agg(pl.len().alias("failed"))
     )
     recorded = {(r["partition_key"], r["rule"]): r for r in out}

@@ -4,7 +4,8 @@ Cost follows new data (DESIGN property 4): `mutu run` acts on the plan the landi
 schedule make (`planning.make_plan`): partitions whose files are new, changed or removed, or that were staged
 with other staging inputs (contracts, profiles, code, PII key, reference data). It executes the jobs declared in
 `pipelines/jobs.py`: reference data when it changed, one staging run per partition range, then the warehouse
-build and publish when what it is built from changed. A run with nothing new publishes nothing.
+build and publish when what it is built from changed, and then, in a run of its own, the review pack of what was
+published. A run with nothing new publishes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from pipelines import progress, stage_timer
 from pipelines.atomic import write_text_atomically
-from pipelines.errors import LandingError, SettingsError, raise_for_failed_run
+from pipelines.errors import LandingError, MutuError, SettingsError, raise_for_failed_run
 from pipelines.planning import digest
 from pipelines.settings import Paths, pii_key
 
@@ -45,7 +46,8 @@ def instance_for(paths: Paths):
 
 
 def _release_dead_runs(instance) -> None:
-    """Runs left "started" by a killed `mutu run` still hold warehouse pool slots; we hold the home lock, so they are dead."""
+    """Runs left "started" by a killed `mutu run` still hold warehouse pool slots; we hold the home lock, so they
+    are dead."""
     from dagster import DagsterRunStatus, RunsFilter
 
     for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
@@ -59,7 +61,8 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
 
     if not landing.is_dir():
         raise LandingError(
-            f"landing zone {landing} does not exist; run `mutu generate --out {landing}` or point --landing at the exports"
+            f"landing zone {landing} does not exist; run `mutu generate --out {landing}` "
+            "or point --landing at the exports"
         )
     pii_key()
     with exclusive_run(home):
@@ -114,7 +117,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions
-    from pipelines.jobs import REFERENCE_JOB, STAGING_JOB, WAREHOUSE_JOB
+    from pipelines.jobs import REFERENCE_JOB, REVIEW_PACK_JOB, STAGING_JOB, WAREHOUSE_JOB
     from pipelines.planning import make_plan
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
@@ -156,7 +159,8 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     for number, run in enumerate(plan.runs, start=1):
         days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
         progress.say(
-            f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, {days} stale day(s) in {run.first}..{run.last}"
+            f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, "
+            f"{days} stale day(s) in {run.first}..{run.last}"
         )
         execute(
             STAGING_JOB,
@@ -176,4 +180,21 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         _write_state(state_file, state)
     if not paths.warehouse.exists():
         raise SettingsError(f"the run finished but {paths.warehouse} is missing")
+    if summary["warehouse"] == "rebuilt":
+        progress.note(f"warehouse published: {paths.warehouse} (BI tools can read it now)")
+
+    # The pack is drawn after publish, in its own run: a pack that fails (or a run killed while drawing it) leaves
+    # the warehouse published, and the next `mutu run` draws the pack only.
+    summary["review_pack"] = "up to date" if state.get("pack") == built else "drawn"
+    if summary["review_pack"] == "drawn":
+        progress.say(f"review pack: drawing the reports of the latest periods into {home / 'reports'}")
+        try:
+            execute(REVIEW_PACK_JOB, "review pack run")
+        except MutuError as exc:
+            raise MutuError(
+                f"{exc}; the warehouse {paths.warehouse} is published, `mutu run` again draws the pack"
+            ) from exc
+        state["pack"] = built
+        _write_state(state_file, state)
+        progress.say("review pack: drawn")
     return paths.warehouse, summary

@@ -36,6 +36,14 @@ def say(text: str) -> None:
     _out.flush()
 
 
+def note(text: str) -> None:
+    """A line that stays on a terminal too (the live line moves on under it): what a reader must not miss."""
+    if _out is None:
+        return
+    _out.write(("\r\033[K" if _out.isatty() else "") + text + "\n")
+    _out.flush()
+
+
 def expect_models(total: int) -> None:
     _models.update(built=0, total=total)
 

@@ -72,7 +72,10 @@ def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):
 
 def failure_message(run_id: str, job_name: str, error: str | None) -> str:
     reason = (error or "no error message").strip().splitlines()[-1][:500]
-    return f"Mutu run {run_id} ({job_name}) failed: {reason}. Open the run in the Dagster UI; the last published warehouse is unchanged."
+    return (
+        f"Mutu run {run_id} ({job_name}) failed: {reason}. Open the run in the Dagster UI; "
+        "the last published warehouse is unchanged."
+    )
 
 
 @run_failure_sensor(
@@ -92,4 +95,11 @@ warehouse_automation = AutomationConditionSensorDefinition(
     default_status=DefaultSensorStatus.RUNNING,
 )
 
-sensors = [landing_sensor, run_failure_alert, warehouse_automation]
+# The review pack follows each publish in runs of its own: publishing never waits for the charts.
+review_pack_automation = AutomationConditionSensorDefinition(
+    "review_pack_automation",
+    target=AssetSelection.groups("reports"),
+    default_status=DefaultSensorStatus.RUNNING,
+)
+
+sensors = [landing_sensor, run_failure_alert, warehouse_automation, review_pack_automation]

@@ -82,12 +82,38 @@ def test_every_run_writes_the_pack_of_the_latest_periods(published):
     assert "Periode belum lengkap" not in (reports / "2026-07" / "id" / "unit-U1.html").read_text()
 
 
+def test_the_pack_is_drawn_in_its_own_run_after_the_warehouse_is_published(published):
+    """BI reads the new warehouse before the charts are drawn: `mutu run` ends the warehouse run (publish included)
+    before it starts the review pack's, and the Dagster daemon draws the pack by a sensor of its own."""
+    from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
+
+    from pipelines.definitions import defs
+    from pipelines.jobs import REVIEW_PACK_JOB, WAREHOUSE_JOB
+
+    pack_key = AssetKey(["reports", "review_pack"])
+    warehouse_job, pack_job = defs.resolve_job_def(WAREHOUSE_JOB), defs.resolve_job_def(REVIEW_PACK_JOB)
+    assert pack_key not in warehouse_job.asset_layer.executable_asset_keys
+    assert AssetKey(["publish", "warehouse"]) in warehouse_job.asset_layer.executable_asset_keys
+    assert set(pack_job.asset_layer.executable_asset_keys) == {pack_key}
+    automation = next(s for s in defs.sensors if s.name == "review_pack_automation")
+    assert automation.asset_selection.resolve(defs.resolve_asset_graph()) == {pack_key}
+
+    instance = DagsterInstance.from_config(str(_home(published) / "dagster"))
+    runs = {
+        r.job_name: instance.get_run_record_by_id(r.run_id)
+        for r in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.SUCCESS]))
+    }
+    assert runs[WAREHOUSE_JOB].end_time <= runs[REVIEW_PACK_JOB].start_time
+    assert (_home(published) / "warehouse" / "mutu.duckdb").stat().st_mtime <= runs[REVIEW_PACK_JOB].start_time
+
+
 def test_reports_are_self_contained_and_hold_no_personal_data(pack):
     for path in pack["written"]:
         if path.suffix != ".html":
             continue
         text = path.read_text(encoding="utf-8")
-        # Namespace names (xmlns="http://www.w3.org/2000/svg") are identifiers, never fetched; nothing else may point out.
+        # Namespace names (xmlns="http://www.w3.org/2000/svg") are identifiers, never fetched; nothing else may
+        # point out.
         assert not re.search(r"(?:src|href|action)\s*=\s*[\"']?\s*(?:https?:|//)", text, flags=re.IGNORECASE)
         assert not re.search(r"url\(\s*[\"']?\s*(?:https?:|//)", text, flags=re.IGNORECASE)
         assert "<script" not in text and "<link" not in text and "@import" not in text and "url(http" not in text
@@ -133,7 +159,8 @@ def _headline_matches(page, con, period: str, lang: str) -> int:
             cell.get_attribute("data-format"),
         )
         value = con.execute(
-            f'select "{column}" from marts.mart_balanced_scorecard_period where period = ? and scope_type = ? and scope_id = ?',
+            f'select "{column}" from marts.mart_balanced_scorecard_period '
+            "where period = ? and scope_type = ? and scope_id = ?",
             [period, scope_type, scope_id],
         ).fetchall()[0][0]
         shown = fmt.parse(cell.inner_text(), lang)
@@ -184,7 +211,8 @@ def test_report_in_chromium(browser, pack, warehouse, name):
         for i in range(ikm_cells.count()):
             scope_type, scope_id, method = ikm_cells.nth(i).get_attribute("data-ikm").split(":")
             value = warehouse.execute(
-                "select ikm_converted from marts.mart_ikm_period where period = '2026-Q3' and scope_type = ? and scope_id = ? and method = ?",
+                "select ikm_converted from marts.mart_ikm_period "
+                "where period = '2026-Q3' and scope_type = ? and scope_id = ? and method = ?",
                 [scope_type, scope_id, method],
             ).fetchall()[0][0]
             assert ikm_cells.nth(i).inner_text() == fmt.num(value, 2, "id")
@@ -204,7 +232,8 @@ def test_headline_figures_of_the_unit_golden(warehouse):
     """U1 in 2026-Q3 by hand (tests/conftest.py): served tickets T1, T2, T5 on 30 July within 15 minutes: T1 (10 min)
     and T2 (20 min > 15) and T5 (40 min), and T1 on 3 August (20 min <= 30): SLA 2/4; complaints C1..C4: 4 received."""
     row = warehouse.execute(
-        "select sla_share, complaints_received from marts.mart_balanced_scorecard_period where period = '2026-Q3' and scope_type = 'unit' and scope_id = 'U1'"
+        "select sla_share, complaints_received from marts.mart_balanced_scorecard_period "
+        "where period = '2026-Q3' and scope_type = 'unit' and scope_id = 'U1'"
     ).fetchall()[0]
     assert row == (pytest.approx(0.5), 4)
 
@@ -257,7 +286,8 @@ def test_workbook_sheets_formats_and_values(pack, warehouse):
         columns = [
             r[0]
             for r in warehouse.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index",
+                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+                "order by column_index",
                 [mart],
             ).fetchall()
         ]

@@ -12,7 +12,8 @@ from pipelines.resources import MutuResource
     group_name="reports",
     kinds={"html", "excel"},
     owners=["quality-office@mutu.local"],
-    description="Management review pack (HOME/reports/<period>/): HTML report per scope and Excel workbook of the latest complete month, quarter and year.",
+    description="Management review pack (HOME/reports/<period>/): HTML report per scope and Excel workbook of the "
+    "latest complete month, quarter and year. Drawn after publish, in a run of its own (job review_pack).",
     automation_condition=AutomationCondition.eager(),
     retry_policy=transient_retry,
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipelines.dating import file_days
 from pipelines.errors import MutuError
-from pipelines.profiles import SOURCE_DATASETS, profile
+from pipelines.profiles import profile
 
 REFERENCE_DATASETS = ("units", "services", "targets")
 
@@ -77,12 +77,6 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
     return found
 
 
-def partitions(landing: Path) -> list[str]:
-    """Sorted ISO dates of every partition any source has files for."""
-    days = {day for source in SOURCE_DATASETS for f in scan(landing, source) for day in f.days}
-    return sorted(d.isoformat() for d in days)
-
-
 def by_partition(files: list[LandedFile]) -> dict[date, list[LandedFile]]:
     """Day -> the files holding records of that day (a multi-day file is under each of its days)."""
     grouped: dict[date, list[LandedFile]] = {}
@@ -90,7 +84,3 @@ def by_partition(files: list[LandedFile]) -> dict[date, list[LandedFile]]:
         for day in landed.days:
             grouped.setdefault(day, []).append(landed)
     return grouped
-
-
-def unassigned(landing: Path) -> list[LandedFile]:
-    return [f for source in SOURCE_DATASETS for f in scan(landing, source) if not f.days]

@@ -13,6 +13,18 @@ import pytest
 os.environ.setdefault("MUTU_PII_KEY", "test-key-not-a-secret-0123456789")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# Headless Chromium for the UI screenshots (tests/test_ui.py, tests/test_superset.py): offline, no first-run work.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 # Personal values seeded into the landing zone; none of them may appear in anything Mutu writes.
 PERSONAL = {
     "name": "Rahmawati Kusumaningrum",
@@ -86,6 +98,22 @@ SURVEY_U2_0716 = [
     "S2,2026-07-16T09:30:00,U2,IMB,P,38,S2,PNS,"
     + ",".join(["3"] * 13 + ["4"])
     + f",Terima kasih. Saya {PERSONAL['respondent']} email {PERSONAL['email']}",
+]
+
+# The e-SKM workbook's columns (survey/eskm_xlsx profile): answers as letters a-d, name and WhatsApp in their own
+# columns.
+ESKM_HEADER = [
+    "No",
+    "Tanggal",
+    "Kode Layanan",
+    "Jenis Kelamin",
+    "Umur",
+    "Pendidikan",
+    "Pekerjaan",
+    "Nama",
+    "No WhatsApp",
+    *[f"U{i}" for i in range(1, 10)],
+    "Saran",
 ]
 
 
@@ -179,6 +207,22 @@ def write_landing_zone(
         for name, text in files.items():
             (folder / name).write_text(text)
     return root
+
+
+def write_bank_reference(landing: Path, max_wait_minutes: float) -> None:
+    """Reference data of the anonymous bank call centre (tests/realdata): one unit, its six call types with one
+    waiting standard, no targets."""
+    (landing / "reference").mkdir(parents=True, exist_ok=True)
+    (landing / "reference" / "units.csv").write_text(
+        "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
+        "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
+    )
+    services = "".join(
+        f"{code},ANONYMOUS-BANK,{code},{max_wait_minutes},5,0,0,2010-01-01,\n"
+        for code in ("PS", "PE", "IN", "NE", "NW", "TT")
+    )
+    (landing / "reference" / "services.csv").write_text(SERVICES.splitlines()[0] + "\n" + services)
+    (landing / "reference" / "targets.csv").write_text("unit_id,year,indicator,target\n")
 
 
 def write_landing(root: Path) -> Path:

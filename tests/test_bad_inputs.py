@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUEUE_HEADER
+from tests.conftest import ESKM_HEADER, QUEUE_HEADER
 
 CORPUS = Path(__file__).parent / "corpus"
 SOURCES = ("queue", "survey", "complaints")
@@ -342,20 +342,6 @@ GENERATED = {
     "survey/eskm_xlsx/eskm_U2_2026-10-12.xlsx",
     "survey/eskm_xlsx/eskm_U1_2026-10-13.xlsx",
 }
-
-ESKM_HEADER = [
-    "No",
-    "Tanggal",
-    "Kode Layanan",
-    "Jenis Kelamin",
-    "Umur",
-    "Pendidikan",
-    "Pekerjaan",
-    "Nama",
-    "No WhatsApp",
-    *[f"U{i}" for i in range(1, 10)],
-    "Saran",
-]
 
 
 def _workbook(rows: list[list], sheet: str = "Responden") -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -43,6 +45,27 @@ def test_materialisations_carry_row_counts_and_the_contract_schema(published):
         AssetKey(["staging", "complaints"])
     ).asset_materialization.metadata
     assert "reporter_pseudonym" in [c.name for c in staging["dagster/column_schema"].schema.columns]
+
+
+def test_stage_timings_come_from_the_event_log_for_every_run(published, capsys):
+    # Each step records its stage totals in its materializations; run_stats.json and `mutu stages` read them back
+    # from the instance, so a run launched by the daemon or a worker process is timed alike.
+    import duckdb
+
+    from pipelines.cli import main
+
+    home = published.parent.parent
+    stats = json.loads((home / "run_stats.json").read_text())
+    con = duckdb.connect(str(published), read_only=True)
+    rows_in = con.execute("select sum(rows_in) from audit.row_accounting").fetchone()[0]
+    con.close()
+    assert stats["stages"]["parse"]["rows"] == stats["stages"]["validate"]["rows"] == rows_in > 0
+    assert set(stats["stages"]) == {"parse", "validate", "write", "transform", "publish"}
+    assert "publish__warehouse" in stats["steps"] and len(stats["runs"]) >= 3
+    assert main(["stages", "--home", str(home), "--runs", str(len(stats["runs"]))]) == 0
+    out = capsys.readouterr().out
+    for stage in stats["stages"]:
+        assert re.search(rf"^  {stage} +[0-9.]+ +[0-9.]+ +[0-9,]+$", out, re.M), out
 
 
 def test_instance_is_offline(published):

@@ -17,6 +17,8 @@ import pytest
 
 from pipelines.generate import generate_landing
 from pipelines.vocabularies import normalise, vocabulary
+from tests.conftest import ANTRIAN_U2_0730, ESKM_HEADER
+from tests.conftest import QUEUE_HEADER as CANONICAL_QUEUE_HEADER
 
 START = date(2026, 8, 10)  # three weeks holding Independence Day (17 Aug) and Maulid Nabi (25 Aug)
 DAYS = 21
@@ -24,47 +26,9 @@ UNITS = 6
 LAST = START + timedelta(days=DAYS - 1)
 DAYS_OFF = holidays.Indonesia(years=[2026], categories=("public", "government"))
 
-QUEUE_HEADER = [
-    "ticket_id",
-    "unit_id",
-    "service_code",
-    "counter_id",
-    "priority",
-    "channel",
-    "issued_at",
-    "called_at",
-    "service_start_at",
-    "service_end_at",
-    "outcome",
-    "fee_paid_idr",
-]
-ANTRIAN_HEADER = [
-    "No Antrian",
-    "Kode Layanan",
-    "Loket",
-    "Prioritas",
-    "Jalur",
-    "Waktu Ambil",
-    "Waktu Panggil",
-    "Mulai Layanan",
-    "Selesai Layanan",
-    "Status",
-    "Biaya (Rp)",
-]
+QUEUE_HEADER = CANONICAL_QUEUE_HEADER.split(",")
+ANTRIAN_HEADER = ANTRIAN_U2_0730.split("\r\n")[0].split(";")
 SURVEY_HEAD = ["respondent_id", "submitted_at", "unit_id", "service_code", "gender", "age", "education", "occupation"]
-ESKM_HEADER = [
-    "No",
-    "Tanggal",
-    "Kode Layanan",
-    "Jenis Kelamin",
-    "Umur",
-    "Pendidikan",
-    "Pekerjaan",
-    "Nama",
-    "No WhatsApp",
-    *[f"U{i}" for i in range(1, 10)],
-    "Saran",
-]
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 VENDOR_MINUTES = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 FILE_PATTERNS = (

@@ -15,6 +15,7 @@ import pytest
 from pipelines import lake
 from pipelines.ingest import ingest_reference, ingest_source_partitions
 from pipelines.landing import by_partition, scan
+from tests.conftest import write_bank_reference
 
 REAL = Path(__file__).resolve().parent / "realdata" / "calls_one_day.csv"
 DAYS = [date(2010, 8, 1) + timedelta(days=i) for i in range(30)]
@@ -48,18 +49,7 @@ def _month_csv() -> tuple[str, dict[tuple[str, str], tuple[str, str, str]]]:
 def staged(tmp_path_factory):
     root = tmp_path_factory.mktemp("midnight")
     landing, lake_dir = root / "landing", root / "lake"
-    (landing / "reference").mkdir(parents=True)
-    (landing / "reference" / "units.csv").write_text(
-        "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
-        "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
-    )
-    services = (
-        "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,"
-        "valid_from,valid_to\n"
-    )
-    services += "".join(f"{c},ANONYMOUS-BANK,{c},1,5,0,0,2010-01-01,\n" for c in ("PS", "PE", "IN", "NE", "NW", "TT"))
-    (landing / "reference" / "services.csv").write_text(services)
-    (landing / "reference" / "targets.csv").write_text("unit_id,year,indicator,target\n")
+    write_bank_reference(landing, max_wait_minutes=1)
     folder = landing / "queue" / "anonymous_bank_calls_month"
     folder.mkdir(parents=True)
     text, planted = _month_csv()

@@ -20,7 +20,7 @@ import pytest
 from dagster import DagsterEventType, execute_job, materialize
 
 from pipelines.orchestration import QUIET, instance_for
-from pipelines.settings import Paths
+from pipelines.settings import Paths, pii_key
 from pipelines.stage_timer import run_stages
 from tests.test_properties import mart_contents
 
@@ -31,11 +31,11 @@ def _prepare(home: Path, landing: Path):
     """Instance, partitions and reference data: what a backfill starts from."""
     from pipelines.assets.staging import daily_partitions, staging_reference
     from pipelines.definitions import all_assets
-    from pipelines.landing import partitions
+    from pipelines.planning import make_plan
     from pipelines.resources import MutuResource
 
     instance = instance_for(Paths(home))
-    keys = partitions(landing)
+    keys = make_plan(landing, Paths(home).lake, pii_key(), {}, []).new_partitions  # every landed day: the lake is new
     instance.add_dynamic_partitions(daily_partitions.name, keys)
     resources = {"mutu": MutuResource(home=str(home), landing=str(landing))}
     assert materialize(

@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import write_bank_reference
+
 # A copy of ../shared/realdata (a public data set, see tests/realdata/README.md), so the test runs in any clone.
 REAL = Path(__file__).resolve().parent / "realdata" / "calls_one_day.csv"
 STANDARD_MINUTES = 1.0  # answer within one minute, as the test's published standard for every call type
@@ -22,19 +24,7 @@ def real_warehouse(tmp_path_factory):
     from pipelines.orchestration import run_everything
 
     landing = tmp_path_factory.mktemp("real_landing")
-    (landing / "reference").mkdir()
-    (landing / "reference" / "units.csv").write_text(
-        "unit_id,unit_name,agency,province,regency,timezone,annual_users\n"
-        "ANONYMOUS-BANK,Anonymous Bank call centre,Bank,DKI Jakarta,Jakarta Pusat,Asia/Jakarta,1000000\n"
-    )
-    services = (
-        "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,"
-        "valid_from,valid_to\n"
-    )
-    for code in ("PS", "PE", "IN", "NE", "NW", "TT"):
-        services += f"{code},ANONYMOUS-BANK,{code},{STANDARD_MINUTES},5,0,0,2010-01-01,\n"
-    (landing / "reference" / "services.csv").write_text(services)
-    (landing / "reference" / "targets.csv").write_text("unit_id,year,indicator,target\n")
+    write_bank_reference(landing, max_wait_minutes=STANDARD_MINUTES)
     target = landing / "queue" / "anonymous_bank_calls"
     target.mkdir(parents=True)
     shutil.copy(REAL, target / REAL.name)

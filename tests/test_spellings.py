@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines.errors import ContractError, ProfileError
-from tests.conftest import SERVICES, SURVEY_HEADER_2017, TARGETS, UNITS
+from tests.conftest import ESKM_HEADER, SERVICES, SURVEY_HEADER_2017, TARGETS, UNITS
 
 DAY = "2026-07-15"
 ANSWERS = ",".join(["3"] * 9)
@@ -51,19 +51,6 @@ EXPECTED_PROFILES = {
     # long-format CSV
     "LG-1": ("P", 24, "D4-S1", "Pelajar/Mahasiswa"),
 }
-ESKM_HEADER = [
-    "No",
-    "Tanggal",
-    "Kode Layanan",
-    "Jenis Kelamin",
-    "Umur",
-    "Pendidikan",
-    "Pekerjaan",
-    "Nama",
-    "No WhatsApp",
-    *[f"U{i}" for i in range(1, 10)],
-    "Saran",
-]
 ESKM_ROWS = [
     [1, "15/07/2026 09:00", "KTP", "Laki-laki", 45, "SMA/SMK", "Karyawan Swasta", None, None, *"cccccccdc", None],
     [2, "15/07/2026 09:20", "KTP", "Perempuan", 27, "D3", "ASN", None, None, *"dddcccccc", None],

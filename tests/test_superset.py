@@ -24,19 +24,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import BROWSER_ARGS, CHROMIUM
+
 REPO = Path(__file__).resolve().parents[1]
 BI_PYTHON = REPO / ".venv-bi" / "bin" / "python"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.superset
 

@@ -16,7 +16,7 @@ from .complaints import number_complaints, simulate_complaints
 from .defects import TableDefects, complaint_lines, inject_table_defects
 from .queue import CANONICAL_COLUMNS, TIMESTAMP_COLUMNS, canonical_text, simulate_queue
 from .reference import ServiceStandard, Unit, build_services, build_targets, build_units, write_reference
-from .survey import answer_columns, simulate_survey
+from .survey import SURVEY_BASE_COLUMNS, answer_columns, simulate_survey
 from .ticket_link import link_tickets
 from .vendor_formats import (
     ANTRIAN_COLUMNS,
@@ -42,16 +42,6 @@ QUEUE_DEFECTS = TableDefects(
     unit_column="unit_id",
     service_column="service_code",
     ordered_pair=("issued_at", "called_at"),
-)
-SURVEY_BASE_COLUMNS = (
-    "respondent_id",
-    "submitted_at",
-    "unit_id",
-    "service_code",
-    "gender",
-    "age",
-    "education",
-    "occupation",
 )
 
 Damage = Callable[[date, bytes], bytes]

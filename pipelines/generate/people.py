@@ -159,8 +159,6 @@ _MAIL_DOMAINS = ("gmail.com", "gmail.com", "gmail.com", "yahoo.co.id", "yahoo.co
 @dataclass(frozen=True)
 class Person:
     name: str
-    gender: str  # "L" / "P"
-    birth_date: date
     nik: str
     phone: str
     email: str
@@ -236,8 +234,6 @@ def random_person(
     name = person_name(rng, province, gender)
     return Person(
         name=name,
-        gender=gender,
-        birth_date=birth,
         nik=nik(rng, regency_code, gender, birth),
         phone=mobile_number(rng),
         email=email_address(rng, name, birth),

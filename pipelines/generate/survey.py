@@ -234,16 +234,21 @@ def other_person_sentence(seed: str, province: str) -> str:
     return own.choice(OTHER_PERSON_SENTENCES).format(other=other)
 
 
+SURVEY_BASE_COLUMNS = (
+    "respondent_id",
+    "submitted_at",
+    "unit_id",
+    "service_code",
+    "gender",
+    "age",
+    "education",
+    "occupation",
+)
+
+
 def survey_schema(unit: Unit) -> dict[str, pl.DataType]:
     columns = [
-        "respondent_id",
-        "submitted_at",
-        "unit_id",
-        "service_code",
-        "gender",
-        "age",
-        "education",
-        "occupation",
+        *SURVEY_BASE_COLUMNS,
         *answer_columns(unit),
         "suggestion",
         "_name",

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import io
 import itertools
-import os
 import re
 import textwrap
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from pipelines.atomic import write_text_atomically  # noqa: E402
 from pipelines.report import fmt  # noqa: E402
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#4c9a2a", "C": "#d4a017", "D": "#c62828"}
@@ -145,12 +145,10 @@ def _memoised(draw):
         except FileNotFoundError:
             pass
         text = draw(*args, **kwargs)
-        aside = path.with_name(f".{name}.{os.getpid()}.tmp")
         try:
-            aside.write_text(text, encoding="utf-8")
-            os.replace(aside, path)
+            write_text_atomically(path, text)
         except OSError:  # a cache that cannot be written (full disk, read-only) only costs a redraw next time
-            aside.unlink(missing_ok=True)
+            pass
         return _placed(text)
 
     return chart

@@ -14,6 +14,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipelines import indicators
+from pipelines.atomic import write_text_atomically
 from pipelines.report import charts, data, fmt, staffing
 from pipelines.report.data import Period, Scope, Warehouse
 
@@ -422,13 +423,7 @@ def _write(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for folder in created:  # readable by others, writable only by the pipeline, whatever the caller's umask
         os.chmod(folder, 0o755)
-    aside = path.with_name(f".{path.name}.tmp")
-    if isinstance(text, bytes):
-        aside.write_bytes(text)
-    else:
-        aside.write_text(text, encoding="utf-8")
-    os.chmod(aside, 0o644)
-    os.replace(aside, path)
+    write_text_atomically(path, text, mode=0o644)
 
 
 def report_path(out: Path, period: Period, scope: Scope, lang: str) -> Path:

@@ -8,6 +8,7 @@ file would block any writer on it. The pipeline therefore never writes the publi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import indicators, lake
+from pipelines import incremental, indicators, lake
 from pipelines.calendar import working_day_calendar
 from pipelines.column_docs import model_column_docs
 from pipelines.contracts import contracts
@@ -106,6 +107,38 @@ def _staging_view(con, lake_dir: Path, table: str, dataset: str, name: str, sche
         _empty(con, name, schema)
 
 
+def staging_fingerprint(paths: Paths, weight_mode: str) -> str:
+    """What `staging.*` is made of: every lake file the views read (size, modification time), the run parameters,
+    the KPI catalogue and the calendar code. Listing the lake is milliseconds; recreating the views is not."""
+    hasher = hashlib.sha256()
+    for table in ("staging", *AUDIT_TABLES):
+        for path in sorted((paths.lake / table).glob("*/*.parquet")):
+            status = path.stat()
+            hasher.update(f"{path.relative_to(paths.lake)}:{status.st_size}:{status.st_mtime_ns}\0".encode())
+    for source in (Path(indicators.__file__).with_suffix(".yaml"), Path(working_day_calendar.__code__.co_filename)):
+        hasher.update(source.read_bytes())
+    hasher.update(f"{weight_mode}:{complaint_auto_close_workdays()}:{duckdb.__version__}".encode())
+    return hasher.hexdigest()[:32]
+
+
+def ensure_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> None:
+    """Prepare `staging.*` once per state of the lake: every model of a build reads the same views and tables,
+    kept in the build database, instead of recreating them in each model's step."""
+    fingerprint = staging_fingerprint(paths, weight_mode)
+    _exec(con, "create table if not exists staging.mutu_staging_state (fingerprint varchar)")
+    if _exec(con, "select fingerprint from staging.mutu_staging_state") == [(fingerprint,)]:
+        return
+    _exec(con, "begin transaction")
+    try:
+        prepare_staging(con, paths, weight_mode)
+        _exec(con, "delete from staging.mutu_staging_state")
+        _exec(con, "insert into staging.mutu_staging_state values (?)", [fingerprint])
+        _exec(con, "commit")
+    except BaseException:
+        _exec(con, "rollback")
+        raise
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> date | None:
     """Expose the lake as `staging.*`, plus the calendar and run parameters. Returns the as-of date."""
     from pipelines.ingest import ACCOUNTING_SCHEMA, DRIFT_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA
@@ -119,7 +152,9 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
             **all_contracts[dataset].stored_schema,
         }
         _staging_view(con, paths.lake, "staging", dataset, dataset, schema)
-    for table, schema in zip(AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA), strict=False):
+    for table, schema in zip(
+        AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA), strict=False
+    ):
         _staging_view(con, paths.lake, table, "*", f"audit_{table}", schema)
 
     keys = [
@@ -156,6 +191,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: Path | None = None) -> int:
+    """Rebuild the model's whole table from its SQL, with its comments; returns its row count."""
     _exec(con, f'create or replace table "{model.layer}"."{model.name}" as {model.sql}')
     failpoint("warehouse_write")
     _exec(con, f'comment on table "{model.layer}"."{model.name}" is {_quote_literal(model.description)}')
@@ -174,11 +210,37 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: 
     return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0]
 
 
+def update_model(
+    con: duckdb.DuckDBPyConnection, model: SqlModel, paths: Paths, lineage_cache: Path | None = None
+) -> tuple[int, incremental.Decision]:
+    """Bring the model's table up to date: keep it, recompute the periods changed days touch, or rebuild it
+    (pipelines/incremental.py decides). The table and the record of what it reflects change in one transaction,
+    so a killed build leaves both as they were."""
+    incremental.ensure_state_tables(con)
+    snapshot = incremental.lake_snapshot(paths.lake)
+    inputs = incremental.input_state(con, model)
+    decision = incremental.decide(con, model, inputs, snapshot)
+    _exec(con, "begin transaction")
+    try:
+        changed = []
+        if decision.kind == "full":
+            changed = incremental.rebuild(con, model, lambda: build_model(con, model, lineage_cache))
+        elif decision.kind == "incremental":
+            changed = incremental.recompute_periods(con, model, decision.days)
+            failpoint("warehouse_write")
+        incremental.record(con, model, inputs, snapshot, changed)
+        _exec(con, "commit")
+    except BaseException:
+        _exec(con, "rollback")
+        raise
+    return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0], decision
+
+
 AUDIT_DESCRIPTIONS = {
-    "row_accounting": "One line per landed file: rows in = rows loaded + rows quarantined, the days its records fall on; "
-    "a rejected file with its error.",
-    "row_accounting_daily": "Per landed file and daily partition: rows in = rows loaded + rows quarantined (a multi-day "
-    "export has a line per day it holds).",
+    "row_accounting": "One line per landed file: rows in = rows loaded + rows quarantined, the days its records fall "
+    "on; a rejected file with its error.",
+    "row_accounting_daily": "Per landed file and daily partition: rows in = rows loaded + rows quarantined (a "
+    "multi-day export has a line per day it holds).",
     "quarantine": "Rows that broke a contract rule, with the file, row number, rules broken and scrubbed raw values.",
     "validation_results": "Result of every contract rule on every partition: rows evaluated, rows failed, examples.",
     "schema_drift": "Columns a landed file had that its profile does not know (or lacked), per file.",

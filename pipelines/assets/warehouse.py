@@ -43,10 +43,10 @@ from pipelines.warehouse import (
     AUDIT_DESCRIPTIONS,
     PUBLISHED_AUDIT_TABLES,
     build_audit,
-    build_model,
     connect_build,
-    prepare_staging,
+    ensure_staging,
     publish,
+    update_model,
 )
 
 WAREHOUSE_POOL = "warehouse"
@@ -58,7 +58,7 @@ OWNERS = {
     "marts": ["quality-office@mutu.local"],
 }
 GRAIN_CHECK = "grain_unique"
-# Staging tables prepare_staging computes rather than reads from the lake, and the assets that stand for them.
+# Staging tables the warehouse computes rather than reads from the lake, and the assets that stand for them.
 STAGING_INPUTS = {
     "calendar": AssetKey(["reference", "calendar"]),
     "run_parameters": AssetKey(["parameters", "run"]),
@@ -81,7 +81,8 @@ def _deps(model: SqlModel) -> list[AssetKey]:
 
 def _table_schema(con, layer: str, name: str) -> TableSchema:
     rows = con.execute(
-        "select column_name, data_type, comment from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+        "select column_name, data_type, comment from duckdb_columns() where schema_name = ? and table_name = ? "
+        "order by column_index",
         [layer, name],
     ).fetchall()
     return TableSchema(columns=[TableColumn(name=n, type=t, description=c or "") for n, t, c in rows])
@@ -90,7 +91,8 @@ def _table_schema(con, layer: str, name: str) -> TableSchema:
 def _schema(con) -> dict:
     found: dict = {}
     for schema, table, column, dtype in con.execute(
-        "select schema_name, table_name, column_name, data_type from duckdb_columns() where database_name = current_database()"
+        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = current_database()"
     ).fetchall():
         found.setdefault(schema, {}).setdefault(table, {})[column] = dtype
     return found
@@ -168,9 +170,9 @@ def sql_model_asset(model: SqlModel):
         con = connect_build(mutu.paths)
         try:
             if any(schema == "staging" for schema, _ in model.depends_on):
-                prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
+                ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
             with stage("transform"):
-                rows = build_model(con, model, mutu.paths.home / "cache" / "lineage")
+                rows, decision = update_model(con, model, mutu.paths, mutu.paths.home / "cache" / "lineage")
             add_rows("transform", rows)
             progress.model_built(model.qualified)
             preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
@@ -185,6 +187,7 @@ def sql_model_asset(model: SqlModel):
                     ),
                     "dagster/table_name": f"mutu.{model.qualified}",
                     "preview": MetadataValue.md(markdown(preview)),
+                    "build": f"{decision.kind}: {decision.reason}",
                     **step_metadata(),
                 },
             )
@@ -239,7 +242,7 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
     """The staging tables computed rather than landed, with what they held for this build."""
     con = connect_build(mutu.paths)
     try:
-        prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
+        ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
         days, first, last, workdays = con.execute(
             "select count(*), min(day), max(day), count(*) filter (where is_workday) from staging.calendar"
         ).fetchone()
@@ -288,7 +291,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     """Row accounting, quarantine, validation results and schema drift, gathered from every partition."""
     con = connect_build(mutu.paths)
     try:
-        prepare_staging(con, mutu.paths, mutu.ikm_weight_mode)
+        ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
         with stage("transform"):
             counts = build_audit(con)
         unbalanced = con.execute(

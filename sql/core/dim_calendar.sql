@@ -1,5 +1,6 @@
 -- dim_calendar: One calendar day with its working-day flag and running working-day number.
 -- grain: day
+-- incremental: day
 -- column day: Calendar day.
 -- column is_workday: False on weekends, Indonesian national holidays and joint leave days (cuti bersama).
 -- column holiday_name: Name of the holiday or joint leave day, when there is one.

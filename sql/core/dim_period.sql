@@ -1,5 +1,6 @@
 -- dim_period: One reporting period (month, quarter, semester or year) that the calendar touches, with its first and last day.
 -- grain: period_type, period_start
+-- incremental: period_start..period_end
 -- column period_type: month, quarter, semester or year.
 -- column period_start: First day of the period.
 -- column period_end: Last day of the period (inclusive).

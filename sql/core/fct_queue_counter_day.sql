@@ -1,5 +1,6 @@
 -- fct_queue_counter_day: One counter (loket) of a unit on one local day: how long it was open and how long it served.
 -- grain: unit_id, local_date, counter_id
+-- incremental: local_date
 -- column first_call_at: First call of a ticket to this counter that day.
 -- column last_service_end_at: End of the last service at this counter that day.
 -- column open_minutes: Opening span of the counter: minutes from the first call to the last service end.

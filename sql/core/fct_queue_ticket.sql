@@ -1,5 +1,6 @@
 -- fct_queue_ticket: One queue ticket with its waiting and service times and the standard valid on its day.
 -- grain: unit_id, local_date, ticket_id
+-- incremental: local_date
 -- column local_date: The unit's local date of issue (the partition).
 -- column was_called: The ticket was called at least once.
 -- column wait_minutes: Minutes from issue to first call (wait = called - issued).

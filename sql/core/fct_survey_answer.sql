@@ -1,5 +1,6 @@
 -- fct_survey_answer: One answer of one respondent to one unsur (long form of fct_survey_response).
 -- grain: unit_id, survey_date, respondent_id, unsur_no
+-- incremental: survey_date
 -- column unsur_no: Position of the unsur in the questionnaire (u1 = 1).
 -- column answer: Answer on the 1-4 scale (1 tidak baik ... 4 sangat baik).
 with answers as (

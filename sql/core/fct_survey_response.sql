@@ -1,5 +1,6 @@
 -- fct_survey_response: One SKM respondent with the profile fields and the answers per unsur (1-4).
 -- grain: unit_id, survey_date, respondent_id
+-- incremental: survey_date
 -- column survey_date: Local date the questionnaire was submitted.
 -- column survey_quarter: First day of the quarter of the survey date.
 -- column survey_year: Calendar year of the survey date.

@@ -1,5 +1,6 @@
 -- ind_ikm_unsur_period: NRR of each unsur per period, scope and survey method, ranked from the weakest.
 -- grain: period_type, period_start, scope_type, scope_id, method, unsur_no
+-- incremental: period_start by period_type
 -- column period_type: month, quarter, semester or year.
 -- column period_start: First day of the period.
 -- column period: Period label: 2026-07, 2026-Q3, 2026-S2 or 2026.

@@ -1,5 +1,6 @@
 -- ind_queue_arrivals_unit_slot: Tickets issued per unit, local day and 15-minute slot, zero-filled from the day's first to its last slot.
 -- grain: unit_id, local_date, slot_start
+-- incremental: local_date
 -- column slot_start: Local wall-clock start of the 15-minute slot (08:00, 08:15, ...).
 -- column arrivals: Tickets issued in the slot (0 for a quiet slot inside the day's span).
 -- column priority_arrivals: Priority tickets (elderly, disabled, pregnant) issued in the slot.

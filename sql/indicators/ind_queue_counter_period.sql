@@ -1,5 +1,6 @@
 -- ind_queue_counter_period: Counter (loket) utilisation per period and scope (units, agencies, provinces; a counter serves every service of its unit).
 -- grain: period_type, period_start, scope_type, scope_id
+-- incremental: period_start by period_type
 -- column counter_days: Counter-days with at least one call.
 -- column counters: Distinct counters (per unit) that called at least one ticket.
 -- column open_minutes: Sum over counter-days of the opening span, first call to last service end.

@@ -1,5 +1,6 @@
 -- ind_queue_peak_hour_period: The busiest clock hour (most tickets issued) per period and scope.
 -- grain: period_type, period_start, scope_type, scope_id
+-- incremental: period_start by period_type
 -- column peak_hour: Local clock hour with the most arrivals (8 = 08:00-08:59); the earliest on a tie.
 -- column peak_hour_arrivals: Tickets issued in that hour over the period.
 -- column peak_hour_share: peak_hour_arrivals / all tickets issued in the period and scope.

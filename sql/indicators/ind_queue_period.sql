@@ -1,5 +1,6 @@
 -- ind_queue_period: Queue service levels per period and scope: volumes, waits, service times, SLA, priority equity and fees.
 -- grain: period_type, period_start, scope_type, scope_id
+-- incremental: period_start by period_type
 -- column tickets_issued: Tickets issued.
 -- column tickets_served: Tickets served at a counter.
 -- column tickets_no_show: Tickets called but absent (no-show).

@@ -1,5 +1,6 @@
 -- ind_queue_unit_day: Queue service levels per unit and local day.
 -- grain: unit_id, local_date
+-- incremental: local_date
 -- column tickets_issued: Tickets issued.
 -- column tickets_served: Tickets served at a counter.
 -- column tickets_no_show: Tickets called but absent (no-show).

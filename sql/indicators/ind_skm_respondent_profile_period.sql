@@ -1,5 +1,6 @@
 -- ind_skm_respondent_profile_period: SKM respondents per period and scope broken down by gender, age band, education and occupation.
 -- grain: period_type, period_start, scope_type, scope_id, profile_field, profile_value
+-- incremental: period_start by period_type
 -- column profile_field: gender, age_band, education or occupation.
 -- column profile_value: The value: L/P; <20, 20-29, 30-39, 40-49, 50-59, 60+; the education or occupation code; 'unknown' when not given.
 -- column respondents: Respondents with this value of the field.

@@ -1,0 +1,363 @@
+"""Incremental warehouse builds: a model recomputes only the periods that new or restated days touch.
+
+A model opts in with one header line in its SQL file, naming the period each of its rows belongs to:
+
+    -- incremental: local_date                   (a DATE column: the row's day)
+    -- incremental: period_start..period_end     (two DATE columns: the row's first and last day)
+
+and so promises that a row of a period is computed only from the rows of that period's days in the tables it
+reads (a daily fact from that day's records, a month's indicator from that month's facts and periods).
+
+What changed is followed by day. The lake's daily partitions change when a day is staged (the size and
+modification time of its Parquet file); a model's table changes on the days of the periods whose rows it
+changed: each build logs them (`staging.mutu_model_changes`, one entry per version of the table; "every day"
+when a table without a period changed). Each model remembers (`staging.mutu_model_state`) the digest of its SQL
+and code, the lake it last reflected, the version of each model it read and the content signature of each other
+staging table it read (reference data, calendar, run parameters). Its next build then
+
+- keeps the table when nothing it reads changed;
+- deletes and recomputes the rows of the periods the changed days touch, in one transaction with its record,
+  when it declares a period and every change it reads is confined to days;
+- rebuilds the whole table otherwise: first build or a lost build database, changed SQL or code, a changed
+  staging table, an upstream table changed on every day, or a model that declares no period.
+
+A rebuilt or recomputed table logs only the periods whose rows really differ (row hashes per period before and
+after), so a calendar that grows by one day changes one day downstream, and a reformatted query changes nothing.
+Both state tables live in `staging`, which the published copy drops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from pipelines.sql_models import SqlModel, models
+
+PACKAGE = Path(__file__).resolve().parent
+PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
+INCREMENTAL_LINE = re.compile(r"^--\s*incremental\s*:(.*)$", re.MULTILINE)
+PERIOD = re.compile(r"^(\w+)(?:\.\.(\w+)|\s+by\s+(\w+))?$")
+PERIOD_LENGTHS = {
+    "day": "1 day",
+    "week": "7 day",
+    "month": "1 month",
+    "quarter": "3 month",
+    "semester": "6 month",
+    "year": "1 year",
+}
+UNBOUNDED = date(9999, 12, 31)
+STATE = "staging.mutu_model_state"
+CHANGES = "staging.mutu_model_changes"
+SNAPSHOTS = "staging.mutu_lake_snapshot"
+# A record's local date may fall a day either side of the day its export is named for (exports cut at midnight,
+# time zones): a changed partition changes rows of the days around it too.
+PARTITION_MARGIN_DAYS = 1
+# Code a model's rows depend on besides its SQL: the SQL functions it may call, and how it is built.
+MODEL_CODE = ("queueing.py", "incremental.py")
+EVERY_DAY = None  # a change not confined to days
+
+
+@dataclass(frozen=True)
+class Period:
+    start: str
+    end: str | None = None  # a column holding the last day; None: the start's day, or the period type's length
+    kind: str | None = None  # a column naming the period type (month, quarter, semester, year, week, day)
+
+    def start_sql(self) -> str:
+        return f'"{self.start}"'
+
+    def end_sql(self) -> str:
+        if self.end:
+            return f'"{self.end}"'
+        if not self.kind:
+            return f'"{self.start}"'
+        lengths = " ".join(f"when '{name}' then interval {length}" for name, length in PERIOD_LENGTHS.items())
+        # An unknown period type reaches to the end of time: every change touches it (safe, never stale).
+        return (
+            f'coalesce(cast("{self.start}" + (case "{self.kind}" {lengths} end) - interval 1 day as date), '
+            f"date '{UNBOUNDED.isoformat()}')"
+        )
+
+    def touches(self, days_table: str) -> str:
+        """SQL predicate: the row's period holds one of the days in `days_table` (one DATE column, `day`)."""
+        if self.end_sql() == self.start_sql():
+            return f"{self.start_sql()} in (select day from {days_table})"
+        return f"exists (select 1 from {days_table} as d where d.day between {self.start_sql()} and {self.end_sql()})"
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "full", "incremental" or "unchanged"
+    reason: str
+    days: tuple[date, ...] = ()
+
+
+def declared_period(model: SqlModel) -> Period | None:
+    lines = INCREMENTAL_LINE.findall(model.sql)
+    if not lines:
+        return None
+    match = PERIOD.match(lines[0].strip())
+    if len(lines) > 1 or not match:
+        raise ValueError(
+            f"{model.path}: write one '-- incremental:' line naming the period each row belongs to: "
+            "'<date column>', '<first day column>..<last day column>' or '<first day column> by <period type column>'"
+        )
+    return Period(match.group(1), match.group(2), match.group(3))
+
+
+@cache
+def _code_digest() -> str:
+    out = hashlib.sha256(duckdb.__version__.encode())
+    for name in MODEL_CODE:
+        out.update((PACKAGE / name).read_bytes())
+    return out.hexdigest()
+
+
+def sql_digest(model: SqlModel) -> str:
+    return hashlib.sha256((_code_digest() + model.sql).encode()).hexdigest()[:16]
+
+
+def _built() -> set[str]:
+    return {m.qualified for m in models()}
+
+
+def lake_snapshot(lake: Path) -> dict[tuple[str, str], str]:
+    """(dataset, partition key) -> size and modification time of its staged file: a restaged day gets a new one."""
+    snapshot = {}
+    for dataset in PARTITIONED_DATASETS:
+        for path in (lake / "staging" / dataset).glob("*.parquet"):
+            status = path.stat()
+            snapshot[(dataset, path.stem)] = f"{status.st_size}:{status.st_mtime_ns}"
+    return snapshot
+
+
+def snapshot_id(snapshot: dict[tuple[str, str], str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(snapshot.items())).encode()).hexdigest()[:16]
+
+
+def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"create table if not exists {STATE} (model varchar primary key, sql_digest varchar, inputs varchar, "
+        "version integer, snapshot varchar)"
+    )
+    con.execute(f"create table if not exists {CHANGES} (model varchar, version integer, days varchar)")
+    con.execute(
+        f"create table if not exists {SNAPSHOTS} (snapshot varchar, dataset varchar, partition_key varchar, "
+        "fingerprint varchar)"
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ? order by column_index",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def _row_hash(columns: list[str]) -> str:
+    return f"hash({', '.join(chr(34) + c + chr(34) for c in columns)})"
+
+
+def table_signature(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    """A digest of a table's content, row order aside (sum and xor of row hashes: duplicates still count)."""
+    columns = _columns(con, schema, table)
+    if not columns:
+        return "missing"
+    row = con.execute(
+        f'select count(*), sum({_row_hash(columns)}::hugeint), bit_xor({_row_hash(columns)}) from "{schema}"."{table}"'
+    ).fetchone()
+    return hashlib.sha256(json.dumps([columns, *map(str, row)]).encode()).hexdigest()[:16]
+
+
+def period_signatures(
+    con: duckdb.DuckDBPyConnection, model: SqlModel, where: str = "true"
+) -> dict[tuple[date, date], str]:
+    """(first day, last day) of each period the model's rows fill -> a digest of that period's rows."""
+    period = declared_period(model)
+    columns = _columns(con, model.layer, model.name)
+    if not columns:
+        return {}
+    rows = con.execute(
+        f"select {period.start_sql()}, {period.end_sql()}, count(*), sum({_row_hash(columns)}::hugeint), "
+        f'bit_xor({_row_hash(columns)}) from "{model.layer}"."{model.name}" where {where} group by all'
+    ).fetchall()
+    return {(start, end): f"{count}:{total}:{mixed}" for start, end, count, total, mixed in rows}
+
+
+def changed_days(before: dict[tuple[date, date], str], after: dict[tuple[date, date], str]) -> list[date] | None:
+    """Every day of the periods whose rows differ between two period signatures."""
+    days: set[date] = set()
+    for start, end in (key for key in before.keys() | after.keys() if before.get(key) != after.get(key)):
+        if start is None or end is None or end == UNBOUNDED:
+            return EVERY_DAY  # rows without a period (or of an unknown length): no day names their change
+        days.update(start + timedelta(days=n) for n in range((end - start).days + 1))
+    return sorted(days)
+
+
+def input_state(con: duckdb.DuckDBPyConnection, model: SqlModel) -> dict[str, str | int]:
+    """What the model reads as it is now: each model's table version, each other staging table's signature."""
+    built = _built()
+    out: dict[str, str | int] = {}
+    for schema, table in model.depends_on:
+        name = f"{schema}.{table}"
+        if name in built:
+            row = con.execute(f"select version from {STATE} where model = ?", [name]).fetchone()
+            out[name] = row[0] if row else "missing"
+        elif not (schema == "staging" and table in PARTITIONED_DATASETS):  # the lake is followed by day
+            out[name] = table_signature(con, schema, table)
+    return out
+
+
+def _lake_days(con: duckdb.DuckDBPyConnection, recorded: str, snapshot: dict[tuple[str, str], str]) -> set | None:
+    before = {
+        (dataset, key): fingerprint
+        for dataset, key, fingerprint in con.execute(
+            f"select dataset, partition_key, fingerprint from {SNAPSHOTS} where snapshot = ?", [recorded]
+        ).fetchall()
+    }
+    if not before and recorded != snapshot_id({}):
+        return EVERY_DAY  # the lake it reflected is not recorded
+    days = set()
+    for _, partition in (key for key in before.keys() | snapshot.keys() if before.get(key) != snapshot.get(key)):
+        day = date.fromisoformat(partition)
+        days.update(day + timedelta(days=n) for n in range(-PARTITION_MARGIN_DAYS, PARTITION_MARGIN_DAYS + 1))
+    return days
+
+
+def _upstream_days(con: duckdb.DuckDBPyConnection, upstream: str, seen: int, now: int) -> set | None:
+    entries = con.execute(
+        f"select version, days from {CHANGES} where model = ? and version > ? and version <= ?", [upstream, seen, now]
+    ).fetchall()
+    if len(entries) != now - seen:
+        return EVERY_DAY  # a version of the upstream table this model never saw is not logged
+    days: set[date] = set()
+    for _, logged in entries:
+        if logged is None:
+            return EVERY_DAY
+        days.update(date.fromisoformat(d) for d in json.loads(logged))
+    return days
+
+
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    model: SqlModel,
+    inputs: dict[str, str | int],
+    snapshot: dict[tuple[str, str], str],
+) -> Decision:
+    """How to bring the model's table up to date with its inputs as they are now."""
+    row = con.execute(f"select sql_digest, inputs, snapshot from {STATE} where model = ?", [model.qualified]).fetchone()
+    if row is None or not _columns(con, model.layer, model.name):
+        return Decision("full", "first build in this build database")
+    recorded_sql, recorded_inputs, recorded_snapshot = row
+    if recorded_sql != sql_digest(model):
+        return Decision("full", "its SQL or the code that runs it changed")
+    recorded_inputs = json.loads(recorded_inputs)
+    days: set[date] = set()
+    built = _built()
+    for name, now in sorted(inputs.items()):
+        seen = recorded_inputs.get(name)
+        if seen == now:
+            continue
+        if name not in built or not isinstance(seen, int) or not isinstance(now, int):
+            return Decision("full", f"{name} changed")
+        changed = _upstream_days(con, name, seen, now)
+        if changed is EVERY_DAY:
+            return Decision("full", f"{name} changed on every day")
+        days |= changed
+    if any(schema == "staging" and table in PARTITIONED_DATASETS for schema, table in model.depends_on):
+        changed = _lake_days(con, recorded_snapshot, snapshot)
+        if changed is EVERY_DAY:
+            return Decision("full", "the lake it was built from is not recorded")
+        days |= changed
+    if not days:
+        return Decision("unchanged", "nothing it reads changed")
+    if declared_period(model) is None:
+        return Decision("full", f"what it reads changed on {len(days)} day(s) and it declares no period")
+    return Decision("incremental", f"what it reads changed on {len(days)} day(s)", tuple(sorted(days)))
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, model: SqlModel, build) -> list[date] | None:
+    """Run `build` (which replaces the whole table); returns the days whose rows differ, None for every day."""
+    period = declared_period(model)
+    columns = _columns(con, model.layer, model.name)
+    before = (
+        (period_signatures(con, model) if period else table_signature(con, model.layer, model.name))
+        if columns
+        else None
+    )
+    build()
+    if before is None or _columns(con, model.layer, model.name) != columns:
+        return EVERY_DAY
+    if period:
+        return changed_days(before, period_signatures(con, model))
+    return [] if table_signature(con, model.layer, model.name) == before else EVERY_DAY
+
+
+def recompute_periods(con: duckdb.DuckDBPyConnection, model: SqlModel, days: tuple[date, ...]) -> list[date] | None:
+    """Delete the rows of the periods the days touch and insert the model's rows for them; returns the days of
+    the periods whose rows differ."""
+    period = declared_period(model)
+    table = f'"{model.layer}"."{model.name}"'
+    con.execute("create or replace temp table mutu_changed_days (day date primary key)")
+    con.executemany("insert into mutu_changed_days values (?)", [[d] for d in days])
+    touched = period.touches("mutu_changed_days")
+    before = period_signatures(con, model, touched)
+    con.execute(f"delete from {table} where {touched}")
+    con.execute(f"insert into {table} by name select * from ({model.sql}) where {touched}")
+    after = period_signatures(con, model, touched)
+    con.execute("drop table mutu_changed_days")
+    return changed_days(before, after)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    model: SqlModel,
+    inputs: dict[str, str | int],
+    snapshot: dict[tuple[str, str], str],
+    changed: list[date] | None,
+) -> None:
+    """Remember what the model's table now reflects and log the days it changed on (in the caller's
+    transaction); `changed` None means every day, an empty list no change."""
+    identity = snapshot_id(snapshot)
+    if not con.execute(f"select count(*) from {SNAPSHOTS} where snapshot = ?", [identity]).fetchone()[0]:
+        con.executemany(
+            f"insert into {SNAPSHOTS} values (?, ?, ?, ?)",
+            [[identity, dataset, key, fingerprint] for (dataset, key), fingerprint in sorted(snapshot.items())],
+        )
+    row = con.execute(f"select version from {STATE} where model = ?", [model.qualified]).fetchone()
+    version = row[0] if row else 0
+    if changed is None or changed:
+        version += 1
+        days = None if changed is None else json.dumps([d.isoformat() for d in changed])
+        con.execute(f"insert into {CHANGES} values (?, ?, ?)", [model.qualified, version, days])
+    con.execute(
+        f"insert or replace into {STATE} values (?, ?, ?, ?, ?)",
+        [model.qualified, sql_digest(model), json.dumps(inputs, sort_keys=True), version, identity],
+    )
+    _prune(con)
+
+
+def _prune(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop lake snapshots no model reflects, and log entries every reader of their table has seen."""
+    con.execute(f"delete from {SNAPSHOTS} where snapshot not in (select snapshot from {STATE})")
+    seen: dict[str, int] = {}
+    for (inputs,) in con.execute(f"select inputs from {STATE}").fetchall():
+        for name, version in json.loads(inputs).items():
+            if isinstance(version, int):
+                seen[name] = min(seen.get(name, version), version)
+    readers = {f"{s}.{t}" for m in models() for s, t in m.depends_on}
+    for name in _built() - readers:
+        con.execute(f"delete from {CHANGES} where model = ?", [name])  # nothing reads its log
+    for name, version in seen.items():
+        con.execute(f"delete from {CHANGES} where model = ? and version <= ?", [name, version])

@@ -1,0 +1,136 @@
+"""Incremental warehouse models (pipelines/incremental.py): a nightly run recomputes only the periods its new or
+restated days touch, and the warehouse it publishes equals a build from scratch of the same landing zone."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetKey, DagsterInstance
+
+from pipelines.generate import generate_landing
+from pipelines.incremental import Period, declared_period
+from pipelines.orchestration import run_everything
+from pipelines.sql_models import models
+
+NEW_DAY = date(2026, 9, 14)  # the last generated day: held back from the history, landed on the night
+RESTATED_DAY = date(2026, 8, 4)
+
+
+def _day_files(landing: Path, day: date) -> list[Path]:
+    names = (day.isoformat(), day.strftime("%d-%m-%Y"))
+    return [p for p in landing.rglob("*") if p.is_file() and any(n in p.name for n in names)]
+
+
+def _rounded(value):
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return float(f"{value:.7g}")  # summation order differs between a period recomputed and a full build
+    return value
+
+
+def _tables(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every table of the published warehouse (core, indicators, marts, audit), rows sorted, floats to 7 digits."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in ('core', 'indicators', 'marts')"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": sorted(
+                (
+                    tuple(_rounded(v) for v in row)
+                    for row in con.execute(f'select * from "{schema}"."{table}"').fetchall()
+                ),
+                key=repr,
+            )
+            for schema, table in names
+        }
+    finally:
+        con.close()
+
+
+def _builds(home: Path) -> dict[str, str]:
+    """Model -> how its last materialisation was built ('full', 'incremental' or 'unchanged')."""
+    instance = DagsterInstance.from_config(str(home / "dagster"))
+    out = {}
+    for model in models():
+        event = instance.get_latest_materialization_event(AssetKey([model.layer, model.name]))
+        build = event.asset_materialization.metadata["build"].value
+        out[model.qualified] = build.split(":")[0]
+    return out
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory):
+    """A history of 75 days (4 units) published, then a night that lands a new day and restates an old one."""
+    root = tmp_path_factory.mktemp("incremental")
+    landing, held = root / "landing", root / "held"
+    generate_landing(landing, units=4, days=76, start=date(2026, 7, 1), seed=11)
+    for path in _day_files(landing, NEW_DAY):
+        target = held / path.relative_to(landing)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+    home = root / "home"
+    run_everything(landing, home)
+    history = _builds(home)
+
+    # The night: the new day lands, and a corrected queue export restates an old day (its last ticket withdrawn).
+    for path in held.rglob("*"):
+        if path.is_file():
+            target = landing / path.relative_to(held)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+    restated = next(p for p in _day_files(landing, RESTATED_DAY) if p.parts[-3:-1] == ("queue", "canonical"))
+    lines = restated.read_text().splitlines(keepends=True)
+    restated.write_text("".join(lines[:-1]))
+    run_everything(landing, home)
+
+    clean = root / "clean"
+    run_everything(landing, clean)
+    return {"home": home, "clean": clean, "history": history, "night": _builds(home)}
+
+
+def test_the_first_build_is_full(nightly):
+    assert set(nightly["history"].values()) == {"full"}
+
+
+def test_a_nightly_run_recomputes_only_the_touched_periods_of_declared_models(nightly):
+    builds = nightly["night"]
+    declared = {m.qualified for m in models() if declared_period(m) is not None}
+    assert "core.fct_queue_ticket" in declared
+    assert builds["core.fct_queue_ticket"] == "incremental"
+    # Every declared model whose inputs other than the daily data are unchanged follows the changed days only.
+    assert {name for name in declared if builds[name] == "incremental"}, builds
+    # Models reading nothing that changed are kept as they are.
+    assert builds["core.dim_unit"] == "unchanged"
+
+
+def test_an_incremental_night_equals_a_build_from_scratch(nightly):
+    incremental = _tables(nightly["home"] / "warehouse" / "mutu.duckdb")
+    scratch = _tables(nightly["clean"] / "warehouse" / "mutu.duckdb")
+    assert incremental.keys() == scratch.keys()
+    differing = [name for name in scratch if incremental[name] != scratch[name]]
+    assert differing == []
+    # The night really changed what the warehouse holds: the new day is in the daily facts.
+    con = duckdb.connect(str(nightly["home"] / "warehouse" / "mutu.duckdb"), read_only=True)
+    try:
+        days = con.execute("select count(*) from core.fct_queue_ticket where local_date = ?", [NEW_DAY])
+        assert days.fetchone()[0] > 0
+    finally:
+        con.close()
+
+
+def test_a_period_is_declared_by_one_header_line():
+    model = replace(next(iter(models())), sql="-- t: x\n-- incremental: period_start..period_end\nselect 1")
+    assert declared_period(model) == Period("period_start", "period_end")
+    assert declared_period(replace(model, sql="-- incremental: local_date\nselect 1")) == Period("local_date")
+    typed = declared_period(replace(model, sql="-- incremental: period_start by period_type\nselect 1"))
+    assert typed == Period("period_start", kind="period_type")
+    assert declared_period(replace(model, sql="select 1")) is None
+    with pytest.raises(ValueError, match="incremental"):
+        declared_period(replace(model, sql="-- incremental: a, b\nselect 1"))

@@ -16,8 +16,9 @@ from pipelines import lake
 from pipelines.contracts import Contract, contract
 from pipelines.errors import MutuError
 from pipelines.failpoints import failpoint
+from pipelines.fast_read import read_csv_files, takes
 from pipelines.landing import REFERENCE_DATASETS, LandedFile
-from pipelines.parsing import parse_files
+from pipelines.parsing import FILE, ParsedFiles, parse_files, parse_together
 from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
 from pipelines.reading import RawFile, read_file
@@ -100,7 +101,6 @@ def batch_rows() -> int:
 @dataclass
 class _ReadPartition:
     partition_key: str
-    rows: pl.DataFrame
     accounting: list[dict]
     drift: list[dict]
 
@@ -145,73 +145,136 @@ def _parse_spanning(landed: LandedFile, prof: Profile, spec: Contract, key: byte
     return _SpanningFile(parsed.rows.with_columns(day.alias(DAY)), parsed.drift[landed.relative])
 
 
-def _read_partition(
-    files: list[tuple[LandedFile, Profile]],
+@dataclass
+class _ReadBatch:
+    partitions: list[_ReadPartition]
+    rows: pl.DataFrame  # every partition's parsed rows (partition_key), in landing order within a partition
+
+
+def _read_batch(
+    partitions: list[tuple[str, date, list[tuple[LandedFile, Profile]]]],
     spec: Contract,
-    partition_key: str,
-    partition: date,
     key: bytes,
     spanning: dict[str, _SpanningFile],
-) -> _ReadPartition:
-    accounting, drift, parsed = [], [], []
-    by_profile: dict[str, tuple[Profile, list[tuple[RawFile, Path, str]]]] = {}
-    for landed, prof in files:
-        # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
-        accounting.append(
-            {
-                "source_file": landed.relative,
-                "sha256": landed.sha256,
-                "profile": prof.name,
-                "file_status": "read",
-                "error": None,
-            }
-        )
-        if landed.dated_by_records:
-            if landed.relative not in spanning:
-                spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)
-            whole = spanning[landed.relative]
-            if whole.error is not None:
-                _reject(accounting[-1], whole.error)
+) -> _ReadBatch:
+    """Read and parse the files of several partitions: each profile's files together, whatever their day."""
+    reads, parsed = [], []
+    by_profile: dict[str, tuple[Profile, list[tuple[LandedFile, str, date]]]] = {}
+    status: dict[str, dict] = {}  # relative path of a one-day file -> its accounting row
+    for partition_key, partition, files in partitions:
+        accounting, drift = [], []
+        reads.append(_ReadPartition(partition_key, accounting, drift))
+        for landed, prof in files:
+            # The content hash tells the sensor and the nightly schedule which partitions a changed file restates.
+            accounting.append(
+                {
+                    "source_file": landed.relative,
+                    "sha256": landed.sha256,
+                    "profile": prof.name,
+                    "file_status": "read",
+                    "error": None,
+                }
+            )
+            if landed.dated_by_records:
+                if landed.relative not in spanning:
+                    spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)
+                whole = spanning[landed.relative]
+                if whole.error is not None:
+                    _reject(accounting[-1], whole.error)
+                    continue
+                rows = whole.rows.filter(pl.col(DAY) == partition).drop(DAY)
+                parsed.append(rows.with_columns(pl.lit(partition_key).alias("partition_key")))
+                add_rows("parse", rows.height)
+                if partition == landed.days[0]:  # a file's findings are recorded once, on its first day
+                    drift += [{"source_file": landed.relative, "finding": d} for d in whole.drift]
                 continue
-            parsed.append(whole.rows.filter(pl.col(DAY) == partition).drop(DAY))
-            add_rows("parse", parsed[-1].height)
-            if partition == landed.days[0]:  # a file's findings are recorded once, on its first day
-                drift += [{"source_file": landed.relative, "finding": d} for d in whole.drift]
-            continue
-        try:
-            with stage("parse"):
-                raw = read_file(landed.path, prof)
-        except MutuError as exc:
-            _reject(accounting[-1], exc)
-            continue
-        by_profile.setdefault(prof.name, (prof, []))[1].append((raw, landed.path, landed.relative))
-    status = {a["source_file"]: a for a in accounting}
-    for prof, raws in by_profile.values():
+            status[landed.relative] = accounting[-1]
+            by_profile.setdefault(prof.name, (prof, []))[1].append((landed, partition_key, partition))
+    drift_of = {r.partition_key: r.drift for r in reads}
+    for prof, members in by_profile.values():
+        days = {landed.relative: day for landed, _, day in members}
+        keys = {landed.relative: pk for landed, pk, _ in members}
         with stage("parse"):
-            try:
-                batches = [parse_files(raws, prof, key, partition)]
-            except MutuError:
-                batches = []  # one file in the batch cannot be parsed: parse them one by one to reject only that one
-                for one in raws:
-                    try:
-                        batches.append(parse_files([one], prof, key, partition))
-                    except MutuError as exc:
-                        _reject(status[one[2]], exc)
+            batches = _parse_profile(members, prof, key, days, status)
         for batch in batches:
             add_rows("parse", batch.rows.height)
-            parsed.append(batch.rows)
-            drift += [{"source_file": f, "finding": d} for f, findings in batch.drift.items() for d in findings]
+            parsed.append(
+                batch.rows.with_columns(
+                    pl.col("source_file").replace_strict(keys, return_dtype=pl.String).alias("partition_key")
+                )
+            )
+            for f, findings in batch.drift.items():
+                drift_of[keys[f]] += [{"source_file": f, "finding": d} for d in findings]
     if parsed:
-        # Back in landing order, whatever the batching: duplicates keep their first copy as before.
-        order = {landed.relative: i for i, (landed, _) in enumerate(files)}
-        rows = pl.concat(parsed, how="vertical_relaxed").sort(
-            pl.col("source_file").replace_strict(order, return_dtype=pl.Int64), "source_row"
+        # Back in landing order within each partition, whatever the batching: duplicates keep their first copy.
+        order = pl.DataFrame(
+            [
+                {"partition_key": pk, "source_file": landed.relative, "__order": i}
+                for pk, _, files in partitions
+                for i, (landed, _) in enumerate(files)
+            ],
+            schema={"partition_key": pl.String, "source_file": pl.String, "__order": pl.Int64},
+        )
+        rows = (
+            pl.concat(parsed, how="vertical_relaxed")
+            .join(order, on=["partition_key", "source_file"], how="left")
+            .sort("__order", "source_row")
+            .drop("__order")
         )
     else:
-        rows = _empty_rows(spec).drop("partition_key")
-    return _ReadPartition(
-        partition_key, rows.with_columns(pl.lit(partition_key).alias("partition_key")), accounting, drift
-    )
+        rows = _empty_rows(spec)
+    columns = ["partition_key", *[c for c in rows.columns if c != "partition_key"]]
+    return _ReadBatch(reads, rows.select(columns))
+
+
+def _parse_profile(
+    members: list[tuple[LandedFile, str, date]],
+    prof: Profile,
+    key: bytes,
+    days: dict[str, date],
+    status: dict[str, dict],
+) -> list[ParsedFiles]:
+    """Parse one profile's one-day files of a batch; a file that cannot be read or parsed is rejected alone."""
+    files = [(landed.path, landed.relative) for landed, _, _ in members]
+    out = []
+    if takes(prof):
+        together, rejected = read_csv_files(files, prof)
+        for relative, exc in rejected.items():
+            _reject(status[relative], exc)
+        for read in together:
+            try:
+                out.append(parse_together(read.raw, read.files, read.notes, prof, key, days))
+            except MutuError:
+                # One file in the group cannot be parsed: parse them one by one to reject only that one.
+                for i, (path, relative) in enumerate(read.files):
+                    frame = read.raw.frame.filter(pl.col(FILE) == i).drop(FILE)
+                    raw = RawFile(frame=frame, header=read.raw.header, unreadable_rows=[], notes=read.notes[i])
+                    out += _parse_alone([(raw, path, relative)], prof, key, days, status)
+        return out
+    raws = []
+    for path, relative in files:
+        try:
+            raws.append((read_file(path, prof), path, relative))
+        except MutuError as exc:
+            _reject(status[relative], exc)
+    return _parse_alone(raws, prof, key, days, status) if raws else []
+
+
+def _parse_alone(
+    raws: list[tuple[RawFile, Path, str]], prof: Profile, key: bytes, days: dict[str, date], status: dict[str, dict]
+) -> list[ParsedFiles]:
+    if len(raws) > 1:
+        try:
+            return [parse_files(raws, prof, key, days)]
+        except MutuError:
+            pass  # one file in the batch cannot be parsed: parse them one by one to reject only that one
+    out = []
+    for one in raws:
+        try:
+            out.append(parse_files([one], prof, key, days))
+        except MutuError as exc:
+            _reject(status[one[2]], exc)
+    return out
 
 
 def _reject(accounting: dict, exc: MutuError) -> None:
@@ -299,21 +362,25 @@ def _write_partition(
     )
 
 
-def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path, build: str | None) -> list[IngestReport]:
-    rows = pl.concat([b.rows for b in batch], how="vertical_relaxed")
+def _flush(batch: _ReadBatch, spec: Contract, lake_dir: Path, build: str | None) -> list[IngestReport]:
+    rows = batch.rows
     with stage("validate", rows.height):
         checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
         marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
     stamp = _now()
     reports = []
+    results: dict[str, list[dict]] = {}
+    for r in checked.results:
+        results.setdefault(r["partition_key"], []).append(r)
     with stage("write", rows.height):
-        for read in batch:
-            results = [r for r in checked.results if r["partition_key"] == read.partition_key]
+        by_partition = marked.partition_by("partition_key", as_dict=True, maintain_order=True)
+        empty = marked.clear()
+        for read in batch.partitions:
             reports.append(
                 _write_partition(
                     read,
-                    marked.filter(pl.col("partition_key") == read.partition_key),
-                    results,
+                    by_partition.get((read.partition_key,), empty),
+                    results.get(read.partition_key, []),
                     spec,
                     lake_dir,
                     stamp,
@@ -321,6 +388,29 @@ def _flush(batch: list[_ReadPartition], spec: Contract, lake_dir: Path, build: s
                 )
             )
     return reports
+
+
+BYTES_PER_ROW = 128  # landed bytes per record of a daily queue export (about 120): sizes a batch before reading it
+
+
+def _batches(partitions: list[tuple[str, date, list[tuple[LandedFile, Profile]]]], limit: int):
+    """Partitions in landing order, cut into batches of about `limit` rows (judged by their files' sizes)."""
+    batch, size = [], 0
+    for partition_key, day, files in partitions:
+        batch.append((partition_key, day, files))
+        size += sum(_size(landed) // max(1, len(landed.days)) for landed, _ in files) // BYTES_PER_ROW
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _size(landed: LandedFile) -> int:
+    try:
+        return landed.path.stat().st_size
+    except OSError:
+        return 0  # read (and rejected) with the reason later
 
 
 def ingest_partitions(
@@ -336,20 +426,11 @@ def ingest_partitions(
 
     # Reference data is staged with no build id: the planners compare reference files by their hashes.
     build = None if spec.name in REFERENCE_DATASETS else build_id(key, recorded_reference(accounting_rows(lake_dir)))
+    dated = [(pk, (partition_dates or {}).get(pk) or date.fromisoformat(pk), files) for pk, files in partitions]
     reports: list[IngestReport] = []
-    batch: list[_ReadPartition] = []
     spanning: dict[str, _SpanningFile] = {}
-    size, limit = 0, batch_rows()
-    for partition_key, files in partitions:
-        day = (partition_dates or {}).get(partition_key) or date.fromisoformat(partition_key)
-        read = _read_partition(files, spec, partition_key, day, key, spanning)
-        batch.append(read)
-        size += read.rows.height
-        if size >= limit:
-            reports += _flush(batch, spec, lake_dir, build)
-            batch, size = [], 0
-    if batch:
-        reports += _flush(batch, spec, lake_dir, build)
+    for batch in _batches(dated, batch_rows()):
+        reports += _flush(_read_batch(batch, spec, key, spanning), spec, lake_dir, build)
     return reports
 
 

@@ -41,7 +41,7 @@ def _filename_value(path: Path, profile: Profile, column: str) -> str:
 
 
 def _canonical_strings(
-    raw: RawFile, path: Path, profile: Profile, spec: Contract, from_names: dict[str, pl.Expr], partition: date
+    raw: RawFile, path: Path, profile: Profile, spec: Contract, from_names: dict[str, pl.Expr], partition: pl.Expr
 ) -> tuple[pl.DataFrame, list[str]]:
     """from_names: the values the profile takes from file names, per row (by the column __file)."""
     header = set(raw.header)
@@ -180,18 +180,20 @@ def _timestamp(expr: pl.Expr, profile: Profile, dtype: pl.DataType) -> pl.Expr:
     )
 
 
-def _record_date(profile: Profile, header: set[str] | list[str], partition: date | None) -> pl.Expr:
+def _record_date(profile: Profile, header: set[str] | list[str], partition: date | pl.Expr | None) -> pl.Expr:
     """Each record's local date from the raw strings: its date column or partition column, else the file's day."""
+    if not isinstance(partition, pl.Expr):
+        partition = pl.lit(partition, pl.Date())
     if profile.time_only:
         if profile.date_column and profile.date_column in header:
             return _exactly(pl.col(profile.date_column), list(profile.date_formats), pl.Date())
-        return pl.lit(partition, pl.Date())
+        return partition
     column = contract(profile.dataset).partition_column
     if column in profile.constants:
         return pl.lit(None, pl.Date())
     sources = [s for s in profile.columns.get(column, [column]) if s in header]
     if not sources:
-        return pl.lit(partition, pl.Date())
+        return partition
     return _exactly(
         pl.coalesce([pl.col(s) for s in sources]), list(profile.timestamp_formats), pl.Datetime("us")
     ).dt.date()
@@ -374,12 +376,15 @@ def parse(raw: RawFile, path: Path, relative: str, profile: Profile, key: bytes,
     return ParsedFile(rows=parsed.rows, drift=parsed.drift[relative])
 
 
-def parse_files(files: list[tuple[RawFile, Path, str]], profile: Profile, key: bytes, partition: date) -> ParsedFiles:
-    """Parse files of one profile and partition: files with the same header go through the expressions together.
+def parse_files(
+    files: list[tuple[RawFile, Path, str]], profile: Profile, key: bytes, partition: date | dict[str, date]
+) -> ParsedFiles:
+    """Parse files of one profile: files with the same header go through the expressions together.
 
-    A day lands one small file per unit; the same few dozen expressions over all of them at once cost about
-    what they cost over one. Raises on the first file that cannot be parsed: parse that batch file by file
-    to learn which.
+    `partition` is the day of every file, or each file's day by its relative path (a time-only export takes its
+    records' date from it). A day lands one small file per unit; the same few dozen expressions over all of them
+    at once cost about what they cost over one. Raises on the first file that cannot be parsed: parse that batch
+    file by file to learn which.
     """
     spec = contract(profile.dataset)
     drift: dict[str, list[str]] = {}
@@ -390,33 +395,61 @@ def parse_files(files: list[tuple[RawFile, Path, str]], profile: Profile, key: b
             raw, drift[relative] = _pivot_long(raw, path, profile)  # per file: respondent keys may repeat across files
         drift[relative] += raw.notes
         groups.setdefault(tuple(raw.header), []).append((raw, path, relative))
-    parsed = [_parse_group(group, profile, spec, key, partition, drift) for group in groups.values()]
+    parsed = []
+    for group in groups.values():
+        frames = [raw.frame.with_columns(pl.lit(i, pl.Int32).alias(FILE)) for i, (raw, _, _) in enumerate(group)]
+        together = RawFile(
+            frame=pl.concat(frames, how="diagonal_relaxed"), header=group[0][0].header, unreadable_rows=[]
+        )
+        members = [(path, relative, raw.frame.height, raw.unreadable_rows) for raw, path, relative in group]
+        parsed.append(_parse_together(together, members, profile, spec, key, partition, drift))
     rows = pl.concat(parsed, how="vertical_relaxed") if len(parsed) > 1 else parsed[0]
     return ParsedFiles(rows=rows, drift=drift)
 
 
-def _parse_group(
-    files: list[tuple[RawFile, Path, str]],
+def parse_together(
+    together: RawFile,
+    files: list[tuple[Path, str]],
+    notes: list[list[str]],
+    profile: Profile,
+    key: bytes,
+    partition: date | dict[str, date],
+) -> ParsedFiles:
+    """Parse files read together into one frame (column FILE: the index of the file in `files`), with one header."""
+    drift = {relative: list(found) for (_, relative), found in zip(files, notes, strict=True)}
+    heights = dict(together.frame.group_by(FILE).len().iter_rows())
+    members = [(path, relative, heights.get(i, 0), []) for i, (path, relative) in enumerate(files)]
+    rows = _parse_together(together, members, profile, contract(profile.dataset), key, partition, drift)
+    return ParsedFiles(rows=rows, drift=drift)
+
+
+def _parse_together(
+    together: RawFile,
+    files: list[tuple[Path, str, int, list[tuple[int, str, str]]]],
     profile: Profile,
     spec: Contract,
     key: bytes,
-    partition: date,
+    partition: date | dict[str, date],
     drift: dict[str, list[str]],
 ) -> pl.DataFrame:
-    names = [relative for _, _, relative in files]
-    frames = [raw.frame.with_columns(pl.lit(i, pl.Int32).alias(FILE)) for i, (raw, _, _) in enumerate(files)]
-    together = RawFile(frame=pl.concat(frames, how="diagonal_relaxed"), header=files[0][0].header, unreadable_rows=[])
+    """files: (path, relative path, rows read, unreadable lines) by the index in the frame's FILE column."""
+    names = [relative for _, relative, _, _ in files]
+    if isinstance(partition, dict):
+        day = pl.col(FILE).replace_strict({i: partition[r] for i, r in enumerate(names)}, return_dtype=pl.Date)
+    else:
+        day = pl.lit(partition, pl.Date())
     landed = {c.name for c in spec.landed_columns}
     from_names = {
         column: pl.col(FILE).replace_strict(
-            {i: _filename_value(path, profile, column) for i, (_, path, _) in enumerate(files)}, return_dtype=pl.String
+            {i: _filename_value(path, profile, column) for i, (path, _, _, _) in enumerate(files)},
+            return_dtype=pl.String,
         )
         for column in profile.from_filename
         if column in landed
     }
     # A missing required column fails the group if any file in it has rows (the caller then learns which, file by file).
-    path = next((path for raw, path, _ in files if raw.frame.height), files[0][1])
-    strings, header_drift = _canonical_strings(together, path, profile, spec, from_names, partition)
+    path = next((path for path, _, height, _ in files if height), files[0][0])
+    strings, header_drift = _canonical_strings(together, path, profile, spec, from_names, day)
     strings = _remove_personal_data(strings, spec, key)
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
@@ -424,18 +457,21 @@ def _parse_group(
     type_failures = typed.select(
         pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()
     ).item()
+    failing_files = (
+        set(typed.filter(pl.col("violations").list.len() > 0).get_column(FILE).unique().to_list())
+        if type_failures
+        else set()
+    )
     for i, relative in enumerate(names):
         drift[relative][:0] = header_drift
-        if type_failures:
+        if i in failing_files:
             drift[relative] += _type_drift(typed.filter(pl.col(FILE) == i).drop(FILE), spec)
     unreadable = pl.DataFrame(
         {
-            FILE: [i for i, (raw, _, _) in enumerate(files) for _ in raw.unreadable_rows],
-            "source_row": [r[0] for raw, _, _ in files for r in raw.unreadable_rows],
-            "raw_json": [
-                json.dumps({"line": r[2]}, ensure_ascii=False) for raw, _, _ in files for r in raw.unreadable_rows
-            ],
-            "violations": [[f"unreadable:{r[1]}"] for raw, _, _ in files for r in raw.unreadable_rows],
+            FILE: [i for i, (_, _, _, lines) in enumerate(files) for _ in lines],
+            "source_row": [r[0] for _, _, _, lines in files for r in lines],
+            "raw_json": [json.dumps({"line": r[2]}, ensure_ascii=False) for _, _, _, lines in files for r in lines],
+            "violations": [[f"unreadable:{r[1]}"] for _, _, _, lines in files for r in lines],
         },
         schema={FILE: pl.Int32, "source_row": pl.Int64, "raw_json": pl.String, "violations": pl.List(pl.String)},
     )

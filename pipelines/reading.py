@@ -25,7 +25,7 @@ from pipelines.profiles import Profile
 MAX_FIELD_CHARS = 100_000  # a single field larger than this is a broken export, not a complaint text
 PROBLEM = "__problem"  # column of RawFile.frame: why a record cannot be read (null when it can)
 QUOTE = '"'
-# The csv module refuses fields over 128 KB with an error; an oversized field is judged by _bounded instead.
+# The csv module refuses fields over 128 KB with an error; an oversized field is judged by bounded() instead.
 csv.field_size_limit(2**31 - 1)
 
 
@@ -47,15 +47,21 @@ def read_file(path: Path, profile: Profile) -> RawFile:
     else:
         raw = _read_jsonl(path, profile)
     if path.stat().st_size > MAX_FIELD_CHARS:  # a smaller file cannot hold a field over the limit
-        raw.frame = _bounded(raw.frame, raw.header)
+        raw.frame = bounded(raw.frame, raw.header)
     return raw
 
 
 def _decode(path: Path, profile: Profile) -> tuple[str, list[str]]:
-    data = path.read_bytes()
+    return decode_bytes(path.read_bytes(), path, profile)
+
+
+def decode_bytes(data: bytes, path: Path, profile: Profile) -> tuple[str, list[str]]:
+    """The file's text in the profile's encoding (BOM removed) and findings for audit.schema_drift; rejects it if
+    it is not."""
     if b"\x00" in data[:4096]:
         raise LandingError(
-            f"{path}: binary content (NUL bytes), not a {profile.encoding} text file; land the export itself, not an archive or image"
+            f"{path}: binary content (NUL bytes), not a {profile.encoding} text file; "
+            "land the export itself, not an archive or image"
         )
     notes = []
     if profile.encoding == "cp1252" and not data.isascii():
@@ -90,7 +96,9 @@ def _header(names: list[str], path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _record_exprs(header: tuple[str, ...], null_values: tuple[str, ...], short_rows_ok: bool) -> list[pl.Expr]:
+def _record_exprs(
+    header: tuple[str, ...], null_values: tuple[str, ...], short_rows_ok: bool, by_file: str | None = None
+) -> list[pl.Expr]:
     """Expressions from a list of fields to the columns; built once per header (most files of a vendor share one)."""
     n = len(header)
     count = pl.col("__fields").list.len()
@@ -103,8 +111,9 @@ def _record_exprs(header: tuple[str, ...], null_values: tuple[str, ...], short_r
         # Stripped first: a blank value (spaces only) is a missing one, not an empty string that passes not_null.
         value = pl.col("__fields").list.get(i, null_on_oob=True).str.strip_chars()
         columns.append(pl.when(value.is_in(nulls)).then(None).otherwise(value).alias(name))
+    row = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     return [
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"),
+        *([pl.col(by_file), row.over(by_file).alias("source_row")] if by_file else [row.alias("source_row")]),
         *columns,
         pl.coalesce(pl.col("__quote"), width.otherwise(None)).alias(PROBLEM),
     ]
@@ -115,36 +124,87 @@ def _records_frame(
 ) -> pl.DataFrame:
     """One row per record of `source` (__fields: list of strings, __quote: a quoting problem) under the header.
 
-    A record of the wrong width is marked, not padded (spreadsheets omit trailing empty cells: short rows are fine there).
+    A record of the wrong width is marked, not padded (spreadsheets omit trailing empty cells: short rows are fine
+    there).
     """
     return source.select(_record_exprs(tuple(header), tuple(profile.null_values), short_rows_ok)).collect()
 
 
-def _read_csv(path: Path, profile: Profile) -> RawFile:
-    text, notes = _decode(path, profile)
+@dataclass
+class CsvPieces:
+    """A CSV file cut into its header and records, before they become a frame (many files can share one)."""
+
+    header: list[str]
+    notes: list[str]
+    lines: str | None = None  # no quotes anywhere: the text after the header, a record per non-blank line
+    records: list[list[str]] | None = None  # with quotes: each record's fields (csv module)
+    problems: list[str | None] | None = None  # with quotes: why a record is unreadable
+
+
+def csv_pieces(data: bytes, path: Path, profile: Profile) -> CsvPieces:
+    """Decode and tokenise one CSV export; LandingError when the file must be rejected whole."""
+    text, notes = decode_bytes(data, path, profile)
     if not text.strip():
         raise LandingError(f"{path}: no header and no rows (only blank lines); re-export it or remove it")
-    sep = profile.delimiter
     if QUOTE in text:
         header_fields, records, problems = _quoted_records(text, path, profile)
-        header = _csv_header(header_fields, path, profile)
-        source = pl.LazyFrame(
-            {"__fields": pl.Series(records, dtype=pl.List(pl.String)), "__quote": pl.Series(problems, dtype=pl.String)}
-        )
-    else:
-        # No quotes: a record is a line. Split in Polars, never pad: a short line is a cut or broken record.
-        head, _, rest = text.partition("\n")
-        while not head.strip():
-            head, _, rest = rest.partition("\n")
-        header = _csv_header(head.removesuffix("\r").split(sep), path, profile)
+        return CsvPieces(_csv_header(header_fields, path, profile), notes, records=records, problems=problems)
+    # No quotes: a record is a line. Split in Polars, never pad: a short line is a cut or broken record.
+    head, _, rest = text.partition("\n")
+    while not head.strip():
+        head, _, rest = rest.partition("\n")
+    return CsvPieces(_csv_header(head.removesuffix("\r").split(profile.delimiter), path, profile), notes, lines=rest)
+
+
+def csv_source(pieces: list[CsvPieces], profile: Profile, by_file: str | None = None) -> pl.LazyFrame:
+    """Records (__fields, __quote) of one or more files with the same header; with by_file, the file's index too."""
+    plain = [(i, p.lines) for i, p in enumerate(pieces) if p.lines is not None]
+    quoted = [(i, p) for i, p in enumerate(pieces) if p.lines is None]
+    sources = []
+    if plain:
         line = pl.col("line")
-        source = (
-            pl.LazyFrame({"line": [rest]})
-            .select(line.str.split("\n").explode().str.strip_suffix("\r"))
+        sources.append(
+            pl.LazyFrame({**({by_file: [i for i, _ in plain]} if by_file else {}), "line": [t for _, t in plain]})
+            .with_columns(line.str.split("\n"))
+            .explode("line")
+            .with_columns(line.str.strip_suffix("\r"))
             .filter(line.str.strip_chars() != "")
-            .select(line.str.split(sep).alias("__fields"), pl.lit(None, pl.String).alias("__quote"))
+            .select(
+                *([pl.col(by_file).cast(pl.Int32)] if by_file else []),
+                line.str.split(profile.delimiter).alias("__fields"),
+                pl.lit(None, pl.String).alias("__quote"),
+            )
         )
-    return RawFile(frame=_records_frame(header, source, profile), header=header, unreadable_rows=[], notes=notes)
+    if quoted:
+        files = {by_file: pl.Series([i for i, p in quoted for _ in p.records], dtype=pl.Int32)} if by_file else {}
+        sources.append(
+            pl.LazyFrame(
+                {
+                    **files,
+                    "__fields": pl.Series([r for _, p in quoted for r in p.records], dtype=pl.List(pl.String)),
+                    "__quote": pl.Series([q for _, p in quoted for q in p.problems], dtype=pl.String),
+                }
+            )
+        )
+    # Row numbers are counted per file (records_frame), so the files' order in the frame does not matter.
+    return sources[0] if len(sources) == 1 else pl.concat(sources)
+
+
+def records_frame(header: list[str], source: pl.LazyFrame, profile: Profile, by_file: str) -> pl.DataFrame:
+    """_records_frame over several files: source_row restarts at 1 in each file (column by_file)."""
+    exprs = _record_exprs(tuple(header), tuple(profile.null_values), False, by_file)
+    return source.select(exprs).collect()
+
+
+def _read_csv(path: Path, profile: Profile) -> RawFile:
+    pieces = csv_pieces(path.read_bytes(), path, profile)
+    source = csv_source([pieces], profile)
+    return RawFile(
+        frame=_records_frame(pieces.header, source, profile),
+        header=pieces.header,
+        unreadable_rows=[],
+        notes=pieces.notes,
+    )
 
 
 def _csv_header(fields: list[str], path: Path, profile: Profile) -> list[str]:
@@ -158,7 +218,7 @@ def _csv_header(fields: list[str], path: Path, profile: Profile) -> list[str]:
 
 
 def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Records of a CSV with quotes (fields may hold delimiters and line breaks), with the reason a record is unreadable."""
+    """Records of a CSV with quotes (fields may hold delimiters and line breaks), with why a record is unreadable."""
     sep = profile.delimiter
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     if lines[-1] == "":
@@ -172,7 +232,8 @@ def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str],
             start = reader.line_num
     except csv.Error as exc:  # e.g. a NUL byte after the first 4 KB; the module's messages quote no content
         raise LandingError(
-            f"{path}: not a readable CSV with delimiter {sep!r} near line {reader.line_num}: {str(exc).split(' - ')[0]}; re-export it"
+            f"{path}: not a readable CSV with delimiter {sep!r} near line {reader.line_num}: "
+            f"{str(exc).split(' - ')[0]}; re-export it"
         ) from exc
     spans = [s for s in spans if s[2] and not (len(s[2]) == 1 and not s[2][0].strip() and s[1] - s[0] == 1)]
     if not spans:
@@ -183,8 +244,9 @@ def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str],
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise LandingError(
-                f"{path}: not a readable CSV with delimiter {sep!r}: a quote opened in the record starting on line {first + 1} is never "
-                "closed, so every line after it would be one field; fix the quoting in the export (or remove the stray quote) and land it again"
+                f"{path}: not a readable CSV with delimiter {sep!r}: a quote opened in the record starting on line "
+                f"{first + 1} is never closed, so every line after it would be one field; fix the quoting in the "
+                "export (or remove the stray quote) and land it again"
             ) from None
     width = len(spans[0][2])
     records: list[list[str]] = []
@@ -204,7 +266,7 @@ def _quoted_records(text: str, path: Path, profile: Profile) -> tuple[list[str],
     return spans[0][2], records, problems
 
 
-def _bounded(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+def bounded(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
     """A field over MAX_FIELD_CHARS marks its record unreadable; only its length is kept, never its content."""
     if PROBLEM not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(PROBLEM))
@@ -251,7 +313,8 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
         sheet = profile.sheet or workbook.sheet_names[0]
         if sheet not in workbook.sheet_names:
             raise LandingError(
-                f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)[:200]}); rename the sheet or set file.sheet in profile {profile.source}/{profile.name}"
+                f"{path}: no sheet {sheet!r} (sheets: {', '.join(workbook.sheet_names)[:200]}); rename the sheet or "
+                f"set file.sheet in profile {profile.source}/{profile.name}"
             )
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
     except LandingError:
@@ -259,7 +322,8 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
     except Exception as exc:
         # The reader's message names the broken part (zip, XML), not cell content; scrubbed all the same.
         raise LandingError(
-            f"{path}: not a readable {kind} workbook: {scrub_raw_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]}"
+            f"{path}: not a readable {kind} workbook: "
+            f"{scrub_raw_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:300]}"
         ) from exc
     if not rows:
         raise LandingError(f"{path}: sheet is empty")

@@ -20,16 +20,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from pipelines import grade_bands  # noqa: E402
 from pipelines.atomic import write_text_atomically  # noqa: E402
 from pipelines.report import fmt  # noqa: E402
 
 GRADE_COLOURS = {"A": "#1a7f37", "B": "#4c9a2a", "C": "#d4a017", "D": "#c62828"}
 BLUE, GREY, RED, LIGHT = "#1f5fa8", "#9e9e9e", "#c62828", "#e8eef6"
-# Grade bands on the converted IKM (25-100), each method its own: PermenPANRB 14/2017 lampiran and KepMenPAN 25/2004.
-IKM_BANDS = {
-    "permenpanrb_14_2017": (("D", 25.0, 65.0), ("C", 65.0, 76.61), ("B", 76.61, 88.31), ("A", 88.31, 100.0)),
-    "kepmenpan_25_2004": (("D", 25.0, 43.76), ("C", 43.76, 62.51), ("B", 62.51, 81.26), ("A", 81.26, 100.0)),
-}
+# Grade bands on the converted IKM (25-100), each method its own: the table the warehouse grades with.
+IKM_BANDS = grade_bands.chart_bands()
 IKM_AXIS_FROM = {"permenpanrb_14_2017": 50.0, "kepmenpan_25_2004": 35.0}
 WIDTH = 6.8  # inches: fits the A4 text width with margins
 

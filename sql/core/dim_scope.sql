@@ -14,15 +14,29 @@ with services as (
     group by unit_id, service_code
 )
 
-select 'unit' as scope_type, unit_id as scope_id, unit_name as scope_name, unit_id, cast(null as varchar) as service_code, agency, province
+select
+    'unit' as scope_type,
+    unit_id as scope_id,
+    unit_name as scope_name,
+    unit_id,
+    cast(null as varchar) as service_code,
+    agency,
+    province
 from core.dim_unit
 union all
-select 'service', s.unit_id || '/' || s.service_code, s.service_name || ' - ' || u.unit_name, s.unit_id, s.service_code, u.agency, u.province
+select
+    'service',
+    s.unit_id || '/' || s.service_code,
+    s.service_name || ' - ' || u.unit_name,
+    s.unit_id,
+    s.service_code,
+    u.agency,
+    u.province
 from services as s
 join core.dim_unit as u using (unit_id)
 union all
-select distinct 'agency', agency, agency, null, null, agency, null
+select distinct 'agency', agency as scope_id, agency as scope_name, null, null, agency, null
 from core.dim_unit
 union all
-select distinct 'province', province, province, null, null, null, province
+select distinct 'province', province as scope_id, province as scope_name, null, null, null, province
 from core.dim_unit

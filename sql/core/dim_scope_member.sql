@@ -8,6 +8,7 @@ select
     s.service_code
 from core.dim_scope as s
 join core.dim_unit as u
-    on (s.scope_type in ('unit', 'service') and u.unit_id = s.unit_id)
-    or (s.scope_type = 'agency' and u.agency = s.agency)
-    or (s.scope_type = 'province' and u.province = s.province)
+    on
+        (s.scope_type in ('unit', 'service') and s.unit_id = u.unit_id)
+        or (s.scope_type = 'agency' and s.agency = u.agency)
+        or (s.scope_type = 'province' and s.province = u.province)

@@ -7,7 +7,7 @@
 with complaint_days as (
     select cast(partition_key as date) as day from staging.complaints
     union all
-    select cast(h.at as date) from (select unnest(status_history) as h from staging.complaints)
+    select cast(h.at as date) from (select unnest(status_history) as h from staging.complaints) as history
 )
 
 select 'queue' as source, max(cast(partition_key as date)) as as_of_date from staging.queue_tickets

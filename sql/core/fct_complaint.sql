@@ -23,11 +23,15 @@
 -- event; the statuses are the complaints contract's verificationOutcomes (data_contracts/complaints.odcs.yaml, status_history.status).
 -- A report SP4N-LAPOR! leaves at `responded` waits for the reporter's confirmation; many never give it. Mutu closes such a complaint
 -- after staging.run_parameters.complaint_auto_close_workdays working days without a reply: its own, configurable rule.
-with params as (
+with complaints_as_of as (
     -- The complaints' own last day (core.dim_source_as_of): a lagging export is not judged on another source's later day.
+    select as_of_date from core.dim_source_as_of where source = 'complaints'
+),
+
+params as (
     select a.as_of_date, r.complaint_auto_close_workdays as auto_close_workdays
     from staging.run_parameters as r
-    cross join (select as_of_date from core.dim_source_as_of where source = 'complaints') as a
+    cross join complaints_as_of as a
 ),
 
 latest as (
@@ -49,7 +53,7 @@ milestones as (
         min(h.at) filter (where h.status = 'closed') as closed_at,
         min(h.at) filter (where h.status = 'archived') as archived_at,
         arg_max(h.status, h.at) as current_status
-    from (select complaint_id, unnest(status_history) as h from latest)
+    from (select complaint_id, unnest(status_history) as h from latest) as history
     group by complaint_id
 ),
 
@@ -92,8 +96,13 @@ auto_closing as (
     select
         d.*,
         p.as_of_date,
-        case when d.current_status = 'responded' and d.closed_at is null and d.archived_at is null and p.auto_close_workdays is not null
-            then d.last_responded_idx + p.auto_close_workdays
+        case
+            when
+                d.current_status = 'responded'
+                and d.closed_at is null
+                and d.archived_at is null
+                and p.auto_close_workdays is not null
+                then d.last_responded_idx + p.auto_close_workdays
         end as auto_close_idx
     from dated as d
     cross join params as p
@@ -102,7 +111,8 @@ auto_closing as (
 closing as (
     select
         a.* replace (
-            case when a.auto_close_day <= a.as_of_date then cast(a.auto_close_day as timestamp) else a.closed_at end as closed_at,
+            case when a.auto_close_day <= a.as_of_date then cast(a.auto_close_day as timestamp) else a.closed_at end
+                as closed_at,
             case when a.auto_close_day <= a.as_of_date then a.auto_close_idx else a.closed_idx end as closed_idx
         ),
         coalesce(a.auto_close_day <= a.as_of_date, false) as closed_automatically

@@ -33,6 +33,6 @@ select
     coalesce(cast(c.closed_at as date) <= due.day, false) as closed_within_limit
 from core.fct_complaint as c
 cross join params as p
-join calendar as received on received.day = c.received_date
+join calendar as received on c.received_date = received.day
 left join calendar as responded on responded.day = cast(c.responded_at as date)
 left join calendar as due on due.is_workday and due.workday_index = received.workday_index + 8

@@ -18,7 +18,8 @@ select
     coalesce(sum(service_minutes) filter (where outcome = 'served'), 0) as busy_minutes,
     count(*) filter (where was_called) as tickets_called,
     count(*) filter (where outcome = 'served') as tickets_served,
-    sum(service_minutes) filter (where outcome = 'served') / nullif(date_diff('second', min(called_at), max(service_end_at)) / 60.0, 0) as utilisation
+    sum(service_minutes) filter (where outcome = 'served')
+    / nullif(date_diff('second', min(called_at), max(service_end_at)) / 60.0, 0) as utilisation
 from core.fct_queue_ticket
 where counter_id is not null
 group by unit_id, local_date, counter_id

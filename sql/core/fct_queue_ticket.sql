@@ -56,13 +56,15 @@ select
     s.max_wait_minutes,
     s.standard_service_minutes,
     s.fee_idr,
-    t.outcome = 'served' and date_diff('second', t.issued_at, t.called_at) <= s.max_wait_minutes * 60 as within_wait_standard,
+    t.outcome = 'served'
+    and date_diff('second', t.issued_at, t.called_at) <= s.max_wait_minutes * 60 as within_wait_standard,
     coalesce(t.fee_paid_idr > 0 and s.fee_idr = 0, false) as charged_on_free_service,
     coalesce(t.fee_paid_idr > s.fee_idr and s.fee_idr > 0, false) as charged_above_tarif,
     t.source_file
 from tickets as t
 left join standards as s
-    on s.unit_id = t.unit_id
-    and s.service_code = t.service_code
-    and t.local_date >= s.valid_from
-    and (s.valid_to is null or t.local_date <= s.valid_to)
+    on
+        t.unit_id = s.unit_id
+        and t.service_code = s.service_code
+        and t.local_date >= s.valid_from
+        and (s.valid_to is null or t.local_date <= s.valid_to)

@@ -28,9 +28,10 @@ select
 from core.fct_complaint as c
 join core.fct_complaint_deadline as d using (complaint_id)
 join core.dim_scope_member as m
-    on m.unit_id = c.unit_id and (m.service_code is null or m.service_code = c.service_code)
+    on c.unit_id = m.unit_id and (m.service_code is null or c.service_code = m.service_code)
 join period_ends as e
-    on c.received_date <= e.period_end
-    and (c.closed_at is null or cast(c.closed_at as date) > e.period_end)
-    and (c.archived_at is null or cast(c.archived_at as date) > e.period_end)
+    on
+        c.received_date <= e.period_end
+        and (c.closed_at is null or cast(c.closed_at as date) > e.period_end)
+        and (c.archived_at is null or cast(c.archived_at as date) > e.period_end)
 group by all

@@ -31,11 +31,11 @@
 -- forwarding (judged in core.fct_complaint_deadline); working days exclude weekends, national holidays and cuti bersama.
 with scoped as (
     select
-        p.period_type,
-        p.period_start,
-        p.period,
-        m.scope_type,
-        m.scope_id,
+        b.period_type,
+        b.period_start,
+        b.period,
+        b.scope_type,
+        b.scope_id,
         c.complaint_id,
         c.category,
         c.reporter_pseudonym,
@@ -55,10 +55,11 @@ with scoped as (
         d.closed_within_limit
     from core.fct_complaint as c
     join core.fct_complaint_deadline as d using (complaint_id)
-    join core.dim_scope_member as m
-        on m.unit_id = c.unit_id and (m.service_code is null or m.service_code = c.service_code)
-    join core.dim_period as p
-        on c.received_date between p.period_start and p.period_end
+    join core.dim_scope_period_day as b
+        on
+            c.unit_id = b.unit_id
+            and c.received_date = b.day
+            and (b.service_code is null or c.service_code = b.service_code)
 ),
 
 received as (
@@ -81,11 +82,14 @@ received as (
         quantile_cont(workdays_to_respond, 0.5) as workdays_to_respond_median,
         avg(workdays_to_close) as workdays_to_close_mean,
         quantile_cont(workdays_to_close, 0.5) as workdays_to_close_median,
-        avg(case when verified_within_limit then 1.0 else 0.0 end) filter (where verify_judged) as verified_within_limit_share,
-        avg(case when responded_within_limit then 1.0 else 0.0 end) filter (where respond_judged) as responded_within_limit_share,
+        avg(case when verified_within_limit then 1.0 else 0.0 end) filter (where verify_judged)
+            as verified_within_limit_share,
+        avg(case when responded_within_limit then 1.0 else 0.0 end) filter (where respond_judged)
+            as responded_within_limit_share,
         count(*) filter (where close_judged) as complaints_due,
         avg(case when closed_at is not null then 1.0 else 0.0 end) filter (where close_judged) as handled_share,
-        avg(case when closed_within_limit then 1.0 else 0.0 end) filter (where close_judged) as closed_within_limit_share,
+        avg(case when closed_within_limit then 1.0 else 0.0 end) filter (where close_judged)
+            as closed_within_limit_share,
         count(*) filter (where category = 'pungli') as pungli_complaints,
         count(*) filter (where category = 'discrimination') as discrimination_complaints,
         count(*) filter (where category in ('pungli', 'discrimination')) as integrity_signals
@@ -107,7 +111,7 @@ reporters as (
         from scoped
         where reporter_pseudonym is not null
         group by all
-    )
+    ) as per_reporter
     group by all
 ),
 

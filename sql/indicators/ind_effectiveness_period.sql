@@ -10,7 +10,9 @@
 -- on every period of its year so a miss shows before the year ends.
 with periods as (
     -- Periods of the unit that carry data (queue tickets, complaints or surveys).
-    select period_type, period_start, period, scope_id as unit_id from indicators.ind_complaint_period where scope_type = 'unit'
+    select period_type, period_start, period, scope_id as unit_id
+    from indicators.ind_complaint_period
+    where scope_type = 'unit'
     union
     select period_type, period_start, period, scope_id from indicators.ind_ikm_period where scope_type = 'unit'
 ),
@@ -65,13 +67,21 @@ realised as (
         end as realisation
     from core.dim_target as t
     join periods as p
-        on p.unit_id = t.unit_id and year(p.period_start) = t.year
+        on t.unit_id = p.unit_id and year(p.period_start) = t.year
     left join core.dim_indicator as d using (indicator)
     left join ikm as i
-        on t.indicator in ('ikm_converted', 'ikm') and i.unit_id = t.unit_id and i.period_type = p.period_type and i.period_start = p.period_start
-    left join queue as q on q.scope_id = t.unit_id and q.period_type = p.period_type and q.period_start = p.period_start
-    left join counters as u on u.scope_id = t.unit_id and u.period_type = p.period_type and u.period_start = p.period_start
-    left join complaints as c on c.scope_id = t.unit_id and c.period_type = p.period_type and c.period_start = p.period_start
+        on
+            t.indicator in ('ikm_converted', 'ikm')
+            and t.unit_id = i.unit_id
+            and p.period_type = i.period_type
+            and p.period_start = i.period_start
+    left join queue as q on t.unit_id = q.scope_id and p.period_type = q.period_type and p.period_start = q.period_start
+    left join
+        counters as u
+        on t.unit_id = u.scope_id and p.period_type = u.period_type and p.period_start = u.period_start
+    left join
+        complaints as c
+        on t.unit_id = c.scope_id and p.period_type = c.period_type and p.period_start = c.period_start
 )
 
 select

@@ -15,7 +15,7 @@
 -- column min_sample: Minimum respondents for N from the Krejcie-Morgan table, never more than N itself (unit scope only).
 -- column sample_adequate: respondents >= min_sample; judge it on the row whose period is the unit's survey period (unit scope only).
 -- PermenPANRB 14/2017: IKM = sum(NRR x 1/9); converted = IKM x 25; grade on the converted value rounded to two decimals:
--- A >= 88.31, B >= 76.61, C >= 65.00, else D. KepMenPAN 25/2004 (legacy, 14 unsur, weight 1/14): A >= 81.26, B >= 62.51, C >= 43.76, else D.
+-- the bands of each method (PermenPANRB 14/2017; KepMenPAN 25/2004, legacy, 14 unsur, weight 1/14) are core.dim_ikm_grade_band.
 -- Sample: PermenPANRB 14/2017 lampiran, Krejcie-Morgan table (95 %, 5 %) for the unit's annual service users.
 with params as (
     select ikm_weight_mode as weight_mode from staging.run_parameters
@@ -23,17 +23,18 @@ with params as (
 
 respondents as (
     select
-        p.period_type,
-        p.period_start,
-        m.scope_type,
-        m.scope_id,
+        b.period_type,
+        b.period_start,
+        b.scope_type,
+        b.scope_id,
         r.method,
         count(*) as respondents
     from core.fct_survey_response as r
-    join core.dim_scope_member as m
-        on m.unit_id = r.unit_id and (m.service_code is null or m.service_code = r.service_code)
-    join core.dim_period as p
-        on r.survey_date between p.period_start and p.period_end
+    join core.dim_scope_period_day as b
+        on
+            r.unit_id = b.unit_id
+            and r.survey_date = b.day
+            and (b.service_code is null or r.service_code = b.service_code)
     group by all
 ),
 
@@ -48,8 +49,10 @@ weighted as (
             when w.weight_mode = 'three_decimals' and n.method = 'permenpanrb_14_2017' then 0.111
             when w.weight_mode = 'two_decimals' and n.method = 'permenpanrb_14_2017' then 0.11
             when w.weight_mode in ('three_decimals', 'two_decimals') and n.method = 'kepmenpan_25_2004' then 0.071
-            else error('IKM weight mode ' || coalesce(w.weight_mode, 'NULL') || ' with method ' || n.method
-                       || ' has no weight; use exact, three_decimals or two_decimals')
+            else error(
+                'IKM weight mode ' || coalesce(w.weight_mode, 'NULL') || ' with method ' || n.method
+                || ' has no weight; use exact, three_decimals or two_decimals'
+            )
         end as unsur_weight
     from indicators.ind_ikm_unsur_period as n
     cross join params as w
@@ -75,14 +78,22 @@ ikm as (
 
 unanswered as (
     -- Unsur of the method that nobody in the scope answered: without them a sum of NRR x weight is not an IKM.
-    select k.period_type, k.period_start, k.scope_type, k.scope_id, k.method,
-           string_agg('U' || u.unsur_no || ' ' || u.unsur_name, ', ' order by u.unsur_no) as unsur_missing
+    select
+        k.period_type, k.period_start, k.scope_type, k.scope_id, k.method,
+        string_agg('U' || u.unsur_no || ' ' || u.unsur_name, ', ' order by u.unsur_no) as unsur_missing
     from ikm as k
-    join core.dim_unsur as u on u.method = k.method
-    where not exists (
-        select 1 from weighted as w
-        where w.period_type = k.period_type and w.period_start = k.period_start and w.scope_type = k.scope_type and w.scope_id = k.scope_id and w.method = k.method and w.unsur_no = u.unsur_no
-    )
+    join core.dim_unsur as u on k.method = u.method
+    where
+        not exists (
+            select 1 from weighted as w
+            where
+                w.period_type = k.period_type
+                and w.period_start = k.period_start
+                and w.scope_type = k.scope_type
+                and w.scope_id = k.scope_id
+                and w.method = k.method
+                and w.unsur_no = u.unsur_no
+        )
     group by all
 ),
 
@@ -94,18 +105,19 @@ graded as (
         ),
         -- The bands are written to two decimals (76.61-88.30 B): grade the value as published, rounded to two decimals,
         -- so the figure a report shows and its grade agree (76.607 shows as 76.61 and is B).
-        case
-            when x.unsur_missing is not null then null
-            when k.method = 'permenpanrb_14_2017' then
-                case when round(k.ikm_converted, 2) >= 88.31 then 'A' when round(k.ikm_converted, 2) >= 76.61 then 'B'
-                     when round(k.ikm_converted, 2) >= 65.00 then 'C' else 'D' end
-            else
-                case when round(k.ikm_converted, 2) >= 81.26 then 'A' when round(k.ikm_converted, 2) >= 62.51 then 'B'
-                     when round(k.ikm_converted, 2) >= 43.76 then 'C' else 'D' end
-        end as mutu,
-        'No answer for ' || x.unsur_missing || ': an IKM needs every unsur of its method, so neither IKM nor grade' as no_grade_reason
+        b.grade as mutu,
+        b.kinerja,
+        'No answer for '
+        || x.unsur_missing
+        || ': an IKM needs every unsur of its method, so neither IKM nor grade' as no_grade_reason
     from ikm as k
     left join unanswered as x using (period_type, period_start, scope_type, scope_id, method)
+    left join core.dim_ikm_grade_band as b
+        on
+            x.unsur_missing is null
+            and k.method = b.method
+            and (b.converted_from is null or round(k.ikm_converted, 2) >= b.converted_from)
+            and (b.converted_below is null or round(k.ikm_converted, 2) < b.converted_below)
 ),
 
 sample_size as (
@@ -133,7 +145,7 @@ select
     g.ikm,
     g.ikm_converted,
     g.mutu,
-    case g.mutu when 'A' then 'Sangat baik' when 'B' then 'Baik' when 'C' then 'Kurang baik' when 'D' then 'Tidak baik' end as kinerja,
+    g.kinerja,
     g.no_grade_reason,
     g.weakest_unsur,
     s.annual_users,
@@ -144,6 +156,6 @@ select
 from graded as g
 join respondents as r using (period_type, period_start, scope_type, scope_id, method)
 left join sample_size as s
-    on g.scope_type = 'unit' and s.unit_id = g.scope_id
+    on g.scope_type = 'unit' and g.scope_id = s.unit_id
 left join core.dim_krejcie_morgan as k
-    on k.population = s.km_population
+    on s.km_population = k.population

@@ -15,20 +15,21 @@
 -- report ranks unsur from the lowest NRR (the improvement priorities). Wider scopes pool their respondents' answers.
 with per_unsur as (
     select
-        p.period_type,
-        p.period_start,
-        p.period,
-        m.scope_type,
-        m.scope_id,
+        b.period_type,
+        b.period_start,
+        b.period,
+        b.scope_type,
+        b.scope_id,
         a.method,
         a.unsur_no,
         count(*) as answers,
         sum(a.answer) as answer_total
     from core.fct_survey_answer as a
-    join core.dim_scope_member as m
-        on m.unit_id = a.unit_id and (m.service_code is null or m.service_code = a.service_code)
-    join core.dim_period as p
-        on a.survey_date between p.period_start and p.period_end
+    join core.dim_scope_period_day as b
+        on
+            a.unit_id = b.unit_id
+            and a.survey_date = b.day
+            and (b.service_code is null or a.service_code = b.service_code)
     group by all
 )
 

@@ -14,12 +14,13 @@ with arrivals as (
 ),
 
 scoped as (
-    select p.period_type, p.period_start, p.period, m.scope_type, m.scope_id, a.local_date, a.clock_hour, a.arrivals
+    select b.period_type, b.period_start, b.period, b.scope_type, b.scope_id, a.local_date, a.clock_hour, a.arrivals
     from arrivals as a
-    join core.dim_scope_member as m
-        on m.unit_id = a.unit_id and (m.service_code is null or m.service_code = a.service_code)
-    join core.dim_period as p
-        on a.local_date between p.period_start and p.period_end
+    join core.dim_scope_period_day as b
+        on
+            a.unit_id = b.unit_id
+            and a.local_date = b.day
+            and (b.service_code is null or a.service_code = b.service_code)
 ),
 
 hourly as (
@@ -31,13 +32,21 @@ hourly as (
         scope_id,
         clock_hour,
         sum(arrivals) as arrivals,
-        row_number() over (partition by period_type, period_start, scope_type, scope_id order by sum(arrivals) desc, clock_hour) as rank_by_arrivals
+        row_number()
+            over (partition by period_type, period_start, scope_type, scope_id order by sum(arrivals) desc, clock_hour)
+            as rank_by_arrivals
     from scoped
     group by period_type, period_start, period, scope_type, scope_id, clock_hour
 ),
 
 totals as (
-    select period_type, period_start, scope_type, scope_id, sum(arrivals) as all_arrivals, count(distinct local_date) as days_with_arrivals
+    select
+        period_type,
+        period_start,
+        scope_type,
+        scope_id,
+        sum(arrivals) as all_arrivals,
+        count(distinct local_date) as days_with_arrivals
     from scoped
     group by all
 )

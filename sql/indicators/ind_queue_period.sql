@@ -38,36 +38,32 @@
 with scopes as (
     -- Integer keys for the histogram: fixed-width group keys stay inline in DuckDB's hash tables when they spill.
     select scope_type, scope_id, dense_rank() over (order by scope_type, scope_id) as scope_key
-    from (select distinct scope_type, scope_id from core.dim_scope_member)
-),
-
-members as (
-    select s.scope_key, m.unit_id, m.service_code
-    from core.dim_scope_member as m
-    join scopes as s on s.scope_type = m.scope_type and s.scope_id = m.scope_id
+    from core.dim_scope
 ),
 
 periods as (
-    select period_type, period_start, period_end, period, dense_rank() over (order by period_type, period_start) as period_key
+    select period_type, period_start, period, dense_rank() over (order by period_type, period_start) as period_key
     from core.dim_period
 ),
 
-period_days as (
-    -- Day -> period as an equality join: a range join (local_date between start and end) holds the tickets in memory.
-    select period_key, cast(unnest(generate_series(period_start, period_end, interval 1 day)) as date) as day
-    from periods
+scope_period_days as (
+    select b.unit_id, b.service_code, b.day, s.scope_key, p.period_key
+    from core.dim_scope_period_day as b
+    join scopes as s using (scope_type, scope_id)
+    join periods as p using (period_type, period_start)
 ),
 
 tickets_in_scope as not materialized (
     select
-        p.period_key, m.scope_key,
+        b.period_key, b.scope_key,
         t.outcome, t.was_called, t.priority, t.wait_minutes, t.service_minutes, t.within_wait_standard,
         t.fee_paid_idr, t.charged_on_free_service, t.charged_above_tarif
     from core.fct_queue_ticket as t
-    join members as m
-        on m.unit_id = t.unit_id and (m.service_code is null or m.service_code = t.service_code)
-    join period_days as p
-        on p.day = t.local_date
+    join scope_period_days as b
+        on
+            t.unit_id = b.unit_id
+            and t.local_date = b.day
+            and (b.service_code is null or t.service_code = b.service_code)
 ),
 
 totals as (
@@ -89,13 +85,17 @@ totals as (
         count(*) filter (where was_called and priority) as priority_tickets_called,
         avg(wait_minutes) filter (where priority) as priority_wait_mean_minutes,
         avg(wait_minutes) filter (where not priority) as other_wait_mean_minutes,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and priority) as priority_sla_share,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and not priority) as other_sla_share,
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and priority)
+            as priority_sla_share,
+        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and not priority)
+            as other_sla_share,
         count(*) filter (where fee_paid_idr > 0) as tickets_with_fee,
         coalesce(sum(fee_paid_idr), 0) as fees_paid_idr,
         count(*) filter (where charged_on_free_service) as tickets_charged_on_free_service,
         count(*) filter (where charged_above_tarif) as tickets_charged_above_tarif,
-        avg(case when charged_on_free_service or charged_above_tarif then 0.0 else 1.0 end) filter (where outcome = 'served') as fee_compliance_share
+        avg(case when charged_on_free_service or charged_above_tarif then 0.0 else 1.0 end) filter (
+            where outcome = 'served'
+        ) as fee_compliance_share
     from tickets_in_scope
     group by period_key, scope_key
 ),
@@ -103,13 +103,21 @@ totals as (
 measured_values as (
     -- measure 1: wait of called tickets; 2: service time of served tickets; 3 / 4: wait of priority / other tickets.
     -- Durations are whole seconds / 60 (core.fct_queue_ticket): counted as integer seconds, a compact histogram key.
-    select period_key, scope_key, 1 as measure, cast(round(wait_minutes * 60) as integer) as seconds from tickets_in_scope where wait_minutes is not null
+    select period_key, scope_key, 1 as measure, cast(round(wait_minutes * 60) as integer) as seconds
+    from tickets_in_scope
+    where wait_minutes is not null
     union all
-    select period_key, scope_key, 2, cast(round(service_minutes * 60) as integer) from tickets_in_scope where outcome = 'served' and service_minutes is not null
+    select period_key, scope_key, 2, cast(round(service_minutes * 60) as integer)
+    from tickets_in_scope
+    where outcome = 'served' and service_minutes is not null
     union all
-    select period_key, scope_key, 3, cast(round(wait_minutes * 60) as integer) from tickets_in_scope where priority and wait_minutes is not null
+    select period_key, scope_key, 3, cast(round(wait_minutes * 60) as integer)
+    from tickets_in_scope
+    where priority and wait_minutes is not null
     union all
-    select period_key, scope_key, 4, cast(round(wait_minutes * 60) as integer) from tickets_in_scope where not priority and wait_minutes is not null
+    select period_key, scope_key, 4, cast(round(wait_minutes * 60) as integer)
+    from tickets_in_scope
+    where not priority and wait_minutes is not null
 ),
 
 histogram as (
@@ -125,7 +133,12 @@ cumulative as (
         measure,
         seconds,
         n,
-        sum(n) over (partition by period_key, scope_key, measure order by seconds rows between unbounded preceding and current row) as upto
+        sum(n)
+            over (
+                partition by period_key, scope_key, measure
+                order by seconds rows between unbounded preceding and current row
+            )
+            as upto
     from histogram
 ),
 
@@ -144,10 +157,10 @@ ranks as (
         c.seconds / 60.0 as value,
         c.upto - c.n as rank_first,
         c.upto - 1 as rank_last,
-        (v.values_n - 1) * 0.5::double as h50,
-        (v.values_n - 1) * 0.9::double as h90
+        (v.values_n - 1) * cast(0.5 as double) as h50,
+        (v.values_n - 1) * cast(0.9 as double) as h90
     from cumulative as c
-    join value_counts as v on v.period_key = c.period_key and v.scope_key = c.scope_key and v.measure = c.measure
+    join value_counts as v on c.period_key = v.period_key and c.scope_key = v.scope_key and c.measure = v.measure
 ),
 
 percentiles as (
@@ -211,9 +224,9 @@ select
     t.tickets_charged_above_tarif,
     t.fee_compliance_share
 from totals as t
-join periods as p on p.period_key = t.period_key
-join scopes as s on s.scope_key = t.scope_key
-left join interpolated as w on w.period_key = t.period_key and w.scope_key = t.scope_key and w.measure = 1
-left join interpolated as sv on sv.period_key = t.period_key and sv.scope_key = t.scope_key and sv.measure = 2
-left join interpolated as pw on pw.period_key = t.period_key and pw.scope_key = t.scope_key and pw.measure = 3
-left join interpolated as ow on ow.period_key = t.period_key and ow.scope_key = t.scope_key and ow.measure = 4
+join periods as p on t.period_key = p.period_key
+join scopes as s on t.scope_key = s.scope_key
+left join interpolated as w on t.period_key = w.period_key and t.scope_key = w.scope_key and w.measure = 1
+left join interpolated as sv on t.period_key = sv.period_key and t.scope_key = sv.scope_key and sv.measure = 2
+left join interpolated as pw on t.period_key = pw.period_key and t.scope_key = pw.scope_key and pw.measure = 3
+left join interpolated as ow on t.period_key = ow.period_key and t.scope_key = ow.scope_key and ow.measure = 4

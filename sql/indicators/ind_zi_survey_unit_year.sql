@@ -46,7 +46,7 @@ held as (
         count(*) filter (where sample_adequate) as surveys_with_adequate_sample,
         string_agg(
             strftime(period_start, '%Y') || '-Q' || quarter(period_start) || ': ' || respondents
-                || ' respondent(s), fewer than the Krejcie-Morgan minimum of ' || min_sample,
+            || ' respondent(s), fewer than the Krejcie-Morgan minimum of ' || min_sample,
             '; ' order by period_start
         ) filter (where not sample_adequate) as quarters_not_counted,
         sum(respondents) as respondents
@@ -79,4 +79,4 @@ select
 from core.dim_unit as u
 cross join years as y
 cross join params as p
-left join held as h on h.unit_id = u.unit_id and h.year = y.year
+left join held as h on u.unit_id = h.unit_id and y.year = h.year

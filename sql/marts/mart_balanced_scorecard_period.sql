@@ -27,7 +27,13 @@
 with ikm as (
     select period_type, period_start, scope_type, scope_id, method, ikm_converted, mutu, respondents
     from indicators.ind_ikm_period
-    qualify row_number() over (partition by period_type, period_start, scope_type, scope_id order by method = 'permenpanrb_14_2017' desc) = 1
+    qualify
+        row_number()
+            over (
+                partition by period_type, period_start, scope_type, scope_id
+                order by method = 'permenpanrb_14_2017' desc
+            )
+        = 1
 ),
 
 by_method as (

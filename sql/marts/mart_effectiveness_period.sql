@@ -22,9 +22,13 @@ select
     e.realisation,
     e.achievement_ratio,
     e.status,
-    (select a.as_of_date from core.dim_source_as_of as a
-     where a.source = case when e.indicator like 'ikm%' then 'survey' when e.indicator like 'queue%' then 'queue'
-                           when e.indicator like 'complaint%' then 'complaints' end) as as_of_date
+    (
+        select a.as_of_date from core.dim_source_as_of as a
+        where a.source = case
+            when e.indicator like 'ikm%' then 'survey' when e.indicator like 'queue%' then 'queue'
+            when e.indicator like 'complaint%' then 'complaints'
+        end
+    ) as as_of_date
 from indicators.ind_effectiveness_period as e
 join core.dim_unit as u using (unit_id)
 left join core.dim_indicator as d using (indicator)

@@ -15,20 +15,28 @@ with respondent_scores as (
 ),
 
 spread as (
-    select p.period_type, p.period_start, m.scope_type, m.scope_id, stddev_samp(r.score) / sqrt(count(*)) as standard_error
+    select
+        b.period_type, b.period_start, b.scope_type, b.scope_id, stddev_samp(r.score) / sqrt(count(*)) as standard_error
     from respondent_scores as r
-    join core.dim_scope_member as m
-        on m.unit_id = r.unit_id and m.service_code is null
-    join core.dim_period as p
-        on r.survey_date between p.period_start and p.period_end
-    where m.scope_type in ('unit', 'agency', 'province')
+    join core.dim_scope_period_day as b
+        on r.unit_id = b.unit_id and r.survey_date = b.day and b.service_code is null
+    where b.scope_type in ('unit', 'agency', 'province')
     group by all
 ),
 
 estimates as (
-    select i.period_type, i.period, i.period_start, i.scope_type, i.scope_id, i.respondents, i.ikm_converted, i.mutu, s.standard_error,
-           lag(i.ikm_converted) over previous as previous_ikm_converted,
-           lag(s.standard_error) over previous as previous_standard_error
+    select
+        i.period_type,
+        i.period,
+        i.period_start,
+        i.scope_type,
+        i.scope_id,
+        i.respondents,
+        i.ikm_converted,
+        i.mutu,
+        s.standard_error,
+        lag(i.ikm_converted) over previous as previous_ikm_converted,
+        lag(s.standard_error) over previous as previous_standard_error
     from indicators.ind_ikm_period as i
     join spread as s using (period_type, period_start, scope_type, scope_id)
     where i.method = 'permenpanrb_14_2017' and i.ikm_converted is not null  -- no IKM where an unsur went unanswered
@@ -50,6 +58,7 @@ select
     e.ikm_converted + 1.96 * e.standard_error as ci_high,
     e.previous_ikm_converted,
     e.ikm_converted - e.previous_ikm_converted as change,
-    abs(e.ikm_converted - e.previous_ikm_converted) > 1.96 * sqrt(e.standard_error ^ 2 + e.previous_standard_error ^ 2) as change_is_significant
+    abs(e.ikm_converted - e.previous_ikm_converted)
+    > 1.96 * sqrt(e.standard_error ^ 2 + e.previous_standard_error ^ 2) as change_is_significant
 from estimates as e
 join core.dim_scope as d using (scope_type, scope_id)

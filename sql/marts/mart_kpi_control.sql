@@ -25,7 +25,8 @@ ordered as (
         s.*,
         row_number() over series as point_no,
         count(*) over (partition by grain, scope_type, scope_id, kpi) as points,
-        sum(successes) over (partition by grain, scope_type, scope_id, kpi) / sum(sample_size) over (partition by grain, scope_type, scope_id, kpi) as p_bar,
+        sum(successes) over (partition by grain, scope_type, scope_id, kpi)
+        / sum(sample_size) over (partition by grain, scope_type, scope_id, kpi) as p_bar,
         avg(value) over (partition by grain, scope_type, scope_id, kpi) as mean_value,
         abs(value - lag(value) over series) as moving_range
     from indicators.ind_kpi_series as s
@@ -36,12 +37,15 @@ standardised as (
     select
         *,
         sqrt(p_bar * (1 - p_bar) / sample_size) as sigma_p,
-        case when chart = 'p' and p_bar > 0 and p_bar < 1 then (value - p_bar) / sqrt(p_bar * (1 - p_bar) / sample_size) end as z
+        case
+            when chart = 'p' and p_bar > 0 and p_bar < 1 then (value - p_bar) / sqrt(p_bar * (1 - p_bar) / sample_size)
+        end as z
     from ordered
 ),
 
 z_moving as (
-    select *, abs(z - lag(z) over (partition by grain, scope_type, scope_id, kpi order by period_start)) as z_moving_range
+    select
+        *, abs(z - lag(z) over (partition by grain, scope_type, scope_id, kpi order by period_start)) as z_moving_range
     from standardised
 ),
 
@@ -58,15 +62,19 @@ limits as (
         d.*,
         st.min_points,
         d.points >= st.min_points as enough_history,
-        case when d.points >= st.min_points then
-            case when d.chart = 'p' then d.p_bar else d.mean_value end
+        case
+            when d.points >= st.min_points and d.chart = 'p' then d.p_bar
+            when d.points >= st.min_points then d.mean_value
         end as centre_line,
-        case when d.points >= st.min_points then
-            case when d.chart = 'p' then least(1.0, d.p_bar + 3 * d.sigma_p * greatest(coalesce(d.sigma_z, 1), 1)) else d.mean_value + 2.66 * d.mr_bar end
+        case
+            when d.points >= st.min_points and d.chart = 'p'
+                then least(1.0, d.p_bar + 3 * d.sigma_p * greatest(coalesce(d.sigma_z, 1), 1))
+            when d.points >= st.min_points then d.mean_value + 2.66 * d.mr_bar
         end as ucl,
-        case when d.points >= st.min_points then
-            case when d.chart = 'p' then greatest(0.0, d.p_bar - 3 * d.sigma_p * greatest(coalesce(d.sigma_z, 1), 1))
-                 else greatest(0.0, d.mean_value - 2.66 * d.mr_bar) end
+        case
+            when d.points >= st.min_points and d.chart = 'p'
+                then greatest(0.0, d.p_bar - 3 * d.sigma_p * greatest(coalesce(d.sigma_z, 1), 1))
+            when d.points >= st.min_points then greatest(0.0, d.mean_value - 2.66 * d.mr_bar)
         end as lcl
     from dispersion as d
     cross join settings as st
@@ -80,14 +88,22 @@ sides as (
 runs as (
     select
         *,
-        sum(case when side = lag_side then 0 else 1 end) over (partition by grain, scope_type, scope_id, kpi order by period_start) as run_id
-    from (select *, lag(side) over (partition by grain, scope_type, scope_id, kpi order by period_start) as lag_side from sides)
+        sum(case when side = lag_side then 0 else 1 end)
+            over (partition by grain, scope_type, scope_id, kpi order by period_start)
+            as run_id
+    from (
+        select *, lag(side) over (partition by grain, scope_type, scope_id, kpi order by period_start) as lag_side
+        from sides
+    ) as sided
 ),
 
 judged as (
     select
         *,
-        case when side = 0 then 0 else row_number() over (partition by grain, scope_type, scope_id, kpi, run_id order by period_start) end as run_length,
+        case
+            when side = 0 then 0
+            else row_number() over (partition by grain, scope_type, scope_id, kpi, run_id order by period_start)
+        end as run_length,
         coalesce(value > ucl or value < lcl, false) as beyond_limits
     from runs
 )
@@ -95,7 +111,8 @@ judged as (
 select
     j.grain,
     j.period_start,
-    case j.grain when 'week' then strftime(j.period_start, '%G-W%V') else strftime(j.period_start, '%Y-%m') end as period,
+    case j.grain when 'week' then strftime(j.period_start, '%G-W%V') else strftime(j.period_start, '%Y-%m') end
+        as period,
     j.scope_type,
     j.scope_id,
     d.scope_name,
@@ -113,8 +130,10 @@ select
     j.sigma_z,
     j.points,
     j.min_points,
-    case when j.enough_history then 'limits from ' || j.points || ' points'
-         else 'not enough history: ' || j.points || ' of ' || j.min_points || ' points' end as limits_status,
+    case
+        when j.enough_history then 'limits from ' || j.points || ' points'
+        else 'not enough history: ' || j.points || ' of ' || j.min_points || ' points'
+    end as limits_status,
     j.beyond_limits,
     j.run_length,
     j.enough_history and (j.beyond_limits or j.run_length >= 8) as flagged,
@@ -122,8 +141,9 @@ select
         when not j.enough_history then null
         when j.value > j.ucl then 'beyond UCL'
         when j.value < j.lcl then 'beyond LCL'
-        when j.run_length >= 8 then 'run of ' || j.run_length || (case when j.side > 0 then ' above' else ' below' end) || ' the centre line'
+        when j.run_length >= 8
+            then 'run of ' || j.run_length || case when j.side > 0 then ' above' else ' below' end || ' the centre line'
     end as signal
 from judged as j
 join core.dim_scope as d using (scope_type, scope_id)
-left join core.dim_indicator as i on i.indicator = j.kpi
+left join core.dim_indicator as i on j.kpi = i.indicator

@@ -10,7 +10,16 @@
 -- column rank_in_agency: Rank of the unit among the units of its agency this month, 1 = best (unit scope only).
 -- column rank_in_province: Rank of the unit among the units of its province this month, 1 = best (unit scope only).
 with monthly as (
-    select period_start as month_start, scope_type, scope_id, kpi, kpi_label, value, successes, sample_size, higher_is_better
+    select
+        period_start as month_start,
+        scope_type,
+        scope_id,
+        kpi,
+        kpi_label,
+        value,
+        successes,
+        sample_size,
+        higher_is_better
     from indicators.ind_kpi_series
     where grain = 'month'
 ),
@@ -24,19 +33,28 @@ rolled as (
         sum(coalesce(successes, value * sample_size)) over last_12 / sum(sample_size) over last_12 as rolling_12m
     from monthly as m
     window
-        last_3 as (partition by scope_type, scope_id, kpi order by month_start range between interval 2 month preceding and current row),
-        last_12 as (partition by scope_type, scope_id, kpi order by month_start range between interval 11 month preceding and current row)
+        last_3 as (
+            partition by scope_type, scope_id, kpi
+            order by month_start range between interval 2 month preceding and current row
+        ),
+        last_12 as (
+            partition by scope_type, scope_id, kpi
+            order by month_start range between interval 11 month preceding and current row
+        )
 ),
 
 with_year as (
     select
         r.*,
-        case when r.previous_month = cast(r.month_start - interval 1 month as date) then r.value - r.previous_value end as change_mom,
+        case
+            when r.previous_month = cast(r.month_start - interval 1 month as date) then r.value - r.previous_value
+        end as change_mom,
         r.value - y.value as change_yoy
     from rolled as r
     left join monthly as y
-        on y.scope_type = r.scope_type and y.scope_id = r.scope_id and y.kpi = r.kpi
-        and y.month_start = cast(r.month_start - interval 12 month as date)
+        on
+            r.scope_type = y.scope_type and r.scope_id = y.scope_id and r.kpi = y.kpi
+            and y.month_start = cast(r.month_start - interval 12 month as date)
 )
 
 select
@@ -59,10 +77,12 @@ select
     case when w.higher_is_better then w.change_mom else -w.change_mom end as improvement_mom,
     case when w.scope_type = 'unit' then rank() over (
         partition by w.scope_type, w.kpi, w.month_start, d.agency
-        order by case when w.higher_is_better then w.value else -w.value end desc) end as rank_in_agency,
+        order by case when w.higher_is_better then w.value else -w.value end desc
+    ) end as rank_in_agency,
     case when w.scope_type = 'unit' then rank() over (
         partition by w.scope_type, w.kpi, w.month_start, d.province
-        order by case when w.higher_is_better then w.value else -w.value end desc) end as rank_in_province
+        order by case when w.higher_is_better then w.value else -w.value end desc
+    ) end as rank_in_province
 from with_year as w
 join core.dim_scope as d using (scope_type, scope_id)
-left join core.dim_indicator as i on i.indicator = w.kpi
+left join core.dim_indicator as i on w.kpi = i.indicator

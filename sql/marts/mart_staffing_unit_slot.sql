@@ -75,7 +75,8 @@ open_days as (
 ),
 
 counters_per_day as (
-    select unit_id, staffing_scope, local_date, isodow(local_date) as weekday, hour(called_at) as hour_of_day,
+    select
+        unit_id, staffing_scope, local_date, isodow(local_date) as weekday, hour(called_at) as hour_of_day,
         count(distinct counter_id) as counters
     from scoped
     where called_at is not null and counter_id is not null
@@ -96,7 +97,8 @@ standards_now as (
 ),
 
 service_mix as (
-    select s.unit_id, s.staffing_scope, s.weekday, s.hour_of_day, s.service_code,
+    select
+        s.unit_id, s.staffing_scope, s.weekday, s.hour_of_day, s.service_code,
         count(*) as tickets, any_value(st.max_wait_minutes) as max_wait_minutes
     from scoped as s
     join standards_now as st using (unit_id, service_code)
@@ -104,7 +106,8 @@ service_mix as (
 ),
 
 mix as (
-    select unit_id, staffing_scope, weekday, hour_of_day,
+    select
+        unit_id, staffing_scope, weekday, hour_of_day,
         list(cast(max_wait_minutes as double) order by service_code) as max_waits,
         list(cast(tickets as double) order by service_code) as weights,
         sum(max_wait_minutes * tickets) / sum(tickets) as max_wait_minutes
@@ -174,10 +177,12 @@ predicted as (
         m.*,
         case when m.staffing_model <> 'not enough data' then erlang_service_level(
             m.arrivals_per_hour / 60.0, m.mean_service_minutes, m.counters_open_typical,
-            m.max_waits, m.weights, m.mean_patience_minutes) end as predicted_sla_share,
+            m.max_waits, m.weights, m.mean_patience_minutes
+        ) end as predicted_sla_share,
         case when m.staffing_model <> 'not enough data' then erlang_counters_needed(
             m.arrivals_per_hour / 60.0, m.mean_service_minutes,
-            m.max_waits, m.weights, m.target_sla_share, m.mean_patience_minutes) end as counters_needed
+            m.max_waits, m.weights, m.target_sla_share, m.mean_patience_minutes
+        ) end as counters_needed
     from modelled as m
 )
 

@@ -22,7 +22,7 @@ with linked as (
         [r.u1, r.u2, r.u3, r.u4, r.u5, r.u6, r.u7, r.u8, r.u9] as answers
     from core.fct_survey_response as r
     join core.fct_queue_ticket as t
-        on t.unit_id = r.unit_id and t.local_date = r.survey_date and t.ticket_id = r.ticket_id
+        on r.unit_id = t.unit_id and r.survey_date = t.local_date and r.ticket_id = t.ticket_id
     where r.ticket_id is not null and r.method = 'permenpanrb_14_2017' and t.was_called
 ),
 
@@ -98,5 +98,5 @@ select
     case when j.enough and s.enough then j.u3_mean - s.u3_mean end as u3_change_vs_shortest,
     case when j.enough then 'ok' else 'not enough data' end as verdict
 from judged as j
-left join judged as s on s.scope_type = j.scope_type and s.scope_id = j.scope_id and s.band_order = 1
+left join judged as s on j.scope_type = s.scope_type and j.scope_id = s.scope_id and s.band_order = 1
 order by j.scope_type, j.scope_id, j.band_order

@@ -13,13 +13,12 @@ with points as (
     where is_point
 ),
 
-pairs as (
+pairs (wait_measure, satisfaction_measure, worse_waiting_sign) as (
     -- sla_share rises as waiting improves: its sign is read the other way round in the verdict.
-    select * from (values
-        ('wait_mean_minutes', 'u3_nrr', 1), ('wait_mean_minutes', 'ikm_converted', 1),
-        ('wait_p90_minutes', 'u3_nrr', 1), ('wait_p90_minutes', 'ikm_converted', 1),
-        ('sla_share', 'u3_nrr', -1), ('sla_share', 'ikm_converted', -1)
-    ) as v (wait_measure, satisfaction_measure, worse_waiting_sign)
+    values
+    ('wait_mean_minutes', 'u3_nrr', 1), ('wait_mean_minutes', 'ikm_converted', 1),
+    ('wait_p90_minutes', 'u3_nrr', 1), ('wait_p90_minutes', 'ikm_converted', 1),
+    ('sla_share', 'u3_nrr', -1), ('sla_share', 'ikm_converted', -1)
 ),
 
 long as (
@@ -43,9 +42,9 @@ ranked as (
         satisfaction_measure,
         worse_waiting_sign,
         rank() over (partition by wait_measure, satisfaction_measure order by wait_value)
-            + (count(*) over (partition by wait_measure, satisfaction_measure, wait_value) - 1) / 2.0 as wait_rank,
+        + (count(*) over (partition by wait_measure, satisfaction_measure, wait_value) - 1) / 2.0 as wait_rank,
         rank() over (partition by wait_measure, satisfaction_measure order by satisfaction_value)
-            + (count(*) over (partition by wait_measure, satisfaction_measure, satisfaction_value) - 1) / 2.0
+        + (count(*) over (partition by wait_measure, satisfaction_measure, satisfaction_value) - 1) / 2.0
             as satisfaction_rank
     from long
     where wait_value is not null and satisfaction_value is not null
@@ -67,10 +66,14 @@ bounded as (
     select
         *,
         case when points >= 10 and rho is not null then rho end as spearman_rho,
-        case when points >= 10 and abs(rho) < 1
-            then tanh(atanh(rho) - 1.96 * sqrt(1.06 / (points - 3))) end as ci_low,
-        case when points >= 10 and abs(rho) < 1
-            then tanh(atanh(rho) + 1.96 * sqrt(1.06 / (points - 3))) end as ci_high
+        case
+            when points >= 10 and abs(rho) < 1
+                then tanh(atanh(rho) - 1.96 * sqrt(1.06 / (points - 3)))
+        end as ci_low,
+        case
+            when points >= 10 and abs(rho) < 1
+                then tanh(atanh(rho) + 1.96 * sqrt(1.06 / (points - 3)))
+        end as ci_high
     from correlated
 )
 
@@ -83,9 +86,12 @@ select
     ci_high,
     case
         when spearman_rho is null then 'not enough data'
-        when ci_high < 0 or ci_low > 0 then
-            case when worse_waiting_sign * spearman_rho < 0 then 'worse waiting, lower satisfaction'
-                else 'worse waiting, higher satisfaction' end
+        when ci_high < 0 or ci_low > 0
+            then
+                case
+                    when worse_waiting_sign * spearman_rho < 0 then 'worse waiting, lower satisfaction'
+                    else 'worse waiting, higher satisfaction'
+                end
         else 'no clear association'
     end as verdict
 from bounded

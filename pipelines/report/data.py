@@ -7,6 +7,7 @@ of earlier findings (a comparison of grades, statuses and flags the marts alread
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,7 +51,8 @@ class Scope:
 
     @property
     def headline_type(self) -> str:
-        """scope_type of the rows that carry this report's headline: the marts have no organisation scope, so agencies."""
+        """scope_type of the rows that carry this report's headline: the marts have no organisation scope, so
+        agencies."""
         return "unit" if self.kind == "unit" else "agency"
 
 
@@ -59,6 +61,7 @@ class Warehouse:
     con: duckdb.DuckDBPyConnection
     path: Path
     _columns: dict = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict)  # figures of the whole period, the same on every page of it
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         cursor = self.con.execute(sql, params or [])
@@ -71,7 +74,8 @@ class Warehouse:
             self._columns[key] = [
                 r[0]
                 for r in self.con.execute(
-                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ? order by column_index",
+                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+                    "order by column_index",
                     [schema, table],
                 ).fetchall()
             ]
@@ -83,10 +87,24 @@ class Warehouse:
     def comments(self, schema: str, table: str) -> dict[str, str]:
         return dict(
             self.con.execute(
-                "select column_name, coalesce(comment, '') from duckdb_columns() where schema_name = ? and table_name = ?",
+                "select column_name, coalesce(comment, '') from duckdb_columns() "
+                "where schema_name = ? and table_name = ?",
                 [schema, table],
             ).fetchall()
         )
+
+
+def per_period(read):
+    """Read once per open warehouse and period: the pack's pages of one period share these figures."""
+
+    @functools.wraps(read)
+    def once(wh: Warehouse, *args):
+        key = (read.__name__, *args)
+        if key not in wh._memo:
+            wh._memo[key] = read(wh, *args)
+        return wh._memo[key]
+
+    return once
 
 
 @contextmanager
@@ -109,10 +127,12 @@ def open_published(path: Path):
 # --- periods and scopes --------------------------------------------------------------------------------
 
 
+@per_period
 def data_end(wh: Warehouse) -> date | None:
     """The last landed day of any source (audit.row_accounting_daily partitions are local dates)."""
     found = wh.con.execute(
-        "select max(try_cast(partition_key as date)) from audit.row_accounting_daily where dataset in (?, ?, ?) and rows_loaded > 0",
+        "select max(try_cast(partition_key as date)) from audit.row_accounting_daily "
+        "where dataset in (?, ?, ?) and rows_loaded > 0",
         list(SOURCE_DATASETS),
     ).fetchall()[0][0]
     return found
@@ -126,6 +146,7 @@ SOURCE_MARTS = {
 }
 
 
+@per_period
 def source_as_of(wh: Warehouse, period: Period) -> dict[str, date | None]:
     """The day each source's figures of the period were judged at: the mart's own as-of column where the mart
     publishes one (a source lagging the others is judged at its own latest day), else the warehouse's as-of date."""
@@ -172,7 +193,8 @@ def period_by_label(wh: Warehouse, label: str) -> Period:
 
 
 def latest_periods(wh: Warehouse) -> list[Period]:
-    """The latest complete month, quarter and year; a type with no complete period gives its latest one, marked partial."""
+    """The latest complete month, quarter and year; a type with no complete period gives its latest one, marked
+    partial."""
     end = data_end(wh)
     found = []
     for period_type in PERIOD_TYPES:
@@ -184,9 +206,11 @@ def latest_periods(wh: Warehouse) -> list[Period]:
     return found
 
 
+@per_period
 def previous_period(wh: Warehouse, period: Period) -> Period | None:
     rows = wh.rows(
-        "select period_type, period, period_start, period_end from core.dim_period where period_type = ? and period_end = ?",
+        "select period_type, period, period_start, period_end from core.dim_period "
+        "where period_type = ? and period_end = ?",
         [period.period_type, period.start.fromordinal(period.start.toordinal() - 1)],
     )
     return (
@@ -266,7 +290,8 @@ def scorecard(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 def targets(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
     cond, params = _units_where(scope)
     rows = wh.rows(
-        f"select * from marts.mart_effectiveness_period where period_type = ? and period_start = ? and {cond} order by unit_name, indicator",
+        f"select * from marts.mart_effectiveness_period where period_type = ? and period_start = ? and {cond} "
+        "order by unit_name, indicator",
         [period.period_type, period.start, *params],
     )
     # An IKM target has a row per survey method the unit used (ikm_method); keep them in a stable order.
@@ -323,7 +348,8 @@ def complaints(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 def complaint_mix(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
     cond, params = _scoped(scope, with_units=False)
     return wh.rows(
-        f"select * from marts.mart_complaint_mix_period where period_type = ? and period_start = ? and mix_field = 'category' and {cond} "
+        "select * from marts.mart_complaint_mix_period where period_type = ? and period_start = ? "
+        f"and mix_field = 'category' and {cond} "
         "order by scope_name, complaints desc, mix_value",
         [period.period_type, period.start, *params],
     )
@@ -396,7 +422,8 @@ def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
 
 
 def findings(wh: Warehouse, period: Period, previous: Period | None, scope: Scope) -> list[dict]:
-    """Findings of the previous period (IKM grade C/D, targets not met, flagged control points) and whether this period resolved them."""
+    """Findings of the previous period (IKM grade C/D, targets not met, flagged control points) and whether this
+    period resolved them."""
     if previous is None:
         return []
     out = []
@@ -484,6 +511,7 @@ def _in_period(period: Period) -> tuple[str, list]:
     )
 
 
+@per_period
 def contract_results(wh: Warehouse, period: Period) -> list[dict]:
     cond, params = _in_period(period)
     return wh.rows(
@@ -496,6 +524,7 @@ def contract_results(wh: Warehouse, period: Period) -> list[dict]:
     )
 
 
+@per_period
 def quarantine_by_rule(wh: Warehouse, period: Period) -> list[dict]:
     # Only counts: quarantined raw values are evidence for the data engineer, never printed in the pack.
     cond, params = _in_period(period)
@@ -507,6 +536,7 @@ def quarantine_by_rule(wh: Warehouse, period: Period) -> list[dict]:
     )
 
 
+@per_period
 def sources(wh: Warehouse, period: Period) -> list[dict]:
     cond, params = _in_period(period)
     rows = wh.rows(
@@ -539,8 +569,10 @@ HEADLINE_LINEAGE = (
 )
 
 
+@functools.cache
 def lineage() -> list[dict]:
-    """mart -> indicator tables -> core tables -> staging datasets -> contracts, from the models' parsed dependencies."""
+    """mart -> indicator tables -> core tables -> staging datasets -> contracts, from the models' parsed
+    dependencies."""
     from pipelines.contracts import contracts
     from pipelines.sql_models import models
 

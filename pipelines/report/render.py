@@ -161,7 +161,8 @@ def _figure(name: str, svg: str, basis: str, **extra) -> dict:
 def _achievement_figures(
     targets: list[dict], scope: Scope, methods: dict, basis: _Basis, L: dict, lang: str, empty: str
 ) -> list[dict]:
-    """A unit's targets in one chart (a bar per indicator); a wider scope's in one chart per indicator (a bar per unit)."""
+    """A unit's targets in one chart (a bar per indicator); a wider scope's in one chart per indicator (a bar per
+    unit)."""
     catalogue = indicators.indicators()
 
     def item(t: dict, label: str) -> tuple:
@@ -209,11 +210,11 @@ def _achievement_figures(
     ]
 
 
-def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> dict:
-    """Everything one report shows, read from the warehouse, with its charts drawn."""
+def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id", lineage: list[dict] | None = None) -> dict:
+    """Everything one report shows, read from the warehouse, with its charts drawn (`lineage`: data.lineage(),
+    when the caller has it)."""
     L = labels(lang)
     empty = L["no_data"]
-    charts.new_page()
     previous = data.previous_period(wh, period)
     as_of = data.source_as_of(wh, period)
     basis = _Basis(as_of, L, lang)
@@ -407,7 +408,7 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id") -> di
         "contract_results": data.contract_results(wh, period),
         "quarantine": data.quarantine_by_rule(wh, period),
         "sources": data.sources(wh, period),
-        "lineage": data.lineage(),
+        "lineage": data.lineage() if lineage is None else lineage,
         **staffing.context(wh, period, scope, lang),  # "Kebutuhan loket" and waiting vs satisfaction
     }
 
@@ -460,13 +461,18 @@ def render_pack(
     jobs = [(period, None) for period in chosen] + [(period, scope) for period in chosen for scope in wanted]
     workers = min(workers or _cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
     shares = [jobs[i::workers] for i in range(workers)]
+    # Read here once (the contracts and SQL models it parses cost more than a page): workers are handed it.
+    lineage = data.lineage()
     if workers == 1:
-        written, used = _render_jobs(warehouse, out, lang, chart_cache, jobs)
+        written, used = _render_jobs(warehouse, out, lang, chart_cache, jobs, lineage)
     else:
         # spawn, not fork: the caller (a Dagster step) may hold threads and locks a forked child would inherit.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             results = list(
-                pool.map(_render_jobs, *zip(*[(warehouse, out, lang, chart_cache, share) for share in shares], strict=False))
+                pool.map(
+                    _render_jobs,
+                    *zip(*[(warehouse, out, lang, chart_cache, s, lineage) for s in shares], strict=True),
+                )
             )
         written = [path for paths, _ in results for path in paths]
         used = set().union(*(names for _, names in results))
@@ -483,7 +489,12 @@ def _cpus() -> int:
 
 
 def _render_jobs(
-    warehouse: Path, out: Path, lang: str, chart_cache: Path | None, jobs: list[tuple[Period, Scope | None]]
+    warehouse: Path,
+    out: Path,
+    lang: str,
+    chart_cache: Path | None,
+    jobs: list[tuple[Period, Scope | None]],
+    lineage: list[dict],
 ) -> tuple[list[Path], set[str]]:
     """Render (period, scope) pages and (period, None) workbooks; returns the files and the cached charts used."""
     from pipelines.report.workbook import write_workbook
@@ -496,6 +507,6 @@ def _render_jobs(
                 _write(path, write_workbook(wh, period))
             else:
                 path = report_path(out, period, scope, lang)
-                _write(path, render_html(context(wh, period, scope, lang)))
+                _write(path, render_html(context(wh, period, scope, lang, lineage)))
             written.append(path)
     return written, used

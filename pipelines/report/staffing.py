@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
-
 from pipelines.report import charts, fmt
-from pipelines.report.data import Period, Scope, Warehouse
+from pipelines.report.data import Period, Scope, Warehouse, per_period
+from pipelines.report.svgplot import SIZE, SMALL, Canvas, colour_at, is_dark, line_height, nice_ticks, text_width
 
 WEEKDAYS = {
     "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
@@ -138,47 +136,107 @@ def _units_in(wh: Warehouse, scope: Scope) -> list[str]:
     return [r["unit_id"] for r in wh.rows("select unit_id from core.dim_unit")]
 
 
+# The colour scales of the grid (ColorBrewer RdBu reversed, and Reds): blue surplus, red shortfall.
+DIVERGING = (
+    "#053061",
+    "#2166ac",
+    "#4393c3",
+    "#92c5de",
+    "#d1e5f0",
+    "#f7f7f7",
+    "#fddbc7",
+    "#f4a582",
+    "#d6604d",
+    "#b2182b",
+    "#67001f",
+)
+SEQUENTIAL = ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d")
+THIN = "#d0d0d0"
+
+
 @charts._memoised
 def gap_heatmap(
     cells: tuple, hours: tuple, title: str, lang: str, value_label: str, version: str, *, diverging: bool = True
 ) -> str:
     """Weekday x hour grid: each cell a mart value (None = not enough data, drawn grey with no number)."""
-    grid = np.full((7, len(hours)), np.nan)
-    thin = np.zeros((7, len(hours)), dtype=bool)
+    values: dict[tuple[int, int], float | None] = {}
     for weekday, hour, value in cells:
-        if value is None:
-            thin[weekday - 1, hours.index(hour)] = True
-        else:
-            grid[weekday - 1, hours.index(hour)] = value
-    days = [d for d in range(7) if not np.isnan(grid[d]).all() or thin[d].any()]
-    grid, thin = grid[days], thin[days]
-    fig, ax = plt.subplots(figsize=(charts.WIDTH, 0.9 + 0.3 * len(days)))
-    limit = max(1.0, float(np.nanmax(np.abs(grid))) if not np.isnan(grid).all() else 1.0)
-    # White: no tickets in that hour, the unit was closed.
-    cmap = plt.get_cmap("RdBu_r" if diverging else "Reds").with_extremes(bad="white")
-    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-limit if diverging else 0, vmax=limit, aspect="auto")
-    for i in range(grid.shape[0]):
-        for j in range(grid.shape[1]):
-            if thin[i, j] and np.isnan(grid[i, j]):
-                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#d0d0d0", edgecolor="white"))
-            if not np.isnan(grid[i, j]):
-                ax.text(j, i, fmt.num(grid[i, j], 0, lang), ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(hours)), [f"{h:02d}" for h in hours])
-    ax.set_yticks(range(len(days)), [WEEKDAYS[lang][d] for d in days])
-    ax.set_xlabel(value_label)
-    ax.set_title(charts.wrap(title, charts.TITLE_WIDTH), loc="left")
-    return charts._svg(fig, "staffing_gap", title)
+        values[(weekday, hour)] = value
+    days = sorted({weekday for weekday, _ in values})
+    known = [abs(v) for v in values.values() if v is not None]
+    limit = max(1.0, max(known, default=1.0))
+    canvas = Canvas()
+    top = charts._title(canvas, title)
+    left = max(text_width(WEEKDAYS[lang][d - 1]) for d in days) + 8
+    cell_w = (charts.WIDTH - charts.EDGE - left) / len(hours)
+    cell_h = 0.3 * 72
+    for i, day in enumerate(days):
+        y = top + i * cell_h
+        canvas.text(left - 5, y + cell_h / 2, WEEKDAYS[lang][day - 1], anchor="end")
+        for j, hour in enumerate(hours):
+            x = left + j * cell_w
+            if (day, hour) not in values:
+                continue  # white: no tickets in that hour, the unit was closed
+            value = values[(day, hour)]
+            if value is None:
+                canvas.rect(x, y, cell_w, cell_h, THIN, stroke="white", stroke_width="1")
+                continue
+            if diverging:
+                colour = colour_at(DIVERGING, (value + limit) / (2 * limit))
+            else:
+                colour = colour_at(SEQUENTIAL, value / limit)
+            canvas.rect(x, y, cell_w, cell_h, colour)
+            text = fmt.num(value, 0, lang)
+            fill = "#ffffff" if is_dark(colour) else "#000000"
+            size = SMALL if text_width(text, SMALL) < cell_w - 1 else SMALL * (cell_w - 1) / text_width(text, SMALL)
+            canvas.text(x + cell_w / 2, y + cell_h / 2, text, size, anchor="middle", fill=fill)
+    bottom = top + len(days) * cell_h
+    for j, hour in enumerate(hours):
+        x = left + (j + 0.5) * cell_w
+        canvas.line(x, bottom, x, bottom + 3)
+        canvas.text(x, bottom + 3 + line_height(SIZE) / 2, f"{hour:02d}", anchor="middle")
+    label_y = bottom + 3 + line_height(SIZE) * 1.6
+    canvas.text(left + len(hours) * cell_w / 2, label_y, value_label, anchor="middle")
+    return canvas.svg(charts.WIDTH, label_y + line_height(SIZE) / 2 + charts.EDGE, "staffing_gap", title)
 
 
 @charts._memoised
 def wait_scatter(points: tuple, title: str, lang: str, x_label: str, y_label: str, version: str) -> str:
     """One dot per unit-month: mean wait against U3 NRR."""
-    fig, ax = plt.subplots(figsize=(charts.WIDTH, 3.2))
-    ax.scatter([p[0] for p in points], [p[1] for p in points], s=14, color=charts.BLUE, alpha=0.7)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
-    ax.set_title(charts.wrap(title, charts.TITLE_WIDTH), loc="left")
-    return charts._svg(fig, "wait_scatter", title)
+    canvas = Canvas()
+    top = charts._title(canvas, title) + 4
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    # A margin of 5 % of the range on each side: no dot sits on an axis.
+    x_pad, y_pad = (max(xs) - min(xs)) * 0.05 or 0.5, (max(ys) - min(ys)) * 0.05 or 0.05
+    x_low, x_high, y_low, y_high = min(xs) - x_pad, max(xs) + x_pad, min(ys) - y_pad, max(ys) + y_pad
+    x_ticks, y_ticks = nice_ticks(x_low, x_high), nice_ticks(y_low, y_high, 5)
+    x_high, y_high = max(x_high, x_low + 1e-9), max(y_high, y_low + 1e-9)
+    y_text = [fmt.num(t, 2, lang) for t in y_ticks]
+    # The y axis's name is written across, above its ticks: a turned label would need a rotated bounding box.
+    left = max(text_width(t) for t in y_text) + 8
+    plot_top = top + line_height(SIZE) + 4
+    width, height = charts.WIDTH - charts.EDGE - left - 12, 3.2 * 72 - plot_top - 2 * line_height(SIZE)
+
+    def x(v: float) -> float:
+        return left + (v - x_low) / (x_high - x_low) * width
+
+    def y(v: float) -> float:
+        return plot_top + height - (v - y_low) / (y_high - y_low) * height
+
+    canvas.text(0, top + line_height(SIZE) / 2, y_label)
+    canvas.line(left, plot_top, left, plot_top + height)
+    canvas.line(left, plot_top + height, left + width, plot_top + height)
+    for tick, text in zip(y_ticks, y_text, strict=True):
+        canvas.line(left - 3, y(tick), left, y(tick))
+        canvas.text(left - 5, y(tick), text, anchor="end")
+    for tick in x_ticks:
+        canvas.line(x(tick), plot_top + height, x(tick), plot_top + height + 3)
+        canvas.text(x(tick), plot_top + height + 3 + line_height(SIZE) / 2, fmt.num(tick, 0, lang), anchor="middle")
+    for px, py in points:
+        canvas.circle(x(px), y(py), 2.6, charts.BLUE, fill_opacity="0.7")
+    label_y = plot_top + height + 3 + line_height(SIZE) * 1.6
+    canvas.text(left + width / 2, label_y, x_label, anchor="middle")
+    return canvas.svg(charts.WIDTH, label_y + line_height(SIZE) / 2 + charts.EDGE, "wait_scatter", title)
 
 
 def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
@@ -231,13 +289,16 @@ def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     return {"staffing_rows": summary, "staffing_figure": svg, "staffing_window": window, "staffing_legend": legend}
 
 
+@per_period
+def _correlation(wh: Warehouse) -> list[dict]:
+    return wh.rows("select * from marts.mart_wait_satisfaction_correlation order by wait_measure, satisfaction_measure")
+
+
 def _waiting(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     out = {"correlation": [], "wait_bands": [], "wait_scatter": None}
     if not wh.has("marts", "mart_wait_satisfaction_correlation"):
         return out
-    out["correlation"] = wh.rows(
-        "select * from marts.mart_wait_satisfaction_correlation order by wait_measure, satisfaction_measure"
-    )
+    out["correlation"] = _correlation(wh)
     band_scope = ("unit", scope.id) if scope.kind == "unit" else ("all", "all")
     out["wait_bands"] = wh.rows(
         "select * from marts.mart_wait_satisfaction_band where scope_type = ? and scope_id = ? order by band_order",

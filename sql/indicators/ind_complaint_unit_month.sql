@@ -2,6 +2,7 @@
 -- grain: unit_id, month_start
 -- column unit_id: The unit (the unit scope of ind_complaint_period: every service of the unit).
 -- column month_start: First day of the month the complaints were received.
+-- column integrity_signals: Complaints about pungli (illegal fees) or discrimination.
 -- The unit scope and month period of ind_complaint_period, under the names the first BI marts published: only
 -- months with complaints received (ind_complaint_period also has months with only a backlog or queue tickets).
 select

@@ -484,3 +484,52 @@ def test_a_broken_indicator_catalogue_names_the_entry(tmp_path):
     path.write_text("queue_sla_share:\n  source: queue\n", encoding="utf-8")
     with pytest.raises(ContractError, match=r"'queue_sla_share': add higher_is_better, measure, description, label"):
         load(path)
+
+
+def test_the_pack_draws_without_a_plotting_library():
+    """Charts are SVG text: drawing the pack imports no matplotlib (its import and figures were most of the cold
+    pack's time)."""
+    import subprocess
+    import sys
+
+    code = "import sys, pipelines.report.render, pipelines.report.workbook; print('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_workbook_writer_keeps_every_value_type(tmp_path):
+    """What pipelines/report/xlsx.py writes, openpyxl reads back as the same values and formats."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from pipelines.report.xlsx import Workbook
+
+    rows = [
+        ["text", "  padded ", True, 3, 2.5, Decimal("1.25"), date(2026, 7, 1), datetime(2026, 7, 1, 8, 30), None],
+        ["a\x01b & <c>", "", False, -7, float("nan"), None, None, None, 0.125],
+        [["list"], {"k": 1}, None, 10**12, 1e-9, Decimal("-3"), date(1999, 12, 31), None, None],
+    ]
+    formats = [None, None, None, "#,##0", "#,##0.00", "0.00", "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "0.0%"]
+    book = Workbook()
+    sheet = book.sheet("values 'x'", [12] * len(formats), formats)
+    book.append(sheet, [f"c{i}" for i in range(len(formats))], header=True)
+    for row in rows:
+        book.append(sheet, row)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(book.save())
+
+    ws = load_workbook(path)["values 'x'"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
+    assert ws["A1"].font.b and ws["A1"].value == "c0"
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert got[0] == ["text", "  padded ", True, 3, 2.5, 1.25, datetime(2026, 7, 1), datetime(2026, 7, 1, 8, 30), None]
+    assert got[1] == ["ab & <c>", "", False, -7, None, None, None, None, 0.125]  # XML-illegal \x01 dropped
+    assert got[2][:6] == ["['list']", "{'k': 1}", None, 10**12, 1e-9, -3]
+    assert got[2][6] == datetime(1999, 12, 31)
+    assert [ws.cell(row=2, column=i + 1).number_format for i in (3, 4, 5, 6, 8)] == [
+        "#,##0",
+        "#,##0.00",
+        "0.00",
+        "yyyy-mm-dd",
+        "0.0%",
+    ]

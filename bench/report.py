@@ -60,6 +60,9 @@ def targets(results: dict) -> list[dict]:
     def met(value, limit):
         return None if value is None else value <= limit
 
+    # The pack's own Dagster step (reports/review_pack) of the M run: a cold pack, the run starts on an empty home.
+    pack_s = (m_run["pipeline"].get("steps") or {}).get("reports__review_pack") if m_run else None
+    pack_share = _ratio(pack_s, m_run["process"]["wall_s"]) if m_run else None
     m_peer = _peer_wall(results, "M")
     vs_peer = _ratio(m_run["process"]["wall_s"], m_peer) if m_run else None
     import_floor = (results.get("import_floor") or {}).get("wall_s")
@@ -113,6 +116,13 @@ def targets(results: dict) -> list[dict]:
             ]
             if small_ratio is not None
             else []
+        ),
+        _target(
+            "M: the cold review pack at most 10 % of the run (issue 19)",
+            "<= 10%",
+            pack_share,
+            f"{pack_share:.0%} ({pack_s:.1f} s)" if pack_share is not None else "",
+            met(pack_share, 0.10),
         ),
         _target(
             "M: peak RSS of `mutu run` under 4 GiB",

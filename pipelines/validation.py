@@ -247,11 +247,10 @@ def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) ->
             values = pl.Series(list(col.allowed), dtype=spec.stored_schema[col.name], strict=False).implode()
             outside = (pl.col(col.name).is_not_null() & pl.col(col.name).is_in(values).not_()).sum()
             figures.append(outside.alias(f"loaded_outside_set:{col.name}"))
-    summary = loaded.group_by("partition_key").agg(figures) if loaded.height else None
-    every = pl.DataFrame({"partition_key": keys.unique()})
-    if summary is None:
-        return every.with_columns(pl.lit(0, pl.UInt32).alias("rows_loaded"))
-    return every.join(summary, on="partition_key", how="left")
+    summary = loaded.group_by("partition_key").agg(figures)
+    # A partition with no loaded row has no figures (null): Great Expectations passes a missing value.
+    every = pl.DataFrame({"partition_key": keys.unique(maintain_order=True)}, schema={"partition_key": pl.String})
+    return every.join(summary, on="partition_key", how="left").with_columns(pl.col("rows_loaded").fill_null(0))
 
 
 def _dataset_results(marked: pl.DataFrame, spec: Contract) -> list[dict]:
@@ -313,23 +312,27 @@ def _latest_time(column: str, dtype: pl.DataType) -> pl.Expr:
 
 def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.Series:
     """Boolean per row: True where the row breaks a rule that needs joins or whole-file context."""
+    return rows.select(_mutu_expr(rule, rows, units, services).alias(rule.name)).to_series()
+
+
+def _mutu_expr(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.Expr:
+    """The rule as an expression over `rows` (True where a row breaks it), to be evaluated with the others at once."""
     check = rule.check["check"]
     if check == "not_in_future":
         now = local_now(float(rule.check["latest_utc_offset_hours"]))
         late = [(_latest_time(c, rows.schema[c]) > now) for c in rule.check["columns"]]
-        return rows.select(pl.any_horizontal(late).fill_null(False)).to_series()
+        return pl.any_horizontal(late).fill_null(False)
     if check == "items_in_set":
         column, item = rule.check["column"], rule.check["field"]
         unknown = (
             pl.col(column).list.eval(pl.element().struct.field(item).is_in(rule.check["values"]).not_()).list.any()
         )
-        return rows.select(unknown.fill_null(False)).to_series()
+        return unknown.fill_null(False)
     if check == "reference":
         known = units.get_column("unit_id").unique()
-        return rows.select(
-            ~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)
-        ).to_series()
+        return ~pl.all_horizontal([pl.col(c).is_in(known.implode()) for c in rule.check["columns"]]).fill_null(False)
     if check == "service_standard":
+        # A join, not a row expression: the rows with a standard in force on their day, found set-based first.
         day = rows.select(pl.col(rule.check["date_column"]).dt.date().alias("day"), "__rid", "unit_id", "service_code")
         valid = day.join(
             services.select("unit_id", "service_code", "valid_from", "valid_to"),
@@ -341,34 +344,24 @@ def _mutu_failure(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, servi
         )
         ok = rows["__rid"].is_in(valid["__rid"].implode())
         # A row with no service code is judged by not_null:service_code where the contract requires it.
-        return ~ok & rows["service_code"].is_not_null()
+        return pl.lit(~ok) & pl.col("service_code").is_not_null()
     if check == "required_when":
         ((column, value),) = rule.check["when"].items()
         missing = pl.any_horizontal([pl.col(c).is_null() for c in rule.check["columns"]])
-        return rows.select(((pl.col(column) == value) & missing).fill_null(False)).to_series()
+        return ((pl.col(column) == value) & missing).fill_null(False)
     if check == "null_when":
         ((column, value),) = rule.check["when"].items()
         present = pl.any_horizontal([pl.col(c).is_not_null() for c in rule.check["columns"]])
-        return rows.select(((pl.col(column) == value) & present).fill_null(False)).to_series()
+        return ((pl.col(column) == value) & present).fill_null(False)
     if check == "constant_per_file":
-        per_file = rows.group_by("source_file").agg([pl.col(c).n_unique().alias(c) for c in rule.check["columns"]])
-        mixed = per_file.filter(pl.any_horizontal([pl.col(c) > 1 for c in rule.check["columns"]]))["source_file"]
-        return rows["source_file"].is_in(mixed.implode())
+        # n_unique counts a missing value as one more value, as the group-by it replaces did.
+        return pl.any_horizontal([pl.col(c).n_unique().over("source_file") > 1 for c in rule.check["columns"]])
     if check == "status_history":
-        history = rows.select(
-            pl.col("status_history").list.first().struct.field("status").alias("first_status"),
-            pl.col("status_history").list.first().struct.field("at").alias("first_at"),
-            pl.col("status_history")
-            .list.eval(pl.element().struct.field("at").diff().dt.total_seconds().min())
-            .list.first()
-            .alias("min_step"),
-            pl.col("submitted_at"),
-        )
-        bad = (
-            (history["first_status"] != "received")
-            | (history["first_at"] != history["submitted_at"])
-            | (history["min_step"].fill_null(0) < 0)
-        )
+        history = pl.col("status_history")
+        first_status = history.list.first().struct.field("status")
+        first_at = history.list.first().struct.field("at")
+        min_step = history.list.eval(pl.element().struct.field("at").diff().dt.total_seconds().min()).list.first()
+        bad = (first_status != "received") | (first_at != pl.col("submitted_at")) | (min_step.fill_null(0) < 0)
         return bad.fill_null(True)
     raise ValueError(f"contract rule {rule.name}: unknown mutu check {check!r}")
 
@@ -424,14 +417,19 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
         emptied = pl.when(only_soft).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("violations"))
         rows = rows.with_columns(emptied.alias("violations"))
     parsed_ok = rows["violations"].list.len() == 0
+    # Every row rule in one pass: column and pair rules among the rows judged, the others among readable rows.
     compiled = [(r.name, r.expectation, r.kwargs) for r in rules_for(spec) if r.engine == "great_expectations"]
-    judged = rows.with_columns((parsed_ok & ~exact & ~conflict).alias(row_rules.CANDIDATE))
-    row_marks = judged.select(row_rules.marks(compiled, judged.schema)) if compiled else pl.DataFrame()
+    judged = rows.with_columns(
+        (parsed_ok & ~exact & ~conflict).alias(row_rules.CANDIDATE), (parsed_ok & ~exact).alias("__ok")
+    )
+    others = [
+        (_mutu_expr(rule, rows, units, services) & pl.col("__ok")).alias(rule.name)
+        for rule in rules_for(spec)
+        if rule.engine != "great_expectations"
+    ]
+    row_marks = judged.select(*row_rules.marks(compiled, judged.schema), *others)
     for rule in rules_for(spec):
-        if rule.engine == "great_expectations":
-            marks[rule.name] = row_marks.get_column(rule.name)
-        else:
-            marks[rule.name] = _mutu_failure(rule, rows, units, services) & parsed_ok & ~exact
+        marks[rule.name] = row_marks.get_column(rule.name)
     names = list(marks)
     set_null = {r.name: r.set_null for r in rules_for(spec) if r.set_null} | soft_types
     flags = pl.DataFrame({f"__m{i}": marks[n] for i, n in enumerate(names)})

@@ -1,0 +1,109 @@
+"""Row rules in one Polars pass (pipelines/row_rules.py) mean what the contract's Great Expectations expectations mean,
+and Great Expectations still judges each partition's loaded rows (validation.dataset_rules)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from pipelines import row_rules
+from pipelines.contracts import contract
+from pipelines.validation import _dataset_results, _gx_context, rules_for, validate
+
+EDGE_CASES = pl.DataFrame(
+    {
+        "text": ["a", "b", None, "zz", "a", "abcdef", "b"],
+        "number": [1.0, 4.0, None, float("nan"), 0.0, 10.0, 5.0],
+        "count": [1, 2, 3, None, 5, 2, 7],
+        "start": [datetime(2026, 7, 1, 8), datetime(2026, 7, 1, 9), None, datetime(2026, 7, 1, 9), None, None, None],
+        "end": [datetime(2026, 7, 1, 8), datetime(2026, 7, 1, 8), datetime(2026, 7, 1, 8), None, None, None, None],
+        "key": ["k1", "k2", "k1", None, None, "k3", "k3"],
+        "group": ["g"] * 7,
+    }
+)
+EXPECTATIONS = [
+    ("ExpectColumnValuesToNotBeNull", {"column": "text"}),
+    ("ExpectColumnValuesToNotBeNull", {"column": "number"}),
+    ("ExpectColumnValuesToBeInSet", {"column": "text", "value_set": ["a", "b"]}),
+    ("ExpectColumnValuesToBeInSet", {"column": "count", "value_set": [1, 2, 3]}),
+    ("ExpectColumnValuesToBeBetween", {"column": "number", "min_value": 1, "max_value": 5}),
+    ("ExpectColumnValuesToBeBetween", {"column": "count", "min_value": 2}),
+    ("ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 0, "max_value": 2}),
+    ("ExpectColumnValuesToMatchRegex", {"column": "text", "regex": "^[ab]"}),
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "end", "column_B": "start", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+    ),
+    ("ExpectCompoundColumnsToBeUnique", {"column_list": ["group", "key"]}),
+]
+
+
+def _gx_failing_rows(expectation: str, kwargs: dict) -> set[int]:
+    import great_expectations as gx
+
+    _, batch_definition = _gx_context()
+    frame = EDGE_CASES.with_row_index("__rid").to_pandas()
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+        getattr(gx.expectations, expectation)(**kwargs),
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["__rid"]},
+    )
+    return {int(i["__rid"]) for i in result.result.get("unexpected_index_list") or []}
+
+
+@pytest.mark.parametrize(("expectation", "kwargs"), EXPECTATIONS, ids=[e for e, _ in EXPECTATIONS])
+def test_compiled_rule_fails_the_rows_great_expectations_fails(expectation, kwargs):
+    judged = EDGE_CASES.with_columns(pl.lit(True).alias(row_rules.CANDIDATE))
+    marks = judged.select(row_rules.marks([("rule", expectation, kwargs)], judged.schema)).to_series()
+    compiled = {i for i, failed in enumerate(marks) if failed}
+    assert compiled == _gx_failing_rows(expectation, kwargs)
+
+
+def test_contract_rules_all_compile():
+    for name in ("queue_tickets", "survey_responses", "complaints", "units", "services", "targets"):
+        spec = contract(name)
+        rules = [(r.name, r.expectation, r.kwargs) for r in rules_for(spec) if r.engine == "great_expectations"]
+        schema = pl.Schema({"partition_key": pl.String, **spec.stored_schema, row_rules.CANDIDATE: pl.Boolean})
+        assert len(row_rules.marks(rules, schema)) == len(rules)
+
+
+def _rows(spec, records: list[dict]) -> pl.DataFrame:
+    schema = {
+        "partition_key": pl.String,
+        "source_file": pl.String,
+        "source_row": pl.Int64,
+        "raw_json": pl.String,
+        "violations": pl.List(pl.String),
+        **spec.stored_schema,
+    }
+    return pl.DataFrame(records, schema=schema)
+
+
+def test_a_batch_with_nothing_loaded_still_validates():
+    spec = contract("queue_tickets")
+    rows = _rows(spec, [{"partition_key": "2026-07-01", "source_file": "f.csv", "source_row": 1, "raw_json": "{}",
+                         "violations": ["unreadable:too few fields"]}])  # fmt: skip
+    units = pl.DataFrame({"unit_id": ["U1"]})
+    checked = validate(rows, spec, units, pl.DataFrame(schema=contract("services").stored_schema))
+    dataset = [r for r in checked.results if r["rule"].startswith("dataset:")]
+    assert dataset and all(r["failed"] == 0 and r["evaluated"] == 0 for r in dataset)
+    assert checked.rows.get_column("violations").to_list() == [["unreadable:too few fields"]]
+
+
+def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat():
+    spec = contract("queue_tickets")
+    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
+    rows = _rows(
+        spec,
+        [
+            {**ticket, "partition_key": "2026-07-01", "source_row": 1},
+            {**ticket, "partition_key": "2026-07-01", "source_row": 2},
+            {**ticket, "partition_key": "2026-07-02", "source_row": 1},
+        ],
+    )
+    results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+    assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
+    assert results[("2026-07-01", "dataset:unique_key")]["engine"] == "great_expectations"
+    assert results[("2026-07-02", "dataset:unique_key")]["failed"] == 0
+    assert results[("2026-07-01", "dataset:not_in_future")]["failed"] == 0

@@ -26,14 +26,7 @@ spread as (
 
 estimates as (
     select
-        i.period_type,
-        i.period,
-        i.period_start,
-        i.scope_type,
-        i.scope_id,
-        i.respondents,
-        i.ikm_converted,
-        i.mutu,
+        i.period_type, i.period, i.period_start, i.scope_type, i.scope_id, i.respondents, i.ikm_converted, i.mutu,
         s.standard_error,
         lag(i.ikm_converted) over previous as previous_ikm_converted,
         lag(s.standard_error) over previous as previous_standard_error

@@ -12,33 +12,11 @@ with moves as (
 )
 
 select
-    month_start,
-    month,
-    kpi,
-    kpi_label,
-    'best' as mover,
-    best_rank as mover_rank,
-    scope_id,
-    scope_name,
-    agency,
-    province,
-    value,
-    change_mom,
-    improvement_mom
+    month_start, month, kpi, kpi_label, 'best' as mover, best_rank as mover_rank, scope_id, scope_name, agency,
+    province, value, change_mom, improvement_mom
 from moves where best_rank <= 3 and improvement_mom > 0
 union all
 select
-    month_start,
-    month,
-    kpi,
-    kpi_label,
-    'worst',
-    worst_rank,
-    scope_id,
-    scope_name,
-    agency,
-    province,
-    value,
-    change_mom,
+    month_start, month, kpi, kpi_label, 'worst', worst_rank, scope_id, scope_name, agency, province, value, change_mom,
     improvement_mom
 from moves where worst_rank <= 3 and improvement_mom < 0

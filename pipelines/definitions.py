@@ -3,6 +3,7 @@ environment."""
 
 from dagster import Definitions, ExecutorDefinition
 
+from pipelines import event_log_speed
 from pipelines.assets.landing import landing_specs
 from pipelines.assets.report import report_assets
 from pipelines.assets.staging import staging_assets, staging_reference
@@ -11,6 +12,8 @@ from pipelines.jobs import declared_jobs
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import sensors
+
+event_log_speed.install()  # this process executes runs (mutu run, a daemon's run worker)
 
 all_assets = [*landing_specs, staging_reference, *staging_assets, *warehouse_assets, *report_assets]
 

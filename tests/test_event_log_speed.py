@@ -1,0 +1,39 @@
+"""Dagster's SQLite storage in a process that loads Mutu's definitions commits with synchronous=NORMAL and keeps
+its database files open (pipelines/event_log_speed.py), and runs still record every event."""
+
+import sqlite3
+
+from dagster import AssetKey, AssetMaterialization, DagsterInstance
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+import pipelines.definitions  # noqa: F401  (installs the listener, as every run process does)
+from pipelines import event_log_speed
+
+
+def test_sqlite_connections_commit_with_synchronous_normal(tmp_path):
+    path = tmp_path / "events.db"
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)  # as Dagster does: a connection per use
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL (FULL is 2)
+        conn.execute(text("PRAGMA journal_mode=WAL"))
+    assert str(path) not in event_log_speed.held_databases()  # held only once the file is in WAL mode
+    with engine.connect() as conn:
+        conn.execute(text("create table t (x int)"))
+        conn.commit()
+    engine.dispose()
+    assert str(path) in event_log_speed.held_databases()
+    assert (tmp_path / "events.db-wal").exists()  # the close was not the last: no checkpoint-and-delete
+
+
+def test_a_dagster_instance_still_stores_and_reads_every_event(tmp_path):
+    instance = DagsterInstance.from_config(str(tmp_path))
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    for day in range(30):
+        instance.report_runless_asset_event(AssetMaterialization(AssetKey("x"), partition=f"2026-07-{day + 1:02d}"))
+    records = instance.fetch_materializations(AssetKey("x"), limit=100).records
+    assert len(records) == 30
+    held = event_log_speed.held_databases()
+    assert any(p.startswith(str(tmp_path)) for p in held)
+    index = next(p for p in held if p.startswith(str(tmp_path)) and p.endswith("index.db"))
+    assert sqlite3.connect(index).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -67,7 +67,7 @@ bi: bi-venv
 lint: venv
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
-	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar
+	$(BIN)/sqlfluff lint sql --disable-progress-bar
 
 test: venv lint
 	$(BIN)/python -m pytest -q

@@ -304,9 +304,65 @@ def rebuild(con: duckdb.DuckDBPyConnection, model: SqlModel, build) -> list[date
     return [] if table_signature(con, model.layer, model.name) == before else EVERY_DAY
 
 
+def _ranges(days: set[date]) -> list[tuple[date, date]]:
+    ranges: list[list[date]] = []
+    for day in sorted(days):
+        if ranges and day - ranges[-1][1] <= timedelta(days=1):
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    return [(first, last) for first, last in ranges]
+
+
+def needed_days(period: Period, days: tuple[date, ...]) -> list[tuple[date, date]] | None:
+    """Day ranges holding every day of every period the changed days touch (None: unknown, read everything).
+
+    A daily model needs the changed days; a model whose periods are named by a type (at most a year, or a week
+    across New Year) needs the years of the changed days and a week either side."""
+    if period.start_sql() == period.end_sql():
+        return _ranges(set(days))
+    if period.kind is None:
+        return None
+    return _ranges(
+        {
+            date(year, 1, 1) + timedelta(days=n)
+            for year in {d.year for d in days}
+            for n in range(-7, (date(year + 1, 1, 1) - date(year, 1, 1)).days + 7)
+        }
+    )
+
+
+def _overlaps(start: str, end: str, ranges: list[tuple[date, date]]) -> str:
+    return "(" + " or ".join(f"({start} <= date '{b}' and {end} >= date '{a}')" for a, b in ranges) + ")"
+
+
+def restricted_sql(model: SqlModel, needed: list[tuple[date, date]] | None) -> str:
+    """The model's SQL reading only the rows of the needed days from each table whose rows have days: models that
+    declare a period, and the lake's daily partitions (a day's records may sit in a neighbouring partition)."""
+    if not needed:
+        return model.sql
+    by_name = {m.qualified: m for m in models()}
+    sql = model.sql
+    for schema, table in model.depends_on:
+        upstream = by_name.get(f"{schema}.{table}")
+        period = declared_period(upstream) if upstream else None
+        if period is not None:
+            where = _overlaps(period.start_sql(), period.end_sql(), needed)
+        elif schema == "staging" and table in PARTITIONED_DATASETS:
+            margin = timedelta(days=PARTITION_MARGIN_DAYS)
+            widened = [(a - margin, b + margin) for a, b in needed]
+            where = "(" + " or ".join(f"partition_key between '{a}' and '{b}'" for a, b in widened) + ")"
+        else:
+            continue
+        subquery = f"(select * from {schema}.{table} where {where})"
+        reference = re.compile(rf"\b{schema}\.{table}\b(\s+as\s+\w+)?", re.IGNORECASE)
+        sql = reference.sub(lambda found, sub=subquery, t=table: sub + (found.group(1) or f" as {t}"), sql)
+    return sql
+
+
 def recompute_periods(con: duckdb.DuckDBPyConnection, model: SqlModel, days: tuple[date, ...]) -> list[date] | None:
-    """Delete the rows of the periods the days touch and insert the model's rows for them; returns the days of
-    the periods whose rows differ."""
+    """Delete the rows of the periods the days touch and insert the model's rows for them, computed from the
+    needed days of its inputs only; returns the days of the periods whose rows differ."""
     period = declared_period(model)
     table = f'"{model.layer}"."{model.name}"'
     con.execute("create or replace temp table mutu_changed_days (day date primary key)")
@@ -314,7 +370,8 @@ def recompute_periods(con: duckdb.DuckDBPyConnection, model: SqlModel, days: tup
     touched = period.touches("mutu_changed_days")
     before = period_signatures(con, model, touched)
     con.execute(f"delete from {table} where {touched}")
-    con.execute(f"insert into {table} by name select * from ({model.sql}) where {touched}")
+    sql = restricted_sql(model, needed_days(period, days))
+    con.execute(f"insert into {table} by name select * from ({sql}) where {touched}")
     after = period_signatures(con, model, touched)
     con.execute("drop table mutu_changed_days")
     return changed_days(before, after)
@@ -349,7 +406,10 @@ def record(
 
 
 def _prune(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop lake snapshots no model reflects, and log entries every reader of their table has seen."""
+    """Drop the state of models that are gone, lake snapshots no model reflects, and log entries every reader of
+    their table has seen."""
+    current = sorted(_built())
+    con.execute(f"delete from {STATE} where model not in (select unnest(?::varchar[]))", [current])
     con.execute(f"delete from {SNAPSHOTS} where snapshot not in (select snapshot from {STATE})")
     seen: dict[str, int] = {}
     for (inputs,) in con.execute(f"select inputs from {STATE}").fetchall():

@@ -7,6 +7,11 @@ Each model asset checks its declared grain (`-- grain:` in its SQL file) right a
 check blocks everything downstream of a mart and warns elsewhere. The staging tables that are not landed data
 (the working-day calendar, the run parameters, the indicator catalogue) are assets of their own, so lineage
 shows every input of every figure.
+
+`staging.*` is prepared once per state of the lake and kept in the build database (`ensure_staging`), and a
+model is brought up to date rather than always rebuilt (`update_model`, pipelines/incremental.py): kept when
+nothing it reads changed, its touched periods recomputed when it declares `-- incremental:`, rebuilt otherwise.
+Each materialisation says which in its `build` metadata.
 """
 
 import hashlib

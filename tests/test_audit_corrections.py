@@ -240,14 +240,18 @@ def test_unknown_weight_mode_is_refused_by_the_dagster_resource(tmp_path, monkey
     assert MutuResource.from_env().ikm_weight_mode == "two_decimals"
 
 
-@pytest.mark.parametrize("model", ["indicators.ind_ikm_period", "indicators.ind_ikm_unit_quarter"])
-def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path, model):
+def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path):
     # The SQL once applied 1/14 to any mode it did not know: U4's 76.61 (B) became 48.33 (D).
+    from pipelines.sql_models import models
+
     with (
         pytest.raises(duckdb.Error, match="three_decimal"),
-        rebuilt_copy(built, tmp_path, model, "2026-09-30", "three_decimal"),
+        rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", "2026-09-30", "three_decimal"),
     ):
         pass
+    # The unit-quarter IKM is a filter of the period model: it reads no weight mode it could fall back from.
+    quarter = next(m for m in models() if m.qualified == "indicators.ind_ikm_unit_quarter")
+    assert quarter.depends_on == (("indicators", "ind_ikm_period"),) and "run_parameters" not in quarter.sql
 
 
 # --- 1. archiving is an outcome of verification -----------------------------------------------------------------

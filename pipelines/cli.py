@@ -108,9 +108,6 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.settings import complaint_auto_close_workdays, ikm_weight_mode
 
     home = Path(args.home).resolve()
-    # matplotlib (review pack charts) keeps its font cache in ~/.cache and ~/.config unless told: a run writes
-    # under its home only.
-    os.environ.setdefault("MPLCONFIGDIR", str(home / "build" / "matplotlib"))
     try:
         weight_mode = ikm_weight_mode(args.ikm_weight_mode)
         complaint_auto_close_workdays()  # a malformed setting stops the run here, in one line

@@ -507,18 +507,18 @@ def test_workbook_writer_keeps_every_value_type(tmp_path):
     rows = [
         ["text", "  padded ", True, 3, 2.5, Decimal("1.25"), date(2026, 7, 1), datetime(2026, 7, 1, 8, 30), None],
         ["a\x01b & <c>", "", False, -7, float("nan"), None, None, None, 0.125],
-        [["list"], {"k": 1}, None, 10**12, 1e-9, Decimal("-3"), date(1999, 12, 31), None, None],
+        [["list"], {"k": 1}, None, 10**12, 1e-9, Decimal("-3"), date(1999, 12, 31), None, 0.1 + 0.2],
     ]
     formats = [None, None, None, "#,##0", "#,##0.00", "0.00", "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "0.0%"]
     book = Workbook()
-    sheet = book.sheet("values 'x'", [12] * len(formats), formats)
+    sheet = book.sheet("values 'x' y", [12] * len(formats), formats)
     book.append(sheet, [f"c{i}" for i in range(len(formats))], header=True)
     for row in rows:
         book.append(sheet, row)
     path = tmp_path / "book.xlsx"
     path.write_bytes(book.save())
 
-    ws = load_workbook(path)["values 'x'"]
+    ws = load_workbook(path)["values 'x' y"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I4"
     assert ws["A1"].font.b and ws["A1"].value == "c0"
     got = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
@@ -526,6 +526,7 @@ def test_workbook_writer_keeps_every_value_type(tmp_path):
     assert got[1] == ["ab & <c>", "", False, -7, None, None, None, None, 0.125]  # XML-illegal \x01 dropped
     assert got[2][:6] == ["['list']", "{'k': 1}", None, 10**12, 1e-9, -3]
     assert got[2][6] == datetime(1999, 12, 31)
+    assert got[2][8] == 0.1 + 0.2  # 0.30000000000000004: 17 significant digits, every float reads back the same
     assert [ws.cell(row=2, column=i + 1).number_format for i in (3, 4, 5, 6, 8)] == [
         "#,##0",
         "#,##0.00",
@@ -533,3 +534,15 @@ def test_workbook_writer_keeps_every_value_type(tmp_path):
         "yyyy-mm-dd",
         "0.0%",
     ]
+
+
+def test_workbook_writer_refuses_sheet_names_excel_refuses():
+    from pipelines.report.xlsx import Workbook
+
+    book = Workbook()
+    book.sheet("queue", [10])
+    for name in ("Queue", "a/b", "x[1]", "what?", "'quoted'", ""):
+        with pytest.raises(ValueError, match="Excel refuses"):
+            book.sheet(name, [10])
+    assert book.sheet("it's fine", [10]).name == "it's fine"
+    assert book.sheet("x" * 40, [10]).name == "x" * 31

@@ -5,8 +5,8 @@
 with moves as (
     select
         month_start, month, kpi, kpi_label, scope_id, scope_name, agency, province, value, change_mom, improvement_mom,
-        row_number() over (partition by kpi, month_start order by improvement_mom desc, scope_id) as best_rank,
-        row_number() over (partition by kpi, month_start order by improvement_mom asc, scope_id) as worst_rank
+        row_number() over (partition by kpi, month_start order by improvement_mom desc, scope_id asc) as best_rank,
+        row_number() over (partition by kpi, month_start order by improvement_mom asc, scope_id asc) as worst_rank
     from marts.mart_kpi_trend_month
     where scope_type = 'unit' and improvement_mom is not null
 )

@@ -1,6 +1,8 @@
 """The Dagster code location: assets by layer, the declared jobs, sensors and schedule, resources from the
 environment."""
 
+import os
+
 from dagster import Definitions, ExecutorDefinition
 
 from pipelines import event_log_speed
@@ -8,7 +10,7 @@ from pipelines.assets.landing import landing_specs
 from pipelines.assets.report import report_assets
 from pipelines.assets.staging import staging_assets, staging_reference
 from pipelines.assets.warehouse import warehouse_assets
-from pipelines.jobs import declared_jobs
+from pipelines.jobs import declared_jobs, executor_for
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import sensors
@@ -30,4 +32,8 @@ def build_definitions(mutu: MutuResource, executor: ExecutorDefinition | None = 
     )
 
 
-defs = build_definitions(MutuResource.from_env())
+# The code location's runs (the daemon's, the UI's) use MUTU_EXECUTOR when it is set, else Dagster's default
+# (multiprocess); `mutu run` executes the same jobs in process.
+defs = build_definitions(
+    MutuResource.from_env(), executor_for(os.environ["MUTU_EXECUTOR"]) if "MUTU_EXECUTOR" in os.environ else None
+)

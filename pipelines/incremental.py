@@ -387,7 +387,8 @@ def record(
     """Remember what the model's table now reflects and log the days it changed on (in the caller's
     transaction); `changed` None means every day, an empty list no change."""
     identity = snapshot_id(snapshot)
-    if not con.execute(f"select count(*) from {SNAPSHOTS} where snapshot = ?", [identity]).fetchone()[0]:
+    known = con.execute(f"select count(*) from {SNAPSHOTS} where snapshot = ?", [identity]).fetchone()[0]
+    if snapshot and not known:  # an empty lake is known by its identity alone
         con.executemany(
             f"insert into {SNAPSHOTS} values (?, ?, ?, ?)",
             [[identity, dataset, key, fingerprint] for (dataset, key), fingerprint in sorted(snapshot.items())],

@@ -1,10 +1,12 @@
 """Issue 4, the full indicator set: every formula against values computed by hand from the landing zone below.
 
 Five units so that agencies and provinces pool more than one unit:
-  U1 Dukcapil / DKI Jakarta (N 10 000)     U2 Dukcapil / Bali (N 3: a census)   U3 DPMPTSP / Bali (N 1 001, legacy 2004 SKM)
+  U1 Dukcapil / DKI Jakarta (N 10 000)     U2 Dukcapil / Bali (N 3: a census)
+  U3 DPMPTSP / Bali (N 1 001, legacy 2004 SKM)
   U4 Puskesmas / Papua (N 2 000 000)       U5 Puskesmas / Papua (queue only: no survey at all)
 The data ends on Monday 31 August 2026 (the last landed partition): that is the as-of date of every judged deadline.
-Holidays used: Tue 17 Mar - Tue 24 Mar 2026 (Nyepi 19 Mar; cuti bersama 18, 20, 23, 24 Mar), Mon 17 Aug and Tue 25 Aug 2026.
+Holidays used: Tue 17 Mar - Tue 24 Mar 2026 (Nyepi 19 Mar; cuti bersama 18, 20, 23, 24 Mar), Mon 17 Aug and
+Tue 25 Aug 2026.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ U4,Puskesmas Abepura,Puskesmas,Papua,Jayapura,Asia/Jayapura,2000000
 U5,Puskesmas Sentani,Puskesmas,Papua,Jayapura,Asia/Jayapura,5000
 """
 # U1's KTP waiting standard goes from 15 to 30 minutes on 1 August 2026: July is judged on 15, August on 30.
-SERVICES = """service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,valid_from,valid_to
-KTP,U1,KTP elektronik,15,10,1,0,2026-01-01,2026-07-31
+SERVICES = (
+    "service_code,unit_id,service_name,max_wait_minutes,standard_service_minutes,completion_workdays,fee_idr,"
+    "valid_from,valid_to\n"
+    """KTP,U1,KTP elektronik,15,10,1,0,2026-01-01,2026-07-31
 KTP,U1,KTP elektronik,30,10,1,0,2026-08-01,
 KK,U1,Kartu Keluarga,20,10,1,0,2026-01-01,
 KTP,U2,KTP elektronik,30,10,1,0,2026-01-01,
@@ -39,6 +43,7 @@ IMB,U3,Persetujuan bangunan,20,15,10,50000,2026-01-01,
 POLI,U4,Poli umum,45,10,0,0,2026-01-01,
 DAFTAR,U5,Pendaftaran,15,5,0,0,2026-01-01,
 """
+)
 TARGETS = """unit_id,year,indicator,target
 U1,2026,ikm_converted,85
 U1,2026,queue_sla_share,0.6
@@ -190,7 +195,8 @@ COMPLAINTS = {
         )
     ],
     "2026-08-03": [
-        # Mon 3 Aug: verified Mon 10 Aug (5 working days: late), responded 12 Aug (2 after forwarding), closed Fri 14 Aug (9: late).
+        # Mon 3 Aug: verified Mon 10 Aug (5 working days: late), responded 12 Aug (2 after forwarding), closed Fri 14
+        # Aug (9: late).
         _complaint(
             "C2",
             "U1",
@@ -300,7 +306,8 @@ def test_every_landed_row_was_loaded(wh):
 
 def test_periods_are_labelled_and_bounded(wh):
     rows = wh.execute(
-        "select period_type, period, period_start, period_end from core.dim_period where period_start <= date '2026-07-01' "
+        "select period_type, period, period_start, period_end from core.dim_period "
+        "where period_start <= date '2026-07-01' "
         "and period_end >= date '2026-07-01' order by period_end, period_start desc"
     ).fetchall()
     assert [(t, p, str(s), str(e)) for t, p, s, e in rows] == [
@@ -362,7 +369,8 @@ def test_ikm_per_month_quarter_and_year_by_hand(wh):
         "C",
         "Kurang baik",
     )
-    # Year (F1 + Q3): u1 12/4 = 3; u2, u3, u5..u8 13/4 = 3.25; u4 10/3; u9 12/4 = 3 -> sum 3 + 19.5 + 10/3 + 3 = 28.8333.
+    # Year (F1 + Q3): u1 12/4 = 3; u2, u3, u5..u8 13/4 = 3.25; u4 10/3; u9 12/4 = 3
+    # -> sum 3 + 19.5 + 10/3 + 3 = 28.8333.
     year_sum = 3 + 6 * 3.25 + 10 / 3 + 3
     respondents, ikm, converted, mutu = one(wh, IKM, ["unit", "U1", "2026", "permenpanrb_14_2017"])[:4]
     assert (respondents, mutu) == (4, "B")
@@ -373,7 +381,8 @@ def test_ikm_per_month_quarter_and_year_by_hand(wh):
 
 
 def test_ikm_grade_uses_the_converted_value_rounded_to_two_decimals(wh):
-    # U2: NRR 4,4,4,4,4,3,3,3,3 -> sum 32; 32/9 x 25 = 88.89 >= 88.31 -> A "Sangat baik" (the band edge: tests/test_audit_corrections.py).
+    # U2: NRR 4,4,4,4,4,3,3,3,3 -> sum 32; 32/9 x 25 = 88.89 >= 88.31 -> A "Sangat baik" (the band edge:
+    # tests/test_audit_corrections.py).
     row = one(wh, IKM, ["unit", "U2", "2026-07", "permenpanrb_14_2017"])
     assert row[2:5] == (pytest.approx(32 / 9 * 25), "A", "Sangat baik")
 
@@ -399,7 +408,8 @@ def test_legacy_2004_method_keeps_its_own_weight_and_grades(wh):
     assert row[:5] == (2, pytest.approx(42.5 / 14), pytest.approx(42.5 / 14 * 25), "B", "Baik")
     assert row[7] == 14
     methods = wh.execute(
-        "select method, respondents from marts.mart_ikm_period where scope_type = 'province' and scope_id = 'Bali' and period = '2026-Q3' order by method"
+        "select method, respondents from marts.mart_ikm_period where scope_type = 'province' and scope_id = 'Bali' "
+        "and period = '2026-Q3' order by method"
     ).fetchall()
     assert methods == [("kepmenpan_25_2004", 2), ("permenpanrb_14_2017", 3)]
 
@@ -445,7 +455,8 @@ def test_weight_modes_rebuild_the_ikm_with_the_regulation_weights(
         )
         u3 = one(
             con,
-            "select unsur_weight, ikm from indicators.ind_ikm_period where scope_type = 'unit' and scope_id = 'U3' and period = '2026-07'",
+            "select unsur_weight, ikm from indicators.ind_ikm_period where scope_type = 'unit' and scope_id = 'U3' "
+            "and period = '2026-07'",
         )
     assert u2 == (
         mode,
@@ -470,7 +481,8 @@ def test_sample_adequacy_uses_the_smallest_tabulated_n_at_or_above_the_units(wh)
     rows = {
         r[0]: r[1:]
         for r in wh.execute(
-            "select scope_id, annual_users, km_population, min_sample, respondents, sample_adequate from marts.mart_ikm_period "
+            "select scope_id, annual_users, km_population, min_sample, respondents, sample_adequate from "
+            "marts.mart_ikm_period "
             "where scope_type = 'unit' and period = '2026-Q3'"
         ).fetchall()
     }
@@ -488,7 +500,8 @@ def test_respondent_profile_by_hand(wh):
     rows = {
         (f, v): (n, total, share)
         for f, v, n, total, share in wh.execute(
-            "select profile_field, profile_value, respondents, respondents_in_scope, share from marts.mart_skm_respondent_profile_period "
+            "select profile_field, profile_value, respondents, respondents_in_scope, share from "
+            "marts.mart_skm_respondent_profile_period "
             "where scope_type = 'unit' and scope_id = 'U1' and period = '2026'"
         ).fetchall()
     }
@@ -520,11 +533,13 @@ def test_zona_integritas_survey_grade_per_unit_and_year(wh):
     rows = {
         r[0]: r[1:]
         for r in wh.execute(
-            "select unit_id, surveys_held, surveys_with_adequate_sample, quarters_elapsed, zi_survey_grade, results_published, "
+            "select unit_id, surveys_held, surveys_with_adequate_sample, quarters_elapsed, zi_survey_grade, "
+            "results_published, "
             "results_followed_up_share from marts.mart_zi_survey_unit_year where year = 2026"
         ).fetchall()
     }
-    # Surveys held = quarters with respondents; the grade counts those with an adequate sample (issue 15): U1 held Q1 and
+    # Surveys held = quarters with respondents; the grade counts those with an adequate sample (issue 15): U1 held Q1
+    # and
     # Q3 with 1 and 3 of the 370 its N 10 000 needs -> none counts, E; U2's census of 3 counts -> D; U5 none -> E.
     # Data ends 31 Aug (Q3).
     assert rows["U1"] == (2, 0, 3, "E", None, None)
@@ -537,13 +552,15 @@ def test_zona_integritas_survey_grade_per_unit_and_year(wh):
 
 QUEUE_SQL = (
     "select tickets_issued, tickets_served, tickets_no_show, tickets_abandoned, tickets_called, wait_mean_minutes, "
-    "wait_median_minutes, wait_p90_minutes, service_mean_minutes, service_median_minutes, service_p90_minutes, sla_share, "
+    "wait_median_minutes, wait_p90_minutes, service_mean_minutes, service_median_minutes, service_p90_minutes, "
+    "sla_share, "
     "no_show_rate, abandonment_rate from marts.mart_queue_period where scope_type = ? and scope_id = ? and period = ?"
 )
 
 
 def test_queue_month_by_hand(wh):
-    # U1 July: T1..T5. Waits of called tickets 10, 20, 30, 5 -> mean 16.25, median 15, P90 (linear, pos 2.7) 20 + 0.7 x 10 = 27.
+    # U1 July: T1..T5. Waits of called tickets 10, 20, 30, 5 -> mean 16.25, median 15, P90 (linear, pos 2.7) 20 + 0.7
+    # x 10 = 27.
     # Service of served T1, T2, T5: 10, 10, 15 -> mean 11.67, median 10, P90 (pos 1.8) 10 + 0.8 x 5 = 14.
     # SLA (standard valid 30 July: KTP 15, KK 20): T1 10 ok, T2 20 late, T5 5 ok -> 2/3.
     row = one(wh, QUEUE_SQL, ["unit", "U1", "2026-07"])
@@ -585,7 +602,8 @@ def test_priority_group_waits_against_the_rest(wh):
     # July: priority T2 waited 20; the others called T1 10, T3 30, T5 5 -> median 10, mean 15; gap 20 - 10 = +10.
     row = one(
         wh,
-        "select priority_tickets_called, priority_wait_mean_minutes, priority_wait_median_minutes, other_wait_mean_minutes, "
+        "select priority_tickets_called, priority_wait_mean_minutes, priority_wait_median_minutes, "
+        "other_wait_mean_minutes, "
         "other_wait_median_minutes, priority_wait_gap_minutes, priority_sla_share, other_sla_share "
         "from marts.mart_queue_period where scope_type = 'unit' and scope_id = 'U1' and period = '2026-07'",
     )
@@ -603,7 +621,8 @@ def test_priority_group_waits_against_the_rest(wh):
 
 def test_fees_against_the_published_tarif(wh):
     sql = (
-        "select tickets_with_fee, fees_paid_idr, tickets_charged_on_free_service, tickets_charged_above_tarif, fee_compliance_share "
+        "select tickets_with_fee, fees_paid_idr, tickets_charged_on_free_service, tickets_charged_above_tarif, "
+        "fee_compliance_share "
         "from marts.mart_queue_period where scope_type = ? and scope_id = ? and period = '2026-07'"
     )
     # U1: 10 000 paid for KK, a free service: 1 of 3 served flagged -> 2/3 compliant.
@@ -631,7 +650,8 @@ def test_peak_hour(wh):
     assert one(wh, sql, ["2026-Q3"]) == (8, 6, pytest.approx(3.0))
     assert one(
         wh,
-        "select peak_hour_share from indicators.ind_queue_peak_hour_period where scope_id = 'U1' and period = '2026-Q3'",
+        "select peak_hour_share from indicators.ind_queue_peak_hour_period where scope_id = 'U1' and period = "
+        "'2026-Q3'",
     ) == (pytest.approx(6 / 7),)
 
 
@@ -641,11 +661,15 @@ def test_counter_utilisation(wh):
     # 3 Aug,  L1: 08:20 .. 09:00 = 40 open; served 10 + 20 = 30.  Q3: (35 + 30) / (85 + 40) = 0.52.
     day = dict(
         wh.execute(
-            "select counter_id, utilisation from core.fct_queue_counter_day where unit_id = 'U1' and local_date = date '2026-07-30'"
+            "select counter_id, utilisation from core.fct_queue_counter_day where unit_id = 'U1' and local_date = "
+            "date '2026-07-30'"
         ).fetchall()
     )
     assert day == {"L1": pytest.approx(25 / 75), "L2": pytest.approx(1.0)}
-    sql = "select counters, counter_utilisation from marts.mart_queue_period where scope_type = 'unit' and scope_id = 'U1' and period = ?"
+    sql = (
+        "select counters, counter_utilisation from marts.mart_queue_period "
+        "where scope_type = 'unit' and scope_id = 'U1' and period = ?"
+    )
     assert one(wh, sql, ["2026-07"]) == (2, pytest.approx(35 / 85))
     assert one(wh, sql, ["2026-Q3"]) == (2, pytest.approx(0.52))
     # A counter serves every service of its unit: no utilisation per service.
@@ -683,8 +707,10 @@ def test_complaint_month_by_hand(wh):
     # handled 2/2; closed by the deadline: C3 only (C2 closed 14 Aug, due 13 Aug) -> 0.5.
     cols = (
         "complaints_received, complaints_closed, complaints_archived, complaints_open, workdays_to_verify_mean, "
-        "workdays_to_verify_median, verified_within_limit_share, responded_within_limit_share, workdays_to_respond_median, "
-        "workdays_to_first_response_median, workdays_to_close_mean, workdays_to_close_median, complaints_due, handled_share, "
+        "workdays_to_verify_median, verified_within_limit_share, responded_within_limit_share, "
+        "workdays_to_respond_median, "
+        "workdays_to_first_response_median, workdays_to_close_mean, workdays_to_close_median, complaints_due, "
+        "handled_share, "
         "closed_within_limit_share, pungli_complaints, discrimination_complaints, integrity_signals"
     )
     row = one(wh, COMPLAINT_SQL.format(cols), ["unit", "U1", "2026-08"])
@@ -733,7 +759,8 @@ def test_backlog_and_its_age_at_period_end(wh):
     assert one(wh, sql, ["unit", "U1", "2026-08"]) == (2, pytest.approx(3.5), 6)
     # Q3 ends after the data: its backlog is the one on 31 Aug.
     assert one(wh, sql, ["unit", "U1", "2026-Q3"]) == (2, pytest.approx(3.5), 6)
-    # U3's C7 (15 Jul): 12 working days old at the end of July, 12 + 19 = 31 at the end of August, though it was received in July.
+    # U3's C7 (15 Jul): 12 working days old at the end of July, 12 + 19 = 31 at the end of August, though it was
+    # received in July.
     assert one(wh, sql, ["unit", "U3", "2026-07"]) == (1, pytest.approx(12), 12)
     assert one(wh, sql, ["unit", "U3", "2026-08"]) == (1, pytest.approx(31), 31)
     # Bali at the end of August: C7 (31) and U2's C8 (received that day, 0).
@@ -786,7 +813,8 @@ def test_effectiveness_against_targets(wh):
     rows = {
         (i, p): (r, ratio, s)
         for i, p, r, ratio, s in wh.execute(
-            "select indicator, period, realisation, achievement_ratio, status from marts.mart_effectiveness_period where unit_id = 'U1'"
+            "select indicator, period, realisation, achievement_ratio, status from marts.mart_effectiveness_period "
+            "where unit_id = 'U1'"
         ).fetchall()
     }
     assert rows[("ikm_converted", "2026-07")] == (pytest.approx(31 / 9 * 25), pytest.approx(31 / 9 * 25 / 85), "met")
@@ -816,9 +844,12 @@ def test_effectiveness_against_targets(wh):
 def test_balanced_scorecard_reads_the_indicators(wh):
     row = one(
         wh,
-        "select ikm_method, ikm_converted, mutu, respondents, complaints_received, complaints_per_1000_served, sla_share, "
-        "wait_median_minutes, handled_share, tickets_served, fee_compliance_share, fees_paid_idr, staff_competence_nrr, "
-        "training_hours_per_staff from marts.mart_balanced_scorecard_period where scope_type = 'unit' and scope_id = 'U1' and period = '2026-Q3'",
+        "select ikm_method, ikm_converted, mutu, respondents, complaints_received, complaints_per_1000_served, "
+        "sla_share, "
+        "wait_median_minutes, handled_share, tickets_served, fee_compliance_share, fees_paid_idr, "
+        "staff_competence_nrr, "
+        "training_hours_per_staff from marts.mart_balanced_scorecard_period where scope_type = 'unit' and scope_id = "
+        "'U1' and period = '2026-Q3'",
     )
     # Customer: IKM 81.94 B (3 respondents), 5 complaints per 5 served = 1 000. Internal: SLA 0.6, median wait 20,
     # closure 2/2. Financial: 4 of 5 served tickets compliant (T5 charged on a free service). Learning & growth: U6 NRR
@@ -848,6 +879,7 @@ def test_every_new_column_is_documented(wh):
     ).fetchall()
     assert undocumented == []
     tables = wh.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() where schema_name in ('core', 'indicators', 'marts') and comment is null"
+        "select schema_name || '.' || table_name from duckdb_tables() where schema_name in ('core', 'indicators', "
+        "'marts') and comment is null"
     ).fetchall()
     assert tables == []

@@ -39,7 +39,8 @@ def test_nrr_per_unsur_counts_only_given_answers(warehouse):
     assert rows[1] == pytest.approx(11 / 3)
     assert rows[9] == pytest.approx(8 / 3)
     ranks = warehouse.execute(
-        "select unsur_no from marts.mart_ikm_unsur_unit_quarter where unit_id = 'U1' order by rank_from_weakest, unsur_no limit 3"
+        "select unsur_no from marts.mart_ikm_unsur_unit_quarter where unit_id = 'U1' order by rank_from_weakest, "
+        "unsur_no limit 3"
     ).fetchall()
     assert [r[0] for r in ranks] == [3, 8, 9]
 
@@ -63,7 +64,8 @@ def test_queue_day_by_hand(warehouse):
     row = one(
         warehouse,
         "select tickets_issued, tickets_served, tickets_no_show, tickets_abandoned, wait_mean_minutes, "
-        "wait_median_minutes, wait_p90_minutes, service_mean_minutes, sla_share, no_show_rate, abandonment_rate, fee_flags "
+        "wait_median_minutes, wait_p90_minutes, service_mean_minutes, sla_share, no_show_rate, abandonment_rate, "
+        "fee_flags "
         "from marts.mart_queue_unit_day where unit_id = 'U1' and local_date = date '2026-07-30'",
     )
     issued, served, no_show, abandoned, mean, median, p90, service, sla, no_show_rate, abandon_rate, fee_flags = row
@@ -86,7 +88,8 @@ def test_queue_uses_the_standard_valid_on_the_day(warehouse):
 
 def test_vendor_queue_profile_maps_status_words_and_decimal_comma(warehouse):
     rows = warehouse.execute(
-        "select ticket_id, outcome, fee_paid_idr, priority, wait_minutes from core.fct_queue_ticket where unit_id = 'U2' order by ticket_id"
+        "select ticket_id, outcome, fee_paid_idr, priority, wait_minutes from core.fct_queue_ticket where unit_id = "
+        "'U2' order by ticket_id"
     ).fetchall()
     assert rows == [
         ("B-001", "served", 50000.0, False, 12.0),

@@ -61,7 +61,8 @@ def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
             AssetCheckSpec(
                 FRESHNESS_CHECK,
                 asset=key,
-                description=f"Every unit's queue data keeps arriving (no unit silent for more than {MAX_SILENT_WORKDAYS} working days).",
+                description="Every unit's queue data keeps arriving "
+                f"(no unit silent for more than {MAX_SILENT_WORKDAYS} working days).",
             )
         ]
         if dataset == "queue_tickets"
@@ -109,7 +110,8 @@ def _action(dataset: str, rules: dict[str, int]) -> str:
     if nulled:
         columns = ", ".join(sorted(set(nulled.values())))
         said.append(
-            f"{columns}: values that broke their rule loaded as NULL with the row (examples in audit.validation_results)"
+            f"{columns}: values that broke their rule loaded as NULL with the row (examples in "
+            f"audit.validation_results)"
         )
     return "; ".join(said) or "none"
 

@@ -9,6 +9,7 @@ records fall on (pipelines/dating.py).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -45,6 +46,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _visible(folder: Path, directories: bool) -> list[os.DirEntry]:
+    with os.scandir(folder) as entries:
+        found = [
+            e
+            for e in entries
+            if not e.name.startswith(".") and (e.is_dir() if directories else e.is_file())  # both follow links
+        ]
+    return sorted(found, key=lambda e: e.name)
+
+
 def scan(landing: Path, source: str) -> list[LandedFile]:
     """Every file of one source, with its partition; files that cannot be placed carry the reason."""
     found = []
@@ -52,12 +63,15 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
     if not root.is_dir():
         return found
     inside = landing.resolve()
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for folder in _visible(root, directories=True):
+        for entry in _visible(Path(folder.path), directories=False):
+            path = Path(entry.path)
             relative = str(path.relative_to(landing))
-            # A symlink (of the file or its folder) leading out of the landing zone is never read: the
-            # landing zone is the trust boundary, and a link could pull any file the run can read into the lake.
-            if not path.resolve().is_relative_to(inside):
+            # A symlink (of the file, its folder or the source folder) leading out of the landing zone is never
+            # read: the landing zone is the trust boundary, and a link could pull any file the run can read into
+            # the lake. Only a path with a link on the way is resolved (resolving every file costs a stat a part).
+            linked = entry.is_symlink() or folder.is_symlink() or root.is_symlink()
+            if linked and not path.resolve().is_relative_to(inside):
                 found.append(
                     LandedFile(
                         source,

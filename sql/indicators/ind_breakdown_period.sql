@@ -50,11 +50,7 @@ with fields as (
 counted as (
     select
         f.population,
-        b.period_type,
-        b.period_start,
-        b.period,
-        b.scope_type,
-        b.scope_id,
+        b.period_type, b.period_start, b.period, b.scope_type, b.scope_id,
         f.field.field_name,
         coalesce(f.field.field_value, 'unknown') as field_value,
         count(*) as members
@@ -66,11 +62,7 @@ counted as (
 
 select
     population,
-    period_type,
-    period_start,
-    period,
-    scope_type,
-    scope_id,
+    period_type, period_start, period, scope_type, scope_id,
     field_name,
     field_value,
     members,

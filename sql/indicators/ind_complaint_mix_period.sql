@@ -8,11 +8,7 @@
 -- column is_integrity_signal: The value is the pungli or discrimination category (SP4N-LAPOR! integrity signals).
 -- The complaints of ind_breakdown_period, under this table's published names.
 select
-    period_type,
-    period_start,
-    period,
-    scope_type,
-    scope_id,
+    period_type, period_start, period, scope_type, scope_id,
     field_name as mix_field,
     field_value as mix_value,
     members as complaints,

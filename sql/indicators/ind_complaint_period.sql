@@ -31,11 +31,7 @@
 -- forwarding (judged in core.fct_complaint_deadline); working days exclude weekends, national holidays and cuti bersama.
 with scoped as (
     select
-        b.period_type,
-        b.period_start,
-        b.period,
-        b.scope_type,
-        b.scope_id,
+        b.period_type, b.period_start, b.period, b.scope_type, b.scope_id,
         c.complaint_id,
         c.category,
         c.reporter_pseudonym,
@@ -64,11 +60,7 @@ with scoped as (
 
 received as (
     select
-        period_type,
-        period_start,
-        period,
-        scope_type,
-        scope_id,
+        period_type, period_start, period, scope_type, scope_id,
         count(*) as complaints_received,
         count(*) filter (where workdays_to_verify is not null) as complaints_verified,
         count(*) filter (where workdays_to_first_response is not null) as complaints_responded,
@@ -124,11 +116,7 @@ spine as (
 )
 
 select
-    s.period_type,
-    s.period_start,
-    s.period,
-    s.scope_type,
-    s.scope_id,
+    s.period_type, s.period_start, s.period, s.scope_type, s.scope_id,
     coalesce(r.complaints_received, 0) as complaints_received,
     coalesce(r.complaints_verified, 0) as complaints_verified,
     coalesce(r.complaints_responded, 0) as complaints_responded,

@@ -60,11 +60,7 @@ weighted as (
 
 ikm as (
     select
-        period_type,
-        period_start,
-        period,
-        scope_type,
-        scope_id,
+        period_type, period_start, period, scope_type, scope_id,
         method,
         weight_mode,
         any_value(unsur_weight) as unsur_weight,
@@ -132,11 +128,7 @@ sample_size as (
 )
 
 select
-    g.period_type,
-    g.period_start,
-    g.period,
-    g.scope_type,
-    g.scope_id,
+    g.period_type, g.period_start, g.period, g.scope_type, g.scope_id,
     g.method,
     g.weight_mode,
     g.unsur_weight,

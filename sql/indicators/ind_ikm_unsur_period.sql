@@ -15,11 +15,7 @@
 -- report ranks unsur from the lowest NRR (the improvement priorities). Wider scopes pool their respondents' answers.
 with per_unsur as (
     select
-        b.period_type,
-        b.period_start,
-        b.period,
-        b.scope_type,
-        b.scope_id,
+        b.period_type, b.period_start, b.period, b.scope_type, b.scope_id,
         a.method,
         a.unsur_no,
         count(*) as answers,
@@ -34,11 +30,7 @@ with per_unsur as (
 )
 
 select
-    n.period_type,
-    n.period_start,
-    n.period,
-    n.scope_type,
-    n.scope_id,
+    n.period_type, n.period_start, n.period, n.scope_type, n.scope_id,
     n.method,
     n.unsur_no,
     u.unsur_name,

@@ -7,11 +7,7 @@
 -- column busy_minutes: Sum of service minutes (end - start) of the tickets served at those counters.
 -- column counter_utilisation: busy_minutes / open_minutes: share of the counters' opening span spent serving.
 select
-    b.period_type,
-    b.period_start,
-    b.period,
-    b.scope_type,
-    b.scope_id,
+    b.period_type, b.period_start, b.period, b.scope_type, b.scope_id,
     count(*) as counter_days,
     count(distinct c.unit_id || '/' || c.counter_id) as counters,
     sum(c.open_minutes) as open_minutes,

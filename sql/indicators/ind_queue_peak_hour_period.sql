@@ -25,11 +25,7 @@ scoped as (
 
 hourly as (
     select
-        period_type,
-        period_start,
-        period,
-        scope_type,
-        scope_id,
+        period_type, period_start, period, scope_type, scope_id,
         clock_hour,
         sum(arrivals) as arrivals,
         row_number()
@@ -52,11 +48,7 @@ totals as (
 )
 
 select
-    h.period_type,
-    h.period_start,
-    h.period,
-    h.scope_type,
-    h.scope_id,
+    h.period_type, h.period_start, h.period, h.scope_type, h.scope_id,
     h.clock_hour as peak_hour,
     cast(h.arrivals as bigint) as peak_hour_arrivals,
     h.arrivals / t.all_arrivals as peak_hour_share,

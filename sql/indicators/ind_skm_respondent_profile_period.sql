@@ -8,11 +8,7 @@
 -- column share: respondents / respondents_in_scope.
 -- The respondents of ind_breakdown_period, under this table's published names.
 select
-    period_type,
-    period_start,
-    period,
-    scope_type,
-    scope_id,
+    period_type, period_start, period, scope_type, scope_id,
     field_name as profile_field,
     field_value as profile_value,
     members as respondents,

@@ -13,10 +13,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import LandingError, MutuError
+from pipelines.errors import MutuError
 from pipelines.parsing import FILE
 from pipelines.profiles import Profile
-from pipelines.reading import MAX_FIELD_CHARS, RawFile, bounded, csv_pieces, csv_source, records_frame
+from pipelines.reading import (
+    MAX_FIELD_CHARS,
+    RawFile,
+    bounded,
+    csv_pieces,
+    csv_source,
+    records_frame,
+    refuse_empty,
+)
 
 ONE_BY_ONE = "MUTU_READ_ONE_BY_ONE"  # set to 1: every file read alone by the careful reader (to rule this path out)
 
@@ -42,10 +50,7 @@ def read_csv_files(files: list[tuple[Path, str]], profile: Profile) -> tuple[lis
     for path, relative in files:
         try:
             data = path.read_bytes()
-            if not data:
-                raise LandingError(
-                    f"{path}: empty file (0 bytes); the export produced nothing: re-export it or remove it"
-                )
+            refuse_empty(path, len(data))
             pieces = csv_pieces(data, path, profile)
         except MutuError as exc:
             rejected[relative] = exc
@@ -53,7 +58,7 @@ def read_csv_files(files: list[tuple[Path, str]], profile: Profile) -> tuple[lis
         by_header.setdefault(tuple(pieces.header), []).append((path, relative, pieces, len(data)))
     out = []
     for header, members in by_header.items():
-        frame = records_frame(list(header), csv_source([m[2] for m in members], profile, FILE), profile, FILE)
+        frame = records_frame(list(header), csv_source([m[2] for m in members], profile, FILE), profile, by_file=FILE)
         if any(size > MAX_FIELD_CHARS for *_, size in members):  # a smaller file cannot hold a field over the limit
             frame = bounded(frame, list(header))
         out.append(

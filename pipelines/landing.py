@@ -63,6 +63,7 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
     if not root.is_dir():
         return found
     inside = landing.resolve()
+    root_linked = root.is_symlink()
     for folder in _visible(root, directories=True):
         for entry in _visible(Path(folder.path), directories=False):
             path = Path(entry.path)
@@ -70,7 +71,7 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
             # A symlink (of the file, its folder or the source folder) leading out of the landing zone is never
             # read: the landing zone is the trust boundary, and a link could pull any file the run can read into
             # the lake. Only a path with a link on the way is resolved (resolving every file costs a stat a part).
-            linked = entry.is_symlink() or folder.is_symlink() or root.is_symlink()
+            linked = root_linked or folder.is_symlink() or entry.is_symlink()
             if linked and not path.resolve().is_relative_to(inside):
                 found.append(
                     LandedFile(

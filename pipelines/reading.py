@@ -37,9 +37,13 @@ class RawFile:
     notes: list[str] = field(default_factory=list)  # format findings for audit.schema_drift (e.g. the real encoding)
 
 
-def read_file(path: Path, profile: Profile) -> RawFile:
-    if path.stat().st_size == 0:
+def refuse_empty(path: Path, size: int) -> None:
+    if size == 0:
         raise LandingError(f"{path}: empty file (0 bytes); the export produced nothing: re-export it or remove it")
+
+
+def read_file(path: Path, profile: Profile) -> RawFile:
+    refuse_empty(path, path.stat().st_size)
     if profile.file_type == "csv":
         raw = _read_csv(path, profile)
     elif profile.file_type in ("xlsx", "ods"):
@@ -119,15 +123,15 @@ def _record_exprs(
     ]
 
 
-def _records_frame(
-    header: list[str], source: pl.LazyFrame, profile: Profile, short_rows_ok: bool = False
+def records_frame(
+    header: list[str], source: pl.LazyFrame, profile: Profile, short_rows_ok: bool = False, by_file: str | None = None
 ) -> pl.DataFrame:
     """One row per record of `source` (__fields: list of strings, __quote: a quoting problem) under the header.
 
     A record of the wrong width is marked, not padded (spreadsheets omit trailing empty cells: short rows are fine
-    there).
+    there). With `by_file` (several files in one source), source_row restarts at 1 in each file.
     """
-    return source.select(_record_exprs(tuple(header), tuple(profile.null_values), short_rows_ok)).collect()
+    return source.select(_record_exprs(tuple(header), tuple(profile.null_values), short_rows_ok, by_file)).collect()
 
 
 @dataclass
@@ -190,17 +194,11 @@ def csv_source(pieces: list[CsvPieces], profile: Profile, by_file: str | None = 
     return sources[0] if len(sources) == 1 else pl.concat(sources)
 
 
-def records_frame(header: list[str], source: pl.LazyFrame, profile: Profile, by_file: str) -> pl.DataFrame:
-    """_records_frame over several files: source_row restarts at 1 in each file (column by_file)."""
-    exprs = _record_exprs(tuple(header), tuple(profile.null_values), False, by_file)
-    return source.select(exprs).collect()
-
-
 def _read_csv(path: Path, profile: Profile) -> RawFile:
     pieces = csv_pieces(path.read_bytes(), path, profile)
     source = csv_source([pieces], profile)
     return RawFile(
-        frame=_records_frame(pieces.header, source, profile),
+        frame=records_frame(pieces.header, source, profile),
         header=pieces.header,
         unreadable_rows=[],
         notes=pieces.notes,
@@ -342,7 +340,7 @@ def _read_spreadsheet(path: Path, profile: Profile) -> RawFile:
             "__quote": pl.Series([None] * len(body), dtype=pl.String),
         }
     )
-    return RawFile(frame=_records_frame(header, source, profile, short_rows_ok=True), header=header, unreadable_rows=[])
+    return RawFile(frame=records_frame(header, source, profile, short_rows_ok=True), header=header, unreadable_rows=[])
 
 
 def _scalar_text(value) -> str | None:

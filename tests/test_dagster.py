@@ -103,8 +103,8 @@ def test_indicator_column_lineage_is_parsed_from_the_sql(published):
     ).asset_materialization.metadata
     deps = metadata["dagster/column_lineage"].lineage.deps_by_column
     assert {(d.asset_key.to_user_string(), d.column_name) for d in deps["sla_share"]} == {
-        ("core/fct_queue_ticket", "outcome"),
-        ("core/fct_queue_ticket", "within_wait_standard"),
+        ("core/fct_queue_service_day", "served_within_wait_standard_n"),
+        ("core/fct_queue_service_day", "tickets_served"),
     }
     mart = instance.get_latest_materialization_event(
         AssetKey(["marts", "mart_ikm_unit_quarter"])

@@ -4,7 +4,7 @@
 -- column unit_id: The unit whose facts count in the scope.
 -- column service_code: The service whose facts count; NULL = every service of the unit (unit, agency and province scopes).
 -- column day: The local day of the fact (a day of core.dim_calendar).
--- A fact joins it on unit_id, day and (service_code is null or service_code = the fact's service): one equality join,
+-- A fact joins it on unit_id and day, keeping the rows where service_code is null or the fact's service: one equality join,
 -- so a model never holds its facts in memory for a range join (local_date between period_start and period_end).
 select
     m.unit_id,

@@ -51,11 +51,8 @@ with scoped as (
         d.closed_within_limit
     from core.fct_complaint as c
     join core.fct_complaint_deadline as d using (complaint_id)
-    join core.dim_scope_period_day as b
-        on
-            c.unit_id = b.unit_id
-            and c.received_date = b.day
-            and (b.service_code is null or c.service_code = b.service_code)
+    join core.dim_scope_period_day as b on c.unit_id = b.unit_id and c.received_date = b.day
+    where b.service_code is null or c.service_code = b.service_code
 ),
 
 received as (

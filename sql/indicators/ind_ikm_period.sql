@@ -30,11 +30,8 @@ respondents as (
         r.method,
         count(*) as respondents
     from core.fct_survey_response as r
-    join core.dim_scope_period_day as b
-        on
-            r.unit_id = b.unit_id
-            and r.survey_date = b.day
-            and (b.service_code is null or r.service_code = b.service_code)
+    join core.dim_scope_period_day as b on r.unit_id = b.unit_id and r.survey_date = b.day
+    where b.service_code is null or r.service_code = b.service_code
     group by all
 ),
 

@@ -21,11 +21,8 @@ with per_unsur as (
         count(*) as answers,
         sum(a.answer) as answer_total
     from core.fct_survey_answer as a
-    join core.dim_scope_period_day as b
-        on
-            a.unit_id = b.unit_id
-            and a.survey_date = b.day
-            and (b.service_code is null or a.service_code = b.service_code)
+    join core.dim_scope_period_day as b on a.unit_id = b.unit_id and a.survey_date = b.day
+    where b.service_code is null or a.service_code = b.service_code
     group by all
 )
 

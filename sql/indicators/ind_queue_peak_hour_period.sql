@@ -16,11 +16,8 @@ with arrivals as (
 scoped as (
     select b.period_type, b.period_start, b.period, b.scope_type, b.scope_id, a.local_date, a.clock_hour, a.arrivals
     from arrivals as a
-    join core.dim_scope_period_day as b
-        on
-            a.unit_id = b.unit_id
-            and a.local_date = b.day
-            and (b.service_code is null or a.service_code = b.service_code)
+    join core.dim_scope_period_day as b on a.unit_id = b.unit_id and a.local_date = b.day
+    where b.service_code is null or a.service_code = b.service_code
 ),
 
 hourly as (

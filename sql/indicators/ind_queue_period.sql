@@ -53,51 +53,45 @@ scope_period_days as (
     join periods as p using (period_type, period_start)
 ),
 
-tickets_in_scope as not materialized (
+totals as (
+    -- The day figures of the scope's units (service_code NULL: all their services) or of its service, added up.
     select
-        b.period_key, b.scope_key,
-        t.outcome, t.was_called, t.priority, t.wait_minutes, t.service_minutes, t.within_wait_standard,
-        t.fee_paid_idr, t.charged_on_free_service, t.charged_above_tarif
-    from core.fct_queue_ticket as t
-    join scope_period_days as b
-        on
-            t.unit_id = b.unit_id
-            and t.local_date = b.day
-            and (b.service_code is null or t.service_code = b.service_code)
+        b.period_key,
+        b.scope_key,
+        cast(sum(d.tickets_issued) as bigint) as tickets_issued,
+        cast(sum(d.tickets_served) as bigint) as tickets_served,
+        cast(sum(d.tickets_no_show) as bigint) as tickets_no_show,
+        cast(sum(d.tickets_abandoned) as bigint) as tickets_abandoned,
+        cast(sum(d.tickets_cancelled) as bigint) as tickets_cancelled,
+        cast(sum(d.tickets_redirected) as bigint) as tickets_redirected,
+        cast(sum(d.tickets_called) as bigint) as tickets_called,
+        sum(d.wait_minutes_sum) / nullif(sum(d.waits_n), 0) as wait_mean_minutes,
+        sum(d.service_minutes_sum) / nullif(sum(d.service_times_n), 0) as service_mean_minutes,
+        sum(d.served_within_wait_standard_n) / nullif(sum(d.tickets_served), 0) as sla_share,
+        sum(d.tickets_no_show) / sum(d.tickets_issued) as no_show_rate,
+        sum(d.tickets_abandoned) / sum(d.tickets_issued) as abandonment_rate,
+        cast(sum(d.tickets_priority_called) as bigint) as priority_tickets_called,
+        sum(d.priority_wait_minutes_sum) / nullif(sum(d.priority_waits_n), 0) as priority_wait_mean_minutes,
+        sum(d.other_wait_minutes_sum) / nullif(sum(d.other_waits_n), 0) as other_wait_mean_minutes,
+        sum(d.priority_served_within_wait_standard_n) / nullif(sum(d.priority_served_n), 0) as priority_sla_share,
+        sum(d.other_served_within_wait_standard_n) / nullif(sum(d.other_served_n), 0) as other_sla_share,
+        cast(sum(d.tickets_with_fee) as bigint) as tickets_with_fee,
+        coalesce(sum(d.fees_paid_idr), 0) as fees_paid_idr,
+        cast(sum(d.tickets_charged_on_free_service) as bigint) as tickets_charged_on_free_service,
+        cast(sum(d.tickets_charged_above_tarif) as bigint) as tickets_charged_above_tarif,
+        sum(d.fee_compliant_served_n) / nullif(sum(d.tickets_served), 0) as fee_compliance_share
+    from core.fct_queue_service_day as d
+    join scope_period_days as b on d.unit_id = b.unit_id and d.local_date = b.day
+    where d.service_code is not distinct from b.service_code
+    group by b.period_key, b.scope_key
 ),
 
-totals as (
-    select
-        period_key,
-        scope_key,
-        count(*) as tickets_issued,
-        count(*) filter (where outcome = 'served') as tickets_served,
-        count(*) filter (where outcome = 'no_show') as tickets_no_show,
-        count(*) filter (where outcome = 'abandoned') as tickets_abandoned,
-        count(*) filter (where outcome = 'cancelled') as tickets_cancelled,
-        count(*) filter (where outcome = 'redirected') as tickets_redirected,
-        count(*) filter (where was_called) as tickets_called,
-        avg(wait_minutes) as wait_mean_minutes,
-        avg(service_minutes) filter (where outcome = 'served') as service_mean_minutes,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served') as sla_share,
-        count(*) filter (where outcome = 'no_show') / count(*) as no_show_rate,
-        count(*) filter (where outcome = 'abandoned') / count(*) as abandonment_rate,
-        count(*) filter (where was_called and priority) as priority_tickets_called,
-        avg(wait_minutes) filter (where priority) as priority_wait_mean_minutes,
-        avg(wait_minutes) filter (where not priority) as other_wait_mean_minutes,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and priority)
-            as priority_sla_share,
-        avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served' and not priority)
-            as other_sla_share,
-        count(*) filter (where fee_paid_idr > 0) as tickets_with_fee,
-        coalesce(sum(fee_paid_idr), 0) as fees_paid_idr,
-        count(*) filter (where charged_on_free_service) as tickets_charged_on_free_service,
-        count(*) filter (where charged_above_tarif) as tickets_charged_above_tarif,
-        avg(case when charged_on_free_service or charged_above_tarif then 0.0 else 1.0 end) filter (
-            where outcome = 'served'
-        ) as fee_compliance_share
-    from tickets_in_scope
-    group by period_key, scope_key
+tickets_in_scope as not materialized (
+    -- The percentiles need every value: tickets, not the day sums.
+    select b.period_key, b.scope_key, t.outcome, t.priority, t.wait_minutes, t.service_minutes
+    from core.fct_queue_ticket as t
+    join scope_period_days as b on t.unit_id = b.unit_id and t.local_date = b.day
+    where b.service_code is null or t.service_code = b.service_code
 ),
 
 measured_values as (

@@ -15,22 +15,35 @@
 -- column no_show_rate: No-shows / tickets issued.
 -- column abandonment_rate: Abandoned / tickets issued.
 -- column fee_flags: Tickets charged on a free service or above the tarif (integrity signals).
+-- Counts and means from the day's additive figures of all services (core.fct_queue_service_day), percentiles from
+-- the tickets.
+with wait_percentiles as (
+    select
+        unit_id,
+        local_date,
+        quantile_cont(wait_minutes, 0.5) as wait_median_minutes,
+        quantile_cont(wait_minutes, 0.9) as wait_p90_minutes
+    from core.fct_queue_ticket
+    group by unit_id, local_date
+)
+
 select
-    unit_id,
-    local_date,
-    count(*) as tickets_issued,
-    count(*) filter (where outcome = 'served') as tickets_served,
-    count(*) filter (where outcome = 'no_show') as tickets_no_show,
-    count(*) filter (where outcome = 'abandoned') as tickets_abandoned,
-    count(*) filter (where outcome = 'cancelled') as tickets_cancelled,
-    count(*) filter (where outcome = 'redirected') as tickets_redirected,
-    avg(wait_minutes) as wait_mean_minutes,
-    quantile_cont(wait_minutes, 0.5) as wait_median_minutes,
-    quantile_cont(wait_minutes, 0.9) as wait_p90_minutes,
-    avg(service_minutes) filter (where outcome = 'served') as service_mean_minutes,
-    avg(case when within_wait_standard then 1.0 else 0.0 end) filter (where outcome = 'served') as sla_share,
-    count(*) filter (where outcome = 'no_show') / count(*) as no_show_rate,
-    count(*) filter (where outcome = 'abandoned') / count(*) as abandonment_rate,
-    count(*) filter (where charged_on_free_service or charged_above_tarif) as fee_flags
-from core.fct_queue_ticket
-group by unit_id, local_date
+    d.unit_id,
+    d.local_date,
+    d.tickets_issued,
+    d.tickets_served,
+    d.tickets_no_show,
+    d.tickets_abandoned,
+    d.tickets_cancelled,
+    d.tickets_redirected,
+    d.wait_minutes_sum / nullif(d.waits_n, 0) as wait_mean_minutes,
+    p.wait_median_minutes,
+    p.wait_p90_minutes,
+    d.service_minutes_sum / nullif(d.service_times_n, 0) as service_mean_minutes,
+    d.served_within_wait_standard_n / nullif(d.tickets_served, 0) as sla_share,
+    d.tickets_no_show / d.tickets_issued as no_show_rate,
+    d.tickets_abandoned / d.tickets_issued as abandonment_rate,
+    d.tickets_fee_flagged as fee_flags
+from core.fct_queue_service_day as d
+join wait_percentiles as p on d.unit_id = p.unit_id and d.local_date = p.local_date
+where d.service_code is null

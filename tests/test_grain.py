@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from dagster import AssetCheckKey, AssetCheckSeverity, AssetKey, DagsterInstance, asset, materialize
 
-from pipelines.assets.warehouse import GRAIN_CHECK, grain_check, sql_model_asset
+from pipelines.assets.warehouse import GRAIN_CHECK, grain_check, sql_models_asset
 from pipelines.resources import MutuResource
 from pipelines.sql_models import GrainColumn, _load, grain_violations_sql, models
 
@@ -105,7 +105,7 @@ def test_duplicates_and_nulls_in_the_grain_fail_the_check(tmp_path):
 def test_a_mart_whose_grain_is_violated_blocks_what_reads_it(tmp_path):
     body = "-- mart_dup: Two rows with one key.\n-- grain: k\n-- column k: The key.\nselect 1 as k union all select 1\n"
     model = _load(_model_file(tmp_path / "sql", "marts", "mart_dup", body))
-    mart = sql_model_asset(model)
+    mart = sql_models_asset((model,))
 
     @asset(key=["reports", "reads_mart_dup"], deps=[AssetKey(["marts", "mart_dup"])])
     def reader() -> None:

@@ -3,10 +3,13 @@
 All of them write the private build database, so they share the `warehouse` concurrency pool:
 one writer at a time, by configuration rather than by luck.
 
-Each model asset checks its declared grain (`-- grain:` in its SQL file) right after it is built: a failed
-check blocks everything downstream of a mart and warns elsewhere. The staging tables that are not landed data
-(the working-day calendar, the run parameters, the indicator catalogue) are assets of their own, so lineage
-shows every input of every figure.
+The SQL models are built in one Dagster step (`sql_models`, a multi-asset that can run any subset, in
+dependency order, on one connection); each is still an asset of its own with its own lineage, metadata and
+grain check. The check (`-- grain:` in its SQL file) runs right after the model is built: a failed check on a
+mart fails the step, so nothing downstream of it (publish) runs; elsewhere it warns.
+
+The staging tables that are not landed data (the working-day calendar, the run parameters, the indicator
+catalogue) are assets of their own, so lineage shows every input of every figure.
 
 `staging.*` is prepared once per state of the lake and kept in the build database (`ensure_staging`), and a
 model is brought up to date rather than always rebuilt (`update_model`, pipelines/incremental.py): kept when
@@ -17,6 +20,7 @@ Each materialisation says which in its `build` metadata.
 import hashlib
 
 from dagster import (
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
@@ -103,9 +107,9 @@ def _schema(con) -> dict:
     return found
 
 
-def _column_lineage(con, model: SqlModel, columns: list[str], cache_dir=None) -> TableColumnLineage:
+def _column_lineage(schema: dict, model: SqlModel, columns: list[str], cache_dir=None) -> TableColumnLineage:
     deps = {}
-    for column, sources in column_sources(model, columns, _schema(con), cache_dir).items():
+    for column, sources in column_sources(model, columns, schema, cache_dir).items():
         keys = [
             TableColumnDep(asset_key=key, column_name=c) for s, t, c in sources if (key := _asset_key(s, t)) is not None
         ]
@@ -127,6 +131,7 @@ def _grain_check_spec(model: SqlModel) -> AssetCheckSpec:
 def grain_check(con, model: SqlModel) -> AssetCheckResult:
     """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL."""
     severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
+    key = AssetKey([model.layer, model.name])
     grain = [c.name for c in model.grain]
     present = {
         r[0]
@@ -138,6 +143,7 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
     missing = [c for c in grain if c not in present]
     if missing:
         return AssetCheckResult(
+            asset_key=key,
             check_name=GRAIN_CHECK,
             passed=False,
             severity=severity,
@@ -149,6 +155,7 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
         )
     duplicate_keys, null_key_rows = con.execute(grain_violations_sql(model)).fetchone()
     return AssetCheckResult(
+        asset_key=key,
         check_name=GRAIN_CHECK,
         passed=duplicate_keys == 0 and null_key_rows == 0,
         severity=severity,
@@ -156,8 +163,8 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
     )
 
 
-def sql_model_asset(model: SqlModel):
-    @asset(
+def _model_spec(model: SqlModel) -> AssetSpec:
+    return AssetSpec(
         key=[model.layer, model.name],
         deps=_deps(model),
         group_name=GROUPS[model.layer],
@@ -165,44 +172,69 @@ def sql_model_asset(model: SqlModel):
         owners=OWNERS[model.layer],
         description=model.description,
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
-        pool=WAREHOUSE_POOL,
-        retry_policy=transient_retry,
         automation_condition=AutomationCondition.eager(),
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
-        check_specs=[_grain_check_spec(model)],
     )
-    def _model(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
+
+
+def _materialization(con, model: SqlModel, mutu: MutuResource, schema: dict, check: bool) -> MaterializeResult:
+    """Bring one model up to date and say what it holds; its grain check result rides along when selected."""
+    lineage_cache = mutu.paths.home / "cache" / "lineage"
+    with stage("transform"):
+        rows, decision = update_model(con, model, mutu.paths, lineage_cache)
+    add_rows("transform", rows)
+    progress.model_built(model.qualified)
+    if decision.kind == "full":  # a rebuild may change its columns, which later models' lineage reads
+        schema.clear()
+        schema.update(_schema(con))
+    preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
+    table_schema = _table_schema(con, model.layer, model.name)
+    columns = [c.name for c in table_schema.columns]
+    return MaterializeResult(
+        asset_key=AssetKey([model.layer, model.name]),
+        check_results=[grain_check(con, model)] if check else [],
+        metadata={
+            "dagster/row_count": rows,
+            "dagster/column_schema": table_schema,
+            "dagster/column_lineage": _column_lineage(schema, model, columns, lineage_cache),
+            "dagster/table_name": f"mutu.{model.qualified}",
+            "preview": MetadataValue.md(markdown(preview)),
+            "build": f"{decision.kind}: {decision.reason}",
+            **step_metadata(),
+        },
+    )
+
+
+def sql_models_asset(sql_models: tuple[SqlModel, ...]):
+    """One Dagster step for the SQL models (any subset of them), each still an asset of its own in the graph
+    with its grain check: a step per model cost Dagster's step machinery and a new connection 60 times a run."""
+
+    @multi_asset(
+        name="sql_models",
+        specs=[_model_spec(m) for m in sql_models],
+        check_specs=[_grain_check_spec(m) for m in sql_models],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        retry_policy=transient_retry,
+    )
+    def _models(context: AssetExecutionContext, mutu: MutuResource):
+        chosen = [m for m in sql_models if AssetKey([m.layer, m.name]) in context.selected_asset_keys]
+        checks = context.selected_asset_check_keys
         con = connect_build(mutu.paths)
         try:
-            if any(schema == "staging" for schema, _ in model.depends_on):
+            if any(schema == "staging" for m in chosen for schema, _ in m.depends_on):
                 ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
-            with stage("transform"):
-                rows, decision = update_model(con, model, mutu.paths, mutu.paths.home / "cache" / "lineage")
-            add_rows("transform", rows)
-            progress.model_built(model.qualified)
-            preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
-            table_schema = _table_schema(con, model.layer, model.name)
-            return MaterializeResult(
-                check_results=[grain_check(con, model)],
-                metadata={
-                    "dagster/row_count": rows,
-                    "dagster/column_schema": table_schema,
-                    "dagster/column_lineage": _column_lineage(
-                        con, model, [c.name for c in table_schema.columns], mutu.paths.home / "cache" / "lineage"
-                    ),
-                    "dagster/table_name": f"mutu.{model.qualified}",
-                    "preview": MetadataValue.md(markdown(preview)),
-                    "build": f"{decision.kind}: {decision.reason}",
-                    **step_metadata(),
-                },
-            )
+            schema = _schema(con)
+            for model in chosen:
+                check = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK) in checks
+                yield _materialization(con, model, mutu, schema, check)
         finally:
             con.close()
 
-    return _model
+    return _models
 
 
-model_assets = [sql_model_asset(m) for m in models()]
+model_assets = [sql_models_asset(models())]
 LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.values())]
 
 

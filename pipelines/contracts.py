@@ -165,19 +165,20 @@ def _column(prop) -> Column:
 
 
 @cache
-def _odcs_json_schema() -> dict:
-    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
-    return json.loads(text)
+def _odcs_validator() -> jsonschema.protocols.Validator:
+    """A validator for the ODCS JSON schema the pinned package ships. `jsonschema.validate` would first check the
+    schema itself against its meta-schema on every call: 0.37 s a contract, 2.2 s of every run."""
+    schema = json.loads(resources.files("open_data_contract_standard").joinpath("schema.json").read_text())
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 def load_contract(path: Path) -> Contract:
     """Parse and validate one contract; any defect names the file and the field."""
     raw = read_yaml(path, "contract", ContractError)
-    try:
-        jsonschema.validate(raw, _odcs_json_schema())
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise ContractError(f"{path}: field {where}: {exc.message}") from exc
+    error = jsonschema.exceptions.best_match(_odcs_validator().iter_errors(raw))  # what jsonschema.validate raises
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ContractError(f"{path}: field {where}: {error.message}")
     try:
         odcs = OpenDataContractStandard.model_validate(raw)
     except ValidationError as exc:

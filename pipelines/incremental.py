@@ -219,7 +219,10 @@ def input_state(con: duckdb.DuckDBPyConnection, model: SqlModel) -> dict[str, st
     return out
 
 
-def _lake_days(con: duckdb.DuckDBPyConnection, recorded: str, snapshot: dict[tuple[str, str], str]) -> set | None:
+def _lake_days(
+    con: duckdb.DuckDBPyConnection, recorded: str, snapshot: dict[tuple[str, str], str], datasets: set[str]
+) -> set | None:
+    """The days around each partition of `datasets` (those the model reads) that changed since `recorded`."""
     before = {
         (dataset, key): fingerprint
         for dataset, key, fingerprint in con.execute(
@@ -229,7 +232,9 @@ def _lake_days(con: duckdb.DuckDBPyConnection, recorded: str, snapshot: dict[tup
     if not before and recorded != snapshot_id({}):
         return EVERY_DAY  # the lake it reflected is not recorded
     days = set()
-    for _, partition in (key for key in before.keys() | snapshot.keys() if before.get(key) != snapshot.get(key)):
+    for dataset, partition in (key for key in before.keys() | snapshot.keys() if before.get(key) != snapshot.get(key)):
+        if dataset not in datasets:
+            continue
         day = date.fromisoformat(partition)
         days.update(day + timedelta(days=n) for n in range(-PARTITION_MARGIN_DAYS, PARTITION_MARGIN_DAYS + 1))
     return days
@@ -275,8 +280,9 @@ def decide(
         if changed is EVERY_DAY:
             return Decision("full", f"{name} changed on every day")
         days |= changed
-    if any(schema == "staging" and table in PARTITIONED_DATASETS for schema, table in model.depends_on):
-        changed = _lake_days(con, recorded_snapshot, snapshot)
+    datasets = {table for schema, table in model.depends_on if schema == "staging" and table in PARTITIONED_DATASETS}
+    if datasets:
+        changed = _lake_days(con, recorded_snapshot, snapshot, datasets)
         if changed is EVERY_DAY:
             return Decision("full", "the lake it was built from is not recorded")
         days |= changed
@@ -403,12 +409,11 @@ def record(
         f"insert or replace into {STATE} values (?, ?, ?, ?, ?)",
         [model.qualified, sql_digest(model), json.dumps(inputs, sort_keys=True), version, identity],
     )
-    _prune(con)
 
 
-def _prune(con: duckdb.DuckDBPyConnection) -> None:
+def prune(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the state of models that are gone, lake snapshots no model reflects, and log entries every reader of
-    their table has seen."""
+    their table has seen: once per build, after the models (a prune per model cost 1.5 s of a nightly build)."""
     current = sorted(_built())
     con.execute(f"delete from {STATE} where model not in (select unnest(?::varchar[]))", [current])
     con.execute(f"delete from {SNAPSHOTS} where snapshot not in (select snapshot from {STATE})")

@@ -211,13 +211,18 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: 
 
 
 def update_model(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, paths: Paths, lineage_cache: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    model: SqlModel,
+    paths: Paths,
+    lineage_cache: Path | None = None,
+    snapshot: dict[tuple[str, str], str] | None = None,
 ) -> tuple[int, incremental.Decision]:
     """Bring the model's table up to date: keep it, recompute the periods changed days touch, or rebuild it
     (pipelines/incremental.py decides). The table and the record of what it reflects change in one transaction,
     so a killed build leaves both as they were."""
     incremental.ensure_state_tables(con)
-    snapshot = incremental.lake_snapshot(paths.lake)
+    if snapshot is None:  # a build of several models takes one snapshot of the lake for all of them
+        snapshot = incremental.lake_snapshot(paths.lake)
     inputs = incremental.input_state(con, model)
     decision = incremental.decide(con, model, inputs, snapshot)
     _exec(con, "begin transaction")
@@ -234,6 +239,18 @@ def update_model(
         _exec(con, "rollback")
         raise
     return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0], decision
+
+
+def prune_model_state(con: duckdb.DuckDBPyConnection) -> None:
+    """After a build's models: drop the incremental state nothing needs any more (pipelines/incremental.py)."""
+    incremental.ensure_state_tables(con)
+    _exec(con, "begin transaction")
+    try:
+        incremental.prune(con)
+        _exec(con, "commit")
+    except BaseException:
+        _exec(con, "rollback")
+        raise
 
 
 AUDIT_DESCRIPTIONS = {

@@ -138,3 +138,17 @@ def test_a_period_is_declared_by_one_header_line():
     assert declared_period(replace(model, sql="select 1")) is None
     with pytest.raises(ValueError, match="incremental"):
         declared_period(replace(model, sql="-- incremental: a, b\nselect 1"))
+
+
+def test_a_model_follows_only_the_sources_it_reads(nightly, tmp_path):
+    """A restated queue day (the as-of date unchanged) leaves the complaint and survey facts as they are."""
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(nightly["home"], home)
+    shutil.copytree(nightly["home"].parent / "landing", landing)
+    restated = next(p for p in _day_files(landing, RESTATED_DAY) if p.parts[-3:-1] == ("queue", "canonical"))
+    lines = restated.read_text().splitlines(keepends=True)
+    restated.write_text("".join(lines[:-1]))
+    run_everything(landing, home)
+    builds = _builds(home)
+    assert builds["core.fct_queue_ticket"] == "incremental"
+    assert builds["core.fct_complaint"] == "unchanged" and builds["core.fct_survey_response"] == "unchanged", builds

@@ -42,6 +42,7 @@ from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
+from pipelines.incremental import lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
@@ -54,6 +55,7 @@ from pipelines.warehouse import (
     build_audit,
     connect_build,
     ensure_staging,
+    prune_model_state,
     publish,
     update_model,
 )
@@ -177,11 +179,13 @@ def _model_spec(model: SqlModel) -> AssetSpec:
     )
 
 
-def _materialization(con, model: SqlModel, mutu: MutuResource, schema: dict, check: bool) -> MaterializeResult:
+def _materialization(
+    con, model: SqlModel, mutu: MutuResource, schema: dict, snapshot: dict, check: bool
+) -> MaterializeResult:
     """Bring one model up to date and say what it holds; its grain check result rides along when selected."""
     lineage_cache = mutu.paths.home / "cache" / "lineage"
     with stage("transform"):
-        rows, decision = update_model(con, model, mutu.paths, lineage_cache)
+        rows, decision = update_model(con, model, mutu.paths, lineage_cache, snapshot)
     add_rows("transform", rows)
     progress.model_built(model.qualified)
     if decision.kind == "full":  # a rebuild may change its columns, which later models' lineage reads
@@ -224,10 +228,11 @@ def sql_models_asset(sql_models: tuple[SqlModel, ...]):
         try:
             if any(schema == "staging" for m in chosen for schema, _ in m.depends_on):
                 ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
-            schema = _schema(con)
+            schema, snapshot = _schema(con), lake_snapshot(mutu.paths.lake)
             for model in chosen:
                 check = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK) in checks
-                yield _materialization(con, model, mutu, schema, check)
+                yield _materialization(con, model, mutu, schema, snapshot, check)
+            prune_model_state(con)
         finally:
             con.close()
 

@@ -6,10 +6,11 @@ staging code, the PII key, or the reference data (units and service standards fe
 accounting records, per partition, the build id it was staged with; any change of those inputs makes the
 whole history stale, for every planner alike.
 
-Stale partitions become staging runs of the declared `staging` job over partition ranges: sources with the
-same range share a run, ranges closer than MAX_GAP join (re-staging a few unchanged days is cheaper than
-another run and is idempotent), and no run holds more than MAX_RUN_PARTITIONS days, so a year landed at once
-is a handful of runs and a failed run re-runs only its quarter.
+Stale partitions become one run of the declared `staging` job: its partition range runs from the first to the
+last stale day of any source, and its `mutu/stale` tag names each source's stale days, which are all the run
+stages (a new day and a restated day months before it do not restage the months between). A year landed at once
+is one run: the ingest reads it in batches of rows, so memory does not grow with the run; every run pays Dagster's
+run and step setup once. A run launched without the tag (the UI, a backfill) stages its whole range.
 """
 
 from __future__ import annotations
@@ -38,9 +39,8 @@ STAGING_CODE = (
     "ingest.py",
     "lake.py",
 )
-MAX_GAP = 3
-MAX_RUN_PARTITIONS = 92  # about a quarter of days per staging run
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+STALE_TAG = "mutu/stale"  # source=first..last,day;source=...: the days of the run's range each source stages
 
 
 def digest(parts) -> str:
@@ -67,14 +67,39 @@ def build_id(key: bytes, reference: dict[str, str]) -> str:
     return digest([key_tag, *files, *(f"{name}={sha}" for name, sha in sorted(reference.items()))])
 
 
+Spans = tuple[tuple[str, str], ...]  # (first, last) partition keys, inclusive, in partition order
+
+
 @dataclass(frozen=True)
 class StagingRun:
     first: str
     last: str
     sources: tuple[str, ...]
+    stale: tuple[tuple[str, Spans], ...] = ()  # per source, the spans of its stale days
 
     def tags(self) -> dict[str, str]:
-        return {RANGE_START: self.first, RANGE_END: self.last}
+        tags = {RANGE_START: self.first, RANGE_END: self.last}
+        if self.stale:
+            tags[STALE_TAG] = ";".join(
+                f"{source}=" + ",".join(a if a == b else f"{a}..{b}" for a, b in spans) for source, spans in self.stale
+            )
+        return tags
+
+
+def stale_in_run(tags: dict[str, str], source: str, keys: list[str]) -> list[str]:
+    """The partition keys of a run's range (`keys`, in partition order) that `source` stages in it."""
+    if STALE_TAG not in tags:
+        return keys
+    position = {k: i for i, k in enumerate(keys)}
+    chosen: set[int] = set()
+    for entry in tags[STALE_TAG].split(";"):
+        name, _, spans = entry.partition("=")
+        if name != source:
+            continue
+        for span in spans.split(","):
+            first, _, last = span.partition("..")
+            chosen.update(range(position[first], position[last or first] + 1))
+    return [k for i, k in enumerate(keys) if i in chosen]
 
 
 @dataclass
@@ -124,53 +149,26 @@ def make_plan(
         new_partitions=new,
         rebuilt_history=full or (bool(changes.stale_build) and changes.stale_build >= changes.all_landed),
     )
-    plan.runs = staging_runs(stale, order, changes.landed)
+    plan.runs = staging_runs(stale, order)
     return plan
 
 
-def _ranges(stale: list[int], busy: set[int], max_gap: int, chunk: int) -> list[list[int]]:
-    ranges: list[list[int]] = []
-    for p in stale:
-        last = ranges[-1][1] if ranges else None
-        if last is not None and p // chunk == last // chunk and sum(last < b < p for b in busy) <= max_gap:
-            ranges[-1][1] = p
+def _spans(positions: list[int], order: list[str]) -> Spans:
+    spans: list[list[int]] = []
+    for p in positions:
+        if spans and p == spans[-1][1] + 1:
+            spans[-1][1] = p
         else:
-            ranges.append([p, p])
-    return ranges
+            spans.append([p, p])
+    return tuple((order[a], order[b]) for a, b in spans)
 
 
-def staging_runs(
-    stale: dict[str, list[str]],
-    order: list[str],
-    landed: dict[str, set[str]] | None = None,
-    max_gap: int = MAX_GAP,
-    chunk: int = MAX_RUN_PARTITIONS,
-) -> list[StagingRun]:
-    """One run per partition range; sources with the same range share it. A source's range grows to another
-    source's range when it gains only days the source has no up-to-date file on: one run instead of two, and a year
-    landed at once is one run per chunk for all sources."""
+def staging_runs(stale: dict[str, list[str]], order: list[str]) -> list[StagingRun]:
+    """One run for everything stale (none when nothing is): the range from the first to the last stale day, each
+    source's stale days as spans of consecutive partitions."""
     position = {k: i for i, k in enumerate(order)}
-    busy, ranges = {}, {}
-    for source, keys in stale.items():
-        positions = sorted({position[k] for k in keys})
-        busy[source] = {position[k] for k in (landed or {}).get(source, set()) if k in position} - set(positions)
-        ranges[source] = _ranges(positions, busy[source], max_gap, chunk)
-    for source, own in ranges.items():
-        others = [q for other, theirs in ranges.items() if other != source for q in theirs]
-        for span in own:
-            wider = [
-                q
-                for q in others
-                if q[0] <= span[0]
-                and span[1] <= q[1]
-                and q[0] // chunk == span[0] // chunk
-                and not any(q[0] <= b <= q[1] for b in busy[source])
-            ]
-            if wider:
-                span[:] = max(wider, key=lambda q: q[1] - q[0])
-    runs: dict[tuple[int, int], list[str]] = {}
-    for source, own in ranges.items():
-        for first, last in own:
-            if source not in runs.setdefault((first, last), []):
-                runs[(first, last)].append(source)
-    return [StagingRun(order[a], order[b], tuple(sources)) for (a, b), sources in sorted(runs.items())]
+    spans = {source: _spans(sorted(position[k] for k in keys), order) for source, keys in stale.items() if keys}
+    if not spans:
+        return []
+    positions = [position[k] for keys in stale.values() for k in keys]
+    return [StagingRun(order[min(positions)], order[max(positions)], tuple(spans), tuple(spans.items()))]

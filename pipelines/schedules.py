@@ -34,5 +34,5 @@ def nightly(context: ScheduleEvaluationContext, mutu: MutuResource):
     if plan.new_partitions:
         context.instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
     order = list(context.instance.get_dynamic_partitions(daily_partitions.name))
-    plan.runs = staging_runs(plan.stale, order, plan.changes.landed)
+    plan.runs = staging_runs(plan.stale, order)
     return run_requests(plan, "nightly") or SkipReason("no new or changed landed files, nothing staged with old inputs")

@@ -25,7 +25,7 @@ STAGING_BY_SOURCE = {source: asset.key for source, asset in zip(SOURCE_DATASETS,
 
 
 def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
-    """The plan's runs as requests of the declared jobs: reference data first, then one per partition range."""
+    """The plan's runs as requests of the declared jobs: reference data first, then the staging run."""
     requests = []
     if plan.reference:
         digest = plan.changes.fingerprints[("reference", "reference")]
@@ -54,7 +54,7 @@ def plan_for(context, mutu: MutuResource, cache: dict[str, str]) -> Plan:
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description="Watches the landing zone by content hash and the staging inputs (contracts, profiles, code, key, "
-    "reference data); stages the partition ranges that are stale, in a few runs.",
+    "reference data); stages the stale partitions in one run.",
     jobs=[reference_job, staging_job],
 )
 def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):

@@ -17,10 +17,10 @@ from dagster import DagsterInstance, build_schedule_context, build_sensor_contex
 from pipelines.alerts import send_alert
 from pipelines.definitions import build_definitions
 from pipelines.orchestration import QUIET
-from pipelines.planning import RANGE_END, RANGE_START
+from pipelines.planning import RANGE_END, RANGE_START, STALE_TAG
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
-from pipelines.sensors import failure_message, landing_sensor
+from pipelines.sensors import STAGING_BY_SOURCE, failure_message, landing_sensor
 
 
 @pytest.fixture()
@@ -41,10 +41,15 @@ def _tick(instance, home, landing, cursor=None):
 
 
 def _requested(result):
-    """(asset, first day, last day) of each staging run requested: ranges of the declared `staging` job."""
-    return sorted(
-        (key.to_user_string(), r.tags[RANGE_START], r.tags[RANGE_END]) for r in result for key in r.asset_selection
-    )
+    """(asset, first day, last day, the days it stages) of each staging run requested: the range of the declared
+    `staging` job and the asset's stale days named in the run's tag."""
+    source_of = {key: source for source, key in STAGING_BY_SOURCE.items()}
+    out = []
+    for r in result:
+        stale = dict(entry.split("=") for entry in r.tags[STALE_TAG].split(";"))
+        for key in r.asset_selection:
+            out.append((key.to_user_string(), r.tags[RANGE_START], r.tags[RANGE_END], stale[source_of[key]]))
+    return sorted(out)
 
 
 def test_sensor_runs_only_partitions_whose_content_changed(copy):
@@ -70,10 +75,10 @@ def test_sensor_runs_only_partitions_whose_content_changed(copy):
         .replace("2026-08-20", "2026-09-01")
     )
     changed = _tick(instance, home, landing, touched.cursor)
-    # Two ranges: 3 August's queue restatement, and the new complaints day (more than 3 known days later).
+    # One run over 3 August's queue restatement and the new complaints day; each source stages its own day only.
     assert _requested(changed.run_requests) == [
-        ("staging/complaints", "2026-09-01", "2026-09-01"),
-        ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
+        ("staging/complaints", "2026-08-03", "2026-09-01", "2026-09-01"),
+        ("staging/queue_tickets", "2026-08-03", "2026-09-01", "2026-08-03"),
     ]
     assert {r.job_name for r in changed.run_requests} == {"staging"}
     assert [r.partition_keys for r in changed.dynamic_partitions_requests] == [["2026-09-01"]]
@@ -98,8 +103,8 @@ def test_nightly_reruns_yesterday_and_restated_days(copy):
     )
     requests = nightly(context)
     assert _requested(requests) == [
-        ("staging/complaints", "2026-08-03", "2026-08-03"),
-        ("staging/queue_tickets", "2026-08-03", "2026-08-03"),
+        ("staging/complaints", "2026-08-03", "2026-08-03", "2026-08-03"),
+        ("staging/queue_tickets", "2026-08-03", "2026-08-03", "2026-08-03"),
     ]  # both sources landed files for 3 August, in one run; nothing earlier was restated
     assert len(requests) == 1
 

@@ -9,7 +9,7 @@ import shutil
 from dagster import DagsterInstance
 
 from pipelines.orchestration import run_everything
-from pipelines.planning import StagingRun, staging_runs
+from pipelines.planning import STALE_TAG, StagingRun, staging_runs, stale_in_run
 from tests.test_properties import mart_contents
 
 EXTRA_TICKET = (
@@ -19,30 +19,24 @@ EXTRA_TICKET = (
 UNREADABLE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # an image under a .csv name: no record can be read, so no day
 
 
-def _ranges(keys: list[str], order: list[str], landed: set[str], **limits) -> list[tuple[str, str]]:
-    """One source's staging runs, as (first, last) ranges."""
-    return [(r.first, r.last) for r in staging_runs({"queue": keys}, order, {"queue": landed}, **limits)]
-
-
-def test_ranges_join_close_partitions_and_split_far_ones():
+def test_one_run_stages_each_source_s_stale_days_only():
     order = [f"2026-01-{d:02d}" for d in range(1, 21)]
-    every_day = set(order)
-    assert _ranges(["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], order, every_day, max_gap=1) == [
-        ("2026-01-02", "2026-01-05"),
-        ("2026-01-20", "2026-01-20"),
+    runs = staging_runs({"queue": ["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"], "survey": []}, order)
+    assert runs == [
+        StagingRun(
+            "2026-01-02",
+            "2026-01-20",
+            ("queue",),
+            (("queue", (("2026-01-02", "2026-01-03"), ("2026-01-05",) * 2, ("2026-01-20",) * 2)),),
+        )
     ]
-    # Days where the source has no file cost nothing to stage: they never split a range.
-    assert _ranges(["2026-01-05", "2026-01-12"], order, {"2026-01-01", "2026-01-05", "2026-01-12", "2026-01-15"}) == [
-        ("2026-01-05", "2026-01-12"),
-    ]
-    runs = staging_runs(
-        {"queue": ["2026-01-20"], "survey": [], "complaints": ["2026-01-20"]},
-        order,
-        {"queue": every_day, "complaints": every_day},
-    )
-    assert runs == [StagingRun("2026-01-20", "2026-01-20", ("queue", "complaints"))]  # one run for the new day
-    year = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
-    assert len(_ranges(year, year, set(year))) == 4  # a year landed at once: a run per quarter or so, never one per day
+    tags = runs[0].tags()
+    assert tags[STALE_TAG] == "queue=2026-01-02..2026-01-03,2026-01-05,2026-01-20"
+    keys = order[1:]  # the run's range
+    assert stale_in_run(tags, "queue", keys) == ["2026-01-02", "2026-01-03", "2026-01-05", "2026-01-20"]
+    assert stale_in_run(tags, "survey", keys) == []
+    assert stale_in_run({}, "queue", keys) == keys  # a run launched without a plan stages its whole range
+    assert staging_runs({"queue": [], "survey": []}, order) == []
 
 
 def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path):
@@ -62,10 +56,9 @@ def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published
     plan = json.loads((home / "run_stats.json").read_text())["plan"]
     assert plan["restage_all"] is False
     assert plan["stale_partitions"] == {"queue": 1, "survey": 1, "complaints": 1}
-    assert sorted((tuple(r["range"]), tuple(r["sources"])) for r in plan["staging_runs"]) == [
-        (("2026-07-16", "2026-07-16"), ("survey",)),
-        (("2026-08-03", "2026-08-03"), ("queue",)),
-        (("2026-09-01", "2026-09-01"), ("complaints",)),
+    # One run from the first to the last stale day; each source stages its own stale day only.
+    assert [(tuple(r["range"]), sorted(r["sources"])) for r in plan["staging_runs"]] == [
+        (("2026-07-16", "2026-09-01"), ["complaints", "queue", "survey"])
     ]
     assert plan["warehouse"] == "rebuilt"
 

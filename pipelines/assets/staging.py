@@ -33,6 +33,7 @@ from pipelines.contracts import contract
 from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
 from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions, record_unassigned
 from pipelines.landing import REFERENCE_DATASETS, by_partition, scan
+from pipelines.planning import stale_in_run
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.stage_timer import step_metadata
@@ -209,9 +210,10 @@ def staging_asset(source: str):
         key_bytes = mutu.pii_key()
         files = scan(mutu.landing_dir, source)
         landed = by_partition(files)
-        # A range may cover days this source has no file for (planning joins ranges over them): those are skipped
-        # unless they held files before, whose removal must empty them.
-        wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in context.partition_keys}
+        # The run names the days this source stages (planning.STALE_TAG); one without files is skipped unless it
+        # held files before, whose removal must empty it.
+        keys = stale_in_run(context.run.tags, source, context.partition_keys)
+        wanted = {pk: landed.get(date.fromisoformat(pk), []) for pk in keys}
         wanted = {
             pk: files
             for pk, files in wanted.items()

@@ -6,6 +6,7 @@ validation results, schema drift) to the lake; rows in = rows loaded + rows quar
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,16 +87,21 @@ def _reference(lake_dir: Path, name: str) -> pl.DataFrame:
     return frame
 
 
-BATCH_ROWS = 250_000  # rows validated per Great Expectations call: amortises its per-call cost, bounds memory
-STAGING_BYTES_PER_ROW = 4096  # peak memory per row of a validation batch (pandas strings for GX), measured about 2.6 KB
+# Values (rows x contract columns) validated per batch: amortises Great Expectations' per-call cost and bounds
+# memory. 3 M values are 250,000 queue tickets (12 columns) but 120,000 survey responses (25): batches of 250,000
+# rows of any dataset took the M3 run's peak RSS to 2.2 GB in its survey step (about 6 KB a response).
+BATCH_VALUES = 3_000_000
+STAGING_BYTES_PER_VALUE = 350  # peak memory per value of a batch: about 4 KB per 12-column queue ticket
 
 
-def batch_rows() -> int:
-    """Rows per validation batch: BATCH_ROWS, or fewer so that a batch fits MUTU_MEMORY_LIMIT."""
+def batch_rows(columns: int) -> int:
+    """Rows per validation batch of a contract with `columns` columns: BATCH_VALUES of them, or fewer so that a
+    batch fits MUTU_MEMORY_LIMIT."""
     from pipelines.settings import memory_limit
 
     limit = memory_limit()
-    return BATCH_ROWS if limit is None else max(1_000, min(BATCH_ROWS, limit // STAGING_BYTES_PER_ROW))
+    values = BATCH_VALUES if limit is None else min(BATCH_VALUES, limit // STAGING_BYTES_PER_VALUE)
+    return max(1_000, values // max(1, columns))
 
 
 @dataclass
@@ -156,6 +162,7 @@ def _read_batch(
     spec: Contract,
     key: bytes,
     spanning: dict[str, _SpanningFile],
+    uses: Counter,
 ) -> _ReadBatch:
     """Read and parse the files of several partitions: each profile's files together, whatever their day."""
     reads, parsed = [], []
@@ -179,6 +186,9 @@ def _read_batch(
                 if landed.relative not in spanning:
                     spanning[landed.relative] = _parse_spanning(landed, prof, spec, key)
                 whole = spanning[landed.relative]
+                uses[landed.relative] -= 1
+                if not uses[landed.relative]:  # its last partition in this run: no later batch reads it
+                    del spanning[landed.relative]
                 if whole.error is not None:
                     _reject(accounting[-1], whole.error)
                     continue
@@ -420,7 +430,7 @@ def ingest_partitions(
     key: bytes,
     partition_dates: dict[str, date] | None = None,
 ) -> list[IngestReport]:
-    """Ingest partitions in batches of about BATCH_ROWS rows; each partition's outputs replace its old ones."""
+    """Ingest partitions in batches of about batch_rows() rows; each partition's outputs replace its old ones."""
     from pipelines.changes import accounting_rows, recorded_reference
     from pipelines.planning import build_id
 
@@ -428,9 +438,11 @@ def ingest_partitions(
     build = None if spec.name in REFERENCE_DATASETS else build_id(key, recorded_reference(accounting_rows(lake_dir)))
     dated = [(pk, (partition_dates or {}).get(pk) or date.fromisoformat(pk), files) for pk, files in partitions]
     reports: list[IngestReport] = []
+    # A file dated by its records is parsed once and kept until the last partition of this run that holds it.
     spanning: dict[str, _SpanningFile] = {}
-    for batch in _batches(dated, batch_rows()):
-        reports += _flush(_read_batch(batch, spec, key, spanning), spec, lake_dir, build)
+    uses = Counter(landed.relative for _, _, files in dated for landed, _ in files if landed.dated_by_records)
+    for batch in _batches(dated, batch_rows(len(spec.columns))):
+        reports += _flush(_read_batch(batch, spec, key, spanning, uses), spec, lake_dir, build)
     return reports
 
 

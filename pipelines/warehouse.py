@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -44,6 +45,18 @@ PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
 def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
     """Execute and drain the result: DuckDB 2 refuses new work while a result is unfinished."""
     return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection):
+    """Commit what the block did, or roll it all back (a killed or failed step leaves the build as it was)."""
+    _exec(con, "begin transaction")
+    try:
+        yield
+        _exec(con, "commit")
+    except BaseException:
+        _exec(con, "rollback")
+        raise
 
 
 def _quote_literal(text: str) -> str:
@@ -128,15 +141,10 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: st
     _exec(con, "create table if not exists staging.mutu_staging_state (fingerprint varchar)")
     if _exec(con, "select fingerprint from staging.mutu_staging_state") == [(fingerprint,)]:
         return
-    _exec(con, "begin transaction")
-    try:
+    with _transaction(con):
         prepare_staging(con, paths, weight_mode)
         _exec(con, "delete from staging.mutu_staging_state")
         _exec(con, "insert into staging.mutu_staging_state values (?)", [fingerprint])
-        _exec(con, "commit")
-    except BaseException:
-        _exec(con, "rollback")
-        raise
 
 
 def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> date | None:
@@ -225,8 +233,7 @@ def update_model(
         snapshot = incremental.lake_snapshot(paths.lake)
     inputs = incremental.input_state(con, model)
     decision = incremental.decide(con, model, inputs, snapshot)
-    _exec(con, "begin transaction")
-    try:
+    with _transaction(con):
         changed = []
         if decision.kind == "full":
             changed = incremental.rebuild(con, model, lambda: build_model(con, model, lineage_cache))
@@ -234,23 +241,14 @@ def update_model(
             changed = incremental.recompute_periods(con, model, decision.days)
             failpoint("warehouse_write")
         incremental.record(con, model, inputs, snapshot, changed)
-        _exec(con, "commit")
-    except BaseException:
-        _exec(con, "rollback")
-        raise
     return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0], decision
 
 
 def prune_model_state(con: duckdb.DuckDBPyConnection) -> None:
     """After a build's models: drop the incremental state nothing needs any more (pipelines/incremental.py)."""
     incremental.ensure_state_tables(con)
-    _exec(con, "begin transaction")
-    try:
+    with _transaction(con):
         incremental.prune(con)
-        _exec(con, "commit")
-    except BaseException:
-        _exec(con, "rollback")
-        raise
 
 
 AUDIT_DESCRIPTIONS = {

@@ -188,11 +188,10 @@ def _materialization(
         rows, decision = update_model(con, model, mutu.paths, lineage_cache, snapshot)
     add_rows("transform", rows)
     progress.model_built(model.qualified)
-    if decision.kind == "full":  # a rebuild may change its columns, which later models' lineage reads
-        schema.clear()
-        schema.update(_schema(con))
     preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
     table_schema = _table_schema(con, model.layer, model.name)
+    # A rebuild may change its columns, which the lineage of the models after it reads.
+    schema.setdefault(model.layer, {})[model.name] = {c.name: c.type for c in table_schema.columns}
     columns = [c.name for c in table_schema.columns]
     return MaterializeResult(
         asset_key=AssetKey([model.layer, model.name]),

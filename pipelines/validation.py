@@ -441,7 +441,13 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
             nulled.setdefault(set_null[n], []).append(f"__m{i}")
     cleared = [pl.when(pl.any_horizontal(m)).then(None).otherwise(pl.col(c)).alias(c) for c, m in nulled.items()]
     flagged = pl.concat([rows, flags], how="horizontal")
-    marked = flagged.with_columns(pl.concat_list([pl.col("violations"), extra]).alias("violations"), *cleared)
+    marked = flagged.with_columns(*cleared)
+    if quarantining:
+        # Lists built for the rows a rule marks only: a list per row of a whole batch was most of validation's time.
+        hit = pl.any_horizontal([pl.col(f"__m{i}") for i in quarantining])
+        added = flagged.filter(hit).select("__rid", pl.concat_list([pl.col("violations"), extra]).alias("__added"))
+        marked = marked.join(added, on="__rid", how="left", maintain_order="left")
+        marked = marked.with_columns(pl.coalesce("__added", "violations").alias("violations")).drop("__added")
     marked = marked.drop("__rid", *flags.columns)
     results = _results(flagged, names, spec, parsed_ok) + _dataset_results(marked, spec)
     return Validated(rows=marked, results=results)
@@ -459,6 +465,8 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     totals = flagged.group_by("partition_key", maintain_order=True).agg(
         pl.len().alias("__n"), *[pl.col(f"__m{i}").sum() for i in range(len(names))]
     )
+    # Examples come from the rows some rule marked: a filter of the whole batch per partition and rule was not cheap.
+    failing = flagged.filter(pl.any_horizontal([pl.col(f"__m{i}") for i in range(len(names))])) if names else flagged
     out = []
     for row in totals.iter_rows(named=True):
         pk = row["partition_key"]
@@ -466,7 +474,7 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
             engine, description = descriptions[rule]
             failed = row[f"__m{i}"]
             examples = (
-                _examples(flagged.filter((pl.col("partition_key") == pk) & pl.col(f"__m{i}")), rule) if failed else []
+                _examples(failing.filter((pl.col("partition_key") == pk) & pl.col(f"__m{i}")), rule) if failed else []
             )
             out.append(
                 {

@@ -292,22 +292,30 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame
     )
 
 
-def _type_drift(typed: pl.DataFrame, spec: Contract) -> list[str]:
-    """A column none of whose values reads as its contract type has most likely changed type."""
-    counts = typed.select(pl.col("violations").explode().value_counts()).unnest("violations") if typed.height else None
-    if counts is None or counts.is_empty():
-        return []
-    failed = {r: n for r, n in counts.iter_rows() if r and r.startswith("type:")}
+def _type_drift(typed: pl.DataFrame, spec: Contract) -> dict[int, list[str]]:
+    """By file index: a column none of whose values reads as its contract type has most likely changed type."""
+    found = typed.select(pl.col("violations").explode().unique()).to_series().drop_nulls()
+    rules = sorted(r for r in found.to_list() if r.startswith("type:"))
+    if not rules:
+        return {}
+    # Per file, in one pass: rows failing the column's type, and rows with a value in that column at all.
+    per_file = typed.group_by(FILE).agg(
+        *[pl.col("violations").list.contains(rule).sum().alias(f"failed:{rule}") for rule in rules],
+        *[
+            (pl.len() - (pl.col("violations").list.contains(rule).not_() & pl.col(rule[5:]).is_null()).sum()).alias(
+                f"present:{rule}"
+            )
+            for rule in rules
+        ],
+    )
     stored = spec.stored_schema
-    drift = []
-    for rule, n in sorted(failed.items()):
-        column = rule.split(":", 1)[1]
-        present = (
-            typed.height
-            - typed.filter(pl.col("violations").list.contains(rule).not_() & pl.col(column).is_null()).height
-        )
-        if n >= 3 and n == present:
-            drift.append(f"column {column!r}: none of its {n} values reads as {stored[column]} (type changed?)")
+    drift: dict[int, list[str]] = {}
+    for row in per_file.iter_rows(named=True):
+        for rule in rules:
+            n, column = row[f"failed:{rule}"], rule.split(":", 1)[1]
+            if n >= 3 and n == row[f"present:{rule}"]:
+                message = f"column {column!r}: none of its {n} values reads as {stored[column]} (type changed?)"
+                drift.setdefault(row[FILE], []).append(message)
     return drift
 
 
@@ -454,18 +462,10 @@ def _parse_together(
     evidence = [c for c in strings.columns if not c.startswith("__") and c != "source_row"]
     strings = strings.with_columns(pl.struct(evidence).struct.json_encode().alias("raw_json"))
     typed = _derive(_roll_over_midnight(_cast(strings, spec, profile), spec, profile), spec, profile, together.header)
-    type_failures = typed.select(
-        pl.col("violations").list.eval(pl.element().str.starts_with("type:")).list.any().any()
-    ).item()
-    failing_files = (
-        set(typed.filter(pl.col("violations").list.len() > 0).get_column(FILE).unique().to_list())
-        if type_failures
-        else set()
-    )
+    type_drift = _type_drift(typed, spec)
     for i, relative in enumerate(names):
         drift[relative][:0] = header_drift
-        if i in failing_files:
-            drift[relative] += _type_drift(typed.filter(pl.col(FILE) == i).drop(FILE), spec)
+        drift[relative] += type_drift.get(i, [])
     unreadable = pl.DataFrame(
         {
             FILE: [i for i, (_, _, _, lines) in enumerate(files) for _ in lines],

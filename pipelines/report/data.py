@@ -8,6 +8,7 @@ of earlier findings (a comparison of grades, statuses and flags the marts alread
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -248,27 +249,63 @@ def scope_for(wh: Warehouse, unit: str | None = None, agency: str | None = None)
     return Scope("organisation")
 
 
-def _units_where(scope: Scope, alias: str = "") -> tuple[str, list]:
-    """SQL condition selecting the unit rows of a scope (on unit_id / agency columns)."""
-    prefix = f"{alias}." if alias else ""
-    if scope.kind == "unit":
-        return f"{prefix}unit_id = ?", [scope.id]
-    if scope.kind == "agency":
-        return f"{prefix}agency = ?", [scope.agency]
-    return "true", []
+@per_period
+def agency_units(wh: Warehouse) -> dict[str, frozenset[str]]:
+    """The units of each agency (core.dim_unit), read once per open warehouse."""
+    units: dict[str, set[str]] = {}
+    for row in wh.rows("select unit_id, agency from core.dim_unit"):
+        units.setdefault(row["agency"], set()).add(row["unit_id"])
+    return {agency: frozenset(ids) for agency, ids in units.items()}
 
 
-def _scoped(scope: Scope, with_units: bool = True) -> tuple[str, list]:
-    """Condition on (scope_type, scope_id) rows: the headline scope(s), and the units in scope when with_units."""
+# A page reads its scope's rows out of the whole period's, read once for every page of the period: one query
+# per mart and period instead of one per mart and page (about 21 per page).
+RowTest = Callable[[dict], bool]
+
+
+def _unit_rows(scope: Scope) -> RowTest:
+    """The rows of the units in a scope (by their unit_id / agency columns)."""
     if scope.kind == "unit":
-        return "scope_type = 'unit' and scope_id = ?", [scope.id]
+        return lambda row: row["unit_id"] == scope.id
     if scope.kind == "agency":
-        cond, params = "(scope_type = 'agency' and scope_id = ?)", [scope.id]
-        if with_units:
-            cond += " or (scope_type = 'unit' and scope_id in (select unit_id from core.dim_unit where agency = ?))"
-            params.append(scope.agency)
-        return f"({cond})", params
-    return ("scope_type in ('agency', 'unit')" if with_units else "scope_type = 'agency'"), []
+        return lambda row: row["agency"] == scope.agency
+    return lambda row: True
+
+
+class SharedRows:
+    """Every scope's rows of a query, in its order, for the pages that each show some of them. Pages get copies:
+    a page may add keys to its rows."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self._positions: dict[tuple, list[int]] | None = None
+
+    def where(self, test: RowTest) -> list[dict]:
+        return [dict(row) for row in self.rows if test(row)]
+
+    def of_scope(self, wh: Warehouse, scope: Scope, with_units: bool = True) -> list[dict]:
+        """The (scope_type, scope_id) rows of a scope: its headline scope(s), and its units when with_units."""
+        if scope.kind == "organisation":
+            kinds = ("agency", "unit") if with_units else ("agency",)
+            return self.where(lambda row: row["scope_type"] in kinds)
+        if self._positions is None:
+            self._positions = {}
+            for position, row in enumerate(self.rows):
+                self._positions.setdefault((row["scope_type"], row["scope_id"]), []).append(position)
+        keys = [("unit", scope.id)] if scope.kind == "unit" else [("agency", scope.id)]
+        if scope.kind == "agency" and with_units:
+            keys += [("unit", unit) for unit in agency_units(wh).get(scope.agency, ())]
+        return [dict(self.rows[p]) for p in sorted(p for key in keys for p in self._positions.get(key, ()))]
+
+
+@per_period
+def _period_rows(wh: Warehouse, table: str, period: Period, order: str) -> SharedRows:
+    return SharedRows(
+        wh.rows(
+            f"select * from {table} where period_type = ? and period_start = ?{order}",
+            [period.period_type, period.start],
+        )
+    )
 
 
 # --- sections ------------------------------------------------------------------------------------------
@@ -279,39 +316,23 @@ def _order(sql_cols: str = "") -> str:
 
 
 def scorecard(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope, with_units=scope.kind != "unit")
-    return wh.rows(
-        f"select * from marts.mart_balanced_scorecard_period where period_type = ? and period_start = ? and {cond}"
-        + _order(),
-        [period.period_type, period.start, *params],
-    )
+    rows = _period_rows(wh, "marts.mart_balanced_scorecard_period", period, _order())
+    return rows.of_scope(wh, scope, with_units=scope.kind != "unit")
 
 
 def targets(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _units_where(scope)
-    rows = wh.rows(
-        f"select * from marts.mart_effectiveness_period where period_type = ? and period_start = ? and {cond} "
-        "order by unit_name, indicator",
-        [period.period_type, period.start, *params],
-    )
+    rows = _period_rows(wh, "marts.mart_effectiveness_period", period, " order by unit_name, indicator")
+    rows = rows.where(_unit_rows(scope))
     # An IKM target has a row per survey method the unit used (ikm_method); keep them in a stable order.
     return sorted(rows, key=lambda r: (r["unit_name"], r["indicator"], r.get("ikm_method") or ""))
 
 
 def ikm(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope)
-    rows = wh.rows(
-        f"select * from marts.mart_ikm_period where period_type = ? and period_start = ? and {cond}"
-        + _order(", method"),
-        [period.period_type, period.start, *params],
-    )
+    rows = _period_rows(wh, "marts.mart_ikm_period", period, _order(", method")).of_scope(wh, scope)
     if wh.has("marts", "mart_ikm_confidence_period"):
         ci = {
             (r["scope_type"], r["scope_id"]): r
-            for r in wh.rows(
-                "select * from marts.mart_ikm_confidence_period where period_type = ? and period_start = ?",
-                [period.period_type, period.start],
-            )
+            for r in _period_rows(wh, "marts.mart_ikm_confidence_period", period, "").rows
         }
         for row in rows:
             match = ci.get((row["scope_type"], row["scope_id"]))
@@ -321,51 +342,51 @@ def ikm(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
 
 
 def ikm_unsur(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope, with_units=False)
-    return wh.rows(
-        f"select * from marts.mart_ikm_unsur_period where period_type = ? and period_start = ? and {cond} "
-        "order by scope_name, method, unsur_no",
-        [period.period_type, period.start, *params],
-    )
+    rows = _period_rows(wh, "marts.mart_ikm_unsur_period", period, " order by scope_name, method, unsur_no")
+    return rows.of_scope(wh, scope, with_units=False)
 
 
 def queue(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope)
-    return wh.rows(
-        f"select * from marts.mart_queue_period where period_type = ? and period_start = ? and {cond}" + _order(),
-        [period.period_type, period.start, *params],
-    )
+    return _period_rows(wh, "marts.mart_queue_period", period, _order()).of_scope(wh, scope)
 
 
 def complaints(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope)
-    return wh.rows(
-        f"select * from marts.mart_complaint_period where period_type = ? and period_start = ? and {cond}" + _order(),
-        [period.period_type, period.start, *params],
-    )
+    return _period_rows(wh, "marts.mart_complaint_period", period, _order()).of_scope(wh, scope)
 
 
 def complaint_mix(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _scoped(scope, with_units=False)
-    return wh.rows(
-        "select * from marts.mart_complaint_mix_period where period_type = ? and period_start = ? "
-        f"and mix_field = 'category' and {cond} "
-        "order by scope_name, complaints desc, mix_value",
-        [period.period_type, period.start, *params],
+    rows = _period_rows(
+        wh, "marts.mart_complaint_mix_period", period, " order by scope_name, complaints desc, mix_value"
+    )
+    return [row for row in rows.of_scope(wh, scope, with_units=False) if row["mix_field"] == "category"]
+
+
+@per_period
+def _zona_integritas_year(wh: Warehouse, year: int) -> SharedRows:
+    return SharedRows(
+        wh.rows("select * from marts.mart_zi_survey_unit_year where year = ? order by agency, unit_name", [year])
     )
 
 
 def zona_integritas(wh: Warehouse, period: Period, scope: Scope) -> list[dict]:
-    cond, params = _units_where(scope)
-    return wh.rows(
-        f"select * from marts.mart_zi_survey_unit_year where year = ? and {cond} order by agency, unit_name",
-        [period.start.year, *params],
-    )
+    return _zona_integritas_year(wh, period.start.year).where(_unit_rows(scope))
 
 
 # Control charts: marts.mart_kpi_control (grain week|month). The chart's window ends with the period.
 CONTROL_KPIS = ("queue_sla_share", "queue_wait_mean_minutes", "queue_wait_p90_minutes")
 CONTROL_WINDOW = {"month": 13, "quarter": 26, "year": 24}  # points shown, ending with the period
+
+
+@per_period
+def _control_rows(wh: Warehouse, grain: str, end: date) -> SharedRows:
+    kpis = "kpi in (" + ", ".join("?" for _ in CONTROL_KPIS) + ")"
+    return SharedRows(
+        wh.rows(
+            f"select *, {grain} as _grain from marts.mart_kpi_control where {kpis} and period_start <= ? "
+            "order by scope_type, scope_name, kpi, period_start",
+            [*CONTROL_KPIS, end],
+        )
+    )
 
 
 def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
@@ -376,14 +397,8 @@ def control(wh: Warehouse, period: Period, scope: Scope) -> list[dict] | None:
     # Weeks show a month or quarter in enough points; a year is read in months. A KPI charted only in
     # the other grain is shown in that one.
     preferred = "month" if period.period_type == "year" else "week"
-    cond, params = _scoped(scope, with_units=False)
-    kpi_cond = "kpi in (" + ", ".join("?" for _ in CONTROL_KPIS) + ")"
     grain = "grain" if "grain" in cols else "'week'"
-    rows = wh.rows(
-        f"select *, {grain} as _grain from marts.mart_kpi_control where {kpi_cond} and {cond} and period_start <= ? "
-        "order by scope_type, scope_name, kpi, period_start",
-        [*CONTROL_KPIS, *params, period.end],
-    )
+    rows = _control_rows(wh, grain, period.end).of_scope(wh, scope, with_units=False)
     series: dict[tuple, dict] = {}
     for row in rows:
         key = (row["scope_type"], row["scope_id"], row["kpi"], row["_grain"])

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from pipelines.report import charts, fmt
-from pipelines.report.data import Period, Scope, Warehouse, per_period
+from pipelines.report.data import Period, Scope, Warehouse, agency_units, per_period
 from pipelines.report.svgplot import SIZE, SMALL, Canvas, colour_at, is_dark, line_height, nice_ticks, text_width
 
 WEEKDAYS = {
@@ -131,9 +131,8 @@ LABELS = {
 def _units_in(wh: Warehouse, scope: Scope) -> list[str]:
     if scope.kind == "unit":
         return [scope.id]
-    if scope.kind == "agency":
-        return [r["unit_id"] for r in wh.rows("select unit_id from core.dim_unit where agency = ?", [scope.id])]
-    return [r["unit_id"] for r in wh.rows("select unit_id from core.dim_unit")]
+    units = agency_units(wh)
+    return sorted(units.get(scope.id, ()) if scope.kind == "agency" else set().union(*units.values()))
 
 
 # The colour scales of the grid (ColorBrewer RdBu reversed, and Reds): blue surplus, red shortfall.
@@ -326,5 +325,12 @@ def _waiting(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
 
 def context(wh: Warehouse, period: Period, scope: Scope, lang: str) -> dict:
     """The section's rows, charts and labels; `staffing_L` holds the labels so the shared ones stay untouched."""
+    return _scope_context(wh, scope, lang)
+
+
+@per_period
+def _scope_context(wh: Warehouse, scope: Scope, lang: str) -> dict:
+    # The staffing grid and the wait-satisfaction figures span the whole window of data, not the page's period:
+    # a scope's pages of every period show the same section, read and drawn once.
     L = LABELS[lang]
     return {"staffing_L": L, **_staffing(wh, scope, lang, L), **_waiting(wh, scope, lang, L)}

@@ -19,6 +19,7 @@ import re
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 # Number formats get custom ids from 164 (Excel's first free one); style 0 is the default, 1 the header.
@@ -224,6 +225,12 @@ def _duration(value: timedelta, style: str) -> str:
     return f"<c{style}><v>{value.total_seconds() / 86400!r}</v></c>"
 
 
+@lru_cache(maxsize=1 << 16)
+def _string(value: str, style: str) -> str:
+    # Workbook columns repeat their texts (unit names, periods, statuses) on every row: each is escaped once.
+    return _text(value, style)
+
+
 def _text(value, style: str) -> str:
     text = escape(_ILLEGAL.sub("", str(value)))
     space = ' xml:space="preserve"' if text != text.strip() else ""
@@ -250,7 +257,7 @@ _WRITERS = {
     date: _date,
     time: _time,
     timedelta: _duration,
-    str: _text,
+    str: _string,
 }
 
 

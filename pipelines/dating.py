@@ -25,10 +25,14 @@ def name_day(path: Path, profile: Profile) -> date | None:
     if "partition_date" not in profile.from_filename:
         return None
     match = profile.partition_date_pattern().search(path.name)
-    if not match:
-        return None
+    return _day_in_name(match.group(1), profile.partition_date_format) if match else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _day_in_name(text: str, day_format: str) -> date | None:
+    # Cached: a landing zone names the same few hundred days in thousands of files (strptime is the scan's cost).
     try:
-        return datetime.strptime(match.group(1), profile.partition_date_format).date()
+        return datetime.strptime(text, day_format).date()
     except ValueError:
         return None  # '2026-02-30' is no day: the records say which days the file holds
 

@@ -67,7 +67,7 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
     for folder in _visible(root, directories=True):
         for entry in _visible(Path(folder.path), directories=False):
             path = Path(entry.path)
-            relative = str(path.relative_to(landing))
+            relative = f"{source}/{folder.name}/{entry.name}"  # path.relative_to(landing), without its cost
             # A symlink (of the file, its folder or the source folder) leading out of the landing zone is never
             # read: the landing zone is the trust boundary, and a link could pull any file the run can read into
             # the lake. Only a path with a link on the way is resolved (resolving every file costs a stat a part).

@@ -10,8 +10,10 @@ published. A run with nothing new publishes nothing.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -113,6 +115,22 @@ def _write_state(path: Path, state: dict) -> None:
 # --- the runs -----------------------------------------------------------------------------------------
 
 
+# Imported by a run's later steps, and slow to import (Great Expectations: about 3 s, most of the import floor):
+# imported on a side thread while planning reads the landing zone and Dagster creates the runs.
+WARM_IMPORTS = ("great_expectations",)
+
+
+def _warm_imports() -> None:
+    def load() -> None:
+        for module in WARM_IMPORTS:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - the step that needs it imports it again and reports the error
+                return
+
+    threading.Thread(target=load, name="mutu-warm-imports", daemon=True).start()
+
+
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
@@ -124,6 +142,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.sensors import STAGING_BY_SOURCE
     from pipelines.sql_models import models
 
+    _warm_imports()
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     paths = Paths(home)
     instance = instance_for(paths)

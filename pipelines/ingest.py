@@ -7,6 +7,7 @@ validation results, schema drift) to the lake; rows in = rows loaded + rows quar
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -372,22 +373,26 @@ def _write_partition(
     )
 
 
+LAKE_WRITERS = 2
+
+
 def _flush(batch: _ReadBatch, spec: Contract, lake_dir: Path, build: str | None) -> list[IngestReport]:
     rows = batch.rows
     with stage("validate", rows.height):
         checked = validate(rows, spec, _reference(lake_dir, "units"), _reference(lake_dir, "services"))
         marked = checked.rows.with_columns(pl.col("violations").list.unique(maintain_order=True))
     stamp = _now()
-    reports = []
     results: dict[str, list[dict]] = {}
     for r in checked.results:
         results.setdefault(r["partition_key"], []).append(r)
     with stage("write", rows.height):
         by_partition = marked.partition_by("partition_key", as_dict=True, maintain_order=True)
         empty = marked.clear()
-        for read in batch.partitions:
-            reports.append(
-                _write_partition(
+        # Partitions are written side by side (Parquet writes release the GIL); each one's files in their order.
+        with ThreadPoolExecutor(LAKE_WRITERS, thread_name_prefix="mutu-lake-write") as pool:
+            writes = [
+                pool.submit(
+                    _write_partition,
                     read,
                     by_partition.get((read.partition_key,), empty),
                     results.get(read.partition_key, []),
@@ -396,7 +401,9 @@ def _flush(batch: _ReadBatch, spec: Contract, lake_dir: Path, build: str | None)
                     stamp,
                     build,
                 )
-            )
+                for read in batch.partitions
+            ]
+            reports = [write.result() for write in writes]
     return reports
 
 

@@ -11,7 +11,7 @@ import re
 
 import polars as pl
 
-from pipelines.names import scrub_names, scrub_names_series
+from pipelines.names import PLACEHOLDER, scrub_names, scrub_names_series
 
 # 16-digit NIK (Nomor Induk Kependudukan); phone numbers as Indonesians write them (08…, +62…, 62…).
 NIK = r"\b\d{16}\b"
@@ -62,5 +62,18 @@ def _replace_ci(text: str | None, name: str | None) -> str | None:
         return text
     for part in [name, *name.split()]:
         if len(part) > 2:
-            text = re.sub(re.escape(part), "[nama]", text, flags=re.IGNORECASE)
+            text = _replace_literal_ci(text, part)
     return text
+
+
+def _replace_literal_ci(text: str, part: str) -> str:
+    """re.sub(re.escape(part), "[nama]", text, flags=re.IGNORECASE) without compiling a pattern per name (every
+    reporter's name is another pattern: compiling them was most of a complaint's ingestion)."""
+    if not (text.isascii() and part.isascii()):  # Unicode case rules ('ſ' matches 's', 'İ' lowers to two chars)
+        return re.sub(re.escape(part), PLACEHOLDER, text, flags=re.IGNORECASE)
+    lowered, target = text.lower(), part.lower()
+    pieces, start = [], 0
+    while (found := lowered.find(target, start)) != -1:
+        pieces += [text[start:found], PLACEHOLDER]
+        start = found + len(target)
+    return "".join(pieces) + text[start:] if pieces else text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import polars as pl
 from pipelines.name_list_build import OUT as PERSON_NAMES
 from pipelines.names import scrub_names
 from pipelines.parsing import parse
-from pipelines.pii import scrub_raw_line, scrub_text
+from pipelines.pii import _replace_literal_ci, scrub_raw_line, scrub_text
 from pipelines.profiles import profile
 from pipelines.reading import read_file
 from tests.name_eval import build_snippets
@@ -112,3 +114,17 @@ def test_the_person_name_list_is_the_generated_one():
     assert lines[0].startswith("# Person-name words: names-dataset 3.3.1")
     names = {line for line in lines if not line.startswith("#")}
     assert len(names) > 50_000 and {"Budi", "Siti", "Santoso", "Siregar", "Wayan"} <= names
+
+
+def test_a_reporters_own_name_is_removed_as_a_case_blind_regex_would():
+    # The literal fast path (no pattern compiled per reporter) must replace exactly what
+    # re.sub(re.escape(name), "[nama]", text, flags=re.IGNORECASE) replaces, Unicode case rules included.
+    rng = random.Random(7)
+    for alphabet in ("abcABC sS kK .-[]()*+?", "abcABC İıKkſsS ßé.-"):
+        for _ in range(20_000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+            name = "".join(rng.choice(alphabet) for _ in range(rng.randint(3, 6)))
+            assert _replace_literal_ci(text, name) == re.sub(re.escape(name), "[nama]", text, flags=re.IGNORECASE)
+    assert (
+        _replace_literal_ci("Pak Budi datang, budi marah. BUDI!", "budi") == "Pak [nama] datang, [nama] marah. [nama]!"
+    )

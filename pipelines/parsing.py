@@ -264,31 +264,39 @@ def _typed(col_name: str, dtype: pl.DataType, profile: Profile) -> pl.Expr:
 def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame:
     stored = spec.stored_schema
     typed = [_typed(name, dtype, profile).alias(name) for name, dtype in stored.items() if name in frame.columns]
-    failures = [
-        pl.when(pl.col(name).is_not_null() & pl.col(f"__t_{name}").is_null()).then(pl.lit(f"type:{name}"))
+    failed = [
+        (name, pl.col(name).is_not_null() & pl.col(f"__t_{name}").is_null())
         for name in stored
         if name in frame.columns and stored[name] != pl.String()
     ]
     renamed = frame.with_columns(
         [t.alias(f"__t_{n}") for t, n in zip(typed, [n for n in stored if n in frame.columns], strict=False)]
-    )
+    ).with_row_index("__row")
     excluded = pl.when(pl.col("__excluded")).then(pl.lit("profile_excluded"))
+    failures = [pl.when(failing).then(pl.lit(f"type:{name}")) for name, failing in failed]
     # A record that could not be read is quarantined for that alone: its values are not judged.
     unreadable = pl.concat_list([pl.lit("unreadable:") + pl.col(PROBLEM)])
-    return renamed.with_columns(
+    violations = (
         pl.when(pl.col(PROBLEM).is_not_null())
         .then(unreadable)
         .otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls())
-        .alias("violations")
-    ).select(
-        pl.col(FILE),
-        pl.col("source_row"),
-        pl.col("raw_json"),
-        pl.col("violations"),
-        *[
-            pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n)
-            for n, dtype in stored.items()
-        ],
+    )
+    # Lists built for the rows with something to say only: a list per row of every batch was most of the cast.
+    flagged = pl.any_horizontal([pl.col(PROBLEM).is_not_null(), pl.col("__excluded"), *[f for _, f in failed]])
+    said = renamed.filter(flagged).select("__row", violations.alias("violations"))
+    return (
+        renamed.join(said, on="__row", how="left", maintain_order="left")
+        .with_columns(pl.col("violations").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .select(
+            pl.col(FILE),
+            pl.col("source_row"),
+            pl.col("raw_json"),
+            pl.col("violations"),
+            *[
+                pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n)
+                for n, dtype in stored.items()
+            ],
+        )
     )
 
 

@@ -300,6 +300,10 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame
     )
 
 
+def _typed_column(rule: str) -> str:
+    return rule.removeprefix("type:")
+
+
 def _type_drift(typed: pl.DataFrame, spec: Contract) -> dict[int, list[str]]:
     """By file index: a column none of whose values reads as its contract type has most likely changed type."""
     found = typed.select(pl.col("violations").explode().unique()).to_series().drop_nulls()
@@ -310,9 +314,9 @@ def _type_drift(typed: pl.DataFrame, spec: Contract) -> dict[int, list[str]]:
     per_file = typed.group_by(FILE).agg(
         *[pl.col("violations").list.contains(rule).sum().alias(f"failed:{rule}") for rule in rules],
         *[
-            (pl.len() - (pl.col("violations").list.contains(rule).not_() & pl.col(rule[5:]).is_null()).sum()).alias(
-                f"present:{rule}"
-            )
+            (
+                pl.len() - (~pl.col("violations").list.contains(rule) & pl.col(_typed_column(rule)).is_null()).sum()
+            ).alias(f"present:{rule}")
             for rule in rules
         ],
     )
@@ -320,7 +324,7 @@ def _type_drift(typed: pl.DataFrame, spec: Contract) -> dict[int, list[str]]:
     drift: dict[int, list[str]] = {}
     for row in per_file.iter_rows(named=True):
         for rule in rules:
-            n, column = row[f"failed:{rule}"], rule.split(":", 1)[1]
+            n, column = row[f"failed:{rule}"], _typed_column(rule)
             if n >= 3 and n == row[f"present:{rule}"]:
                 message = f"column {column!r}: none of its {n} values reads as {stored[column]} (type changed?)"
                 drift.setdefault(row[FILE], []).append(message)

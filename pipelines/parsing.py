@@ -19,6 +19,7 @@ from pipelines.errors import LandingError, ProfileError
 from pipelines.pii import pseudonym, remove_names, scrub_text
 from pipelines.profiles import Profile, format_pattern
 from pipelines.reading import PROBLEM, RawFile
+from pipelines.row_rules import violations_where
 
 TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
 FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
@@ -281,22 +282,17 @@ def _cast(frame: pl.DataFrame, spec: Contract, profile: Profile) -> pl.DataFrame
         .then(unreadable)
         .otherwise(pl.concat_list([excluded, *failures]).list.drop_nulls())
     )
-    # Lists built for the rows with something to say only: a list per row of every batch was most of the cast.
     flagged = pl.any_horizontal([pl.col(PROBLEM).is_not_null(), pl.col("__excluded"), *[f for _, f in failed]])
-    said = renamed.filter(flagged).select("__row", violations.alias("violations"))
-    return (
-        renamed.join(said, on="__row", how="left", maintain_order="left")
-        .with_columns(pl.col("violations").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .select(
-            pl.col(FILE),
-            pl.col("source_row"),
-            pl.col("raw_json"),
-            pl.col("violations"),
-            *[
-                pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n)
-                for n, dtype in stored.items()
-            ],
-        )
+    none = pl.lit([], dtype=pl.List(pl.String))
+    return violations_where(renamed, "__row", flagged, violations, none).select(
+        pl.col(FILE),
+        pl.col("source_row"),
+        pl.col("raw_json"),
+        pl.col("violations"),
+        *[
+            pl.col(f"__t_{n}").alias(n) if n in frame.columns else pl.lit(None, dtype).alias(n)
+            for n, dtype in stored.items()
+        ],
     )
 
 

@@ -72,3 +72,14 @@ def marks(rules: list[tuple[str, str, dict]], schema: pl.Schema) -> list[pl.Expr
         (failure(expectation, kwargs, schema).fill_null(False) & pl.col(CANDIDATE)).alias(name)
         for name, expectation, kwargs in rules
     ]
+
+
+def violations_where(
+    frame: pl.DataFrame, row: str, flagged: pl.Expr, violations: pl.Expr, otherwise: pl.Expr
+) -> pl.DataFrame:
+    """`frame` with its `violations` list set to `violations` on the flagged rows and to `otherwise` on the others
+    (`row`: a column telling the rows apart). The lists are built for the flagged rows only: few rows break a rule,
+    and building a Polars list for every row of a batch was most of the time of validation and of the cast."""
+    said = frame.filter(flagged).select(row, violations.alias("__said"))
+    joined = frame.join(said, on=row, how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce("__said", otherwise).alias("violations")).drop("__said")

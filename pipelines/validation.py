@@ -443,11 +443,9 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     flagged = pl.concat([rows, flags], how="horizontal")
     marked = flagged.with_columns(*cleared)
     if quarantining:
-        # Lists built for the rows a rule marks only: a list per row of a whole batch was most of validation's time.
         hit = pl.any_horizontal([pl.col(f"__m{i}") for i in quarantining])
-        added = flagged.filter(hit).select("__rid", pl.concat_list([pl.col("violations"), extra]).alias("__added"))
-        marked = marked.join(added, on="__rid", how="left", maintain_order="left")
-        marked = marked.with_columns(pl.coalesce("__added", "violations").alias("violations")).drop("__added")
+        extended = pl.concat_list([pl.col("violations"), extra])
+        marked = row_rules.violations_where(marked, "__rid", hit, extended, pl.col("violations"))
     marked = marked.drop("__rid", *flags.columns)
     results = _results(flagged, names, spec, parsed_ok) + _dataset_results(marked, spec)
     return Validated(rows=marked, results=results)

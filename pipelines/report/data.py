@@ -96,7 +96,7 @@ class Warehouse:
 
 
 def per_period(read):
-    """Read once per open warehouse and period: the pack's pages of one period share these figures."""
+    """Read once per open warehouse and arguments (a period, a scope): the pages that share them read them once."""
 
     @functools.wraps(read)
     def once(wh: Warehouse, *args):

@@ -212,30 +212,32 @@ fine_histogram as (
 ),
 
 ranks as (
-    select
-        f.period_key,
-        f.scope_key,
-        f.measure,
-        f.seconds / 60.0 as value,
-        w.h50,
-        w.h90,
-        w.minute_rank_first
-        + sum(f.n)
-            over (
-                partition by f.period_key, f.scope_key, f.measure, f.minute
-                order by f.seconds rows between unbounded preceding and current row
-            )
-        - f.n as rank_first,
-        w.minute_rank_first
-        + sum(f.n)
-            over (
-                partition by f.period_key, f.scope_key, f.measure, f.minute
-                order by f.seconds rows between unbounded preceding and current row
-            )
-        - 1 as rank_last
-    from fine_histogram as f
-    join wanted_minutes as w
-        on f.period_key = w.period_key and f.scope_key = w.scope_key and f.measure = w.measure and f.minute = w.minute
+    -- Each second's values hold the ranks rank_first..rank_last of its period, scope and measure.
+    select period_key, scope_key, measure, value, h50, h90, upto - n as rank_first, upto - 1 as rank_last
+    from (
+        select
+            f.period_key,
+            f.scope_key,
+            f.measure,
+            f.n,
+            f.seconds / 60.0 as value,
+            w.h50,
+            w.h90,
+            w.minute_rank_first
+            + sum(f.n)
+                over (
+                    partition by f.period_key, f.scope_key, f.measure, f.minute
+                    order by f.seconds rows between unbounded preceding and current row
+                )
+                as upto
+        from fine_histogram as f
+        join wanted_minutes as w
+            on
+                f.period_key = w.period_key
+                and f.scope_key = w.scope_key
+                and f.measure = w.measure
+                and f.minute = w.minute
+    ) as counted
 ),
 
 percentiles as (

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.dating import DaysMemo
 from pipelines.landing import REFERENCE_DATASETS, file_sha256, scan
 from pipelines.profiles import SOURCE_DATASETS
 
@@ -128,7 +129,7 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], build: Callab
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
         without_partition = set()
-        for item in scan(landing, source):
+        for item in scan(landing, source, DaysMemo(cache, changes.build)):
             if not item.days:
                 without_partition.add(item.relative)
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 import warnings
@@ -240,5 +241,20 @@ def main(argv: list[str] | None = None) -> int:
     return args.handler(args)
 
 
+def entry() -> None:
+    """The `mutu` console script: `main`, then an exit that skips the interpreter's teardown.
+
+    Tearing down a process that imported Dagster, Great Expectations, Polars and DuckDB is a garbage collection
+    of every module's objects: 1.4 s after a nightly run had finished its work, measured. Everything the run
+    writes is closed and renamed into place before `main` returns (the lake, the warehouse, Dagster's SQLite
+    files, whose write-ahead logs SQLite replays on the next open); the exit handlers still run, and the
+    output is flushed."""
+    code = main()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

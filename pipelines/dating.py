@@ -9,6 +9,7 @@ partition column, or for time-only exports the profile's `timestamps.date_column
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,30 @@ def _day_in_name(text: str, day_format: str) -> date | None:
         return None  # '2026-02-30' is no day: the records say which days the file holds
 
 
-def file_days(path: Path, relative: str, profile: Profile) -> tuple[tuple[date, ...], bool]:
+@dataclass(frozen=True)
+class DaysMemo:
+    """The days of files dated by their records, kept across processes in the planners' hash cache
+    (`landing_hashes.json`, the sensor's cursor): reading a month of complaints again on every run only to learn
+    its days is most of a nightly plan. An entry holds while the file's size and modification time, and the
+    staging inputs it was read with (`inputs`: the build id, over code, contracts and profiles), are unchanged."""
+
+    cache: dict[str, str]
+    inputs: str
+
+    def days(self, relative: str, stamp: str) -> tuple[date, ...] | None:
+        held = self.cache.get(f"days:{relative}", "")
+        prefix = f"{stamp}:{self.inputs}:"
+        if not held.startswith(prefix):
+            return None
+        return tuple(date.fromisoformat(day) for day in held[len(prefix) :].split(","))
+
+    def keep(self, relative: str, stamp: str, days: tuple[date, ...]) -> None:
+        self.cache[f"days:{relative}"] = f"{stamp}:{self.inputs}:" + ",".join(day.isoformat() for day in days)
+
+
+def file_days(
+    path: Path, relative: str, profile: Profile, memo: DaysMemo | None = None
+) -> tuple[tuple[date, ...], bool]:
     """(the file's days, whether they come from its records); LandingError/ProfileError when it has none."""
     day = name_day(path, profile)
     if day is not None:
@@ -50,7 +74,13 @@ def file_days(path: Path, relative: str, profile: Profile) -> tuple[tuple[date, 
             + "; name the file with its day, or give the profile a `timestamps.date_column`"
         )
     stat = path.stat()
-    return _record_days(path, stat.st_size, stat.st_mtime_ns, relative, profile.source, profile.name), True
+    stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    days = memo.days(relative, stamp) if memo else None
+    if days is None:
+        days = _record_days(path, stat.st_size, stat.st_mtime_ns, relative, profile.source, profile.name)
+        if memo:
+            memo.keep(relative, stamp, days)
+    return days, True
 
 
 @lru_cache(maxsize=4096)

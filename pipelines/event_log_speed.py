@@ -18,6 +18,7 @@ Dagster's event log: an event lost to a power cut costs at most a re-run's worth
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
 import threading
 
@@ -54,7 +55,17 @@ def install() -> None:
     global _installed
     if not _installed:
         event.listen(Engine, "connect", _on_connect)
+        atexit.register(_release_held)
         _installed = True
+
+
+def _release_held() -> None:
+    """At exit: close the held connections, so the last one checkpoints its WAL into the database file even
+    when the process skips the interpreter's teardown (`pipelines.cli.entry`)."""
+    with _lock:
+        for held in _held.values():
+            held.close()
+        _held.clear()
 
 
 def held_databases() -> list[str]:

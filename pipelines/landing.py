@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from pipelines.dating import file_days
+from pipelines.dating import DaysMemo, file_days
 from pipelines.errors import MutuError
 from pipelines.profiles import profile
 
@@ -56,8 +56,9 @@ def _visible(folder: Path, directories: bool) -> list[os.DirEntry]:
     return sorted(found, key=lambda e: e.name)
 
 
-def scan(landing: Path, source: str) -> list[LandedFile]:
-    """Every file of one source, with its partition; files that cannot be placed carry the reason."""
+def scan(landing: Path, source: str, memo: DaysMemo | None = None) -> list[LandedFile]:
+    """Every file of one source, with its partition; files that cannot be placed carry the reason. `memo` keeps
+    the days of files dated by their records across processes (the planners')."""
     found = []
     root = landing / source
     if not root.is_dir():
@@ -85,7 +86,7 @@ def scan(landing: Path, source: str) -> list[LandedFile]:
                 )
                 continue
             try:
-                days, by_records = file_days(path, relative, profile(source, folder.name))
+                days, by_records = file_days(path, relative, profile(source, folder.name), memo)
                 found.append(LandedFile(source, folder.name, path, relative, days, dated_by_records=by_records))
             except MutuError as exc:
                 found.append(LandedFile(source, folder.name, path, relative, (), str(exc)))

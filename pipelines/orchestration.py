@@ -10,14 +10,12 @@ published. A run with nothing new publishes nothing.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
-import threading
 import time
 from pathlib import Path
 
-from pipelines import progress, stage_timer
+from pipelines import gx_checks, progress, stage_timer
 from pipelines.atomic import write_text_atomically
 from pipelines.errors import LandingError, MutuError, SettingsError, raise_for_failed_run
 from pipelines.planning import digest
@@ -67,7 +65,7 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
             "or point --landing at the exports"
         )
     pii_key()
-    with exclusive_run(home):
+    with exclusive_run(home), gx_checks.side_process():
         stage_timer.reset()
         started = time.perf_counter()
         progress.start()
@@ -115,22 +113,6 @@ def _write_state(path: Path, state: dict) -> None:
 # --- the runs -----------------------------------------------------------------------------------------
 
 
-# Imported by a run's later steps, and slow to import (Great Expectations: about 3 s, most of the import floor):
-# imported on a side thread while planning reads the landing zone and Dagster creates the runs.
-WARM_IMPORTS = ("great_expectations",)
-
-
-def _warm_imports() -> None:
-    def load() -> None:
-        for module in WARM_IMPORTS:
-            try:
-                importlib.import_module(module)
-            except Exception:  # noqa: BLE001 - the step that needs it imports it again and reports the error
-                return
-
-    threading.Thread(target=load, name="mutu-warm-imports", daemon=True).start()
-
-
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
@@ -142,7 +124,6 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.sensors import STAGING_BY_SOURCE
     from pipelines.sql_models import models
 
-    _warm_imports()
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     paths = Paths(home)
     instance = instance_for(paths)

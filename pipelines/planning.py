@@ -36,6 +36,7 @@ STAGING_CODE = (
     "pii.py",
     "names.py",
     "validation.py",
+    "gx_checks.py",
     "ingest.py",
     "lake.py",
 )

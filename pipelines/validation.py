@@ -9,18 +9,14 @@ audit.validation_results beside the row rules' and feed the same Dagster asset c
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cache
 from typing import Any
 
 import polars as pl
 
-from pipelines import row_rules
+from pipelines import gx_checks, row_rules
 from pipelines.contracts import Contract
-
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
 
 
 @dataclass(frozen=True)
@@ -154,21 +150,6 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
     return rules
 
 
-@cache
-def _gx_context():
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = (
-        context.data_sources.add_pandas("mutu")
-        .add_dataframe_asset("partitions")
-        .add_batch_definition_whole_dataframe("all")
-    )
-    return context, batch_definition
-
-
 DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations checks per partition
 
 
@@ -218,19 +199,6 @@ def dataset_rules(spec: Contract) -> list[RuleSpec]:
     return rules
 
 
-@cache
-def _dataset_suite(name: str):
-    import great_expectations as gx
-
-    from pipelines.contracts import contract
-
-    context, _ = _gx_context()
-    suite = gx.ExpectationSuite(name=f"{name}_partitions")
-    for rule in dataset_rules(contract(name)):
-        suite.add_expectation(getattr(gx.expectations, rule.expectation)(**rule.kwargs, meta={"rule": rule.name}))
-    return context.suites.add(suite)
-
-
 def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) -> pl.DataFrame:
     """One row per partition (every key in `keys`, loaded rows or not): the figures the dataset rules judge."""
     figures = [pl.len().alias("rows_loaded")]
@@ -254,31 +222,13 @@ def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) ->
 
 
 def _dataset_results(marked: pl.DataFrame, spec: Contract) -> list[dict]:
-    """Great Expectations checks each partition's loaded rows (one call per batch of partitions)."""
+    """Great Expectations checks each partition's loaded rows: one call per batch of partitions (gx_checks.py)."""
     rules = dataset_rules(spec)
     if not rules:
         return []
     loaded = marked.filter(pl.col("violations").list.len() == 0)
     summary = _partition_summary(loaded, marked.get_column("partition_key"), spec)
-    _, batch_definition = _gx_context()
-    result = batch_definition.get_batch(batch_parameters={"dataframe": summary.to_pandas()}).validate(
-        _dataset_suite(spec.name),
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": ["partition_key"],
-            "return_unexpected_index_query": False,
-        },
-    )
-    failing: dict[str, set[str]] = {}
-    for outcome in result.results:
-        rule = outcome.expectation_config.meta["rule"]
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(
-                f"Great Expectations could not evaluate rule {rule} of contract {spec.name}: "
-                f"{outcome.exception_info.get('exception_message')}"
-            )
-        listed = outcome.result.get("unexpected_index_list") or []
-        failing[rule] = {str(i["partition_key"]) for i in listed}
+    failing = gx_checks.failing_partitions(spec.name, summary)
     out = []
     for row in summary.iter_rows(named=True):
         for rule in rules:

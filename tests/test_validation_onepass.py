@@ -3,14 +3,16 @@ and Great Expectations still judges each partition's loaded rows (validation.dat
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
 import polars as pl
 import pytest
 
-from pipelines import row_rules
+from pipelines import gx_checks, row_rules
 from pipelines.contracts import contract
-from pipelines.validation import _dataset_results, _gx_context, rules_for, validate
+from pipelines.gx_checks import gx_context
+from pipelines.validation import _dataset_results, rules_for, validate
 
 EDGE_CASES = pl.DataFrame(
     {
@@ -43,7 +45,7 @@ EXPECTATIONS = [
 def _gx_failing_rows(expectation: str, kwargs: dict) -> set[int]:
     import great_expectations as gx
 
-    _, batch_definition = _gx_context()
+    _, batch_definition = gx_context()
     frame = EDGE_CASES.with_row_index("__rid").to_pandas()
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         getattr(gx.expectations, expectation)(**kwargs),
@@ -91,7 +93,8 @@ def test_a_batch_with_nothing_loaded_still_validates():
     assert checked.rows.get_column("violations").to_list() == [["unreadable:too few fields"]]
 
 
-def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat():
+@pytest.mark.parametrize("where", ["in-process", "side process"])
+def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(where):
     spec = contract("queue_tickets")
     ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
     rows = _rows(
@@ -102,7 +105,9 @@ def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat():
             {**ticket, "partition_key": "2026-07-02", "source_row": 1},
         ],
     )
-    results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+    # `mutu run` evaluates in a side process it starts (gx_checks.side_process); other launchers in-process.
+    with gx_checks.side_process() if where == "side process" else nullcontext():
+        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
     assert results[("2026-07-01", "dataset:unique_key")]["engine"] == "great_expectations"
     assert results[("2026-07-02", "dataset:unique_key")]["failed"] == 0

@@ -1,0 +1,104 @@
+"""Great Expectations, the validator of record of the contracts' dataset-level rules, on one summary row per
+partition (validation.dataset_rules) — in a side process when the run started one.
+
+Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
+side process as it begins (`side_process`): it imports Great Expectations on the second core while the run plans
+and creates its Dagster runs, and then evaluates every batch's summary. A process that did not start one (a run
+launched by the Dagster daemon, a test) evaluates in-process, with the same code and results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from functools import cache
+from multiprocessing import get_context
+
+import polars as pl
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
+
+_side: ProcessPoolExecutor | None = None
+
+
+@cache
+def gx_context():
+    """An ephemeral Great Expectations context with one pandas batch definition: the frame passed at validation."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("mutu")
+        .add_dataframe_asset("partitions")
+        .add_batch_definition_whole_dataframe("all")
+    )
+    return context, batch_definition
+
+
+@cache
+def _dataset_suite(name: str):
+    import great_expectations as gx
+
+    from pipelines.contracts import contract
+    from pipelines.validation import dataset_rules
+
+    context, _ = gx_context()
+    suite = gx.ExpectationSuite(name=f"{name}_partitions")
+    for rule in dataset_rules(contract(name)):
+        suite.add_expectation(getattr(gx.expectations, rule.expectation)(**rule.kwargs, meta={"rule": rule.name}))
+    return context.suites.add(suite)
+
+
+def _evaluate(dataset: str, summary: pl.DataFrame) -> dict[str, set[str]]:
+    _, batch_definition = gx_context()
+    result = batch_definition.get_batch(batch_parameters={"dataframe": summary.to_pandas()}).validate(
+        _dataset_suite(dataset),
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": ["partition_key"],
+            "return_unexpected_index_query": False,
+        },
+    )
+    failing: dict[str, set[str]] = {}
+    for outcome in result.results:
+        rule = outcome.expectation_config.meta["rule"]
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"Great Expectations could not evaluate rule {rule} of contract {dataset}: "
+                f"{outcome.exception_info.get('exception_message')}"
+            )
+        failing[rule] = {str(i["partition_key"]) for i in outcome.result.get("unexpected_index_list") or []}
+    return failing
+
+
+def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str]]:
+    """Rule name -> the partition keys of `summary` (one row per partition) that fail it."""
+    if _side is not None:
+        try:
+            return _side.submit(_evaluate, dataset, summary).result()
+        except BrokenProcessPool:  # the side process died (killed, out of memory): this process carries on
+            pass
+    return _evaluate(dataset, summary)
+
+
+def _warm() -> None:
+    gx_context()
+
+
+@contextmanager
+def side_process() -> Iterator[None]:
+    """Evaluate in a side process, started now, for the duration of the block."""
+    global _side
+    side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    side.submit(_warm)  # starts the process, which imports Great Expectations while this one goes on
+    _side = side
+    try:
+        yield
+    finally:
+        _side = None
+        side.shutdown(cancel_futures=True)

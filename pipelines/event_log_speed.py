@@ -14,18 +14,34 @@ connection has no transaction open: it blocks no writer. Measured (100 runless m
 host, strace): fdatasync calls 1405 -> 269, WAL files deleted 571 -> 93, 26 -> 12 ms and 8.3 -> 4.8 CPU ms
 per event. What Mutu guarantees (nothing lost, idempotent) rests on the lake's own accounting, not on
 Dagster's event log: an event lost to a power cut costs at most a re-run's worth of history.
+
+The storages also build a new SQLAlchemy engine for every connection (and dispose of it after), which sets up
+the dialect on its first connection each time: a third of the cost of storing an event. Their modules' engine
+factory is replaced by one that returns the engine it built before for the same database and options; with
+NullPool an engine holds no connection, so each use still opens and closes its own, as Dagster expects.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import sqlite3
 import threading
 
+import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+# Dagster's SQLite storages, each calling `create_engine` (imported by name) once per connection.
+STORAGE_MODULES = (
+    "dagster._core.storage.event_log.sqlite.sqlite_event_log",
+    "dagster._core.storage.runs.sqlite.sqlite_run_storage",
+    "dagster._core.storage.schedules.sqlite.sqlite_schedule_storage",
+)
 
 _held: dict[str, sqlite3.Connection] = {}
+_engines: dict[tuple, Engine] = {}
 _lock = threading.Lock()
 _installed = False
 
@@ -56,7 +72,22 @@ def install() -> None:
     if not _installed:
         event.listen(Engine, "connect", _on_connect)
         atexit.register(_release_held)
+        for name in STORAGE_MODULES:
+            importlib.import_module(name).create_engine = _reused_engine
         _installed = True
+
+
+def _reused_engine(url, **options) -> Engine:
+    """`sqlalchemy.create_engine`, but one engine per database and options for the NullPool engines the storages
+    build per connection. Their `dispose()` afterwards only replaces the engine's (empty) pool."""
+    if options.get("poolclass") is not NullPool:
+        return sqlalchemy.create_engine(url, **options)
+    key = (str(url), repr(sorted(options.items())))
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = sqlalchemy.create_engine(url, **options)
+        return engine
 
 
 def _release_held() -> None:

@@ -37,3 +37,17 @@ def test_a_dagster_instance_still_stores_and_reads_every_event(tmp_path):
     assert any(p.startswith(str(tmp_path)) for p in held)
     index = next(p for p in held if p.startswith(str(tmp_path)) and p.endswith("index.db"))
     assert sqlite3.connect(index).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_storages_reuse_one_engine_per_database(tmp_path):
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    url = f"sqlite:///{tmp_path / 'shard.db'}"
+    first = sqlite_event_log.create_engine(url, poolclass=NullPool, connect_args={"timeout": 15})
+    first.dispose()  # what the storage does after each use
+    again = sqlite_event_log.create_engine(url, poolclass=NullPool, connect_args={"timeout": 15})
+    assert again is first
+    with again.connect() as conn:  # still usable after its dispose
+        assert conn.execute(text("select 1")).scalar() == 1
+    other = sqlite_event_log.create_engine(f"sqlite:///{tmp_path / 'other.db'}", poolclass=NullPool)
+    assert other is not first

@@ -112,3 +112,10 @@ def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(wh
     assert results[("2026-07-01", "dataset:unique_key")]["engine"] == "great_expectations"
     assert results[("2026-07-02", "dataset:unique_key")]["failed"] == 0
     assert results[("2026-07-01", "dataset:not_in_future")]["failed"] == 0
+
+
+def test_the_side_process_is_stopped_when_the_run_ends():
+    with gx_checks.side_process():
+        workers = list(gx_checks._side._processes.values())
+    assert workers
+    assert not any(worker.is_alive() for worker in workers)

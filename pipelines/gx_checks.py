@@ -101,17 +101,14 @@ def side_process() -> Iterator[None]:
         yield
     finally:
         _side = None
-        side.shutdown(wait=False, cancel_futures=True)
         _stop_idle(side)
 
 
 def _stop_idle(side: ProcessPoolExecutor) -> None:
     """Stop the side process, idle now, without waiting for its interpreter's teardown (most of a second with
     Great Expectations loaded): it holds nothing that needs closing."""
-    terminate = getattr(side, "terminate_workers", None)  # Python 3.14
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(side, "_processes", None) or {}).values()):
-        process.terminate()
-        process.join()
+    workers = list((getattr(side, "_processes", None) or {}).values())  # what Python 3.14's terminate_workers stops
+    side.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+        worker.join()

@@ -3,8 +3,9 @@ partition (validation.dataset_rules) — in a side process when the run started 
 
 Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
 side process as it begins (`side_process`): it imports Great Expectations on the second core while the run plans
-and creates its Dagster runs, and then evaluates every batch's summary. A process that did not start one (a run
-launched by the Dagster daemon, a test) evaluates in-process, with the same code and results.
+and creates its Dagster runs, and then evaluates every batch's summary. It lets the side process go when staging is
+done. A process that did not start one (a run launched by the Dagster daemon, a test) evaluates in-process,
+with the same code and results.
 """
 
 from __future__ import annotations
@@ -92,23 +93,20 @@ def _warm() -> None:
 
 @contextmanager
 def side_process() -> Iterator[None]:
-    """Evaluate in a side process, started now, for the duration of the block."""
+    """Evaluate in a side process, started now, for the duration of the block (or until `release`)."""
     global _side
-    side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-    side.submit(_warm)  # starts the process, which imports Great Expectations while this one goes on
-    _side = side
+    _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    _side.submit(_warm)  # starts the process, which imports Great Expectations while this one goes on
     try:
         yield
     finally:
+        release()
+
+
+def release() -> None:
+    """No more checks in this run: the side process exits on its own core while this one goes on (its teardown,
+    with Great Expectations loaded, takes most of a second: waiting for it at the end would add that)."""
+    global _side
+    if _side is not None:
+        _side.shutdown(wait=False, cancel_futures=True)
         _side = None
-        _stop_idle(side)
-
-
-def _stop_idle(side: ProcessPoolExecutor) -> None:
-    """Stop the side process, idle now, without waiting for its interpreter's teardown (most of a second with
-    Great Expectations loaded): it holds nothing that needs closing."""
-    workers = list((getattr(side, "_processes", None) or {}).values())  # what Python 3.14's terminate_workers stops
-    side.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-        worker.join()

@@ -114,8 +114,12 @@ def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(wh
     assert results[("2026-07-01", "dataset:not_in_future")]["failed"] == 0
 
 
-def test_the_side_process_is_stopped_when_the_run_ends():
+def test_checks_after_the_side_process_is_released_run_in_process():
+    spec = contract("queue_tickets")
+    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
+    rows = _rows(spec, [{**ticket, "partition_key": "2026-07-01", "source_row": n} for n in (1, 2)])
     with gx_checks.side_process():
-        workers = list(gx_checks._side._processes.values())
-    assert workers
-    assert not any(worker.is_alive() for worker in workers)
+        gx_checks.release()  # what `mutu run` does when staging is done
+        assert gx_checks._side is None
+        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+    assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1

@@ -174,6 +174,12 @@ def check_results(dataset: str, key: AssetKey, reports: list[IngestReport]) -> l
     return out
 
 
+def _definition_metadata(dataset: str) -> dict:
+    # The contract's columns belong to the asset, not to each materialization: a backfill stores one event per
+    # partition, and the schema was 60 % of each (6.8 KB of 11.9 KB for a survey day, written three times).
+    return {"dagster/column_schema": contract(dataset).table_schema()}
+
+
 def _metadata(dataset: str, reports: list[IngestReport]) -> dict:
     return {
         "dagster/row_count": sum(r.rows_loaded for r in reports),
@@ -182,7 +188,6 @@ def _metadata(dataset: str, reports: list[IngestReport]) -> dict:
         "files": sum(r.files for r in reports),
         "files_rejected": sum(r.files_rejected for r in reports),
         "partitions": len(reports),
-        "dagster/column_schema": contract(dataset).table_schema(),
         **step_metadata(),
     }
 
@@ -203,6 +208,7 @@ def staging_asset(source: str):
         owners=list(spec.owners),
         description=spec.description,
         code_version=spec.version,
+        metadata=_definition_metadata(dataset),
         check_specs=_check_specs(dataset, key),
         retry_policy=transient_retry,
     )
@@ -270,6 +276,7 @@ def _freshness(mutu: MutuResource, dataset: str, key: AssetKey) -> AssetCheckRes
             owners=list(contract(name).owners),
             description=contract(name).description,
             code_version=contract(name).version,
+            metadata=_definition_metadata(name),
         )
         for name in REFERENCE_DATASETS
     ],

@@ -82,8 +82,8 @@ def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str
     if _side is not None:
         try:
             return _side.submit(_evaluate, dataset, summary).result()
-        except BrokenProcessPool:  # the side process died (killed, out of memory): this process carries on
-            pass
+        except BrokenProcessPool:  # the side process died (killed, out of memory): this process takes over
+            release()
     return _evaluate(dataset, summary)
 
 

@@ -123,3 +123,16 @@ def test_checks_after_the_side_process_is_released_run_in_process():
         assert gx_checks._side is None
         results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
+
+
+def test_a_side_process_that_died_hands_the_checks_back_to_this_process():
+    spec = contract("queue_tickets")
+    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
+    rows = _rows(spec, [{**ticket, "partition_key": "2026-07-01", "source_row": n} for n in (1, 2)])
+    with gx_checks.side_process():
+        for worker in list(gx_checks._side._processes.values()):
+            worker.kill()
+            worker.join()
+        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+        assert gx_checks._side is None  # later batches go straight to this process
+    assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1

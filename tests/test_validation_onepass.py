@@ -93,21 +93,23 @@ def test_a_batch_with_nothing_loaded_still_validates():
     assert checked.rows.get_column("violations").to_list() == [["unreadable:too few fields"]]
 
 
+def _one_ticket_in(*partition_keys: str) -> pl.DataFrame:
+    """The same queue ticket (unit U1, A-001) once in each given partition: twice in one, its key repeats there."""
+    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
+    rows = [{**ticket, "partition_key": key, "source_row": n} for n, key in enumerate(partition_keys, start=1)]
+    return _rows(contract("queue_tickets"), rows)
+
+
+def _dataset_checks(rows: pl.DataFrame) -> dict[tuple[str, str], dict]:
+    return {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, contract("queue_tickets"))}
+
+
 @pytest.mark.parametrize("where", ["in-process", "side process"])
 def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(where):
-    spec = contract("queue_tickets")
-    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
-    rows = _rows(
-        spec,
-        [
-            {**ticket, "partition_key": "2026-07-01", "source_row": 1},
-            {**ticket, "partition_key": "2026-07-01", "source_row": 2},
-            {**ticket, "partition_key": "2026-07-02", "source_row": 1},
-        ],
-    )
+    rows = _one_ticket_in("2026-07-01", "2026-07-01", "2026-07-02")
     # `mutu run` evaluates in a side process it starts (gx_checks.side_process); other launchers in-process.
     with gx_checks.side_process() if where == "side process" else nullcontext():
-        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+        results = _dataset_checks(rows)
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
     assert results[("2026-07-01", "dataset:unique_key")]["engine"] == "great_expectations"
     assert results[("2026-07-02", "dataset:unique_key")]["failed"] == 0
@@ -115,24 +117,20 @@ def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(wh
 
 
 def test_checks_after_the_side_process_is_released_run_in_process():
-    spec = contract("queue_tickets")
-    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
-    rows = _rows(spec, [{**ticket, "partition_key": "2026-07-01", "source_row": n} for n in (1, 2)])
+    rows = _one_ticket_in("2026-07-01", "2026-07-01")
     with gx_checks.side_process():
         gx_checks.release()  # what `mutu run` does when staging is done
         assert gx_checks._side is None
-        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+        results = _dataset_checks(rows)
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
 
 
 def test_a_side_process_that_died_hands_the_checks_back_to_this_process():
-    spec = contract("queue_tickets")
-    ticket = {"unit_id": "U1", "ticket_id": "A-001", "issued_at": datetime(2026, 7, 1, 8), "violations": []}
-    rows = _rows(spec, [{**ticket, "partition_key": "2026-07-01", "source_row": n} for n in (1, 2)])
+    rows = _one_ticket_in("2026-07-01", "2026-07-01")
     with gx_checks.side_process():
         for worker in list(gx_checks._side._processes.values()):
             worker.kill()
             worker.join()
-        results = {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, spec)}
+        results = _dataset_checks(rows)
         assert gx_checks._side is None  # later batches go straight to this process
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1

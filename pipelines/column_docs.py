@@ -25,18 +25,30 @@ LAKE_COLUMN_DOCS = {
 Column = tuple[str, str, str]  # (schema, table, column)
 
 
-def _schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, str]]]:
-    found: dict[str, dict[str, dict[str, str]]] = {}
+Catalog = dict[tuple[str, str], dict[str, tuple[str, str | None]]]  # (schema, table) -> column -> (type, comment)
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
+    """Every column of the build database with its type and comment, in one read (a catalog query costs a few
+    milliseconds whatever it filters on, so a model's docs read it once)."""
+    found: Catalog = {}
     rows = con.execute(
-        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
-        "where database_name = current_database()"
+        "select schema_name, table_name, column_name, data_type, comment from duckdb_columns() "
+        "where database_name = current_database() order by column_index"
     ).fetchall()
-    for schema, table, column, dtype in rows:
-        found.setdefault(schema, {}).setdefault(table, {})[column] = dtype
+    for schema, table, column, dtype, comment in rows:
+        found.setdefault((schema, table), {})[column] = (dtype, comment)
     return found
 
 
-def _upstream_comments(con: duckdb.DuckDBPyConnection, model: SqlModel) -> dict[Column, str]:
+def _types(found: Catalog) -> dict[str, dict[str, dict[str, str]]]:
+    types: dict[str, dict[str, dict[str, str]]] = {}
+    for (schema, table), columns in found.items():
+        types.setdefault(schema, {})[table] = {column: dtype for column, (dtype, _) in columns.items()}
+    return types
+
+
+def _upstream_comments(found: Catalog, model: SqlModel) -> dict[Column, str]:
     """Comments of every column the model reads: built tables from DuckDB, staging from the contracts."""
     comments: dict[Column, str] = {}
     specs = contracts()
@@ -46,12 +58,8 @@ def _upstream_comments(con: duckdb.DuckDBPyConnection, model: SqlModel) -> dict[
                 comments.update({("staging", table, name): text for name, _, text in specs[table].stored_columns})
                 comments.update({("staging", table, name): text for name, text in LAKE_COLUMN_DOCS.items()})
             continue
-        rows = con.execute(
-            "select column_name, comment from duckdb_columns() "
-            "where database_name = current_database() and schema_name = ? and table_name = ? and comment is not null",
-            [schema, table],
-        ).fetchall()
-        comments.update({(schema, table, name): text for name, text in rows})
+        columns = found.get((schema, table), {})
+        comments.update({(schema, table, name): text for name, (_, text) in columns.items() if text is not None})
     return comments
 
 
@@ -65,16 +73,21 @@ def _passed_through_from(model: SqlModel, column: str, sources: list[Column]) ->
 
 
 def model_column_docs(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, columns: list[str], lineage_cache: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    model: SqlModel,
+    columns: list[str],
+    lineage_cache: Path | None = None,
+    found: Catalog | None = None,
 ) -> dict[str, str]:
-    """Column -> comment for a model whose upstream tables are built in `con`.
+    """Column -> comment for a model whose upstream tables are built in `con` (`found`: its catalog, if read).
 
     A column neither documented nor passed through unchanged from one meaning (a computed column, or one
     joined from tables that describe it differently) gets none: the tests then ask for a `-- column` line.
     """
     own = dict(model.column_docs)
-    sources = column_sources(model, columns, _schema(con), lineage_cache)
-    upstream = _upstream_comments(con, model)
+    found = catalog(con) if found is None else found
+    sources = column_sources(model, columns, _types(found), lineage_cache)
+    upstream = _upstream_comments(found, model)
     docs: dict[str, str] = {}
     for column in columns:
         if column in own:

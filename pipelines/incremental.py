@@ -38,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.sql_models import SqlModel, models
+from pipelines.sql_models import SqlModel, grain_violations_sql, models
 
 PACKAGE = Path(__file__).resolve().parent
 PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
@@ -56,6 +56,7 @@ UNBOUNDED = date(9999, 12, 31)
 STATE = "staging.mutu_model_state"
 CHANGES = "staging.mutu_model_changes"
 SNAPSHOTS = "staging.mutu_lake_snapshot"
+GRAIN_RESULTS = "staging.mutu_grain_results"
 # A record's local date may fall a day either side of the day its export is named for (exports cut at midnight,
 # time zones): a changed partition changes rows of the days around it too.
 PARTITION_MARGIN_DAYS = 1
@@ -151,6 +152,10 @@ def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"create table if not exists {SNAPSHOTS} (snapshot varchar, dataset varchar, partition_key varchar, "
         "fingerprint varchar)"
+    )
+    con.execute(
+        f"create table if not exists {GRAIN_RESULTS} (model varchar primary key, sql_digest varchar, "
+        "version integer, duplicate_keys bigint, null_key_rows bigint)"
     )
 
 
@@ -366,13 +371,17 @@ def restricted_sql(model: SqlModel, needed: list[tuple[date, date]] | None) -> s
     return sql
 
 
+def _changed_days_table(con: duckdb.DuckDBPyConnection, days: tuple[date, ...]) -> None:
+    con.execute("create or replace temp table mutu_changed_days (day date primary key)")
+    con.executemany("insert into mutu_changed_days values (?)", [[d] for d in days])
+
+
 def recompute_periods(con: duckdb.DuckDBPyConnection, model: SqlModel, days: tuple[date, ...]) -> list[date] | None:
     """Delete the rows of the periods the days touch and insert the model's rows for them, computed from the
     needed days of its inputs only; returns the days of the periods whose rows differ."""
     period = declared_period(model)
     table = f'"{model.layer}"."{model.name}"'
-    con.execute("create or replace temp table mutu_changed_days (day date primary key)")
-    con.executemany("insert into mutu_changed_days values (?)", [[d] for d in days])
+    _changed_days_table(con, days)
     touched = period.touches("mutu_changed_days")
     before = period_signatures(con, model, touched)
     con.execute(f"delete from {table} where {touched}")
@@ -411,12 +420,57 @@ def record(
     )
 
 
+def grain_violations(
+    con: duckdb.DuckDBPyConnection, model: SqlModel, decision: Decision | None = None
+) -> tuple[int, int]:
+    """(duplicate grain keys, rows with a NULL grain column) of the model's table just brought up to date.
+
+    Read from the last check when the table is still the version it checked. Counted in the recomputed periods
+    alone when the check of the version before passed and the grain holds the period's columns (a key then
+    cannot span a recomputed and a kept period, and the kept rows passed). Counted over the whole table
+    otherwise: the full check of a large fact table was most of a nightly build's checks. Without a decision
+    (a table not built by `update_model`) it is counted over the whole table and not remembered."""
+    if decision is None:
+        found = con.execute(grain_violations_sql(model)).fetchone()
+        return found[0], found[1]
+    ensure_state_tables(con)
+    state = con.execute(f"select version from {STATE} where model = ?", [model.qualified]).fetchone()
+    version = state[0] if state else None
+    last = con.execute(
+        f"select version, duplicate_keys, null_key_rows from {GRAIN_RESULTS} where model = ? and sql_digest = ?",
+        [model.qualified, sql_digest(model)],
+    ).fetchone()
+    period = declared_period(model)
+    grain = {column.name for column in model.grain}
+    if version is not None and last is not None and last[0] == version:
+        return last[1], last[2]
+    if (
+        version is not None
+        and last == (version - 1, 0, 0)
+        and decision.kind == "incremental"
+        and period is not None
+        and {period.start, period.end or period.start, period.kind or period.start} <= grain
+    ):
+        _changed_days_table(con, decision.days)
+        found = con.execute(grain_violations_sql(model, period.touches("mutu_changed_days"))).fetchone()
+        con.execute("drop table mutu_changed_days")
+    else:
+        found = con.execute(grain_violations_sql(model)).fetchone()
+    if version is not None:
+        con.execute(
+            f"insert or replace into {GRAIN_RESULTS} values (?, ?, ?, ?, ?)",
+            [model.qualified, sql_digest(model), version, *found],
+        )
+    return found[0], found[1]
+
+
 def prune(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the state of models that are gone, lake snapshots no model reflects, and log entries every reader of
     their table has seen: once per build, after the models (a prune per model cost 1.5 s of a nightly build)."""
     current = sorted(_built())
     con.execute(f"delete from {STATE} where model not in (select unnest(?::varchar[]))", [current])
     con.execute(f"delete from {SNAPSHOTS} where snapshot not in (select snapshot from {STATE})")
+    con.execute(f"delete from {GRAIN_RESULTS} where model not in (select unnest(?::varchar[]))", [current])
     seen: dict[str, int] = {}
     for (inputs,) in con.execute(f"select inputs from {STATE}").fetchall():
         for name, version in json.loads(inputs).items():

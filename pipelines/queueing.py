@@ -19,14 +19,22 @@ marts, so a prediction and a measurement can be compared directly.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+import scipy
 from scipy.special import betainc
 
 MAX_COUNTERS = 200  # beyond any unit's hall: the target cannot be met by adding counters
 TAIL = 1e-12  # the Erlang A state space is cut where the stationary tail is below this
+MEMO = "staging.mutu_erlang_memo"
+# A remembered answer is one of this code and this SciPy: a changed formula forgets them all.
+_VERSION = hashlib.sha256(Path(__file__).read_bytes() + scipy.__version__.encode()).hexdigest()[:12]
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -194,6 +202,54 @@ def _sql_counters_needed(arrivals_per_minute, mean_service_minutes, max_waits, w
     return counters_needed(arrivals_per_minute, mean_service_minutes, max_waits, target, weights, mean_patience)
 
 
+# The answers of the SQL functions in the build database between builds. The staffing mart's 12-week window moves
+# by one day a night, so six weekdays in seven ask again what the last build asked, and an Erlang A evaluation
+# costs about 0.3 ms (a bisection of them per slot: over a second a build).
+_remembered: dict[str, object] = {}  # call -> answer, as the last build left them
+_asked: dict[str, object] = {}  # the calls of this build
+
+
+def _settled(value):
+    """A number to 12 significant digits: DuckDB's parallel sums differ run to run in their last bits, and an
+    answer for inputs that close is the same answer."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, list):
+        return [_settled(v) for v in value]
+    return value
+
+
+def _remembering(name: str, function: Callable) -> Callable:
+    @functools.wraps(function)  # DuckDB counts the parameters of the function it is given
+    def call(*args):
+        key = f"{_VERSION} {name} {[_settled(a) for a in args]!r}"
+        if key not in _asked:
+            _asked[key] = _remembered[key] if key in _remembered else function(*args)
+        return _asked[key]
+
+    return call
+
+
+def recall(con) -> None:
+    """Take up the answers the last build left in `con`'s database (its `staging` schema)."""
+    con.execute(f"create table if not exists {MEMO} (call varchar primary key, answer varchar)").fetchall()
+    _remembered.clear()
+    _remembered.update((call, json.loads(answer)) for call, answer in con.execute(f"select * from {MEMO}").fetchall())
+    _asked.clear()
+
+
+def remember(con) -> None:
+    """Keep this build's answers in `con`'s database (in the caller's transaction), forgetting older ones."""
+    if not _asked or _asked == _remembered:
+        return
+    calls, answers = list(_asked), [json.dumps(a) for a in _asked.values()]
+    con.execute(f"delete from {MEMO}").fetchall()
+    con.execute(f"insert into {MEMO} select unnest(?::varchar[]), unnest(?::varchar[])", [calls, answers]).fetchall()
+    _remembered.clear()
+    _remembered.update(_asked)
+    _asked.clear()
+
+
 def register_sql_functions(con) -> None:
     """`erlang_service_level(...)` and `erlang_counters_needed(...)` for the staffing SQL models.
 
@@ -215,4 +271,6 @@ def register_sql_functions(con) -> None:
             sqltypes.INTEGER,
         ),
     ):
-        con.create_function(name, function, parameters, result, null_handling="special", side_effects=False)
+        con.create_function(
+            name, _remembering(name, function), parameters, result, null_handling="special", side_effects=False
+        )

@@ -82,10 +82,10 @@ def _grain(path: Path, sql: str) -> tuple[GrainColumn, ...]:
     return tuple(columns)
 
 
-def grain_violations_sql(model: SqlModel) -> str:
+def grain_violations_sql(model: SqlModel, where: str = "true") -> str:
     """One row: duplicate grain keys (NULLs compare equal, as in GROUP BY), rows with NULL in a grain column
-    not marked '?'."""
-    table = f'"{model.layer}"."{model.name}"'
+    not marked '?' (among the rows `where` selects)."""
+    table = f'(select * from "{model.layer}"."{model.name}" where {where})'
     keys = ", ".join(f'"{c.name}"' for c in model.grain)
     required = [f'"{c.name}" is null' for c in model.grain if not c.nullable]
     null_rows = f"(select count(*) from {table} where {' or '.join(required)})" if required else "0"

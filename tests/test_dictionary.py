@@ -116,3 +116,44 @@ def test_a_model_s_own_column_docs_are_what_bi_reads(dictionary):
         for column, text in model.column_docs:
             if (model.name, column) in described:
                 assert described[(model.name, column)] == text, (model.name, column)
+
+
+def test_a_rebuilt_table_keeps_its_rows_and_corrects_its_comments(published, tmp_path):
+    """A rebuild refills a table that keeps its columns and rewrites only the comments that differ; a table whose
+    columns changed is replaced. Either way its rows and comments are what a first build gives."""
+    import shutil
+
+    import duckdb
+
+    from pipelines.warehouse import build_model
+
+    copy = tmp_path / "mutu.duckdb"
+    shutil.copyfile(published, copy)
+    model = next(m for m in models() if m.qualified == "marts.mart_queue_period")
+    con = duckdb.connect(str(copy))
+    try:
+
+        def state():
+            rows = con.execute("select * from marts.mart_queue_period order by all").fetchall()
+            comments = con.execute(
+                "select column_name, comment from duckdb_columns() "
+                "where schema_name = 'marts' and table_name = 'mart_queue_period' order by column_index"
+            ).fetchall()
+            table = con.execute(
+                "select comment from duckdb_tables() where schema_name = 'marts' and table_name = 'mart_queue_period'"
+            ).fetchall()
+            return rows, comments, table
+
+        first = state()
+        assert first[0] and all(comment for _, comment in first[1]), "the published mart is built and described"
+        con.execute("comment on column marts.mart_queue_period.as_of_date is 'a stale description'")
+        con.execute("comment on column marts.mart_queue_period.scope_id is null")
+        con.execute("comment on table marts.mart_queue_period is 'stale'")
+        con.execute("delete from marts.mart_queue_period where period_type = 'month'")
+        build_model(con, model)  # same columns: refilled in place
+        assert state() == first
+        con.execute("alter table marts.mart_queue_period add column left_over integer")
+        build_model(con, model)  # other columns: replaced
+        assert state() == first
+    finally:
+        con.close()

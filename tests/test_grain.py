@@ -150,3 +150,55 @@ def test_computed_staging_inputs_are_assets_materialised_by_the_run(published):
     assert (calendar["dagster/row_count"], calendar["first_day"], calendar["last_day"]) == (days, str(first), str(last))
     assert metadata("parameters", "run")["ikm_weight_mode"] == "exact"
     assert metadata("reference", "indicator_catalogue")["dagster/row_count"] == indicators
+
+
+def test_a_rebuilt_table_is_checked_again_only_where_it_changed(tmp_path):
+    """The grain is counted in the recomputed periods when the version before passed and the grain holds the
+    period; over the whole table when the last check failed or the grain does not hold the period."""
+    from datetime import date
+
+    from pipelines.incremental import EVERY_DAY, Decision, ensure_state_tables, grain_violations, record
+
+    body = "-- t_day: A daily table.\n-- grain: unit_id, local_date, k\n-- incremental: local_date\nselect 1 as k\n"
+    model = _load(_model_file(tmp_path, "core", "t_day", body))
+    con = duckdb.connect()
+    con.execute("create schema staging")
+    con.execute("create schema core")
+    ensure_state_tables(con)
+    con.execute(
+        "create table core.t_day as select 'U1' as unit_id, cast(date '2026-01-01' + cast(d as integer) as date) "
+        "as local_date, 1 as k from range(3) as r(d)"
+    )
+    days = [date(2026, 1, n) for n in (1, 2, 3)]
+    full, third = Decision("full", "first build"), Decision("incremental", "one day", (days[2],))
+
+    def rebuilt(decision, changed):
+        record(con, model, {}, {}, changed)
+        return grain_violations(con, model, decision)
+
+    assert rebuilt(full, EVERY_DAY) == (0, 0)
+    # A duplicate on a kept day, not logged as a change: the table is the version checked, so it is not read.
+    con.execute("insert into core.t_day values ('U1', date '2026-01-01', 1)")
+    assert rebuilt(Decision("unchanged", "nothing"), []) == (0, 0)
+    con.execute("delete from core.t_day where local_date = date '2026-01-01'")
+    con.execute("insert into core.t_day values ('U1', date '2026-01-01', 1)")
+    # The third day recomputed with a duplicate and a NULL key: found, counting that day alone.
+    con.execute("insert into core.t_day values ('U1', date '2026-01-03', 1), (null, date '2026-01-03', 2)")
+    assert rebuilt(third, [days[2]]) == (1, 1)
+    # The version before failed: the next recompute of another day counts the whole table.
+    second = Decision("incremental", "one day", (days[1],))
+    assert rebuilt(second, [days[1]]) == (1, 1)
+    con.execute("delete from core.t_day where local_date = date '2026-01-03' and (k = 2 or unit_id is null)")
+    con.execute("delete from core.t_day where local_date = date '2026-01-03'")
+    con.execute("insert into core.t_day values ('U1', date '2026-01-03', 1)")
+    assert rebuilt(third, [days[2]]) == (0, 0)
+    # A grain without the period's column: a key may span periods, so the whole table is counted.
+    loose = _load(
+        _model_file(tmp_path, "core", "t_loose", body.replace("t_day", "t_loose").replace("local_date, k", "k"))
+    )
+    con.execute("create table core.t_loose as select unit_id, local_date, day(local_date) as k from core.t_day")
+    record(con, loose, {}, {}, EVERY_DAY)
+    assert grain_violations(con, loose, full) == (0, 0)
+    con.execute("update core.t_loose set k = 1 where local_date = date '2026-01-03'")
+    record(con, loose, {}, {}, [days[2]])
+    assert grain_violations(con, loose, third) == (1, 0)

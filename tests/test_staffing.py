@@ -353,3 +353,30 @@ def test_counters_needed_equals_a_linear_search_and_counts_those_who_give_up(see
     # compliant, because only those called at once stay; counted over all tickets it takes 7.
     assert service_level(1.29, 8.8, 1, [60.0], mean_patience=2.4) > 0.58
     assert counters_needed(1.29, 8.8, [60.0], 0.58, mean_patience=2.4) == 7
+
+
+def test_a_rebuild_takes_the_answers_of_the_last_build_and_a_changed_formula_forgets_them(monkeypatch):
+    """The build database keeps the Erlang answers of the last build: asked again (up to the last bits of a
+    parallel sum) they are not computed again; answers of another version of the formulas are not used."""
+    con = _staffing_mart(_constructed_unit(), MONDAYS[-1], targets=[("U1", 2026, "queue_sla_share", 0.80)])
+    queueing.recall(con)  # what connect_build does: this build database remembers nothing yet
+    build_model(con, MODELS["mart_staffing_unit_slot"])
+    queueing.remember(con)
+    first = con.execute("select * from marts.mart_staffing_unit_slot order by all").fetchall()
+    assert con.execute(f"select count(*) from {queueing.MEMO}").fetchone()[0] > 0
+
+    def not_again(*args):
+        raise AssertionError(f"computed again: {args}")
+
+    monkeypatch.setattr(queueing, "counters_needed", not_again)
+    monkeypatch.setattr(queueing, "service_level", not_again)
+    queueing.recall(con)
+    build_model(con, MODELS["mart_staffing_unit_slot"])
+    assert con.execute("select * from marts.mart_staffing_unit_slot order by all").fetchall() == first
+    # Inputs that differ in their last bits are the same question.
+    assert queueing._settled(0.1 + 0.2) == queueing._settled(0.3)
+
+    monkeypatch.setattr(queueing, "_VERSION", "another formula")
+    queueing.recall(con)
+    with pytest.raises(duckdb.InvalidInputException, match="computed again"):
+        build_model(con, MODELS["mart_staffing_unit_slot"])

@@ -42,12 +42,12 @@ from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
-from pipelines.incremental import lake_snapshot
+from pipelines.incremental import Decision, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
-from pipelines.sql_models import SqlModel, grain_violations_sql, models
+from pipelines.sql_models import SqlModel, models
 from pipelines.stage_timer import add_rows, stage, step_metadata
 from pipelines.warehouse import (
     AUDIT_DESCRIPTIONS,
@@ -130,18 +130,26 @@ def _grain_check_spec(model: SqlModel) -> AssetCheckSpec:
     )
 
 
-def grain_check(con, model: SqlModel) -> AssetCheckResult:
-    """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL."""
+def grain_check(
+    con, model: SqlModel, decision: Decision | None = None, columns: list[str] | None = None
+) -> AssetCheckResult:
+    """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL (`decision`: how
+    the model was just brought up to date, so that only what changed is counted again; `columns`: its table's
+    columns, if known)."""
     severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
     key = AssetKey([model.layer, model.name])
     grain = [c.name for c in model.grain]
-    present = {
-        r[0]
-        for r in con.execute(
-            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-            [model.layer, model.name],
-        ).fetchall()
-    }
+    present = set(
+        columns
+        if columns is not None
+        else (
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                [model.layer, model.name],
+            ).fetchall()
+        )
+    )
     missing = [c for c in grain if c not in present]
     if missing:
         return AssetCheckResult(
@@ -155,7 +163,7 @@ def grain_check(con, model: SqlModel) -> AssetCheckResult:
                 f"fix the '-- grain:' line of {model.path.name}",
             },
         )
-    duplicate_keys, null_key_rows = con.execute(grain_violations_sql(model)).fetchone()
+    duplicate_keys, null_key_rows = grain_violations(con, model, decision)
     return AssetCheckResult(
         asset_key=key,
         check_name=GRAIN_CHECK,
@@ -195,7 +203,7 @@ def _materialization(
     columns = [c.name for c in table_schema.columns]
     return MaterializeResult(
         asset_key=AssetKey([model.layer, model.name]),
-        check_results=[grain_check(con, model)] if check else [],
+        check_results=[grain_check(con, model, decision, columns)] if check else [],
         metadata={
             "dagster/row_count": rows,
             "dagster/column_schema": table_schema,

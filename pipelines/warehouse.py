@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import incremental, indicators, lake, queueing
+from pipelines import incremental, indicators, lake, lake_copy, queueing
 from pipelines.calendar import working_day_calendar
 from pipelines.column_docs import catalog, model_column_docs
 from pipelines.contracts import contracts
@@ -166,7 +166,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     for table, schema in zip(
         AUDIT_TABLES, (ACCOUNTING_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA, DRIFT_SCHEMA), strict=False
     ):
-        _staging_view(con, paths.lake, table, "*", f"audit_{table}", schema)
+        lake_copy.refresh(con, paths.lake, table, f"audit_{table}", schema)
 
     keys = [
         row[0]
@@ -290,11 +290,9 @@ order by dataset, source_file
 
 def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts = {}
-    sources = {table: f'select * from staging."audit_{table}"' for table in AUDIT_TABLES}
-    sources |= {
-        "row_accounting": FILE_ACCOUNTING_SQL,
-        "row_accounting_daily": 'select * from staging."audit_row_accounting"',
-    }
+    copied = f"select * exclude ({lake_copy.SOURCE}) from staging"  # the lake copies (pipelines/lake_copy.py)
+    sources = {table: f'{copied}."audit_{table}"' for table in AUDIT_TABLES}
+    sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": f'{copied}."audit_row_accounting"'}
     for table in PUBLISHED_AUDIT_TABLES:
         _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
         _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')

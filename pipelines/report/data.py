@@ -109,14 +109,15 @@ def per_period(read):
 
 
 @contextmanager
-def open_published(path: Path):
-    """The published warehouse, read-only: a reader like any BI tool, never blocking a run."""
+def open_published(path: Path, threads: int | None = None):
+    """The published warehouse, read-only: a reader like any BI tool, never blocking a run (`threads`: DuckDB's,
+    when other processes share the cores)."""
     if not path.exists():
         raise ReportError(
             f"no published warehouse at {path}; run `mutu run --landing DIR --home {path.parent.parent}` first"
         )
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config={"threads": str(threads)} if threads else {})
     except duckdb.Error as exc:
         raise ReportError(f"{path}: cannot be opened read-only ({str(exc).splitlines()[0]})") from exc
     try:

@@ -373,7 +373,7 @@ def restricted_sql(model: SqlModel, needed: list[tuple[date, date]] | None) -> s
 
 def _changed_days_table(con: duckdb.DuckDBPyConnection, days: tuple[date, ...]) -> None:
     con.execute("create or replace temp table mutu_changed_days (day date primary key)")
-    con.executemany("insert into mutu_changed_days values (?)", [[d] for d in days])
+    con.execute("insert into mutu_changed_days select unnest(?::date[])", [list(days)])
 
 
 def recompute_periods(con: duckdb.DuckDBPyConnection, model: SqlModel, days: tuple[date, ...]) -> list[date] | None:
@@ -404,9 +404,10 @@ def record(
     identity = snapshot_id(snapshot)
     known = con.execute(f"select count(*) from {SNAPSHOTS} where snapshot = ?", [identity]).fetchone()[0]
     if snapshot and not known:  # an empty lake is known by its identity alone
-        con.executemany(
-            f"insert into {SNAPSHOTS} values (?, ?, ?, ?)",
-            [[identity, dataset, key, fingerprint] for (dataset, key), fingerprint in sorted(snapshot.items())],
+        rows = sorted(snapshot.items())
+        con.execute(
+            f"insert into {SNAPSHOTS} select ?, unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[])",
+            [identity, [d for (d, _), _ in rows], [k for (_, k), _ in rows], [f for _, f in rows]],
         )
     row = con.execute(f"select version from {STATE} where model = ?", [model.qualified]).fetchone()
     version = row[0] if row else 0

@@ -22,7 +22,8 @@ staging table it read (reference data, calendar, run parameters). Its next build
   staging table, an upstream table changed on every day, or a model that declares no period.
 
 A rebuilt or recomputed table logs only the periods whose rows really differ (row hashes per period before and
-after), so a calendar that grows by one day changes one day downstream, and a reformatted query changes nothing.
+after), so a calendar that grows by one day changes one day downstream, and a reformatted query changes nothing
+(a rebuilt table that no model reads is logged as changed without comparing: nothing follows its log).
 Both state tables live in `staging`, which the published copy drops.
 """
 
@@ -298,8 +299,19 @@ def decide(
     return Decision("incremental", f"what it reads changed on {len(days)} day(s)", tuple(sorted(days)))
 
 
+@cache
+def _read_by_models() -> frozenset[str]:
+    return frozenset(f"{schema}.{table}" for m in models() for schema, table in m.depends_on)
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, model: SqlModel, build) -> list[date] | None:
-    """Run `build` (which replaces the whole table); returns the days whose rows differ, None for every day."""
+    """Run `build` (which replaces the whole table); returns the days whose rows differ, None for every day.
+
+    A table no model reads is logged as changed on every day without comparing its rows: nothing follows its
+    log, and the comparison read it twice."""
+    if model.qualified not in _read_by_models():
+        build()
+        return EVERY_DAY
     period = declared_period(model)
     columns = _columns(con, model.layer, model.name)
     before = (
@@ -477,8 +489,7 @@ def prune(con: duckdb.DuckDBPyConnection) -> None:
         for name, version in json.loads(inputs).items():
             if isinstance(version, int):
                 seen[name] = min(seen.get(name, version), version)
-    readers = {f"{s}.{t}" for m in models() for s, t in m.depends_on}
-    for name in _built() - readers:
+    for name in _built() - _read_by_models():
         con.execute(f"delete from {CHANGES} where model = ?", [name])  # nothing reads its log
     for name, version in seen.items():
         con.execute(f"delete from {CHANGES} where model = ? and version <= ?", [name, version])

@@ -65,8 +65,9 @@ def refresh(con: duckdb.DuckDBPyConnection, lake: Path, table: str, name: str, s
         return
     if fresh:
         added = [r[0] for r in _exec(con, f"describe {_read(lake, fresh)}")]
-    if not columns or SOURCE not in columns or (fresh and not set(added) <= set(columns)):
-        # First copy, or files with a column the copy lacks: copy every file, the columns they have between them.
+    if not columns or SOURCE not in columns or not known or (fresh and not set(added) <= set(columns)):
+        # First copy (or no record of the files copied), or files with a column the copy lacks: copy every file,
+        # with the columns they have between them.
         if _exec(con, "select 1 from duckdb_views() where schema_name = 'staging' and view_name = ?", [name]):
             _exec(con, f'drop view staging."{name}"')  # a build database from before the copies read views
         _exec(con, f'drop table if exists staging."{name}"')

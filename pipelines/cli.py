@@ -104,9 +104,6 @@ def _summary(warehouse: Path) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines import gx_checks
-
-    gx_checks.start()  # before the imports below: Great Expectations loads on the other core meanwhile
     from pipelines.errors import MutuError
     from pipelines.orchestration import run_everything
     from pipelines.settings import complaint_auto_close_workdays, ikm_weight_mode
@@ -119,8 +116,6 @@ def _run(args: argparse.Namespace) -> int:
     except MutuError as exc:
         print(f"mutu run: {exc}", file=sys.stderr)
         return 2
-    finally:
-        gx_checks.release()
     print(_summary(published))
     return 0
 

@@ -17,10 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import cache
 from multiprocessing import get_context
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import polars as pl
+import polars as pl
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
 
@@ -93,20 +91,12 @@ def _warm() -> None:
     gx_context()
 
 
-def start() -> None:
-    """Start the side process, unless it runs already: it imports Great Expectations while this one goes on
-    (`mutu run` calls this first thing, before its own imports)."""
-    global _side
-    if _side is None:
-        _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-        _side.submit(_warm)
-
-
 @contextmanager
 def side_process() -> Iterator[None]:
-    """Evaluate in a side process (started now, unless `start` did) for the duration of the block, or until
-    `release`."""
-    start()
+    """Evaluate in a side process, started now, for the duration of the block (or until `release`)."""
+    global _side
+    _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    _side.submit(_warm)  # starts the process, which imports Great Expectations while this one goes on
     try:
         yield
     finally:

@@ -12,6 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def file_stamp(path: Path) -> str:
+    """A file's size and modification time, "size:mtime_ns": what every rewrite of it changes, and how the planners,
+    the incremental models and the lake copies know a file is still the one they read."""
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
 def write_atomically(path: Path, write: Callable[[Path], object], mode: int | None = None) -> Path:
     """Call `write(aside)` to fill a hidden file beside `path`, set its `mode`, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.atomic import file_stamp
 from pipelines.dating import DaysMemo
 from pipelines.landing import REFERENCE_DATASETS, file_sha256, scan
 from pipelines.profiles import SOURCE_DATASETS
@@ -22,8 +23,7 @@ from pipelines.profiles import SOURCE_DATASETS
 
 def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
     """SHA-256 of a file, reusing the cached one while size and modification time are unchanged."""
-    stat = path.stat()
-    stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    stamp = file_stamp(path)
     cached = cache.get(relative, "")
     if cached.startswith(stamp + ":"):
         return cached.rsplit(":", 1)[1]

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from pipelines.atomic import file_stamp
 from pipelines.contracts import contract
 from pipelines.errors import LandingError, ProfileError
 from pipelines.profiles import Profile
@@ -73,19 +74,18 @@ def file_days(
             + (f" (profile {profile.source}/{profile.name} reads it with {pattern!r})" if pattern else "")
             + "; name the file with its day, or give the profile a `timestamps.date_column`"
         )
-    stat = path.stat()
-    stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    stamp = file_stamp(path)
     days = memo.days(relative, stamp) if memo else None
     if days is None:
-        days = _record_days(path, stat.st_size, stat.st_mtime_ns, relative, profile.source, profile.name)
+        days = _record_days(path, stamp, relative, profile.source, profile.name)
         if memo:
             memo.keep(relative, stamp, days)
     return days, True
 
 
 @lru_cache(maxsize=4096)
-def _record_days(path: Path, size: int, mtime_ns: int, relative: str, source: str, name: str) -> tuple[date, ...]:
-    # Keyed by size and modification time: a sensor tick does not re-read an unchanged export.
+def _record_days(path: Path, stamp: str, relative: str, source: str, name: str) -> tuple[date, ...]:
+    # Keyed by the file's stamp (size and modification time): a sensor tick does not re-read an unchanged export.
     from pipelines.parsing import record_days
     from pipelines.profiles import profile as profile_named
     from pipelines.reading import read_file

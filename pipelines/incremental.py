@@ -39,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lake import stamps as lake_stamps
 from pipelines.sql_models import SqlModel, grain_violations_sql, models
 
 PACKAGE = Path(__file__).resolve().parent
@@ -133,10 +134,10 @@ def _built() -> set[str]:
 def lake_snapshot(lake: Path) -> dict[tuple[str, str], str]:
     """(dataset, partition key) -> size and modification time of its staged file: a restaged day gets a new one."""
     snapshot = {}
-    for dataset in PARTITIONED_DATASETS:
-        for path in (lake / "staging" / dataset).glob("*.parquet"):
-            status = path.stat()
-            snapshot[(dataset, path.stem)] = f"{status.st_size}:{status.st_mtime_ns}"
+    for relative, stamp in lake_stamps(lake, "staging").items():
+        _, dataset, name = Path(relative).parts
+        if dataset in PARTITIONED_DATASETS:
+            snapshot[(dataset, Path(name).stem)] = stamp
     return snapshot
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.atomic import write_atomically
+from pipelines.atomic import file_stamp, write_atomically
 
 REFERENCE_PARTITION = "reference"
 
@@ -29,6 +29,11 @@ def read_table(lake: Path, table: str, dataset: str) -> pl.DataFrame | None:
     if not files:
         return None
     return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+
+
+def stamps(lake: Path, table: str) -> dict[str, str]:
+    """Each file of lake/<table>/<dataset>/, as a path relative to the lake (in path order) -> its `file_stamp`."""
+    return {str(path.relative_to(lake)): file_stamp(path) for path in sorted((lake / table).glob("*/*.parquet"))}
 
 
 def glob_for(lake: Path, table: str, dataset: str) -> str:

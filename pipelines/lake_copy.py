@@ -14,20 +14,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.lake import stamps
+
 FILES = "staging.mutu_lake_files"
 SOURCE = "lake_file"  # the column naming each row's lake file, relative to the lake
 
 
 def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
-
-
-def _listed(lake: Path, table: str) -> dict[str, str]:
-    found = {}
-    for path in sorted((lake / table).glob("*/*.parquet")):
-        status = path.stat()
-        found[str(path.relative_to(lake))] = f"{status.st_size}:{status.st_mtime_ns}"
-    return found
 
 
 def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -56,7 +50,7 @@ def refresh(con: duckdb.DuckDBPyConnection, lake: Path, table: str, name: str, s
     """Bring `staging.<name>` up to date with lake/<table>/*/*.parquet (in the caller's transaction); with no file
     at all it is empty, with `schema`'s columns."""
     _exec(con, f"create table if not exists {FILES} (lake_table varchar, lake_file varchar, fingerprint varchar)")
-    files = _listed(lake, table)
+    files = stamps(lake, table)
     known = dict(_exec(con, f"select lake_file, fingerprint from {FILES} where lake_table = ?", [table]))
     columns = _columns(con, name)
     stale = [f for f in known if files.get(f) != known[f]]

@@ -128,9 +128,8 @@ def staging_fingerprint(paths: Paths, weight_mode: str) -> str:
     the KPI catalogue and the calendar code. Listing the lake is milliseconds; recreating the views is not."""
     hasher = hashlib.sha256()
     for table in ("staging", *AUDIT_TABLES):
-        for path in sorted((paths.lake / table).glob("*/*.parquet")):
-            status = path.stat()
-            hasher.update(f"{path.relative_to(paths.lake)}:{status.st_size}:{status.st_mtime_ns}\0".encode())
+        for relative, stamp in lake.stamps(paths.lake, table).items():
+            hasher.update(f"{relative}:{stamp}\0".encode())
     for source in (Path(indicators.__file__).with_suffix(".yaml"), Path(working_day_calendar.__code__.co_filename)):
         hasher.update(source.read_bytes())
     hasher.update(f"{weight_mode}:{complaint_auto_close_workdays()}:{duckdb.__version__}".encode())

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from pipelines.config_files import parse_yaml
 from pipelines.errors import ContractError
 
 CATALOGUE = Path(__file__).resolve().parent / "indicators.yaml"
@@ -65,7 +66,7 @@ def _indicator(code: str, entry, path: Path) -> Indicator:
 
 def load(path: Path = CATALOGUE) -> dict[str, Indicator]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContractError(f"{path}: the indicator catalogue cannot be read ({exc})") from exc
     if not isinstance(raw, dict) or not raw:

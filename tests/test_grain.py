@@ -63,6 +63,28 @@ def test_a_model_without_a_grain_line_fails_loading_naming_its_file(tmp_path):
         _load(bad)
 
 
+def test_a_models_dependencies_are_the_tables_its_sql_names(tmp_path):
+    """Read by DuckDB's parser: tables named with their schema anywhere in the query (joins, subqueries, an
+    UNPIVOT's source), never a CTE; SQL DuckDB cannot parse fails loading, naming the file."""
+    body = (
+        "-- ind_x: A table.\n-- grain: k\n"
+        "with core_like as (select * from core.fct_a)\n"
+        "select k from core_like join indicators.ind_b using (k)\n"
+        "where k in (select k from staging.units)\n"
+        "union all select k from (unpivot marts.mart_c on v1, v2 into name n value k)\n"
+    )
+    model = _load(_model_file(tmp_path, "indicators", "ind_x", body))
+    assert model.depends_on == (
+        ("core", "fct_a"),
+        ("indicators", "ind_b"),
+        ("marts", "mart_c"),
+        ("staging", "units"),
+    )
+    broken = _model_file(tmp_path, "marts", "mart_broken", "-- mart_broken: A table.\n-- grain: k\nselec 1 as k\n")
+    with pytest.raises(ValueError, match=r"mart_broken\.sql: DuckDB cannot parse the model: syntax error"):
+        _load(broken)
+
+
 def test_every_grain_check_passed_on_the_small_warehouse(published):
     instance = DagsterInstance.from_config(str(published.parent.parent / "dagster"))
     storage = instance.event_log_storage

@@ -10,11 +10,11 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipelines import indicators
 from pipelines.atomic import write_text_atomically
+from pipelines.config_files import parse_yaml
 from pipelines.report import charts, data, fmt, staffing
 from pipelines.report.data import Period, Scope, Warehouse
 
@@ -64,7 +64,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((HERE / "labels.yaml").read_text(encoding="utf-8"))
 
 
 def _headers_unbroken(html: str) -> str:

@@ -443,6 +443,23 @@ def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
     assert {p.name for p in cache.glob("*.svg")} == set(kept)
 
 
+def test_a_chart_is_kept_when_only_what_it_does_not_draw_changed(tmp_path):
+    """A rebuilt mart's sums differ in their last bits and its rows carry a new as-of date every night: the chart
+    drawn from them is the same and is not drawn again. A change it shows is."""
+    from pipelines.report import charts
+
+    cache = tmp_path / "charts"
+    row = {"scope_name": "U1", "sla_share": 0.1 + 0.2, "as_of_date": "2026-01-06"}
+    with charts.cached_in(cache) as used:
+        charts.bars([row], "sla_share", "SLA", "id", "-", share=True)
+        drawn = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")}
+        noise = {**row, "sla_share": 0.3, "as_of_date": "2026-01-07"}  # 0.1 + 0.2 != 0.3 in the last bit
+        charts.bars([noise], "sla_share", "SLA", "id", "-", share=True)
+        assert len(used) == 1 and {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")} == drawn
+        charts.bars([{**row, "sla_share": 0.3001}], "sla_share", "SLA", "id", "-", share=True)
+    assert len(used) == 2 and len(list(cache.glob("*.svg"))) == 2
+
+
 # --- indicator names ---------------------------------------------------------------------------------
 
 

@@ -68,6 +68,18 @@ def prune(folder: Path, used: set[str]) -> None:
         path.unlink(missing_ok=True)
 
 
+def _drawn_from(value):
+    """What a chart is drawn from, as its cache key: floats to 12 significant digits (DuckDB's parallel sums differ
+    in the last bits from one build to the next, and a chart cannot show that), the as-of date left out."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: _drawn_from(v) for k, v in value.items() if not k.endswith("as_of_date")}
+    if isinstance(value, list | tuple):
+        return [_drawn_from(v) for v in value]
+    return value
+
+
 def _memoised(draw):
     @functools.wraps(draw)
     def chart(*args, **kwargs) -> str:
@@ -75,7 +87,8 @@ def _memoised(draw):
         if cache is None:
             return draw(*args, **kwargs)
         folder, used = cache
-        name = hashlib.sha256(repr((_CODE, draw.__name__, args, sorted(kwargs.items()))).encode()).hexdigest() + ".svg"
+        key = _drawn_from((_CODE, draw.__name__, args, sorted(kwargs.items())))
+        name = hashlib.sha256(repr(key).encode()).hexdigest() + ".svg"
         path = folder / name
         used.add(name)
         try:

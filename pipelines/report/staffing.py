@@ -238,20 +238,49 @@ def wait_scatter(points: tuple, title: str, lang: str, x_label: str, y_label: st
     return canvas.svg(charts.WIDTH, label_y + line_height(SIZE) / 2 + charts.EDGE, "wait_scatter", title)
 
 
+# Read once per warehouse for every scope's pages (a query per scope was most of the section's time).
+@per_period
+def _unit_slots(wh: Warehouse) -> dict[str, list[dict]]:
+    """Each unit's staffing slots in (weekday, hour) order; services with their own counters add up, a pooled
+    unit has one row per slot."""
+    by_unit: dict[str, list[dict]] = {}
+    for slot in wh.rows(
+        """select unit_id, any_value(unit_name) as unit_name, weekday, hour_of_day,
+                  bool_and(staffing_model = 'not enough data') as thin, sum(counters_gap) as gap,
+                  min(window_start) as window_start, max(window_end) as window_end
+           from marts.mart_staffing_unit_slot
+           group by unit_id, weekday, hour_of_day order by unit_id, weekday, hour_of_day"""
+    ):
+        by_unit.setdefault(slot["unit_id"], []).append(slot)
+    return by_unit
+
+
+@per_period
+def _wait_bands(wh: Warehouse) -> dict[tuple[str, str], list[dict]]:
+    by_scope: dict[tuple[str, str], list[dict]] = {}
+    for band in wh.rows("select * from marts.mart_wait_satisfaction_band order by band_order"):
+        by_scope.setdefault((band["scope_type"], band["scope_id"]), []).append(band)
+    return by_scope
+
+
+@per_period
+def _wait_points(wh: Warehouse) -> dict[str, list[tuple]]:
+    """Each unit's (mean wait, U3 NRR) months in month order."""
+    by_unit: dict[str, list[tuple]] = {}
+    for unit, wait, nrr in wh.con.execute(
+        "select unit_id, wait_mean_minutes, u3_nrr from marts.mart_wait_satisfaction_unit_month "
+        "where is_point order by unit_id, month_start"
+    ).fetchall():
+        by_unit.setdefault(unit, []).append((wait, nrr))
+    return by_unit
+
+
 def _staffing(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
     units = _units_in(wh, scope)
     if not units or not wh.has("marts", "mart_staffing_unit_slot"):
         return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None, "staffing_legend": ""}
-    marks = ", ".join("?" for _ in units)
-    # Services with their own counters add up; a pooled unit has one row per slot.
-    slots = wh.rows(
-        f"""select unit_id, any_value(unit_name) as unit_name, weekday, hour_of_day,
-                   bool_and(staffing_model = 'not enough data') as thin, sum(counters_gap) as gap,
-                   min(window_start) as window_start, max(window_end) as window_end
-            from marts.mart_staffing_unit_slot where unit_id in ({marks})
-            group by unit_id, weekday, hour_of_day order by unit_id, weekday, hour_of_day""",
-        units,
-    )
+    by_unit = _unit_slots(wh)
+    slots = [slot for unit in sorted(units) for slot in by_unit.get(unit, [])]
     if not slots:
         return {"staffing_rows": [], "staffing_figure": None, "staffing_window": None, "staffing_legend": ""}
     hours = tuple(sorted({s["hour_of_day"] for s in slots}))
@@ -299,21 +328,14 @@ def _waiting(wh: Warehouse, scope: Scope, lang: str, L: dict) -> dict:
         return out
     out["correlation"] = _correlation(wh)
     band_scope = ("unit", scope.id) if scope.kind == "unit" else ("all", "all")
-    out["wait_bands"] = wh.rows(
-        "select * from marts.mart_wait_satisfaction_band where scope_type = ? and scope_id = ? order by band_order",
-        list(band_scope),
-    )
+    out["wait_bands"] = [dict(band) for band in _wait_bands(wh).get(band_scope, [])]
     units = _units_in(wh, scope)
     if units:
-        marks = ", ".join("?" for _ in units)
-        points = wh.rows(
-            f"select wait_mean_minutes, u3_nrr from marts.mart_wait_satisfaction_unit_month "
-            f"where is_point and unit_id in ({marks}) order by unit_id, month_start",
-            units,
-        )
+        by_unit = _wait_points(wh)
+        points = [point for unit in sorted(units) for point in by_unit.get(unit, [])]
         if len(points) >= MIN_POINTS:
             out["wait_scatter"] = wait_scatter(
-                tuple((p["wait_mean_minutes"], p["u3_nrr"]) for p in points),
+                tuple(points),
                 L["scatter_title"],
                 lang,
                 L["wait_mean"],

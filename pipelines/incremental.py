@@ -146,6 +146,7 @@ def snapshot_id(snapshot: dict[tuple[str, str], str]) -> str:
 
 
 def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The state tables, created if missing (`warehouse.connect_build` calls it on every build connection)."""
     con.execute(
         f"create table if not exists {STATE} (model varchar primary key, sql_digest varchar, inputs varchar, "
         "version integer, snapshot varchar)"
@@ -447,7 +448,6 @@ def grain_violations(
     if decision is None:
         found = con.execute(grain_violations_sql(model)).fetchone()
         return found[0], found[1]
-    ensure_state_tables(con)
     state = con.execute(f"select version from {STATE} where model = ?", [model.qualified]).fetchone()
     version = state[0] if state else None
     last = con.execute(

@@ -81,6 +81,7 @@ def connect_build(paths: Paths) -> duckdb.DuckDBPyConnection:
     # The models of a build read the same lake files' footers again and again; the lake does not change under
     # a build (staging runs before it), and the cache still follows a file's modification time.
     _exec(con, "set parquet_metadata_cache = true")
+    incremental.ensure_state_tables(con)  # here, once: each model's build reads and writes them
     queueing.register_sql_functions(con)  # Erlang C/A for the staffing marts (pipelines/queueing.py)
     queueing.recall(con)
     return con
@@ -235,10 +236,9 @@ def update_model(
     lineage_cache: Path | None = None,
     snapshot: dict[tuple[str, str], str] | None = None,
 ) -> tuple[int, incremental.Decision]:
-    """Bring the model's table up to date: keep it, recompute the periods changed days touch, or rebuild it
-    (pipelines/incremental.py decides). The table and the record of what it reflects change in one transaction,
-    so a killed build leaves both as they were."""
-    incremental.ensure_state_tables(con)
+    """Bring the model's table up to date, on a connection from `connect_build`: keep it, recompute the periods
+    changed days touch, or rebuild it (pipelines/incremental.py decides). The table and the record of what it
+    reflects change in one transaction, so a killed build leaves both as they were."""
     if snapshot is None:  # a build of several models takes one snapshot of the lake for all of them
         snapshot = incremental.lake_snapshot(paths.lake)
     inputs = incremental.input_state(con, model)
@@ -257,7 +257,6 @@ def update_model(
 
 def prune_model_state(con: duckdb.DuckDBPyConnection) -> None:
     """After a build's models: drop the incremental state nothing needs any more (pipelines/incremental.py)."""
-    incremental.ensure_state_tables(con)
     with _transaction(con):
         incremental.prune(con)
 

@@ -17,21 +17,26 @@ Dagster's event log: an event lost to a power cut costs at most a re-run's worth
 
 The storages also build a new SQLAlchemy engine for every connection (and dispose of it after), which sets up
 the dialect on its first connection each time: a third of the cost of storing an event. Their modules' engine
-factory is replaced by one that returns the engine it built before for the same database and options; with
-NullPool an engine holds no connection, so each use still opens and closes its own, as Dagster expects.
+factory is replaced by one that returns the engine it built before for the same database and options, and that
+engine keeps its connections in a pool instead of opening a new one per use (the storages ask for NullPool and
+dispose of the engine after each use; here that dispose keeps the pool): opening a SQLite connection, with its
+pragmas, was 40 % of storing an event (a runless materialization 2.1 -> 1.2 ms). A pooled connection is idle
+between uses, outside any transaction (the pool rolls back on return), so it locks nothing; one whose file was
+deleted or replaced since it was opened (a wiped instance) is dropped at its next checkout, never written to.
 """
 
 from __future__ import annotations
 
 import atexit
 import importlib
+import os
 import sqlite3
 import threading
 
 import sqlalchemy
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 # Dagster's SQLite storages, each calling `create_engine` (imported by name) once per connection.
 STORAGE_MODULES = (
@@ -78,22 +83,53 @@ def install() -> None:
 
 
 def _reused_engine(url, **options) -> Engine:
-    """`sqlalchemy.create_engine`, but one engine per database and options for the NullPool engines the storages
-    build per connection. Their `dispose()` afterwards only replaces the engine's (empty) pool."""
+    """`sqlalchemy.create_engine`, but one engine per database and options, with a pool, for the NullPool engines
+    the storages build per connection; their `dispose()` after each use is a no-op on it."""
     if options.get("poolclass") is not NullPool:
         return sqlalchemy.create_engine(url, **options)
     key = (str(url), repr(sorted(options.items())))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = _engines[key] = sqlalchemy.create_engine(url, **options)
+            # Two kept: a stored event nests a second connection (a table check) inside its transaction.
+            pooled = {**options, "poolclass": QueuePool, "pool_size": 2, "max_overflow": 8}
+            engine = _engines[key] = sqlalchemy.create_engine(url, **pooled)
+            engine.dispose = _keep_pool
+            event.listen(engine, "connect", _remember_file)
+            event.listen(engine, "checkout", _same_file_or_reconnect)
         return engine
 
 
+def _keep_pool(close: bool = True) -> None:
+    """A reused engine's `dispose`: its pooled connections stay open for the next use."""
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _remember_file(dbapi_connection, record) -> None:
+    path = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
+    record.info["file"] = (path, _file_identity(path)) if path else None
+
+
+def _same_file_or_reconnect(dbapi_connection, record, _proxy) -> None:
+    """A pooled connection to a file since deleted or replaced would write where nobody reads: open a new one."""
+    file = record.info.get("file")
+    if file is not None and _file_identity(file[0]) != file[1]:
+        raise exc.DisconnectionError(f"{file[0]} was replaced since this connection opened it")
+
+
 def _release_held() -> None:
-    """At exit: close the held connections, so the last one checkpoints its WAL into the database file even
-    when the process skips the interpreter's teardown (`pipelines.cli.entry`)."""
+    """At exit: close the held and pooled connections, so the last one checkpoints its WAL into the database file
+    even when the process skips the interpreter's teardown (`pipelines.cli.entry`)."""
     with _lock:
+        for engine in _engines.values():
+            Engine.dispose(engine)  # the class's own dispose: the instance's keeps the pool
         for held in _held.values():
             held.close()
         _held.clear()

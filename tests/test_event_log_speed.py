@@ -33,10 +33,9 @@ def test_a_dagster_instance_still_stores_and_reads_every_event(tmp_path):
         instance.report_runless_asset_event(AssetMaterialization(AssetKey("x"), partition=f"2026-07-{day + 1:02d}"))
     records = instance.fetch_materializations(AssetKey("x"), limit=100).records
     assert len(records) == 30
-    held = event_log_speed.held_databases()
-    assert any(p.startswith(str(tmp_path)) for p in held)
-    index = next(p for p in held if p.startswith(str(tmp_path)) and p.endswith("index.db"))
+    index = next(tmp_path.rglob("index.db"))
     assert sqlite3.connect(index).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert index.with_name("index.db-wal").exists()  # kept open between events: no checkpoint-and-delete per close
 
 
 def test_the_storages_reuse_one_engine_per_database(tmp_path):
@@ -51,3 +50,25 @@ def test_the_storages_reuse_one_engine_per_database(tmp_path):
         assert conn.execute(text("select 1")).scalar() == 1
     other = sqlite_event_log.create_engine(f"sqlite:///{tmp_path / 'other.db'}", poolclass=NullPool)
     assert other is not first
+
+
+def test_a_reused_engine_keeps_its_connection_but_not_one_to_a_replaced_file(tmp_path):
+    """The storages' engines pool their connections through the dispose after each use; a connection whose file
+    was deleted and made again (a wiped instance) is not used again: it would write where nobody reads."""
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    path = tmp_path / "index.db"
+    engine = sqlite_event_log.create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 15})
+    with engine.connect() as conn:
+        first = conn.connection.dbapi_connection
+        conn.execute(text("create table old (x int)"))
+        conn.commit()
+    engine.dispose()
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection is first  # no new SQLite connection per use
+    path.unlink()
+    sqlite3.connect(path).execute("create table new (x int)").connection.commit()
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection is not first
+        tables = {r[0] for r in conn.execute(text("select name from sqlite_master"))}
+    assert tables == {"new"}

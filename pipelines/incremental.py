@@ -39,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.catalog import table_columns
 from pipelines.lake import stamps as lake_stamps
 from pipelines.sql_models import SqlModel, grain_violations_sql, models
 
@@ -162,24 +163,13 @@ def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select column_name from duckdb_columns() where database_name = current_database() "
-            "and schema_name = ? and table_name = ? order by column_index",
-            [schema, table],
-        ).fetchall()
-    ]
-
-
 def _row_hash(columns: list[str]) -> str:
     return f"hash({', '.join(chr(34) + c + chr(34) for c in columns)})"
 
 
 def table_signature(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
     """A digest of a table's content, row order aside (sum and xor of row hashes: duplicates still count)."""
-    columns = _columns(con, schema, table)
+    columns = table_columns(con, schema, table)
     if not columns:
         return "missing"
     row = con.execute(
@@ -193,7 +183,7 @@ def period_signatures(
 ) -> dict[tuple[date, date], str]:
     """(first day, last day) of each period the model's rows fill -> a digest of that period's rows."""
     period = declared_period(model)
-    columns = _columns(con, model.layer, model.name)
+    columns = table_columns(con, model.layer, model.name)
     if not columns:
         return {}
     rows = con.execute(
@@ -270,7 +260,7 @@ def decide(
 ) -> Decision:
     """How to bring the model's table up to date with its inputs as they are now."""
     row = con.execute(f"select sql_digest, inputs, snapshot from {STATE} where model = ?", [model.qualified]).fetchone()
-    if row is None or not _columns(con, model.layer, model.name):
+    if row is None or not table_columns(con, model.layer, model.name):
         return Decision("full", "first build in this build database")
     recorded_sql, recorded_inputs, recorded_snapshot = row
     if recorded_sql != sql_digest(model):
@@ -315,14 +305,14 @@ def rebuild(con: duckdb.DuckDBPyConnection, model: SqlModel, build) -> list[date
         build()
         return EVERY_DAY
     period = declared_period(model)
-    columns = _columns(con, model.layer, model.name)
+    columns = table_columns(con, model.layer, model.name)
     before = (
         (period_signatures(con, model) if period else table_signature(con, model.layer, model.name))
         if columns
         else None
     )
     build()
-    if before is None or _columns(con, model.layer, model.name) != columns:
+    if before is None or table_columns(con, model.layer, model.name) != columns:
         return EVERY_DAY
     if period:
         return changed_days(before, period_signatures(con, model))

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.catalog import table_columns
 from pipelines.lake import stamps
 
 FILES = "staging.mutu_lake_files"
@@ -22,18 +23,6 @@ SOURCE = "lake_file"  # the column naming each row's lake file, relative to the 
 
 def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
-
-
-def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return [
-        r[0]
-        for r in _exec(
-            con,
-            "select column_name from duckdb_columns() where schema_name = 'staging' and table_name = ? "
-            "order by column_index",
-            [name],
-        )
-    ]
 
 
 def _read(lake: Path, files: list[str]) -> str:
@@ -52,7 +41,7 @@ def refresh(con: duckdb.DuckDBPyConnection, lake: Path, table: str, name: str, s
     _exec(con, f"create table if not exists {FILES} (lake_table varchar, lake_file varchar, fingerprint varchar)")
     files = stamps(lake, table)
     known = dict(_exec(con, f"select lake_file, fingerprint from {FILES} where lake_table = ?", [table]))
-    columns = _columns(con, name)
+    columns = table_columns(con, "staging", name)
     stale = [f for f in known if files.get(f) != known[f]]
     fresh = [f for f in files if known.get(f) != files[f]]
     if not stale and not fresh and columns:

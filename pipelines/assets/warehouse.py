@@ -42,6 +42,7 @@ from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
+from pipelines.catalog import table_columns
 from pipelines.incremental import Decision, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
@@ -139,17 +140,7 @@ def grain_check(
     severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
     key = AssetKey([model.layer, model.name])
     grain = [c.name for c in model.grain]
-    present = set(
-        columns
-        if columns is not None
-        else (
-            r[0]
-            for r in con.execute(
-                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-                [model.layer, model.name],
-            ).fetchall()
-        )
-    )
+    present = set(columns if columns is not None else table_columns(con, model.layer, model.name))
     missing = [c for c in grain if c not in present]
     if missing:
         return AssetCheckResult(

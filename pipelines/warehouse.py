@@ -168,22 +168,18 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     ):
         lake_copy.refresh(con, paths.lake, table, f"audit_{table}", schema)
 
-    keys = [
-        row[0]
+    spans = [
+        row
         for row in _exec(
-            con, " union all ".join(f"select max(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)
+            con,
+            " union all ".join(
+                f"select min(partition_key), max(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS
+            ),
         )
         if row[0]
     ]
-    as_of = max(date.fromisoformat(k) for k in keys) if keys else None
-    firsts = [
-        row[0]
-        for row in _exec(
-            con, " union all ".join(f"select min(partition_key) from staging.{d}" for d in PARTITIONED_DATASETS)
-        )
-        if row[0]
-    ]
-    first = min(date.fromisoformat(k) for k in firsts) if firsts else date.today()
+    as_of = max(date.fromisoformat(last) for _, last in spans) if spans else None
+    first = min(date.fromisoformat(first) for first, _ in spans) if spans else date.today()
     # Due dates of the last complaints fall after the data ends: extend the calendar past it.
     _table_from_frame(
         con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120))

@@ -24,16 +24,17 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+import scipy
+from scipy.special import betainc
 
 MAX_COUNTERS = 200  # beyond any unit's hall: the target cannot be met by adding counters
 TAIL = 1e-12  # the Erlang A state space is cut where the stationary tail is below this
 MEMO = "staging.mutu_erlang_memo"
 # A remembered answer is one of this code and this SciPy: a changed formula forgets them all.
-_VERSION = hashlib.sha256(Path(__file__).read_bytes() + version("scipy").encode()).hexdigest()[:12]
+_VERSION = hashlib.sha256(Path(__file__).read_bytes() + scipy.__version__.encode()).hexdigest()[:12]
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -98,8 +99,6 @@ def erlang_a_levels(
         return [1.0] * len(max_waits), 0.0
     if servers <= 0:
         return [0.0] * len(max_waits), 1.0
-    from scipy.special import betainc  # here, not at import: a build whose answers are all remembered skips SciPy
-
     free, queued = _erlang_a_queue_seen(arrival_rate, mean_service, servers, mean_patience)
     service_rate, theta = servers / mean_service, 1.0 / mean_patience
     ahead = np.arange(len(queued))

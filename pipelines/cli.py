@@ -104,18 +104,31 @@ def _summary(warehouse: Path) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines.errors import MutuError
-    from pipelines.orchestration import run_everything
-    from pipelines.settings import complaint_auto_close_workdays, ikm_weight_mode
+    from pipelines import gx_checks
+    from pipelines.errors import MutuError, SettingsError
+    from pipelines.settings import pii_key
 
-    home = Path(args.home).resolve()
+    landing = Path(args.landing).resolve()
     try:
-        weight_mode = ikm_weight_mode(args.ikm_weight_mode)
-        complaint_auto_close_workdays()  # a malformed setting stops the run here, in one line
-        published = run_everything(Path(args.landing).resolve(), home, weight_mode=weight_mode)
-    except MutuError as exc:
-        print(f"mutu run: {exc}", file=sys.stderr)
-        return 2
+        pii_key()
+        if landing.is_dir():  # the run will stage: Great Expectations loads on the other core during the imports
+            gx_checks.start()
+    except SettingsError:
+        pass  # the run stops on it below, with its message
+    try:
+        from pipelines.orchestration import run_everything
+        from pipelines.settings import complaint_auto_close_workdays, ikm_weight_mode
+
+        home = Path(args.home).resolve()
+        try:
+            weight_mode = ikm_weight_mode(args.ikm_weight_mode)
+            complaint_auto_close_workdays()  # a malformed setting stops the run here, in one line
+            published = run_everything(landing, home, weight_mode=weight_mode)
+        except MutuError as exc:
+            print(f"mutu run: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        gx_checks.release()
     print(_summary(published))
     return 0
 

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import cache
 from multiprocessing import get_context
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # imported by `mutu run` before anything else: the side process starts without waiting for Polars
+    import polars as pl
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
 
 _side: ProcessPoolExecutor | None = None
+_warming: Future | None = None  # the side process's import of Great Expectations
 
 
 @cache
@@ -91,12 +94,20 @@ def _warm() -> None:
     gx_context()
 
 
+def start() -> None:
+    """Start the side process, unless it runs already: it imports Great Expectations on the other core while this
+    one goes on (`mutu run` calls this before its own imports, once it knows the run will reach staging)."""
+    global _side, _warming
+    if _side is None:
+        _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        _warming = _side.submit(_warm)
+
+
 @contextmanager
 def side_process() -> Iterator[None]:
-    """Evaluate in a side process, started now, for the duration of the block (or until `release`)."""
-    global _side
-    _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-    _side.submit(_warm)  # starts the process, which imports Great Expectations while this one goes on
+    """Evaluate in a side process (started now, unless `start` did) for the duration of the block, or until
+    `release`."""
+    start()
     try:
         yield
     finally:
@@ -108,5 +119,10 @@ def release() -> None:
     with Great Expectations loaded, takes most of a second: waiting for it at the end would add that)."""
     global _side
     if _side is not None:
+        if _warming is not None and not _warming.done():
+            # A run that stopped before staging (another run holds the home): its worker is still importing, and a
+            # pool let go then kept this process from exiting (measured: a minute, until killed). Stop the worker.
+            for worker in list(_side._processes.values()):  # noqa: SLF001 - the pool gives no other handle on it
+                worker.terminate()
         _side.shutdown(wait=False, cancel_futures=True)
         _side = None

@@ -2,9 +2,10 @@
 partition (validation.dataset_rules) — in a side process when the run started one.
 
 Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
-side process as it begins (`side_process`): it imports Great Expectations on the second core while the run plans
-and creates its Dagster runs, and then evaluates every batch's summary. It lets the side process go when staging is
-done. A process that did not start one (a run launched by the Dagster daemon, a test) evaluates in-process,
+side process first thing (`start`, before its own imports of Dagster and the definitions): it imports Great
+Expectations on the second core while the run imports, plans and creates its Dagster runs, and then evaluates
+every batch's summary. It lets the side process go when staging is done (`side_process`), or, when the run
+stopped before staging, stops it mid-import (`release`). A process that did not start one (a run launched by the Dagster daemon, a test) evaluates in-process,
 with the same code and results.
 """
 

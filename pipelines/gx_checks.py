@@ -5,8 +5,8 @@ Importing Great Expectations costs about 3 s of CPU, most of the import floor of
 side process first thing (`start`, before its own imports of Dagster and the definitions): it imports Great
 Expectations on the second core while the run imports, plans and creates its Dagster runs, and then evaluates
 every batch's summary. It lets the side process go when staging is done (`side_process`), or, when the run
-stopped before staging, stops it mid-import (`release`). A process that did not start one (a run launched by the Dagster daemon, a test) evaluates in-process,
-with the same code and results.
+stopped before staging, stops it mid-import (`release`). A process that did not start one (a run launched by the
+Dagster daemon, a test) evaluates in-process, with the same code and results.
 """
 
 from __future__ import annotations

@@ -105,15 +105,14 @@ def _summary(warehouse: Path) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from pipelines import gx_checks
-    from pipelines.errors import MutuError, SettingsError
-    from pipelines.settings import pii_key
+    from pipelines.errors import MutuError
+    from pipelines.settings import require_runnable
 
     landing = Path(args.landing).resolve()
     try:
-        pii_key()
-        if landing.is_dir():  # the run will stage: Great Expectations loads on the other core during the imports
-            gx_checks.start()
-    except SettingsError:
+        require_runnable(landing)
+        gx_checks.start()  # the run will stage: Great Expectations loads on the other core during the imports
+    except MutuError:
         pass  # the run stops on it below, with its message
     try:
         from pipelines.orchestration import run_everything

@@ -118,7 +118,7 @@ def side_process() -> Iterator[None]:
 def release() -> None:
     """No more checks in this run: the side process exits on its own core while this one goes on (its teardown,
     with Great Expectations loaded, takes most of a second: waiting for it at the end would add that)."""
-    global _side
+    global _side, _warming
     if _side is not None:
         if _warming is not None and not _warming.done():
             # A run that stopped before staging (another run holds the home): its worker is still importing, and a
@@ -126,4 +126,4 @@ def release() -> None:
             for worker in list(_side._processes.values()):  # noqa: SLF001 - the pool gives no other handle on it
                 worker.terminate()
         _side.shutdown(wait=False, cancel_futures=True)
-        _side = None
+        _side = _warming = None

@@ -19,7 +19,7 @@ from pipelines import gx_checks, progress, stage_timer
 from pipelines.atomic import write_text_atomically
 from pipelines.errors import LandingError, MutuError, SettingsError, raise_for_failed_run
 from pipelines.planning import digest
-from pipelines.settings import Paths, pii_key
+from pipelines.settings import Paths, pii_key, require_runnable
 
 INSTANCE_YAML = """\
 # Written by `mutu run`. Offline by design: no usage telemetry (DESIGN property 6).
@@ -59,12 +59,7 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
     """Stage what changed in the landing zone (everything when `full`), rebuild the warehouse, publish."""
     from pipelines.run_lock import exclusive_run
 
-    if not landing.is_dir():
-        raise LandingError(
-            f"landing zone {landing} does not exist; run `mutu generate --out {landing}` "
-            "or point --landing at the exports"
-        )
-    pii_key()
+    require_runnable(landing)
     with exclusive_run(home), gx_checks.side_process():
         stage_timer.reset()
         started = time.perf_counter()

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import SettingsError
+from pipelines.errors import LandingError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,17 @@ class Paths:
     def spill_dir(self) -> Path:
         # DuckDB's spill files; its default for an in-memory database is ./.tmp, outside the home.
         return self.build_dir / "duckdb_tmp"
+
+
+def require_runnable(landing: Path) -> None:
+    """What a run needs before it starts: the landing zone and the personal-data key (`mutu run` checks them before
+    its imports, to know the run will stage; `run_everything` before it locks the home)."""
+    if not landing.is_dir():
+        raise LandingError(
+            f"landing zone {landing} does not exist; run `mutu generate --out {landing}` "
+            "or point --landing at the exports"
+        )
+    pii_key()
 
 
 def pii_key() -> bytes:

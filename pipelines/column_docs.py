@@ -41,7 +41,7 @@ def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     return found
 
 
-def _types(found: Catalog) -> dict[str, dict[str, dict[str, str]]]:
+def column_types(found: Catalog) -> dict[str, dict[str, dict[str, str]]]:
     types: dict[str, dict[str, dict[str, str]]] = {}
     for (schema, table), columns in found.items():
         types.setdefault(schema, {})[table] = {column: dtype for column, (dtype, _) in columns.items()}
@@ -86,7 +86,7 @@ def model_column_docs(
     """
     own = dict(model.column_docs)
     found = catalog(con) if found is None else found
-    sources = column_sources(model, columns, _types(found), lineage_cache)
+    sources = column_sources(model, columns, column_types(found), lineage_cache)
     upstream = _upstream_comments(found, model)
     docs: dict[str, str] = {}
     for column in columns:

@@ -22,7 +22,7 @@ import polars as pl
 
 from pipelines import incremental, indicators, lake, lake_copy, queueing
 from pipelines.calendar import working_day_calendar
-from pipelines.column_docs import catalog, model_column_docs
+from pipelines.column_docs import Catalog, catalog, model_column_docs
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint
@@ -39,6 +39,7 @@ AUDIT_TABLES = (
 )  # written per partition in the lake
 PUBLISHED_AUDIT_TABLES = (*AUDIT_TABLES, "row_accounting_daily")
 PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
+CALENDAR_DAYS_AFTER_DATA = 120  # the working-day calendar runs at least this far past the last landed day
 
 
 def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
@@ -180,30 +181,31 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     ]
     as_of = max(date.fromisoformat(last) for _, last in spans) if spans else None
     first = min(date.fromisoformat(first) for first, _ in spans) if spans else date.today()
-    # Due dates of the last complaints fall after the data ends: extend the calendar past it.
-    _table_from_frame(
-        con, "calendar", working_day_calendar(first - timedelta(days=7), (as_of or first) + timedelta(days=120))
-    )
+    # Due dates of the last complaints fall after the data ends: the calendar runs past it, to the end of a year,
+    # so that a new day does not change the calendar (and rebuild every model that counts working days).
+    end = (as_of or first) + timedelta(days=CALENDAR_DAYS_AFTER_DATA)
+    _table_from_frame(con, "calendar", working_day_calendar(first - timedelta(days=7), date(end.year, 12, 31)))
+    # Settings only: each source's as-of date is a model of its own (core.dim_queue_as_of, ...), so that a new
+    # day does not change what every reader of the settings reads.
     params = pl.DataFrame(
-        {
-            "as_of_date": [as_of],
-            "ikm_weight_mode": [weight_mode],
-            "complaint_auto_close_workdays": [complaint_auto_close_workdays()],
-        },
-        schema={"as_of_date": pl.Date, "ikm_weight_mode": pl.String, "complaint_auto_close_workdays": pl.Int32},
+        {"ikm_weight_mode": [weight_mode], "complaint_auto_close_workdays": [complaint_auto_close_workdays()]},
+        schema={"ikm_weight_mode": pl.String, "complaint_auto_close_workdays": pl.Int32},
     )
     _table_from_frame(con, "run_parameters", params)
     _table_from_frame(con, "indicator_catalogue", indicators.frame())  # pipelines/indicators.yaml -> core.dim_indicator
     return as_of
 
 
-def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: Path | None = None) -> int:
-    """Rebuild the model's whole table from its SQL, with its comments; returns its row count.
+def build_model(
+    con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: Path | None = None, found: Catalog | None = None
+) -> int:
+    """Rebuild the model's whole table from its SQL, with its comments; returns its row count. `found`, the
+    database's catalog if the caller keeps one, is updated with the table's new columns and comments.
 
     A table that keeps its columns is emptied and refilled rather than replaced, so its comments stay and only
     those that differ are written: rewriting a mart's 20-40 column comments cost more than most marts' SQL."""
     table = f'"{model.layer}"."{model.name}"'
-    found = catalog(con)
+    found = catalog(con) if found is None else found
     kept = found.get((model.layer, model.name), {})
     if kept and [(c, t) for c, (t, _) in kept.items()] == [tuple(r[:2]) for r in _exec(con, f"describe {model.sql}")]:
         _exec(con, f"delete from {table}")
@@ -216,12 +218,14 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel, lineage_cache: 
         con, "select comment from duckdb_tables() where schema_name = ? and table_name = ?", [model.layer, model.name]
     ) != [(model.description,)]:
         _exec(con, f"comment on table {table} is {_quote_literal(model.description)}")
-    columns = [r[0] for r in _exec(con, f"describe {table}")]
+    described = [(r[0], r[1]) for r in _exec(con, f"describe {table}")]
+    columns = [column for column, _ in described]
     docs = model_column_docs(con, model, columns, lineage_cache, found)
     for column in columns:
         if docs.get(column) != kept.get(column, (None, None))[1]:
             text = _quote_literal(docs[column]) if column in docs else "null"
             _exec(con, f'comment on column {table}."{column}" is {text}')
+    found[(model.layer, model.name)] = {column: (dtype, docs.get(column)) for column, dtype in described}
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
@@ -231,23 +235,27 @@ def update_model(
     paths: Paths,
     lineage_cache: Path | None = None,
     snapshot: dict[tuple[str, str], str] | None = None,
+    ledger: incremental.Ledger | None = None,
+    found: Catalog | None = None,
 ) -> tuple[int, incremental.Decision]:
     """Bring the model's table up to date, on a connection from `connect_build`: keep it, recompute the periods
     changed days touch, or rebuild it (pipelines/incremental.py decides). The table and the record of what it
-    reflects change in one transaction, so a killed build leaves both as they were."""
-    if snapshot is None:  # a build of several models takes one snapshot of the lake for all of them
+    reflects change in one transaction, so a killed build leaves both as they were. A build of several models
+    passes one lake snapshot, one ledger of the state tables and one catalog (kept up to date) to each."""
+    if snapshot is None:
         snapshot = incremental.lake_snapshot(paths.lake)
-    inputs = incremental.input_state(con, model)
-    decision = incremental.decide(con, model, inputs, snapshot)
+    ledger = ledger or incremental.Ledger(con)
+    inputs = incremental.input_state(ledger, model)
+    decision = incremental.decide(ledger, model, inputs, snapshot)
     with _transaction(con):
         changed = []
         if decision.kind == "full":
-            changed = incremental.rebuild(con, model, lambda: build_model(con, model, lineage_cache))
+            changed = incremental.rebuild(con, model, lambda: build_model(con, model, lineage_cache, found))
         elif decision.kind == "incremental":
             changed = incremental.recompute_periods(con, model, decision.days)
             failpoint("warehouse_write")
         queueing.remember(con)
-        incremental.record(con, model, inputs, snapshot, changed)
+        incremental.record(con, model, inputs, snapshot, changed, ledger)
     return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0], decision
 
 

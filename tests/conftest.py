@@ -259,9 +259,9 @@ def build_warehouse(tmp_path_factory, name: str, write, environment: dict[str, s
 
 
 @contextmanager
-def rebuilt_copy(built: Path, folder: Path, model: str, as_of: str, weight_mode: str):
-    """A writable copy of a built warehouse in which `model` is rebuilt with other run parameters (as-of date, IKM
-    weight mode): one pipeline run per module serves every setting. Yields the connection."""
+def rebuilt_copy(built: Path, folder: Path, model: str, weight_mode: str):
+    """A writable copy of a built warehouse in which `model` is rebuilt with another IKM weight mode: one pipeline
+    run per module serves every setting. Yields the connection."""
     import duckdb
 
     from pipelines.sql_models import models
@@ -272,10 +272,7 @@ def rebuilt_copy(built: Path, folder: Path, model: str, as_of: str, weight_mode:
     con = duckdb.connect(str(copy))
     try:
         con.execute("create schema staging").fetchall()
-        con.execute(
-            "create table staging.run_parameters as select cast(? as date) as as_of_date, ? as ikm_weight_mode",
-            [as_of, weight_mode],
-        ).fetchall()
+        con.execute("create table staging.run_parameters as select ? as ikm_weight_mode", [weight_mode]).fetchall()
         build_model(con, next(m for m in models() if m.qualified == model))
         yield con
     finally:

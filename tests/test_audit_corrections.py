@@ -246,7 +246,7 @@ def test_the_ikm_sql_has_no_silent_weight_fallback(built, tmp_path):
 
     with (
         pytest.raises(duckdb.Error, match="three_decimal"),
-        rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", "2026-09-30", "three_decimal"),
+        rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", "three_decimal"),
     ):
         pass
     # The unit-quarter IKM is a filter of the period model: it reads no weight mode it could fall back from.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import shutil
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -152,3 +152,24 @@ def test_a_model_follows_only_the_sources_it_reads(nightly, tmp_path):
     builds = _builds(home)
     assert builds["core.fct_queue_ticket"] == "incremental"
     assert builds["core.fct_complaint"] == "unchanged" and builds["core.fct_survey_response"] == "unchanged", builds
+
+
+def test_a_day_of_one_source_leaves_the_models_of_the_others_as_they_are(nightly, tmp_path):
+    """A new queue day moves the queue's as-of date only: the complaint models that read no queue figure (deadlines
+    are judged against the complaints' own as-of date) are kept; the queue marts, which carry the queue's, are not.
+    Nor does the working-day calendar change with the day (it runs to the end of a year)."""
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(nightly["home"], home)
+    shutil.copytree(nightly["home"].parent / "landing", landing)
+    last = next(p for p in _day_files(landing, NEW_DAY) if p.parts[-3:-1] == ("queue", "canonical"))
+    day_after = (NEW_DAY + timedelta(days=1)).isoformat()
+    (last.parent / last.name.replace(NEW_DAY.isoformat(), day_after)).write_text(
+        last.read_text().replace(NEW_DAY.isoformat(), day_after)
+    )
+    run_everything(landing, home)
+    builds = _builds(home)
+    assert builds["core.dim_queue_as_of"] == "full", builds
+    assert builds["marts.mart_queue_period"] == "full", builds
+    assert builds["core.dim_calendar"] == "unchanged", builds
+    complaint_models = ("core.fct_complaint", "core.fct_complaint_deadline", "indicators.ind_complaint_backlog_period")
+    assert {name: builds[name] for name in complaint_models} == dict.fromkeys(complaint_models, "unchanged")

@@ -447,7 +447,7 @@ def test_weight_modes_rebuild_the_ikm_with_the_regulation_weights(
     built, tmp_path, mode, weight_2017, weight_2004, u2_grade
 ):
     # Rebuild ind_ikm_period alone on a copy of the warehouse with another run parameter (one pipeline run per module).
-    with rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", "2026-08-31", mode) as con:
+    with rebuilt_copy(built, tmp_path, "indicators.ind_ikm_period", mode) as con:
         u2 = one(
             con,
             "select weight_mode, unsur_weight, ikm, ikm_converted, mutu from indicators.ind_ikm_period "

@@ -168,9 +168,7 @@ def _staffing_mart(tickets: list[tuple], as_of: date, targets: list[tuple] = ())
     register_sql_functions(con)
     for schema in ("staging", "core", "marts"):
         con.execute(f"create schema {schema}")
-    con.execute(
-        "create table staging.run_parameters as select ?::date as as_of_date, 'exact' as ikm_weight_mode", [as_of]
-    )
+    con.execute("create table core.dim_queue_as_of as select ?::date as as_of_date", [as_of])
     con.execute("create table core.dim_unit (unit_id varchar, unit_name varchar)")
     con.execute("insert into core.dim_unit values ('U1', 'Unit built by hand'), ('THIN', 'Unit with two days')")
     con.execute("comment on column core.dim_unit.unit_id is 'Unit code.'")  # as the contracts document them

@@ -43,7 +43,8 @@ from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
 from pipelines.catalog import table_columns
-from pipelines.incremental import Decision, grain_violations, lake_snapshot
+from pipelines.column_docs import Catalog, catalog, column_types
+from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
@@ -91,23 +92,9 @@ def _deps(model: SqlModel) -> list[AssetKey]:
     return [key for schema, table in model.depends_on if (key := _asset_key(schema, table)) is not None]
 
 
-def _table_schema(con, layer: str, name: str) -> TableSchema:
-    rows = con.execute(
-        "select column_name, data_type, comment from duckdb_columns() where schema_name = ? and table_name = ? "
-        "order by column_index",
-        [layer, name],
-    ).fetchall()
-    return TableSchema(columns=[TableColumn(name=n, type=t, description=c or "") for n, t, c in rows])
-
-
-def _schema(con) -> dict:
-    found: dict = {}
-    for schema, table, column, dtype in con.execute(
-        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
-        "where database_name = current_database()"
-    ).fetchall():
-        found.setdefault(schema, {}).setdefault(table, {})[column] = dtype
-    return found
+def _table_schema(found: Catalog, layer: str, name: str) -> TableSchema:
+    columns = found.get((layer, name), {})
+    return TableSchema(columns=[TableColumn(name=n, type=t, description=c or "") for n, (t, c) in columns.items()])
 
 
 def _column_lineage(schema: dict, model: SqlModel, columns: list[str], cache_dir=None) -> TableColumnLineage:
@@ -132,11 +119,11 @@ def _grain_check_spec(model: SqlModel) -> AssetCheckSpec:
 
 
 def grain_check(
-    con, model: SqlModel, decision: Decision | None = None, columns: list[str] | None = None
+    con, model: SqlModel, decision: Decision | None = None, columns: list[str] | None = None, ledger=None
 ) -> AssetCheckResult:
     """The grain check of a built model: no duplicate key, no NULL where the key may not be NULL (`decision`: how
     the model was just brought up to date, so that only what changed is counted again; `columns`: its table's
-    columns, if known)."""
+    columns, if known; `ledger`: the build's state ledger, if it keeps one)."""
     severity = AssetCheckSeverity.ERROR if model.layer == "marts" else AssetCheckSeverity.WARN
     key = AssetKey([model.layer, model.name])
     grain = [c.name for c in model.grain]
@@ -154,7 +141,7 @@ def grain_check(
                 f"fix the '-- grain:' line of {model.path.name}",
             },
         )
-    duplicate_keys, null_key_rows = grain_violations(con, model, decision)
+    duplicate_keys, null_key_rows = grain_violations(con, model, decision, ledger)
     return AssetCheckResult(
         asset_key=key,
         check_name=GRAIN_CHECK,
@@ -179,26 +166,27 @@ def _model_spec(model: SqlModel) -> AssetSpec:
 
 
 def _materialization(
-    con, model: SqlModel, mutu: MutuResource, schema: dict, snapshot: dict, check: bool
+    con, model: SqlModel, mutu: MutuResource, build: tuple[dict, Ledger, Catalog], check: bool
 ) -> MaterializeResult:
-    """Bring one model up to date and say what it holds; its grain check result rides along when selected."""
+    """Bring one model up to date and say what it holds; its grain check result rides along when selected.
+    `build`: the lake snapshot, state ledger and catalog the build's models share (a rebuild updates the catalog,
+    whose columns the lineage of the models after it reads)."""
+    snapshot, ledger, found = build
     lineage_cache = mutu.paths.home / "cache" / "lineage"
     with stage("transform"):
-        rows, decision = update_model(con, model, mutu.paths, lineage_cache, snapshot)
+        rows, decision = update_model(con, model, mutu.paths, lineage_cache, snapshot, ledger, found)
     add_rows("transform", rows)
     progress.model_built(model.qualified)
     preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
-    table_schema = _table_schema(con, model.layer, model.name)
-    # A rebuild may change its columns, which the lineage of the models after it reads.
-    schema.setdefault(model.layer, {})[model.name] = {c.name: c.type for c in table_schema.columns}
+    table_schema = _table_schema(found, model.layer, model.name)
     columns = [c.name for c in table_schema.columns]
     return MaterializeResult(
         asset_key=AssetKey([model.layer, model.name]),
-        check_results=[grain_check(con, model, decision, columns)] if check else [],
+        check_results=[grain_check(con, model, decision, columns, ledger)] if check else [],
         metadata={
             "dagster/row_count": rows,
             "dagster/column_schema": table_schema,
-            "dagster/column_lineage": _column_lineage(schema, model, columns, lineage_cache),
+            "dagster/column_lineage": _column_lineage(column_types(found), model, columns, lineage_cache),
             "dagster/table_name": f"mutu.{model.qualified}",
             "preview": MetadataValue.md(markdown(preview)),
             "build": f"{decision.kind}: {decision.reason}",
@@ -226,10 +214,10 @@ def sql_models_asset(sql_models: tuple[SqlModel, ...]):
         try:
             if any(schema == "staging" for m in chosen for schema, _ in m.depends_on):
                 ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
-            schema, snapshot = _schema(con), lake_snapshot(mutu.paths.lake)
+            build = (lake_snapshot(mutu.paths.lake), Ledger(con), catalog(con))
             for model in chosen:
                 check = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK) in checks
-                yield _materialization(con, model, mutu, schema, snapshot, check)
+                yield _materialization(con, model, mutu, build, check)
             prune_model_state(con)
         finally:
             con.close()
@@ -250,17 +238,16 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
             description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
-            "holidays and cuti bersama, from a week before the first landed day to 120 days after the "
-            "as-of date.",
+            "holidays and cuti bersama, from a week before the first landed day to the end of the year 120 days "
+            "after the last landed day (a new day seldom changes it).",
             automation_condition=AutomationCondition.eager(),
         ),
         AssetSpec(
             key=STAGING_INPUTS["run_parameters"],
-            deps=LANDED_SOURCES,  # the as-of date is the last landed day
             group_name="core",
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
-            description="Run parameters (staging.run_parameters): as-of date, IKM weight mode "
+            description="Run parameters (staging.run_parameters): IKM weight mode "
             "(MUTU_IKM_WEIGHT_MODE or --ikm-weight-mode) and complaint auto-close working days "
             "(MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
             automation_condition=AutomationCondition.eager(),
@@ -286,8 +273,8 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
         days, first, last, workdays = con.execute(
             "select count(*), min(day), max(day), count(*) filter (where is_workday) from staging.calendar"
         ).fetchone()
-        as_of, weight_mode, auto_close = con.execute(
-            "select as_of_date, ikm_weight_mode, complaint_auto_close_workdays from staging.run_parameters"
+        weight_mode, auto_close = con.execute(
+            "select ikm_weight_mode, complaint_auto_close_workdays from staging.run_parameters"
         ).fetchone()
         catalogue = con.execute("select count(*) from staging.indicator_catalogue").fetchone()[0]
     finally:
@@ -304,7 +291,6 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
     yield MaterializeResult(
         asset_key=STAGING_INPUTS["run_parameters"],
         metadata={
-            "as_of_date": str(as_of) if as_of else "none (nothing landed)",
             "ikm_weight_mode": weight_mode,
             "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
         },

@@ -10,7 +10,7 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipelines import indicators
 from pipelines.atomic import write_text_atomically
@@ -101,9 +101,15 @@ def indicator_format(code: str) -> tuple[str, int]:
 
 
 @cache
-def _environment(lang: str) -> Environment:
+def _environment(lang: str, compiled: Path | None = None) -> Environment:
+    """The templates with the pack's filters in `lang`; `compiled`: a folder keeping the templates compiled
+    between processes (Jinja recompiles when a template's text changes). Compiling them took each process that
+    draws pages 0.1-0.2 s."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -413,8 +419,8 @@ def context(wh: Warehouse, period: Period, scope: Scope, lang: str = "id", linea
     }
 
 
-def render_html(ctx: dict) -> str:
-    env = _environment(ctx["lang"])
+def render_html(ctx: dict, compiled: Path | None = None) -> str:
+    env = _environment(ctx["lang"], compiled)
     return _headers_unbroken(env.get_template("report.html.j2").render(**ctx))
 
 
@@ -519,6 +525,7 @@ def _render_jobs(
     from pipelines.report.workbook import write_workbook
 
     written = []
+    compiled = chart_cache.parent / "templates" if chart_cache is not None else None  # beside the charts
     with data.open_published(warehouse, threads) as wh, charts.cached_in(chart_cache) as used:
         for period, scope in jobs:
             if scope is None:
@@ -526,6 +533,6 @@ def _render_jobs(
                 _write(path, write_workbook(wh, period))
             else:
                 path = report_path(out, period, scope, lang)
-                _write(path, render_html(context(wh, period, scope, lang, lineage)))
+                _write(path, render_html(context(wh, period, scope, lang, lineage), compiled))
             written.append(path)
     return written, used

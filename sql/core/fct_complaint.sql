@@ -24,8 +24,8 @@
 -- A report SP4N-LAPOR! leaves at `responded` waits for the reporter's confirmation; many never give it. Mutu closes such a complaint
 -- after staging.run_parameters.complaint_auto_close_workdays working days without a reply: its own, configurable rule.
 with complaints_as_of as (
-    -- The complaints' own last day (core.dim_source_as_of): a lagging export is not judged on another source's later day.
-    select as_of_date from core.dim_source_as_of where source = 'complaints'
+    -- The complaints' own last day (core.dim_complaints_as_of): a lagging export is not judged on another source's later day.
+    select as_of_date from core.dim_complaints_as_of
 ),
 
 params as (

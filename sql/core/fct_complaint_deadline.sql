@@ -12,7 +12,7 @@
 -- Perpres 76/2013 and PermenPANRB 62/2018 (SP4N-LAPOR!): verify within 3 working days; the unit follows up within 5 working days of
 -- forwarding. The closure deadline is Mutu's own rule, not the regulation's: the two limits end to end, 8 working days after receipt.
 with params as (
-    select as_of_date from core.dim_source_as_of where source = 'complaints'  -- the complaints' own last day
+    select as_of_date from core.dim_complaints_as_of  -- the complaints' own last day
 ),
 
 calendar as (

@@ -5,7 +5,7 @@
 -- column backlog_age_max_workdays: Age of the oldest complaint in that backlog, in working days.
 -- A stock, not a cohort: complaints received in earlier periods and still open count too. Working days per SP4N-LAPOR! (core.dim_calendar).
 with params as (
-    select as_of_date from core.dim_source_as_of where source = 'complaints'  -- the complaints' own last day
+    select as_of_date from core.dim_complaints_as_of  -- the complaints' own last day
 ),
 
 period_ends as (

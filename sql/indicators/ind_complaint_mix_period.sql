@@ -1,5 +1,6 @@
 -- ind_complaint_mix_period: Complaints received per period and scope broken down by category, channel and type.
 -- grain: period_type, period_start, scope_type, scope_id, mix_field, mix_value
+-- incremental: period_start by period_type
 -- column mix_field: category, channel or type.
 -- column mix_value: The category (procedure, time, cost, staff_behaviour, pungli, discrimination, facilities, information, other), channel or type.
 -- column complaints: Complaints received with this value.

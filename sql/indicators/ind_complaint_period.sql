@@ -1,5 +1,6 @@
 -- ind_complaint_period: Complaint handling per period and scope on working days: speed, limits, closure, backlog, integrity signals, load and repeat reporters.
 -- grain: period_type, period_start, scope_type, scope_id
+-- incremental: period_start by period_type
 -- column complaints_received: Complaints received in the period (the cohort the rates below are about).
 -- column complaints_verified: Of those, with a verification outcome by the end of the data: verified, or archived at intake (the funnel's second stage).
 -- column complaints_responded: Of those, with a first response to the reporter by the end of the data.

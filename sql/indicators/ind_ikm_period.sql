@@ -1,5 +1,6 @@
 -- ind_ikm_period: Indeks Kepuasan Masyarakat (IKM) per period, scope and survey method, with grade and sample adequacy.
 -- grain: period_type, period_start, scope_type, scope_id, method
+-- incremental: period_start by period_type
 -- column respondents: Respondents (questionnaires) in the period and scope.
 -- column unsur_answered: Unsur with at least one answer (9 for the 2017 method, 14 for 2004, when none was left empty by all).
 -- column weight_mode: exact (1/9 or 1/14), three_decimals (0.111 or 0.071) or two_decimals (0.11; 0.071 for 2004).

@@ -1,5 +1,6 @@
 -- ind_kpi_series: Headline KPIs per week or month and per unit, agency and province, in long form: the series the trend and control-chart marts read.
 -- grain: grain, period_start, scope_type, scope_id, kpi
+-- incremental: period_start by grain
 -- column grain: week (ISO, Monday first) or month.
 -- column period_start: First day of the week or month.
 -- column kpi: KPI name (as in core.dim_indicator where a target can be set).

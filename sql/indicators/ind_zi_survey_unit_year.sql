@@ -6,14 +6,14 @@
 -- column quarters_not_counted: Quarters held but not counted, each with why (respondents below the Krejcie-Morgan minimum); NULL when none.
 -- column quarters_elapsed: Quarters of the year begun by the end of the data (4 for a past year): how many surveys were still possible.
 -- column zi_survey_grade: A (>= 4 surveys), B (3), C (2), D (1), E (none in the year), counting only quarters with an adequate sample.
--- column grade_is_provisional: The year is not over by the surveys' last day (core.dim_source_as_of): the grade can still rise, so it is not final.
+-- column grade_is_provisional: The year is not over by the surveys' last day (core.dim_survey_as_of): the grade can still rise, so it is not final.
 -- column results_published: Whether the survey results were published: not in the data, so NULL (never inferred).
 -- column results_followed_up_share: Share of survey results followed up: not in the data, so NULL (never inferred).
 -- PermenPANRB 90/2021 (Zona Integritas), LKE "Penilaian kepuasan terhadap pelayanan": surveys per year >= 4 / 3 / 2 / 1 = A / B / C / D,
 -- none = E. A survey is a survey period (quarter) whose respondents reach the Krejcie-Morgan minimum for the unit (PermenPANRB 14/2017
 -- lampiran): a handful of questionnaires is not a survey. A year the data has not finished is graded provisionally.
 with params as (
-    select as_of_date from core.dim_source_as_of where source = 'survey'  -- the surveys' own last day
+    select as_of_date from core.dim_survey_as_of  -- the surveys' own last day
 ),
 
 years as (

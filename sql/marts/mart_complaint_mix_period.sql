@@ -13,6 +13,6 @@ select
     x.complaints_in_scope,
     x.share,
     x.is_integrity_signal,
-    (select as_of_date from core.dim_source_as_of where source = 'complaints') as as_of_date
+    (select as_of_date from core.dim_complaints_as_of) as as_of_date
 from indicators.ind_complaint_mix_period as x
 join core.dim_scope as s using (scope_type, scope_id)

@@ -39,6 +39,6 @@ select
     c.reporters,
     c.repeat_reporters,
     c.complaints_from_repeat_reporters,
-    (select as_of_date from core.dim_source_as_of where source = 'complaints') as as_of_date
+    (select as_of_date from core.dim_complaints_as_of) as as_of_date
 from indicators.ind_complaint_period as c
 join core.dim_scope as s using (scope_type, scope_id)

@@ -13,6 +13,6 @@ select
     c.verified_within_limit_share,
     c.responded_within_limit_share,
     c.integrity_signals,
-    (select as_of_date from core.dim_source_as_of where source = 'complaints') as as_of_date
+    (select as_of_date from core.dim_complaints_as_of) as as_of_date
 from indicators.ind_complaint_unit_month as c
 join core.dim_unit as u using (unit_id)

@@ -25,6 +25,6 @@ select
     i.km_population,
     i.min_sample,
     i.sample_adequate,
-    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
+    (select as_of_date from core.dim_survey_as_of) as as_of_date
 from indicators.ind_ikm_period as i
 join core.dim_scope as s using (scope_type, scope_id)

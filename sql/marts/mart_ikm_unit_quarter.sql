@@ -19,6 +19,6 @@ select
     i.kinerja,
     i.no_grade_reason,
     i.weakest_unsur,
-    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
+    (select as_of_date from core.dim_survey_as_of) as as_of_date
 from indicators.ind_ikm_unit_quarter as i
 join core.dim_unit as u using (unit_id)

@@ -15,6 +15,6 @@ select
     n.nrr,
     n.nrr_converted,
     n.rank_from_weakest,
-    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
+    (select as_of_date from core.dim_survey_as_of) as as_of_date
 from indicators.ind_ikm_unsur_unit_quarter as n
 join core.dim_unit as u using (unit_id)

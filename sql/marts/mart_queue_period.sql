@@ -44,7 +44,7 @@ select
     h.peak_hour_arrivals_per_day,
     c.counters,
     c.counter_utilisation,
-    (select as_of_date from core.dim_source_as_of where source = 'queue') as as_of_date
+    (select as_of_date from core.dim_queue_as_of) as as_of_date
 from indicators.ind_queue_period as q
 join core.dim_scope as s using (scope_type, scope_id)
 left join indicators.ind_queue_peak_hour_period as h using (period_type, period_start, scope_type, scope_id)

@@ -21,6 +21,6 @@ select
     q.no_show_rate,
     q.abandonment_rate,
     q.fee_flags,
-    (select as_of_date from core.dim_source_as_of where source = 'queue') as as_of_date
+    (select as_of_date from core.dim_queue_as_of) as as_of_date
 from indicators.ind_queue_unit_day as q
 join core.dim_unit as u using (unit_id)

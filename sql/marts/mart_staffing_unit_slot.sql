@@ -5,7 +5,7 @@
 -- column weekday: ISO weekday of the slot (1 = Monday ... 7 = Sunday).
 -- column hour_of_day: Local hour the tickets were issued in (9 = 09:00-09:59); slots are one hour long.
 -- column window_start: First local day of the 12-week window the slot is averaged over.
--- column window_end: Last local day of the window (the as-of date of the data).
+-- column window_end: Last local day of the window (the queue data's as-of date, core.dim_queue_as_of).
 -- column days_observed: Days of this weekday in the window on which the unit issued tickets (the averaging base).
 -- column tickets: Tickets issued in the slot over the window (every outcome: the demand).
 -- column arrivals_per_hour: Tickets issued per hour in the slot on an average open day (tickets / days_observed).
@@ -24,7 +24,7 @@
 -- column counters_gap: counters_needed - counters_open_typical: above 0 too few counters open, below 0 more than the standard needs.
 with as_of as (
     select as_of_date, as_of_date - interval 83 day as window_start
-    from staging.run_parameters
+    from core.dim_queue_as_of
 ),
 
 window_tickets as (

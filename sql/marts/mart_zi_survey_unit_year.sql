@@ -16,6 +16,6 @@ select
     z.grade_is_provisional,
     z.results_published,
     z.results_followed_up_share,
-    (select as_of_date from core.dim_source_as_of where source = 'survey') as as_of_date
+    (select as_of_date from core.dim_survey_as_of) as as_of_date
 from indicators.ind_zi_survey_unit_year as z
 join core.dim_unit as u using (unit_id)

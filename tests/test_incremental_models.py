@@ -157,7 +157,7 @@ def test_a_model_follows_only_the_sources_it_reads(nightly, tmp_path):
 def test_a_day_of_one_source_leaves_the_models_of_the_others_as_they_are(nightly, tmp_path):
     """A new queue day moves the queue's as-of date only: the complaint models that read no queue figure (deadlines
     are judged against the complaints' own as-of date) are kept; the queue marts, which carry the queue's, are not.
-    Nor does the working-day calendar change with the day (it runs to the end of a year)."""
+    Nor does the working-day calendar change with the day (it runs to the end of a month)."""
     home, landing = tmp_path / "home", tmp_path / "landing"
     shutil.copytree(nightly["home"], home)
     shutil.copytree(nightly["home"].parent / "landing", landing)

@@ -238,7 +238,7 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
             description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
-            "holidays and cuti bersama, from a week before the first landed day to the end of the year 120 days "
+            "holidays and cuti bersama, from a week before the first landed day to the end of the month 120 days "
             "after the last landed day (a new day seldom changes it).",
             automation_condition=AutomationCondition.eager(),
         ),

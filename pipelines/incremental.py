@@ -168,9 +168,23 @@ class Ledger:
             ).fetchall()
         }
         self.snapshots = {s for (s,) in con.execute(f"select distinct snapshot from {SNAPSHOTS}").fetchall()}
+        self.unsaved_grain: set[str] = set()  # grain results counted in this build, written once by `save_grain`
         self._signatures: dict[tuple[str, str], str] = {}
         self._identities: dict[int, tuple[dict, str]] = {}
         self._partitions: dict[str, dict[tuple[str, str], str]] = {}
+
+    def save_grain(self) -> None:
+        """Write the grain results counted since the last save, in one statement: one autocommitted write per
+        model cost a commit each. A build that dies before saving them counts them again next time."""
+        if not self.unsaved_grain:
+            return
+        rows = [(model, *self.grain[model]) for model in sorted(self.unsaved_grain)]
+        self.con.execute(
+            f"insert or replace into {GRAIN_RESULTS} select unnest(?::varchar[]), unnest(?::varchar[]), "
+            "unnest(?::integer[]), unnest(?::bigint[]), unnest(?::bigint[])",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        self.unsaved_grain.clear()
 
     def version(self, model: str) -> int | None:
         state = self.states.get(model)
@@ -495,6 +509,7 @@ def grain_violations(
     if decision is None:
         found = con.execute(grain_violations_sql(model)).fetchone()
         return found[0], found[1]
+    own_ledger = ledger is None
     ledger = ledger or Ledger(con)
     version = ledger.version(model.qualified)
     kept = ledger.grain.get(model.qualified)
@@ -516,11 +531,10 @@ def grain_violations(
     else:
         found = con.execute(grain_violations_sql(model)).fetchone()
     if version is not None:
-        con.execute(
-            f"insert or replace into {GRAIN_RESULTS} values (?, ?, ?, ?, ?)",
-            [model.qualified, sql_digest(model), version, *found],
-        )
         ledger.grain[model.qualified] = (sql_digest(model), version, *found)
+        ledger.unsaved_grain.add(model.qualified)
+        if own_ledger:
+            ledger.save_grain()
     return found[0], found[1]
 
 

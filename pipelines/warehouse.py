@@ -257,9 +257,12 @@ def update_model(
     return con.execute(f'select count(*) from "{model.layer}"."{model.name}"').fetchall()[0][0], decision
 
 
-def prune_model_state(con: duckdb.DuckDBPyConnection) -> None:
-    """After a build's models: drop the incremental state nothing needs any more (pipelines/incremental.py)."""
+def prune_model_state(con: duckdb.DuckDBPyConnection, ledger: incremental.Ledger | None = None) -> None:
+    """After a build's models: save the grain results its checks counted (`ledger`, the build's) and drop the
+    incremental state nothing needs any more (pipelines/incremental.py)."""
     with _transaction(con):
+        if ledger is not None:
+            ledger.save_grain()
         incremental.prune(con)
 
 

@@ -218,7 +218,7 @@ def sql_models_asset(sql_models: tuple[SqlModel, ...]):
             for model in chosen:
                 check = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK) in checks
                 yield _materialization(con, model, mutu, build, check)
-            prune_model_state(con)
+            prune_model_state(con, build[1])
         finally:
             con.close()
 

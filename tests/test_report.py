@@ -563,3 +563,18 @@ def test_workbook_writer_refuses_sheet_names_excel_refuses():
             book.sheet(name, [10])
     assert book.sheet("it's fine", [10]).name == "it's fine"
     assert book.sheet("x" * 40, [10]).name == "x" * 31
+
+
+def test_templates_read_a_row_as_jinja_does():
+    """The pages' environment looks a dict's key up first, for speed: what a template gets must not change."""
+    from jinja2 import Environment, StrictUndefined, UndefinedError
+
+    from pipelines.report.render import _environment
+
+    ours, jinja = _environment("en"), Environment(undefined=StrictUndefined)
+    row = {"wait": 4.5, "items": "a key named like a dict method", "nested": {"x": 1}}
+    text = "{{ row.wait }} {{ row.nested.x }} {{ row.items is callable }} {{ row.get('wait') }}"
+    assert ours.from_string(text).render(row=row) == jinja.from_string(text).render(row=row) == "4.5 1 True 4.5"
+    for environment in (ours, jinja):
+        with pytest.raises(UndefinedError, match="has no attribute 'missing'"):
+            environment.from_string("{{ row.missing }}").render(row=row)

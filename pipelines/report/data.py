@@ -61,7 +61,7 @@ class Scope:
 class Warehouse:
     con: duckdb.DuckDBPyConnection
     path: Path
-    _columns: dict = field(default_factory=dict)
+    _columns: dict = field(default_factory=dict)  # (schema, table) -> column -> comment, see `_catalog`
     _memo: dict = field(default_factory=dict)  # figures of the whole period, the same on every page of it
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
@@ -69,30 +69,25 @@ class Warehouse:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
+    def _catalog(self) -> dict[tuple[str, str], dict[str, str]]:
+        """(schema, table) -> its columns in order -> their comments, read in one query per open warehouse:
+        `duckdb_columns()` lists every column of the database, so asking it per table cost as much each time."""
+        if not self._columns:
+            for schema, table, column, comment in self.con.execute(
+                "select schema_name, table_name, column_name, coalesce(comment, '') from duckdb_columns() "
+                "order by schema_name, table_name, column_index"
+            ).fetchall():
+                self._columns.setdefault((schema, table), {})[column] = comment
+        return self._columns
+
     def columns(self, schema: str, table: str) -> list[str]:
-        key = (schema, table)
-        if key not in self._columns:
-            self._columns[key] = [
-                r[0]
-                for r in self.con.execute(
-                    "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-                    "order by column_index",
-                    [schema, table],
-                ).fetchall()
-            ]
-        return self._columns[key]
+        return list(self._catalog().get((schema, table), ()))
 
     def has(self, schema: str, table: str) -> bool:
-        return bool(self.columns(schema, table))
+        return (schema, table) in self._catalog()
 
     def comments(self, schema: str, table: str) -> dict[str, str]:
-        return dict(
-            self.con.execute(
-                "select column_name, coalesce(comment, '') from duckdb_columns() "
-                "where schema_name = ? and table_name = ?",
-                [schema, table],
-            ).fetchall()
-        )
+        return dict(self._catalog().get((schema, table), {}))
 
 
 def per_period(read):

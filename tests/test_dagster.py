@@ -122,7 +122,8 @@ def test_indicator_column_lineage_is_parsed_from_the_sql(published):
     }
 
 
-def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
+def test_freshness_flags_a_unit_whose_queue_data_stopped(published, monkeypatch):
+    from pipelines import freshness
     from pipelines.freshness import silent_units
 
     lake_dir = published.parent.parent / "lake"
@@ -130,6 +131,11 @@ def test_freshness_flags_a_unit_whose_queue_data_stopped(published):
     assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"]) == []
     # A unit in the reference data with no queue data at all is silent for every working day.
     assert silent_units(lake_dir, "queue_tickets", ["U1", "U2", "U3"]) == [("U3", None, 3)]
+    assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"], max_silent_workdays=1) == [
+        ("U2", date(2026, 7, 30), 2)
+    ]
+    # The latest partitions are read first; a unit whose last day lies before them is found in the whole history.
+    monkeypatch.setattr(freshness, "RECENT_DAYS", 0)
     assert silent_units(lake_dir, "queue_tickets", ["U1", "U2"], max_silent_workdays=1) == [
         ("U2", date(2026, 7, 30), 2)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from datetime import date, datetime
@@ -41,6 +42,20 @@ def move_day_out(landing: Path, day: date, destination: Path) -> list[Path]:
             shutil.move(path, target)
             moved.append(target.relative_to(destination))
     return moved
+
+
+def restate_day(landing: Path, on_or_after: date) -> Path:
+    """Append one ticket to a canonical queue file of the first day from `on_or_after` that has one (a copy of its
+    last ticket under a new number), as a unit re-sending a corrected export; returns the file."""
+    files = sorted((landing / "queue" / "canonical").glob("*.csv"), key=lambda p: (day_of(p) or date.max, p.name))
+    path = next(p for p in files if (day_of(p) or date.min) >= on_or_after)
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *records = list(csv.reader(handle))
+    ticket = dict(zip(header, records[-1], strict=True))
+    ticket["ticket_id"] += "-R"
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([ticket[column] for column in header])
+    return path
 
 
 def copy_tree_into(source: Path, destination: Path) -> int:

@@ -3,7 +3,7 @@ measure DuckDB's parse floor, the pandas + GX peer script (bench/peer.py) and th
 run, and write OUT/results.json and OUT/results.md.
 
     python -m bench.run --workloads S --out bench/out          # CI smoke, about a minute
-    python -m bench.run --workloads all --out bench/out        # S, M, nightly, M3
+    python -m bench.run --workloads all --out bench/out        # S, M, nightly, M3, restate
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import platform
 import re
 import shutil
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
 from bench import report
-from bench.landing_days import copy_tree_into, folder_counts, last_day, move_day_out
+from bench.landing_days import copy_tree_into, day_of, folder_counts, last_day, move_day_out, restate_day
 from bench.measure import Measurement, measure
 from bench.peer_compare import compare
 from bench.workloads import Workload, selected
@@ -237,6 +237,45 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
     entry["landing"] = landing_figures(landing)
 
 
+def run_restate(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
+    """The demo's landing published into an empty home, then one of its days restated and `mutu run` again."""
+    landing, home = folder / "landing", folder / "home"
+    entry["generate"] = bench.generate(workload, landing, f"{workload.name}/generate.log")
+    entry["floors"]["landing"] = bench.floor(landing, f"{workload.name}/floor")
+    entry["runs"].append(
+        bench.run(
+            "full",
+            "the whole landing zone into an empty home",
+            landing,
+            home,
+            "landing",
+            f"{workload.name}/run_full.log",
+        )
+    )
+    require_success(entry["runs"][-1])
+    changed = restate_day(landing, workload.start + timedelta(days=workload.days // 2))
+    day = day_of(changed)
+    entry["notes"].append(
+        f"After the full run, one ticket was appended to `{changed.relative_to(landing)}` (a copy of its last ticket "
+        f"under a new number) and `mutu run` ran again on the same home (`restate`): {day.isoformat()} is restaged and "
+        "every period holding it recomputed."
+    )
+    entry["runs"].append(
+        bench.run(
+            "restate",
+            f"the same home after one day ({day.isoformat()}) was restated",
+            landing,
+            home,
+            "landing",
+            f"{workload.name}/run_restate.log",
+        )
+    )
+    entry["landing"] = landing_figures(landing)
+
+
+RUNNERS = {"full": run_full, "nightly": run_nightly, "restate": run_restate}
+
+
 def require_success(run: dict) -> None:
     if run["process"]["exit_code"] != 0:
         raise StepFailed(f"run `{run['name']}` failed: {run.get('error', '')}")
@@ -247,7 +286,7 @@ def run_workload(bench: Bench, workload: Workload) -> dict:
     folder = bench.work / workload.name
     shutil.rmtree(folder, ignore_errors=True)  # a leftover of an interrupted bench must not be measured
     try:
-        (run_nightly if workload.nightly else run_full)(bench, workload, folder, entry)
+        RUNNERS[workload.kind](bench, workload, folder, entry)
         for run in entry["runs"]:
             require_success(run)
     except StepFailed as exc:
@@ -294,7 +333,7 @@ def now() -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", default="all", help="all, or a comma list of S, M, nightly, M3")
+    parser.add_argument("--workloads", default="all", help="all, or a comma list of S, M, nightly, M3, restate")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out")
     parser.add_argument("--work", type=Path, help="where landing zones and homes go (default OUT/work)")
     parser.add_argument("--keep", action="store_true", help="keep each workload's landing zone and home")

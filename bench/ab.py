@@ -12,7 +12,6 @@ virtualenv; the base's tree is `git archive`d from the commit. Outputs under OUT
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -21,41 +20,23 @@ from pathlib import Path
 
 from bench.landing_days import copy_tree_into, last_day, move_day_out
 from bench.measure import Measurement, measure
-from bench.run import BENCH_KEY, DEFECTS, REPO_ROOT, SEED
+from bench.run import DEFECTS, REPO_ROOT, SEED, Bench
 from bench.workloads import WORKLOADS
 
 
-def env() -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if k not in ("MUTU_PII_KEY_FILE", "DAGSTER_HOME")}
-    return {**kept, "MUTU_PII_KEY": BENCH_KEY}
-
-
-def mutu(code: Path, *arguments: str, log: Path) -> Measurement:
+def mutu(bench: Bench, code: Path, *arguments: str, log: Path) -> Measurement:
     """`python -m pipelines.cli ...` run from `code`, so that its `pipelines` package is the one imported."""
-    found = measure([sys.executable, "-m", "pipelines.cli", *arguments], log, env=env(), cwd=code)
+    found = measure([sys.executable, "-m", "pipelines.cli", *arguments], log, env=bench.env(), cwd=code)
     if not found.ok:
         raise SystemExit(f"{' '.join(arguments[:1])} from {code} exited {found.exit_code}: {found.last_lines(3)}")
     return found
 
 
-def landing(out: Path, name: str) -> tuple[Path, Path]:
+def landing(bench: Bench, out: Path, name: str) -> tuple[Path, Path]:
     """A nightly workload's history and its new day, generated once and kept for later comparisons."""
     year, new_day = out / name / "landing", out / name / "new_day"
     if not year.exists():
-        workload = WORKLOADS[name]
-        arguments = ["--units", str(workload.units), "--days", str(workload.days), "--start", str(workload.start)]
-        mutu(
-            REPO_ROOT,
-            "generate",
-            "--out",
-            str(year),
-            *arguments,
-            "--seed",
-            str(SEED),
-            "--defects",
-            str(DEFECTS),
-            log=out / "generate.log",
-        )
+        bench.generate(WORKLOADS[name], year, f"generate_{name}.log")
         move_day_out(year, last_day(year), new_day)
         copy_tree_into(year / "reference", new_day / "reference")
     return year, new_day
@@ -70,12 +51,12 @@ def base_tree(out: Path, commit: str) -> Path:
     return tree
 
 
-def nightly(code: Path, snapshot: Path, year: Path, new_day: Path, trial: Path, log: Path) -> Measurement:
+def nightly(bench: Bench, code: Path, snapshot: Path, year: Path, new_day: Path, trial: Path, log: Path) -> Measurement:
     shutil.rmtree(trial, ignore_errors=True)
     shutil.copytree(snapshot, trial / "home", symlinks=True)
     shutil.copytree(year, trial / "landing", symlinks=True)
     copy_tree_into(new_day, trial / "landing")
-    return mutu(code, "run", "--landing", str(trial / "landing"), "--home", str(trial / "home"), log=log)
+    return mutu(bench, code, "run", "--landing", str(trial / "landing"), "--home", str(trial / "home"), log=log)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,16 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out" / "ab")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    year, new_day = landing(out, args.workload)
+    bench = Bench(out, out, False, SEED, DEFECTS)  # its logs go to OUT/logs
+    year, new_day = landing(bench, out, args.workload)
     sides = {"base": base_tree(out, args.base), "head": REPO_ROOT}
     for side, code in sides.items():
         snapshot = out / "snapshot" / side
         shutil.rmtree(snapshot, ignore_errors=True)
-        mutu(code, "run", "--landing", str(year), "--home", str(snapshot), log=out / f"snapshot_{side}.log")
+        mutu(bench, code, "run", "--landing", str(year), "--home", str(snapshot), log=out / f"snapshot_{side}.log")
     runs: dict[str, list[Measurement]] = {side: [] for side in sides}
     for pair in range(1, args.pairs + 1):
         for side, code in sides.items():
-            found = nightly(code, out / "snapshot" / side, year, new_day, out / "trial", out / f"{side}_{pair}.log")
+            found = nightly(
+                bench, code, out / "snapshot" / side, year, new_day, out / "trial", out / f"{side}_{pair}.log"
+            )
             runs[side].append(found)
             print(f"pair {pair} {side}: {found.wall_s:.2f} s wall, {found.cpu_s:.2f} s CPU", flush=True)
     for side, found in runs.items():

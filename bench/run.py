@@ -165,7 +165,8 @@ def workload_entry(bench: Bench, workload: Workload) -> dict:
     }
 
 
-def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
+def publish_landing(bench: Bench, workload: Workload, folder: Path, entry: dict) -> tuple[Path, Path]:
+    """Generate the workload's landing zone, measure its DuckDB floor and run it into an empty home."""
     landing, home = folder / "landing", folder / "home"
     entry["generate"] = bench.generate(workload, landing, f"{workload.name}/generate.log")
     entry["landing"] = landing_figures(landing)
@@ -181,6 +182,11 @@ def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> Non
         )
     )
     require_success(entry["runs"][-1])
+    return landing, home
+
+
+def run_full(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
+    landing, home = publish_landing(bench, workload, folder, entry)
     entry["peer"] = bench.peer(landing, home, f"{workload.name}/peer")
 
 
@@ -239,20 +245,7 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
 
 def run_restate(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
     """The demo's landing published into an empty home, then one of its days restated and `mutu run` again."""
-    landing, home = folder / "landing", folder / "home"
-    entry["generate"] = bench.generate(workload, landing, f"{workload.name}/generate.log")
-    entry["floors"]["landing"] = bench.floor(landing, f"{workload.name}/floor")
-    entry["runs"].append(
-        bench.run(
-            "full",
-            "the whole landing zone into an empty home",
-            landing,
-            home,
-            "landing",
-            f"{workload.name}/run_full.log",
-        )
-    )
-    require_success(entry["runs"][-1])
+    landing, home = publish_landing(bench, workload, folder, entry)
     changed = restate_day(landing, workload.start + timedelta(days=workload.days // 2))
     day = day_of(changed)
     entry["notes"].append(
@@ -270,7 +263,7 @@ def run_restate(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
             f"{workload.name}/run_restate.log",
         )
     )
-    entry["landing"] = landing_figures(landing)
+    entry["landing"] = landing_figures(landing)  # with the restated file
 
 
 RUNNERS = {"full": run_full, "nightly": run_nightly, "restate": run_restate}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.catalog import Catalog, catalog, column_types
 from pipelines.contracts import contracts
 from pipelines.lineage import column_sources
 from pipelines.sql_models import SqlModel
@@ -23,29 +24,6 @@ LAKE_COLUMN_DOCS = {
 }
 
 Column = tuple[str, str, str]  # (schema, table, column)
-
-
-Catalog = dict[tuple[str, str], dict[str, tuple[str, str | None]]]  # (schema, table) -> column -> (type, comment)
-
-
-def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
-    """Every column of the build database with its type and comment, in one read (a catalog query costs a few
-    milliseconds whatever it filters on, so a model's docs read it once)."""
-    found: Catalog = {}
-    rows = con.execute(
-        "select schema_name, table_name, column_name, data_type, comment from duckdb_columns() "
-        "where database_name = current_database() order by column_index"
-    ).fetchall()
-    for schema, table, column, dtype, comment in rows:
-        found.setdefault((schema, table), {})[column] = (dtype, comment)
-    return found
-
-
-def column_types(found: Catalog) -> dict[str, dict[str, dict[str, str]]]:
-    types: dict[str, dict[str, dict[str, str]]] = {}
-    for (schema, table), columns in found.items():
-        types.setdefault(schema, {})[table] = {column: dtype for column, (dtype, _) in columns.items()}
-    return types
 
 
 def _upstream_comments(found: Catalog, model: SqlModel) -> dict[Column, str]:

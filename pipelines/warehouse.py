@@ -22,7 +22,8 @@ import polars as pl
 
 from pipelines import incremental, indicators, lake, lake_copy, queueing
 from pipelines.calendar import working_day_calendar
-from pipelines.column_docs import Catalog, catalog, model_column_docs
+from pipelines.catalog import Catalog, catalog
+from pipelines.column_docs import model_column_docs
 from pipelines.contracts import contracts
 from pipelines.errors import PublishError
 from pipelines.failpoints import failpoint

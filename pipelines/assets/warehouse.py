@@ -42,8 +42,7 @@ from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.staging import transient_retry
-from pipelines.catalog import table_columns
-from pipelines.column_docs import Catalog, catalog, column_types
+from pipelines.catalog import Catalog, catalog, column_types, table_columns
 from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.catalog import Catalog, catalog
 from pipelines.errors import MutuError
 
 SOURCE_DATASETS = ("queue_tickets", "survey_responses", "complaints")
@@ -61,7 +62,7 @@ class Scope:
 class Warehouse:
     con: duckdb.DuckDBPyConnection
     path: Path
-    _columns: dict = field(default_factory=dict)  # (schema, table) -> column -> comment, see `_catalog`
+    _columns: Catalog | None = None
     _memo: dict = field(default_factory=dict)  # figures of the whole period, the same on every page of it
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
@@ -69,15 +70,9 @@ class Warehouse:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
-    def _catalog(self) -> dict[tuple[str, str], dict[str, str]]:
-        """(schema, table) -> its columns in order -> their comments, read in one query per open warehouse:
-        `duckdb_columns()` lists every column of the database, so asking it per table cost as much each time."""
-        if not self._columns:
-            for schema, table, column, comment in self.con.execute(
-                "select schema_name, table_name, column_name, coalesce(comment, '') from duckdb_columns() "
-                "order by schema_name, table_name, column_index"
-            ).fetchall():
-                self._columns.setdefault((schema, table), {})[column] = comment
+    def _catalog(self) -> Catalog:
+        if self._columns is None:
+            self._columns = catalog(self.con)  # one query per open warehouse, not one per table and question
         return self._columns
 
     def columns(self, schema: str, table: str) -> list[str]:
@@ -87,7 +82,7 @@ class Warehouse:
         return (schema, table) in self._catalog()
 
     def comments(self, schema: str, table: str) -> dict[str, str]:
-        return dict(self._catalog().get((schema, table), {}))
+        return {column: comment or "" for column, (_, comment) in self._catalog().get((schema, table), {}).items()}
 
 
 def per_period(read):

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def file_stamp(path: Path) -> str:
+def file_stamp(path: str | Path) -> str:
     """A file's size and modification time, "size:mtime_ns": what every rewrite of it changes, and how the planners,
     the incremental models and the lake copies know a file is still the one they read."""
-    status = path.stat()
+    status = os.stat(path)
     return f"{status.st_size}:{status.st_mtime_ns}"
 
 

@@ -21,7 +21,7 @@ from pipelines.landing import REFERENCE_DATASETS, file_sha256, scan
 from pipelines.profiles import SOURCE_DATASETS
 
 
-def hash_with_cache(path: Path, relative: str, cache: dict[str, str]) -> str:
+def hash_with_cache(path: str | Path, relative: str, cache: dict[str, str]) -> str:
     """SHA-256 of a file, reusing the cached one while size and modification time are unchanged."""
     stamp = file_stamp(path)
     cached = cache.get(relative, "")
@@ -133,7 +133,7 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], build: Callab
             if not item.days:
                 without_partition.add(item.relative)
                 continue
-            sha = hash_with_cache(item.path, item.relative, cache)
+            sha = hash_with_cache(item.location, item.relative, cache)
             for day in item.days:
                 landed.setdefault(day.isoformat(), {})[item.relative] = sha
         seen = {pk for (d, pk) in done if d == dataset}

@@ -9,6 +9,7 @@ partition column, or for time-only exports the profile's `timestamps.date_column
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,13 +21,13 @@ from pipelines.errors import LandingError, ProfileError
 from pipelines.profiles import Profile
 
 
-def name_day(path: Path, profile: Profile) -> date | None:
+def name_day(path: str | Path, profile: Profile) -> date | None:
     """The day the profile reads from the file's name (or its constant day); None when the name carries none."""
     if "partition_date" in profile.constants:
         return date.fromisoformat(str(profile.constants["partition_date"]))
     if "partition_date" not in profile.from_filename:
         return None
-    match = profile.partition_date_pattern().search(path.name)
+    match = profile.partition_date_pattern().search(os.path.basename(path))
     return _day_in_name(match.group(1), profile.partition_date_format) if match else None
 
 
@@ -61,7 +62,7 @@ class DaysMemo:
 
 
 def file_days(
-    path: Path, relative: str, profile: Profile, memo: DaysMemo | None = None
+    path: str | Path, relative: str, profile: Profile, memo: DaysMemo | None = None
 ) -> tuple[tuple[date, ...], bool]:
     """(the file's days, whether they come from its records); LandingError/ProfileError when it has none."""
     day = name_day(path, profile)
@@ -77,7 +78,7 @@ def file_days(
     stamp = file_stamp(path)
     days = memo.days(relative, stamp) if memo else None
     if days is None:
-        days = _record_days(path, stamp, relative, profile.source, profile.name)
+        days = _record_days(Path(path), stamp, relative, profile.source, profile.name)
         if memo:
             memo.keep(relative, stamp, days)
     return days, True

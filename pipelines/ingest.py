@@ -525,7 +525,7 @@ def ingest_reference(landing: Path, lake_dir: Path, key: bytes) -> list[IngestRe
     reports = []
     for dataset in REFERENCE_DATASETS:
         path = landing / "reference" / f"{dataset}.csv"
-        landed = LandedFile("reference", dataset, path, str(path.relative_to(landing)), ())
+        landed = LandedFile("reference", dataset, str(path), str(path.relative_to(landing)), ())
         files = [(landed, reference_profile(dataset))] if path.exists() else []
         reports.append(ingest(files, contract(dataset), lake.REFERENCE_PARTITION, date(1970, 1, 1), lake_dir, key))
     return reports

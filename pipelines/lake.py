@@ -6,6 +6,7 @@ partition never doubles rows and a crash never leaves half a file under the real
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -32,8 +33,27 @@ def read_table(lake: Path, table: str, dataset: str) -> pl.DataFrame | None:
 
 
 def stamps(lake: Path, table: str) -> dict[str, str]:
-    """Each file of lake/<table>/<dataset>/, as a path relative to the lake (in path order) -> its `file_stamp`."""
-    return {str(path.relative_to(lake)): file_stamp(path) for path in sorted((lake / table).glob("*/*.parquet"))}
+    """Each file of lake/<table>/<dataset>/*.parquet, as a path relative to the lake (in path order) -> its
+    `file_stamp`. Listed with os.scandir, not Path.glob: a build lists the lake's 3,000 files a dozen times, and a
+    Path object per file was most of that."""
+    found = []
+    root = os.path.join(lake, table)
+    for dataset in _entries(root):
+        if dataset.is_dir():
+            found += [
+                (dataset.name, entry.name, file_stamp(entry.path))
+                for entry in _entries(dataset.path)
+                if entry.name.endswith(".parquet") and entry.is_file()
+            ]
+    return {f"{table}/{dataset}/{name}": stamp for dataset, name, stamp in sorted(found)}
+
+
+def _entries(folder: str) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def glob_for(lake: Path, table: str, dataset: str) -> str:

@@ -26,11 +26,15 @@ REFERENCE_DATASETS = ("units", "services", "targets")
 class LandedFile:
     source: str
     profile: str
-    path: Path
+    location: str  # the file's path; as text, since a scan of a year's landing zone builds 17,000 of them
     relative: str
     days: tuple[date, ...]  # the daily partitions its records belong to; empty when it could not be dated
     problem: str | None = None  # why it could not be dated (it is then rejected whole)
     dated_by_records: bool = False  # the name carries no day: each record goes to its own day
+
+    @cached_property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @cached_property
     def sha256(self) -> str:
@@ -38,15 +42,15 @@ class LandedFile:
         return file_sha256(self.path)
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def _visible(folder: Path, directories: bool) -> list[os.DirEntry]:
+def _visible(folder: str | Path, directories: bool) -> list[os.DirEntry]:
     with os.scandir(folder) as entries:
         found = [
             e
@@ -66,14 +70,14 @@ def scan(landing: Path, source: str, memo: DaysMemo | None = None) -> list[Lande
     inside = landing.resolve()
     root_linked = root.is_symlink()
     for folder in _visible(root, directories=True):
-        for entry in _visible(Path(folder.path), directories=False):
-            path = Path(entry.path)
+        for entry in _visible(folder.path, directories=False):
+            path = entry.path
             relative = f"{source}/{folder.name}/{entry.name}"  # path.relative_to(landing), without its cost
             # A symlink (of the file, its folder or the source folder) leading out of the landing zone is never
             # read: the landing zone is the trust boundary, and a link could pull any file the run can read into
             # the lake. Only a path with a link on the way is resolved (resolving every file costs a stat a part).
             linked = root_linked or folder.is_symlink() or entry.is_symlink()
-            if linked and not path.resolve().is_relative_to(inside):
+            if linked and not Path(path).resolve().is_relative_to(inside):
                 found.append(
                     LandedFile(
                         source,

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.catalog import Catalog, catalog
 from pipelines.errors import MutuError
@@ -640,8 +641,8 @@ WORKBOOK_TABLES = (
 )
 
 
-def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, list[str], list[tuple]]]:
-    """(sheet, mart, columns, rows) of each period table the warehouse has; rows exactly as the mart holds them."""
+def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, pl.DataFrame]]:
+    """(sheet, mart, rows) of each period table the warehouse has; rows exactly as the mart holds them."""
     out = []
     for sheet, mart, how in WORKBOOK_TABLES:
         columns = wh.columns("marts", mart)
@@ -681,8 +682,11 @@ def workbook_tables(wh: Warehouse, period: Period) -> list[tuple[str, str, list[
                 "band_order",
             )
         )
-        rows = wh.con.execute(
-            f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""), params
-        ).fetchall()
-        out.append((sheet, mart, columns, rows))
+        rows = wh.con.sql(
+            f'select {quoted} from marts."{mart}" where {where}' + (f" order by {order}" if order else ""),
+            params=params,
+        ).pl()
+        # A HUGEINT (DuckDB's sum of integers) comes through Arrow as decimal(38,0): an integer, as Python reads it.
+        huge = [c for c, (dtype, _) in wh._catalog()[("marts", mart)].items() if dtype == "HUGEINT"]
+        out.append((sheet, mart, rows.with_columns(pl.col(huge).cast(pl.Int128)) if huge else rows))
     return out

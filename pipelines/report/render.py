@@ -504,9 +504,9 @@ def render_pack(
 
 
 PAGES_PER_WORKER = 12  # below this many pages per extra process, starting it costs more than it saves
-# Measured in pages (about 13 ms each): a workbook is 20 pages and one more per 6 days of its period (a month's
-# 0.34 s, a year's 1.04 s), and a new process imports for as long as 33 pages take.
-WORKBOOK_PAGES, WORKBOOK_DAYS_PER_PAGE, START_PAGES = 20, 6, 33
+# Measured in pages (about 13 ms each): a workbook is 18 pages and one more per 11 days of its period (a month's
+# 0.27 s, a year's 0.67 s), and a new process imports for as long as 33 pages take.
+WORKBOOK_PAGES, WORKBOOK_DAYS_PER_PAGE, START_PAGES = 18, 11, 33
 
 
 def _cost(job: tuple[Period, Scope | None]) -> float:

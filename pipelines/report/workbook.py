@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import polars as pl
+
 from pipelines.report.data import Period, Warehouse, workbook_tables
 from pipelines.report.xlsx import Workbook
 
@@ -45,26 +47,25 @@ def write_workbook(wh: Warehouse, period: Period) -> bytes:
     about = book.sheet("about", [22, 38, 34, 100], frozen_rows=2, auto_filter=False)
     book.append(about, ["Mutu", f"{period.period_type} {period.period}", f"{period.start} .. {period.end}"])
     book.append(about, ["sheet", "mart", "column", "meaning (warehouse column comment)"])
-    for sheet, mart, columns, _rows in tables:
+    for sheet, mart, rows in tables:
         comments = wh.comments("marts", mart)
-        for column in columns:
+        for column in rows.columns:
             book.append(about, [sheet[:31], f"marts.{mart}", column, comments.get(column, "")])
-    for sheet, _mart, columns, rows in tables:
-        _write_sheet(book, sheet, columns, rows)
+    for sheet, _mart, rows in tables:
+        _write_sheet(book, sheet, rows)
     return book.save()
 
 
-def _write_sheet(book: Workbook, name: str, columns: list[str], rows: list[tuple]) -> None:
+def _write_sheet(book: Workbook, name: str, rows: pl.DataFrame) -> None:
     formats, widths = [], []
-    for index, column in enumerate(columns):
-        sample = next((r[index] for r in rows if r[index] is not None), None)
-        formats.append(number_format(column, sample))  # empty cells get the format too, for a value typed in later
-        longest = max([len(column)] + [len(_shown(r[index])) for r in rows[:500]])
+    for values in rows.iter_columns():
+        sample = next(iter(values.drop_nulls().head(1).to_list()), None)
+        formats.append(number_format(values.name, sample))  # empty cells get the format too, for a value typed later
+        longest = max([len(values.name)] + [len(_shown(v)) for v in values.head(500).to_list()])
         widths.append(min(max(10, longest + 2), 60))
     sheet = book.sheet(name, widths, formats)
-    book.append(sheet, list(columns), header=True)
-    for row in rows:
-        book.append(sheet, row)
+    book.append(sheet, rows.columns, header=True)
+    book.append_frame(sheet, rows)
 
 
 def _shown(value) -> str:

@@ -9,7 +9,14 @@ Why not XlsxWriter, the well-kept library for writing XLSX: measured side by sid
 units x 365 days, 16 sheets, 386,145 cells), this writer took 0.73 s, XlsxWriter 3.3.1 4.9 s (in_memory) and 5.6 s
 (constant_memory), 6.7x to 7.6x as long (its time is spread over per-cell work: a cell record, an A1 reference and
 escaped attributes per cell). It also writes numbers with 16 significant digits, which changed 22 % of that
-workbook's floats (by up to 4 units in the last place); here a float is written as its repr, read back the same.
+workbook's floats (by up to 4 units in the last place); here a float is written as its shortest round-trip text
+(Python's repr, or Polars' text of it), read back the same.
+
+A table comes in as a Polars frame (`append_frame`) and is written column by column, one string expression per
+column: a year's workbook is 1.4 million cells, and a Python call per cell was most of its time (the nightly
+workload's year workbook, 20 units: 1.0 -> 0.67 s, of which the DuckDB read 0.1 s and the compression 0.13 s). `append`
+writes a row of Python values (the header, the about sheet), and `append_frame` a column of a type the expressions do
+not cover, cell by cell, as `append` would.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
+
+import polars as pl
 
 # Number formats get custom ids from 164 (Excel's first free one); style 0 is the default, 1 the header.
 HEADER_STYLE = 1
@@ -84,6 +93,20 @@ class Workbook:
             styles = sheet.styles if len(sheet.styles) >= len(values) else [*sheet.styles, *[""] * len(values)]
         cells = [_WRITERS.get(type(v), _other)(v, st) for v, st in zip(values, styles, strict=False)]
         sheet.rows.append("<row>" + "".join(cells) + "</row>")
+
+    def append_frame(self, sheet: Sheet, frame: pl.DataFrame) -> None:
+        """Every row of `frame`, as `append` writes them, built column by column."""
+        if frame.height == 0:
+            return
+        styles = [*sheet.styles, *[""] * (frame.width - len(sheet.styles))]
+        cells = []
+        for column, style in zip(frame.iter_columns(), styles, strict=False):
+            expression = _cells(pl.col(column.name), column.dtype, style)
+            if expression is None:  # a type with no expression here: cell by cell, as `append` does
+                expression = pl.lit(pl.Series([_WRITERS.get(type(v), _other)(v, style) for v in column.to_list()]))
+            cells.append(expression)
+        rows = frame.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]))
+        sheet.rows.extend(rows.to_series().to_list())
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
@@ -245,6 +268,35 @@ def _other(value, style: str) -> str:
     return _text(value, style)
 
 
+def _cells(column: pl.Expr, dtype: pl.DataType, style: str) -> pl.Expr | None:
+    """The cells of a column, as the writers below write each value, or None for a type not covered here."""
+    empty = pl.lit(f"<c{style}/>")
+    if dtype == pl.Boolean:
+        true, false = f'<c{style} t="b"><v>1</v></c>', f'<c{style} t="b"><v>0</v></c>'
+        return pl.when(column.is_null()).then(empty).when(column).then(pl.lit(true)).otherwise(pl.lit(false))
+    if dtype.is_float():
+        value = column.cast(pl.Float64)  # a float32 as the double Python would get
+        return pl.when(value.is_finite()).then(_value(value.cast(pl.String), style)).otherwise(empty)
+    if dtype.is_integer() or dtype.is_decimal():
+        return _value(column.cast(pl.String), style).fill_null(empty)
+    if dtype == pl.Date:
+        return _value((column.cast(pl.Int32) + _EXCEL_DAY_OF_1970).cast(pl.String), style).fill_null(empty)
+    if dtype in (pl.String, pl.Categorical, pl.Enum):
+        text = column.cast(pl.String).str.replace_all(_ILLEGAL.pattern, "")
+        escaped = text.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+        escaped = escaped.str.replace_all(">", "&gt;", literal=True)
+        space = pl.when(text.str.strip_chars() != text).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
+        return pl.concat_str(
+            [pl.lit(f'<c{style} t="inlineStr"><is><t'), space, pl.lit(">"), escaped, pl.lit("</t></is></c>")]
+        ).fill_null(empty)
+    return None
+
+
+def _value(text: pl.Expr, style: str) -> pl.Expr:
+    return pl.concat_str([pl.lit(f"<c{style}><v>"), text, pl.lit("</v></c>")])
+
+
+_EXCEL_DAY_OF_1970 = (date(1970, 1, 1) - _EPOCH.date()).days
 _INF = float("inf")
 # bool before int: True is an int too. datetime before date, for `_other`'s isinstance walk.
 _WRITERS = {

@@ -19,6 +19,7 @@ from pipelines import gx_checks, progress, stage_timer
 from pipelines.atomic import write_text_atomically
 from pipelines.errors import LandingError, MutuError, SettingsError, raise_for_failed_run
 from pipelines.planning import digest
+from pipelines.report import workers as report_workers
 from pipelines.settings import Paths, pii_key, require_runnable
 
 INSTANCE_YAML = """\
@@ -67,6 +68,7 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
         try:
             published, plan = _run_everything(landing, home, weight_mode, full)
         finally:
+            report_workers.release()  # the pack's processes, when the run stopped before the pack took them
             progress.stop()
         stage_timer.write(
             home / "run_stats.json",
@@ -169,6 +171,9 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     state = _read_state(state_file)
     built = warehouse_fingerprint(paths.lake, weight_mode)
     summary["warehouse"] = "up to date" if state.get("published") == built and paths.warehouse.exists() else "rebuilt"
+    summary["review_pack"] = "up to date" if state.get("pack") == built else "drawn"
+    if summary["review_pack"] == "drawn":
+        report_workers.start()  # the pack's other processes import while the warehouse builds (released by the caller)
     if summary["warehouse"] == "rebuilt":
         progress.expect_models(len(models()))
         progress.say("warehouse: building core, indicators and marts")
@@ -182,7 +187,6 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
 
     # The pack is drawn after publish, in its own run: a pack that fails (or a run killed while drawing it) leaves
     # the warehouse published, and the next `mutu run` draws the pack only.
-    summary["review_pack"] = "up to date" if state.get("pack") == built else "drawn"
     if summary["review_pack"] == "drawn":
         progress.say(f"review pack: drawing the reports of the latest periods into {home / 'reports'}")
         try:

@@ -9,6 +9,7 @@ import math
 import os
 import re
 import shutil
+import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -441,6 +442,38 @@ def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
     assert "80,0" in before and "60,0" in after and len(used) == 2
     render_pack(published, tmp_path / "third", chart_cache=cache)
     assert {p.name for p in cache.glob("*.svg")} == set(kept)
+
+
+def test_processes_started_before_the_pack_draw_it_or_go(published, tmp_path, monkeypatch):
+    """`mutu run` starts the pack's other process while the warehouse builds (pipelines/report/workers.py): the
+    pack takes it and draws what a process of its own draws; a started process no pack took is stopped."""
+    import multiprocessing
+    import time
+
+    from pipelines.report import render, render_pack, workers
+
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+    monkeypatch.setattr(render, "PAGES_PER_WORKER", 1)
+    own = render_pack(published, tmp_path / "own", workers=2)
+    workers.start()
+    assert workers._pool is not None
+    started = render_pack(published, tmp_path / "started", workers=2)
+    assert workers._pool is None  # the pack took it
+    assert [p.relative_to(tmp_path / "own") for p in own] == [p.relative_to(tmp_path / "started") for p in started]
+    for a, b in zip(own, started, strict=True):
+        assert (_without_stamp(a) == _without_stamp(b)) if a.suffix == ".html" else _members(a) == _members(b)
+
+    workers.start()
+    workers.release()  # the run stopped before its pack
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers._pool is None and not multiprocessing.active_children()
+
+
+def _members(workbook: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(workbook) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def test_a_chart_is_kept_when_only_what_it_does_not_draw_changed(tmp_path):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
@@ -16,6 +14,7 @@ from pipelines import indicators
 from pipelines.atomic import write_text_atomically
 from pipelines.config_files import parse_yaml
 from pipelines.report import charts, data, fmt, staffing
+from pipelines.report import workers as report_workers
 from pipelines.report.data import Period, Scope, Warehouse
 
 HERE = Path(__file__).resolve().parent
@@ -482,16 +481,17 @@ def render_pack(
             raise data.ReportError(f"{warehouse}: the warehouse holds no period with data")
         wanted = [data.scope_for(wh, unit, agency)] if unit or agency else data.scopes(wh)
     jobs = [(period, None) for period in chosen] + [(period, scope) for period in chosen for scope in wanted]
-    workers = min(workers or _cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
-    shares = _shares(jobs, workers)
+    workers = min(workers or report_workers.cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
     # Read here once (the contracts and SQL models it parses cost more than a page): workers are handed it.
     lineage = data.lineage()
     if workers == 1:
         written, used = _render_jobs(warehouse, out, lang, chart_cache, jobs, lineage)
     else:
-        # spawn, not fork: the caller (a Dagster step) may hold threads and locks a forked child would inherit.
-        # This process draws the first share while the others start (a new process imports for half a second).
-        with ProcessPoolExecutor(workers - 1, mp_context=get_context("spawn")) as pool:
+        # The processes `mutu run` started during the build (pipelines/report/workers.py), else new ones. This
+        # process draws the first share while new ones start (a new process imports for half a second).
+        started = report_workers.take(workers - 1)
+        shares = _shares(jobs, workers, started=started is not None)
+        with started or report_workers.spawn(workers - 1) as pool:
             # One DuckDB thread each: the processes already fill the cores.
             others = [pool.submit(_render_jobs, warehouse, out, lang, chart_cache, s, lineage, 1) for s in shares[1:]]
             results = [_render_jobs(warehouse, out, lang, chart_cache, shares[0], lineage, 1)]
@@ -514,20 +514,19 @@ def _cost(job: tuple[Period, Scope | None]) -> float:
     return 1.0 if scope is not None else WORKBOOK_PAGES + (period.end - period.start).days / WORKBOOK_DAYS_PER_PAGE
 
 
-def _shares(jobs: list[tuple[Period, Scope | None]], workers: int) -> list[list[tuple[Period, Scope | None]]]:
+def _shares(
+    jobs: list[tuple[Period, Scope | None]], workers: int, started: bool = False
+) -> list[list[tuple[Period, Scope | None]]]:
     """Jobs split so that every process ends about together: longest first, each to the least loaded share. The
-    first share is this process's, which starts at once; the others start when their process has imported."""
-    loads = [0.0] + [float(START_PAGES)] * (workers - 1)
+    first share is this process's, which starts at once; the others start when their process has imported, unless
+    they were `started` before the pack."""
+    loads = [0.0] + [0.0 if started else float(START_PAGES)] * (workers - 1)
     shares: list[list] = [[] for _ in range(workers)]
     for job in sorted(jobs, key=_cost, reverse=True):
         least = loads.index(min(loads))
         shares[least].append(job)
         loads[least] += _cost(job)
     return shares
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _render_jobs(

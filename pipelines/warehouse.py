@@ -293,14 +293,17 @@ order by dataset, source_file
 
 
 def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The audit tables from the lake copies, all replaced in one transaction (one commit, not ten: 0.26 -> 0.10 s
+    on a year's lake), so a reader of the build never sees some new and some old."""
     counts = {}
     copied = f"select * exclude ({lake_copy.SOURCE}) from staging"  # the lake copies (pipelines/lake_copy.py)
     sources = {table: f'{copied}."audit_{table}"' for table in AUDIT_TABLES}
     sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": f'{copied}."audit_row_accounting"'}
-    for table in PUBLISHED_AUDIT_TABLES:
-        _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
-        _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')
-        counts[table] = con.execute(f'select count(*) from audit."{table}"').fetchall()[0][0]
+    with _transaction(con):
+        for table in PUBLISHED_AUDIT_TABLES:
+            _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
+            _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')
+            counts[table] = con.execute(f'select count(*) from audit."{table}"').fetchall()[0][0]
     return counts
 
 

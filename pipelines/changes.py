@@ -32,10 +32,11 @@ def hash_with_cache(path: str | Path, relative: str, cache: dict[str, str]) -> s
     return sha
 
 
-def accounting_rows(lake: Path) -> pl.DataFrame:
+def accounting_rows(lake: Path, datasets: tuple[str, ...] | None = None) -> pl.DataFrame:
     """Which file each partition was built from, with its hash, build id and when (every row of the lake's
-    accounting)."""
-    files = list((lake / "row_accounting").glob("*/*.parquet"))
+    accounting, or of `datasets` only)."""
+    folders = [lake / "row_accounting" / d for d in datasets] if datasets is not None else [lake / "row_accounting"]
+    files = [f for folder in folders for f in folder.glob("*.parquet" if datasets is not None else "*/*.parquet")]
     schema = {
         "dataset": pl.String,
         "partition_key": pl.String,

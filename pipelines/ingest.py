@@ -442,7 +442,10 @@ def ingest_partitions(
     from pipelines.planning import build_id
 
     # Reference data is staged with no build id: the planners compare reference files by their hashes.
-    build = None if spec.name in REFERENCE_DATASETS else build_id(key, recorded_reference(accounting_rows(lake_dir)))
+    build = None
+    if spec.name not in REFERENCE_DATASETS:
+        # From the reference data's own accounting: a year's lake holds a thousand accounting files, it three.
+        build = build_id(key, recorded_reference(accounting_rows(lake_dir, REFERENCE_DATASETS)))
     dated = [(pk, (partition_dates or {}).get(pk) or date.fromisoformat(pk), files) for pk, files in partitions]
     reports: list[IngestReport] = []
     # A file dated by its records is parsed once and kept until the last partition of this run that holds it.

@@ -81,16 +81,17 @@ def run_everything(landing: Path, home: Path, weight_mode: str = "exact", full: 
 
 
 def warehouse_fingerprint(lake: Path, weight_mode: str) -> str:
-    """What the published warehouse was built from: every ingested file's hash, the SQL and pipeline code."""
-    from pipelines.changes import accounting_rows
+    """What the published warehouse was built from: the lake's partitions as staged, the SQL and pipeline code."""
+    from pipelines.lake import stamps
     from pipelines.settings import complaint_auto_close_workdays
 
     code = (
         sorted((PACKAGE.parent / "sql").rglob("*.sql")) + sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "indicators.yaml"]
     )
-    # Every file of every partition, and those rejected for want of one (partition key empty).
-    files = accounting_rows(lake).select("dataset", "partition_key", "source_file", "sha256").fill_null("")
-    state = sorted(files.iter_rows())
+    # Staging rewrites a partition's accounting file (the files it was built from, with their hashes) whenever it
+    # stages it, rejected files included: the accounting files' size and modification time say what the lake holds
+    # as well as their contents, without reading a year's thousand files (0.14-0.25 s) after every staging run.
+    state = [f"{name}:{stamp}" for name, stamp in stamps(lake, "row_accounting").items()]
     # Run parameters the SQL reads (staging.run_parameters): a changed setting rebuilds the warehouse.
     settings = [weight_mode, str(complaint_auto_close_workdays())]
     return digest([*settings, *state, *(p.read_bytes() for p in code)])

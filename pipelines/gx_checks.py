@@ -3,10 +3,10 @@ partition (validation.dataset_rules) — in a side process when the run started 
 
 Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
 side process first thing (`start`, before its own imports of Dagster and the definitions): it imports Great
-Expectations on the second core while the run imports, plans and creates its Dagster runs, and then evaluates
-every batch's summary. It lets the side process go when staging is done (`side_process`), or, when the run
-stopped before staging, stops it mid-import (`release`). A process that did not start one (a run launched by the
-Dagster daemon, a test) evaluates in-process, with the same code and results.
+Expectations and builds the contracts' suites on the second core while the run imports, plans and creates its
+Dagster runs, and then evaluates every batch's summary. It lets the side process go when staging is done
+(`side_process`), or, when the run stopped before staging, stops it mid-import (`release`). A process that did not
+start one (a run launched by the Dagster daemon, a test) evaluates in-process, with the same code and results.
 """
 
 from __future__ import annotations
@@ -92,7 +92,14 @@ def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str
 
 
 def _warm() -> None:
+    from pipelines.contracts import contract
+    from pipelines.profiles import SOURCE_DATASETS
+    from pipelines.validation import dataset_rules
+
     gx_context()
+    for dataset in SOURCE_DATASETS.values():  # the suites too: the first evaluation waits on nothing more
+        if dataset_rules(contract(dataset)):
+            _dataset_suite(dataset)
 
 
 def start() -> None:

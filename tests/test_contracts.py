@@ -63,6 +63,29 @@ def test_invalid_logical_type_names_file_and_field(tmp_path):
     assert str(path) in str(err.value) and "schema/0/properties" in str(err.value)
 
 
+def test_both_schema_validators_judge_contracts_alike(tmp_path):
+    """jsonschema-rs decides validity, Python's jsonschema says what is wrong: they agree on every shipped contract
+    and on broken ones, and a broken one is refused with its field named."""
+    from pipelines.config_files import read_yaml
+    from pipelines.contracts import _odcs_check, _odcs_validator
+
+    edits = [
+        ("logicalType: timestamp", "logicalType: datetime"),
+        ("apiVersion: v3.2.0", "apiVersion: 3"),
+        ("kind: DataContract", "kind: DataContract\nnotAnOdcsField: 1"),
+    ]
+    broken = []
+    for number, (old, new) in enumerate(edits):
+        (tmp_path / str(number)).mkdir()
+        broken.append(_broken_copy(tmp_path / str(number), old, new))
+    for path in [*sorted(CONTRACTS_DIR.glob("*.odcs.yaml")), *broken]:
+        raw = read_yaml(path, "contract", ContractError)
+        assert _odcs_check().is_valid(raw) == (next(_odcs_validator().iter_errors(raw), None) is None), path
+    for path in broken:
+        with pytest.raises(ContractError, match=f"{path}: field "):
+            load_contract(path)
+
+
 def test_unknown_unique_key_column_is_refused(tmp_path):
     path = _broken_copy(tmp_path, "value: [unit_id, ticket_id]", "value: [unit_id, ticket_no]")
     with pytest.raises(ContractError, match="uniqueKey: ticket_no is not a column"):

@@ -91,6 +91,12 @@ def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str
 
 
 def _warm() -> None:
+    import multiprocessing
+
+    # In the side process, what its libraries create (a lock, a semaphore) is made as in a forked process, not
+    # registered with the run's resource tracker: `release` stops the process, and a registered semaphore it could
+    # not clean up would make the tracker warn when `mutu` exits.
+    multiprocessing.set_start_method("fork", force=True)
     from pipelines.contracts import contract
     from pipelines.profiles import SOURCE_DATASETS
     from pipelines.validation import dataset_rules

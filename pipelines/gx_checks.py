@@ -3,17 +3,17 @@ partition (validation.dataset_rules) — in a side process when the run started 
 
 Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
 side process first thing (`start`, before its own imports of Dagster and the definitions): it imports Great
-Expectations and builds the contracts' suites on the second core while the run imports, plans and creates its
-Dagster runs, and then evaluates every batch's summary. It stops the side process when staging is done
-(`side_process`), or mid-import when the run stopped before staging (`release`). A process that did not
-start one (a run launched by the Dagster daemon, a test) evaluates in-process, with the same code and results.
+Expectations on the second core while the run imports, plans and creates its Dagster runs, and then evaluates
+every batch's summary. It lets the side process go when staging is done (`side_process`), or, when the run
+stopped before staging, stops it mid-import (`release`). A process that did not start one (a run launched by the
+Dagster daemon, a test) evaluates in-process, with the same code and results.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import cache
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported by `mutu run` before anything else: the side proce
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
 
 _side: ProcessPoolExecutor | None = None
+_warming: Future | None = None  # the side process's import of Great Expectations
 
 
 @cache
@@ -91,29 +92,16 @@ def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str
 
 
 def _warm() -> None:
-    import multiprocessing
-
-    # In the side process, what its libraries create (a lock, a semaphore) is made as in a forked process, not
-    # registered with the run's resource tracker: `release` stops the process, and a registered semaphore it could
-    # not clean up would make the tracker warn when `mutu` exits.
-    multiprocessing.set_start_method("fork", force=True)
-    from pipelines.contracts import contract
-    from pipelines.profiles import SOURCE_DATASETS
-    from pipelines.validation import dataset_rules
-
     gx_context()
-    for dataset in SOURCE_DATASETS.values():  # the suites too: the first evaluation waits on nothing more
-        if dataset_rules(contract(dataset)):
-            _dataset_suite(dataset)
 
 
 def start() -> None:
     """Start the side process, unless it runs already: it imports Great Expectations on the other core while this
     one goes on (`mutu run` calls this before its own imports, once it knows the run will reach staging)."""
-    global _side
+    global _side, _warming
     if _side is None:
         _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-        _side.submit(_warm)
+        _warming = _side.submit(_warm)
 
 
 @contextmanager
@@ -128,14 +116,14 @@ def side_process() -> Iterator[None]:
 
 
 def release() -> None:
-    """No more checks in this run: the side process is stopped. It holds nothing (each evaluation returned its
-    results), and a stop costs nothing where its own teardown, with Great Expectations loaded, takes most of a second.
-    A pool merely let go could also keep this process from exiting: one still importing did (a minute, until
-    killed), and one whose exit message the pool's thread had not yet sent when `mutu` exits without the
-    interpreter's teardown (cli.entry) could wait on its queue for ever, holding the caller's output pipes open."""
-    global _side
+    """No more checks in this run: the side process exits on its own core while this one goes on (its teardown,
+    with Great Expectations loaded, takes most of a second: waiting for it at the end would add that)."""
+    global _side, _warming
     if _side is not None:
-        for worker in list(_side._processes.values()):  # noqa: SLF001 - the pool gives no other handle on it
-            worker.terminate()
+        if _warming is not None and not _warming.done():
+            # A run that stopped before staging (another run holds the home): its worker is still importing, and a
+            # pool let go then kept this process from exiting (measured: a minute, until killed). Stop the worker.
+            for worker in list(_side._processes.values()):  # noqa: SLF001 - the pool gives no other handle on it
+                worker.terminate()
         _side.shutdown(wait=False, cancel_futures=True)
-        _side = None
+        _side = _warming = None

@@ -167,7 +167,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
             asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
         )
 
-    gx_checks.release()  # staging is done: the side process is stopped
+    gx_checks.release()  # staging is done: the side process exits on its own core while the warehouse builds
 
     state = _read_state(state_file)
     built = warehouse_fingerprint(paths.lake, weight_mode)

@@ -106,12 +106,15 @@ def _summary(warehouse: Path) -> str:
 def _run(args: argparse.Namespace) -> int:
     from pipelines import gx_checks
     from pipelines.errors import MutuError
+    from pipelines.run_lock import held_by_another
     from pipelines.settings import require_runnable
 
     landing = Path(args.landing).resolve()
     try:
         require_runnable(landing)
-        gx_checks.start()  # the run will stage: Great Expectations loads on the other core during the imports
+        # A home another run holds stops this one at once: no side process to start (and leave behind) then.
+        if not held_by_another(Path(args.home).resolve()):
+            gx_checks.start()  # the run will stage: Great Expectations loads on the other core during the imports
     except MutuError:
         pass  # the run stops on it below, with its message
     try:

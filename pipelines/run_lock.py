@@ -31,3 +31,18 @@ def exclusive_run(home: Path):
         yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed
+
+
+def held_by_another(home: Path) -> bool:
+    """Whether another `mutu run` holds the home now (a probe: the lock is taken and given back at once), so that a
+    run that will stop on the lock starts nothing first."""
+    path = home / ".mutu-run.lock"
+    if not path.exists():
+        return False
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

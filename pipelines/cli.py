@@ -137,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from pipelines.errors import MutuError
-    from pipelines.report import render_pack
+    from pipelines.report.render import render_pack
     from pipelines.settings import Paths
 
     home = Path(args.home).resolve()

@@ -17,8 +17,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import cache
-from multiprocessing import get_context
 from typing import TYPE_CHECKING
+
+from pipelines import pools
 
 if TYPE_CHECKING:  # imported by `mutu run` before anything else: the side process starts without waiting for Polars
     import polars as pl
@@ -100,7 +101,7 @@ def start() -> None:
     one goes on (`mutu run` calls this before its own imports, once it knows the run will reach staging)."""
     global _side, _warming
     if _side is None:
-        _side = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        _side = pools.spawn(1)
         _warming = _side.submit(_warm)
 
 
@@ -120,10 +121,8 @@ def release() -> None:
     with Great Expectations loaded, takes most of a second: waiting for it at the end would add that)."""
     global _side, _warming
     if _side is not None:
-        if _warming is not None and not _warming.done():
-            # A run that stopped before staging (another run holds the home): its worker is still importing, and a
-            # pool let go then kept this process from exiting (measured: a minute, until killed). Stop the worker.
-            for worker in list(_side._processes.values()):  # noqa: SLF001 - the pool gives no other handle on it
-                worker.terminate()
-        _side.shutdown(wait=False, cancel_futures=True)
+        if _warming is not None and not _warming.done():  # a run that stopped before staging
+            pools.stop(_side)
+        else:
+            _side.shutdown(wait=False, cancel_futures=True)
         _side = _warming = None

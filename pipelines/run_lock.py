@@ -9,12 +9,13 @@ from pathlib import Path
 
 from pipelines.errors import MutuError
 
+LOCK_FILE = ".mutu-run.lock"
+
 
 @contextmanager
 def exclusive_run(home: Path):
     home.mkdir(parents=True, exist_ok=True)
-    path = home / ".mutu-run.lock"
-    handle = path.open("a+")
+    handle = (home / LOCK_FILE).open("a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -36,7 +37,7 @@ def exclusive_run(home: Path):
 def held_by_another(home: Path) -> bool:
     """Whether another `mutu run` holds the home now (a probe: the lock is taken and given back at once), so that a
     run that will stop on the lock starts nothing first."""
-    path = home / ".mutu-run.lock"
+    path = home / LOCK_FILE
     if not path.exists():
         return False
     with path.open("a+") as handle:

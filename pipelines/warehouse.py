@@ -39,7 +39,6 @@ AUDIT_TABLES = (
     "schema_drift",
 )  # written per partition in the lake
 PUBLISHED_AUDIT_TABLES = (*AUDIT_TABLES, "row_accounting_daily")
-PARTITIONED_DATASETS = ("queue_tickets", "survey_responses", "complaints")
 CALENDAR_DAYS_AFTER_DATA = 120  # the working-day calendar runs at least this far past the last landed day
 
 
@@ -157,7 +156,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     from pipelines.ingest import ACCOUNTING_SCHEMA, DRIFT_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA
 
     all_contracts = contracts()
-    for dataset in (*PARTITIONED_DATASETS, *REFERENCE_DATASETS):
+    for dataset in (*incremental.PARTITIONED_DATASETS, *REFERENCE_DATASETS):
         schema = {
             "partition_key": pl.String,
             "source_file": pl.String,
@@ -175,7 +174,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
     days = [
         date.fromisoformat(Path(relative).stem)
         for relative in lake.stamps(paths.lake, "staging")
-        if Path(relative).parts[1] in PARTITIONED_DATASETS
+        if Path(relative).parts[1] in incremental.PARTITIONED_DATASETS
     ]
     as_of = max(days, default=None)
     first = min(days, default=date.today())

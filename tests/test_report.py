@@ -57,7 +57,7 @@ def _has_mart(con, name: str) -> bool:
 @pytest.fixture(scope="module")
 def pack(published, tmp_path_factory) -> dict:
     """Quarter 2026-Q3 for the organisation, every agency and unit, in both languages."""
-    from pipelines.report import render_pack
+    from pipelines.report.render import render_pack
 
     out = tmp_path_factory.mktemp("reports")
     written = render_pack(published, out, periods=["2026-Q3"])
@@ -384,7 +384,7 @@ def test_control_charts_and_their_follow_up_from_a_stand_in_mart(published, tmp_
     carries July's flagged week into August (still flagged there: open)."""
     import duckdb
 
-    from pipelines.report import render_pack
+    from pipelines.report.render import render_pack
 
     copy = tmp_path / "mutu.duckdb"
     shutil.copyfile(published, copy)
@@ -422,7 +422,8 @@ def _without_stamp(path: Path) -> str:
 def test_kept_charts_are_reused_and_pages_are_the_same(published, tmp_path):
     """A second rendering with the chart cache draws nothing and writes the same pages as an uncached one (in
     two processes); a chart whose figures change is drawn again, and the full pack prunes what it no longer uses."""
-    from pipelines.report import charts, render_pack
+    from pipelines.report import charts
+    from pipelines.report.render import render_pack
 
     cache = tmp_path / "charts"
     plain = render_pack(published, tmp_path / "plain", workers=1)
@@ -450,7 +451,8 @@ def test_processes_started_before_the_pack_draw_it_or_go(published, tmp_path, mo
     import multiprocessing
     import time
 
-    from pipelines.report import render, render_pack, workers
+    from pipelines.report import render, workers
+    from pipelines.report.render import render_pack
 
     monkeypatch.setattr(workers, "cpus", lambda: 2)
     monkeypatch.setattr(render, "PAGES_PER_WORKER", 1)

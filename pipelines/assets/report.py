@@ -19,7 +19,7 @@ from pipelines.resources import MutuResource
 )
 def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
     # Reads the published file read-only like any BI client, so it takes no slot of the `warehouse` pool.
-    from pipelines.report import render_pack
+    from pipelines.report.render import render_pack
 
     out = mutu.paths.home / "reports"
     written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.home / "cache" / "charts")

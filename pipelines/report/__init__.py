@@ -1,7 +1,5 @@
 """The management review pack: HTML reports per period and scope, and the period's Excel workbook, from the
-published warehouse."""
+published warehouse (`pipelines.report.render.render_pack`).
 
-from pipelines.report.data import ReportError
-from pipelines.report.render import render_pack
-
-__all__ = ["ReportError", "render_pack"]
+Nothing is imported here: `mutu run` imports `pipelines.report.workers` at start-up, and the report code
+(Jinja, the charts, the workbook writer) loads only where a pack is drawn."""

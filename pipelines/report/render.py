@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
-from pipelines import indicators
+from pipelines import indicators, pools
 from pipelines.atomic import write_text_atomically
 from pipelines.config_files import parse_yaml
 from pipelines.report import charts, data, fmt, staffing
@@ -481,7 +481,7 @@ def render_pack(
             raise data.ReportError(f"{warehouse}: the warehouse holds no period with data")
         wanted = [data.scope_for(wh, unit, agency)] if unit or agency else data.scopes(wh)
     jobs = [(period, None) for period in chosen] + [(period, scope) for period in chosen for scope in wanted]
-    workers = min(workers or report_workers.cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
+    workers = min(workers or pools.cpus(), max(1, len(jobs) // PAGES_PER_WORKER))
     # Read here once (the contracts and SQL models it parses cost more than a page): workers are handed it.
     lineage = data.lineage()
     if workers == 1:
@@ -491,7 +491,7 @@ def render_pack(
         # process draws the first share while new ones start (a new process imports for half a second).
         started = report_workers.take(workers - 1)
         shares = _shares(jobs, workers, started=started is not None)
-        with started or report_workers.spawn(workers - 1) as pool:
+        with started or pools.spawn(workers - 1) as pool:
             # One DuckDB thread each: the processes already fill the cores.
             others = [pool.submit(_render_jobs, warehouse, out, lang, chart_cache, s, lineage, 1) for s in shares[1:]]
             results = [_render_jobs(warehouse, out, lang, chart_cache, shares[0], lineage, 1)]

@@ -9,20 +9,11 @@ own, as before.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+
+from pipelines.pools import cpus, spawn, stop
 
 _pool: ProcessPoolExecutor | None = None
-
-
-def cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def spawn(processes: int) -> ProcessPoolExecutor:
-    # spawn, not fork: the caller (a Dagster step) may hold threads and locks a forked child would inherit.
-    return ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
 
 
 def _warm() -> None:
@@ -44,7 +35,7 @@ def take(processes: int) -> ProcessPoolExecutor | None:
     global _pool
     pool, _pool = _pool, None
     if pool is not None and pool._max_workers != processes:  # noqa: SLF001 - the pool's own size
-        _stop(pool)
+        stop(pool)
         return None
     return pool
 
@@ -53,13 +44,5 @@ def release() -> None:
     """No pack in this run after all: the started processes go."""
     global _pool
     if _pool is not None:
-        _stop(_pool)
+        stop(_pool)  # they hold nothing
         _pool = None
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    # A pool let go while its process still imports keeps this process from exiting until the import ends (the side
-    # process of pipelines/gx_checks.py showed it): the processes hold nothing, they are stopped.
-    for process in list(pool._processes.values()):  # noqa: SLF001 - the pool gives no other handle on them
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)

@@ -20,6 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps -e .
+	# Bytecode for the editable package now: a machine with PYTHONDONTWRITEBYTECODE set would compile it in every run.
+	$(BIN)/python -m compileall -q pipelines
 	rm -f $(VENV)/.installed-*
 	touch $@
 

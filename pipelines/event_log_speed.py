@@ -23,17 +23,27 @@ dispose of the engine after each use; here that dispose keeps the pool): opening
 pragmas, was 40 % of storing an event (a runless materialization 2.1 -> 1.2 ms). A pooled connection is idle
 between uses, outside any transaction (the pool rolls back on return), so it locks nothing; one whose file was
 deleted or replaced since it was opened (a wiped instance) is dropped at its next checkout, never written to.
+
+Three questions the storages ask about their own schema are answered once per process: the newest migration
+(alembic read its revision scripts for it, 24 ms, twice whenever a new run's event database was opened and
+stamped: three times a `mutu run`; the stamp is now alembic's `MigrationContext.stamp`, the same version row),
+whether the asset-tags table exists (a new engine and connection for every stored asset event with tags) and
+whether the asset-key table has its index columns (a PRAGMA per stored asset event). A table or column, once
+there, stays there for the life of the process; a missing one is asked again.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
 import os
 import sqlite3
 import threading
 
 import sqlalchemy
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool, QueuePool
@@ -78,7 +88,12 @@ def install() -> None:
         event.listen(Engine, "connect", _on_connect)
         atexit.register(_release_held)
         for name in STORAGE_MODULES:
-            importlib.import_module(name).create_engine = _reused_engine
+            module = importlib.import_module(name)
+            module.create_engine = _reused_engine
+            module.check_alembic_revision = _alembic_revision
+            module.stamp_alembic_rev = _stamp_revision
+        _schema_answers_kept()
+        _batches_in_one_transaction()
         _installed = True
 
 
@@ -98,6 +113,106 @@ def _reused_engine(url, **options) -> Engine:
             event.listen(engine, "connect", _remember_file)
             event.listen(engine, "checkout", _same_file_or_reconnect)
         return engine
+
+
+_scripts: dict[str, ScriptDirectory] = {}
+
+
+def _script_directory(alembic_config) -> ScriptDirectory:
+    """Dagster's migration scripts, read once per process (call with `_alembic_lock` held)."""
+    location = alembic_config.get_main_option("script_location")
+    if location not in _scripts:
+        _scripts[location] = ScriptDirectory.from_config(alembic_config)
+    return _scripts[location]
+
+
+def _alembic_revision(alembic_config, conn) -> tuple[str | None, str | None]:
+    """`dagster._core.storage.sql.check_alembic_revision`, with the scripts' head read once per process."""
+    from dagster._core.storage.sql import _alembic_lock
+
+    with _alembic_lock:
+        current = MigrationContext.configure(conn).get_current_revision()
+        return current, _script_directory(alembic_config).as_revision_number("head")
+
+
+def _stamp_revision(alembic_config, conn, rev: str = "head") -> None:
+    """`dagster._core.storage.sql.stamp_alembic_rev` (a new database's version table), without running alembic's
+    environment script: the same rows, written by alembic's own `MigrationContext.stamp`."""
+    from dagster._core.storage.sql import _alembic_lock
+
+    with _alembic_lock:
+        MigrationContext.configure(conn).stamp(_script_directory(alembic_config), rev)
+
+
+def _schema_answers_kept() -> None:
+    from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    def kept_when_true(ask):
+        answers: set = set()
+
+        @functools.wraps(ask)
+        def answer(storage, *args):
+            key = (id(storage), *(a for a in args if isinstance(a, str)))
+            if key in answers:
+                return True
+            found = ask(storage, *args)
+            if found:
+                answers.add(key)
+            return found
+
+        return answer
+
+    SqliteEventLogStorage.has_table = kept_when_true(SqliteEventLogStorage.has_table)
+    SqlEventLogStorage._has_asset_key_index_cols_on_connection = kept_when_true(  # noqa: SLF001
+        SqlEventLogStorage._has_asset_key_index_cols_on_connection  # noqa: SLF001
+    )
+
+
+# Dagster hands a batch of events to the storage at once (rather than one call per event) when this is above 0:
+# the planned events of a new run (135 for a warehouse build) and the materializations of a partition range.
+EVENT_BATCH_SIZE = "1000"
+
+
+def _batches_in_one_transaction() -> None:
+    """Dagster's SQLite storage stores a batch of events one by one, each in transactions of its own on both the
+    run's database and the index database (the base class's loop). Here a batch of one run's asset events (what
+    Dagster batches: planned materializations and checks, materializations, observations) is stored as `store_event`
+    stores each, the same rows in the same order, with one transaction per database for the whole batch."""
+    from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+    from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    one_by_one = SqliteEventLogStorage.store_event_batch
+
+    def store_event_batch(storage, events) -> None:
+        runs = {e.run_id for e in events}
+        if len(runs) != 1 or any(
+            not e.is_dagster_event or e.dagster_event_type in EVENT_TYPE_TO_PIPELINE_RUN_STATUS for e in events
+        ):
+            one_by_one(storage, events)
+            return
+        rows = [storage._event_to_row(e) for e in events]  # noqa: SLF001 - the row store_event writes
+        with storage.run_connection(runs.pop()) as conn:
+            conn.execute(SqlEventLogStorageTable.insert(), rows)
+        assets = [(e, r) for e, r in zip(events, rows, strict=True) if e.dagster_event_type in ASSET_EVENTS]
+        if assets:
+            with storage.index_transaction() as conn:
+                ids = [
+                    conn.execute(SqlEventLogStorageTable.insert().values(**r)).inserted_primary_key[0]
+                    for _, r in assets
+                ]
+                storage._store_asset_event_tags(conn, [e for e, _ in assets], ids)  # noqa: SLF001
+                for (e, _), event_id in zip(assets, ids, strict=True):
+                    storage._store_asset_event(conn, e, event_id)  # noqa: SLF001
+        for e, r in zip(events, rows, strict=True):
+            if e.dagster_event_type in ASSET_CHECK_EVENTS:
+                with storage.index_connection() as conn:
+                    event_id = conn.execute(SqlEventLogStorageTable.insert().values(**r)).inserted_primary_key[0]
+                storage.store_asset_check_event(e, event_id)
+
+    SqliteEventLogStorage.store_event_batch = store_event_batch
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
 
 
 def _keep_pool(close: bool = True) -> None:

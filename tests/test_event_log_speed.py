@@ -72,3 +72,68 @@ def test_a_reused_engine_keeps_its_connection_but_not_one_to_a_replaced_file(tmp
         assert conn.connection.dbapi_connection is not first
         tables = {r[0] for r in conn.execute(text("select name from sqlite_master"))}
     assert tables == {"new"}
+
+
+EVENTS = "select dagster_event_type, asset_key, partition from event_logs where dagster_event_type is not null"
+
+
+def _stored(instance, run_ids: list[str]) -> dict:
+    """What the runs left in the storage, without ids, run ids and times."""
+    base = instance.event_log_storage._base_dir  # noqa: SLF001
+    index = sqlite3.connect(f"{base}/index.db")
+    checks = "select asset_key, check_name, partition, execution_status from asset_check_executions order by 1, 2, 3"
+    return {
+        "runs": [sorted(sqlite3.connect(f"{base}/{r}.db").execute(EVENTS).fetchall(), key=repr) for r in run_ids],
+        "index": sorted(index.execute(EVENTS).fetchall(), key=repr),
+        "assets": index.execute("select asset_key, last_run_id is not null from asset_keys order by 1").fetchall(),
+        "checks": index.execute(checks).fetchall(),
+    }
+
+
+def test_a_batch_of_events_is_stored_as_the_events_one_by_one(tmp_path, monkeypatch):
+    """Dagster hands the storage batches (a run's planned events, a partition range's materializations): Mutu's
+    store_event_batch writes them in one transaction per database, and leaves what storing each one leaves."""
+    from dagster import AssetCheckResult, DailyPartitionsDefinition, MaterializeResult, asset, asset_check, materialize
+
+    @asset(partitions_def=DailyPartitionsDefinition("2026-07-01", end_date="2026-07-11"))
+    def daily(context):
+        return MaterializeResult(metadata={"days": len(context.partition_keys)})
+
+    @asset
+    def total():
+        return MaterializeResult(metadata={"rows": 3})
+
+    @asset_check(asset=total)
+    def total_is_positive():
+        return AssetCheckResult(passed=True)
+
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    batches = []
+    store_batch = SqliteEventLogStorage.store_event_batch
+    monkeypatch.setattr(
+        SqliteEventLogStorage,
+        "store_event_batch",
+        lambda s, events: (batches.append(len(events)), store_batch(s, events)),
+    )
+    days = {"dagster/asset_partition_range_start": "2026-07-01", "dagster/asset_partition_range_end": "2026-07-10"}
+
+    def runs(folder, batch_size: str) -> dict:
+        monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", batch_size)
+        folder.mkdir()
+        (folder / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        instance = DagsterInstance.from_config(str(folder))
+        ranged = materialize([daily], instance=instance, tags=days)
+        checked = materialize(
+            [daily, total, total_is_positive], instance=instance, selection=[total, total_is_positive]
+        )
+        assert ranged.success and checked.success
+        return _stored(instance, [ranged.run_id, checked.run_id])
+
+    batched = runs(tmp_path / "batched", event_log_speed.EVENT_BATCH_SIZE)
+    assert batches and max(batches) >= 10  # the ten partitions' materializations at least
+    batches.clear()
+    assert batched == runs(tmp_path / "one_by_one", "0")
+    assert not batches
+    assert sum(t == "ASSET_MATERIALIZATION" for t, _, _ in batched["runs"][0]) == 10
+    assert [(c, s) for _, c, _, s in batched["checks"]] == [("total_is_positive", "SUCCEEDED")]

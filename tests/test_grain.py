@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -83,6 +84,29 @@ def test_a_models_dependencies_are_the_tables_its_sql_names(tmp_path):
     broken = _model_file(tmp_path, "marts", "mart_broken", "-- mart_broken: A table.\n-- grain: k\nselec 1 as k\n")
     with pytest.raises(ValueError, match=r"mart_broken\.sql: DuckDB cannot parse the model: syntax error"):
         _load(broken)
+
+
+def test_the_models_dependencies_kept_between_processes_are_the_parsed_ones(tmp_path, monkeypatch):
+    """The dependencies are kept by the digest of each model's text: read back, they equal DuckDB's parse; an edited
+    model is parsed again, never answered from its old text's entry."""
+    from pipelines import sql_models
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    models.cache_clear()
+    parsed = models()
+    kept = json.loads(sql_models.dependency_cache().read_text())
+    assert len(kept) == len(parsed)
+    models.cache_clear()
+    assert [(m.qualified, m.depends_on) for m in models()] == [(m.qualified, m.depends_on) for m in parsed]
+
+    body = "-- ind_x: A table.\n-- grain: k\nselect k from core.fct_a\n"
+    path = _model_file(tmp_path, "indicators", "ind_x", body)
+    known: dict[str, list] = {}
+    assert _load(path, known).depends_on == (("core", "fct_a"),)
+    path.write_text(body.replace("core.fct_a", "marts.mart_b"))
+    assert _load(path, known).depends_on == (("marts", "mart_b"),)
+    assert len(known) == 2
+    models.cache_clear()
 
 
 def test_every_grain_check_passed_on_the_small_warehouse(published):

@@ -3,6 +3,8 @@ and Great Expectations still judges each partition's loaded rows (validation.dat
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from contextlib import nullcontext
 from datetime import datetime
 
@@ -134,3 +136,23 @@ def test_a_side_process_that_died_hands_the_checks_back_to_this_process():
         results = _dataset_checks(rows)
         assert gx_checks._side is None  # later batches go straight to this process
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
+
+
+@pytest.mark.parametrize("exit_handlers", [True, False])
+def test_a_released_side_process_is_gone_before_mutu_exits(exit_handlers):
+    """Released after staging, the warmed-up side process exits at once (no interpreter teardown) and is waited for.
+    `mutu` exits without the interpreter's teardown (cli.entry: the exit handlers, then os._exit); a side process
+    still waiting on its queue then holds the caller's output pipes open for ever (a CI run hung 300 s on one).
+    Without the exit handlers the wait is certain; with them (as mutu exits) nothing is printed either, no warning
+    of multiprocessing's resource tracker."""
+    code = (
+        "import atexit, os\nfrom pipelines import gx_checks\n"
+        "gx_checks.start(); gx_checks._warming.result(timeout=240)\n"
+        "gx_checks.release(); print('released', flush=True)\n"
+        + ("atexit._run_exitfuncs()\n" if exit_handlers else "")
+        + "os._exit(0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=270)
+    assert result.stdout == "released\n"
+    if exit_handlers:
+        assert result.stderr == ""

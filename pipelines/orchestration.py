@@ -112,6 +112,10 @@ def _write_state(path: Path, state: dict) -> None:
 
 
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
+    from pipelines.sql_models import keep_dependencies_in
+
+    keep_dependencies_in(Paths(home).cache)  # before the imports below parse the SQL models
+
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions

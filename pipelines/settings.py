@@ -34,6 +34,11 @@ class Paths:
         return self.home / "build"
 
     @property
+    def cache(self) -> Path:
+        # What a run can derive again (charts, lineage, the SQL models' dependencies): never needed, only faster.
+        return self.home / "cache"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

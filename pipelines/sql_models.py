@@ -5,9 +5,9 @@ A model file holds one SELECT. Its first comment line is `-- <table>: <what the 
 columns that make a row unique (checked after every build: `grain_violations_sql`). A grain column may not
 be NULL unless it is written `col?`: then NULL is one of its values (e.g. "every service of the unit").
 Dependencies are read from the SQL itself, by DuckDB's own parser (the dialect the models are written in, and
-a tenth of sqlglot's time), and kept by the digest of each model's text in the user's cache
-(`$XDG_CACHE_HOME/mutu/sql_dependencies.json`): parsing the 63 models took 0.22 s of every process that loads the
-definitions (`mutu run`, the daemon's run workers), the cached answer 2 ms.
+a tenth of sqlglot's time), and kept by the digest of each model's text in the home's cache
+(`HOME/cache/sql_dependencies.json`: `mutu run` says where, the code location's processes read MUTU_HOME): parsing
+the 63 models took 0.22 s of every process that loads the definitions, the kept answer 5-10 ms.
 """
 
 from __future__ import annotations
@@ -53,13 +53,27 @@ class SqlModel:
         return f"{self.layer}.{self.name}"
 
 
-def dependency_cache() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mutu" / "sql_dependencies.json"
+_cache_dir: Path | None = None
+
+
+def keep_dependencies_in(folder: Path) -> None:
+    """Where `models()` keeps the models' dependencies between processes (`mutu run`: its home's cache)."""
+    global _cache_dir
+    _cache_dir = folder
+
+
+def dependency_cache() -> Path | None:
+    """The file of kept dependencies; None (parse every time) outside a home: nothing is written outside it."""
+    folder = _cache_dir or (Path(os.environ["MUTU_HOME"]) / "cache" if os.environ.get("MUTU_HOME") else None)
+    return folder / "sql_dependencies.json" if folder is not None else None
 
 
 def _read_dependency_cache() -> dict[str, list]:
+    path = dependency_cache()
+    if path is None:
+        return {}
     try:
-        found = json.loads(dependency_cache().read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
@@ -68,8 +82,11 @@ def _read_dependency_cache() -> dict[str, list]:
 def _keep_dependency_cache(known: dict[str, list]) -> None:
     from pipelines.atomic import write_text_atomically
 
+    path = dependency_cache()
+    if path is None:
+        return
     try:
-        write_text_atomically(dependency_cache(), json.dumps(known, sort_keys=True))
+        write_text_atomically(path, json.dumps(known, sort_keys=True))
     except OSError:
         pass  # a read-only home: the models are parsed again next time
 

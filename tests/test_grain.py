@@ -91,7 +91,7 @@ def test_the_models_dependencies_kept_between_processes_are_the_parsed_ones(tmp_
     model is parsed again, never answered from its old text's entry."""
     from pipelines import sql_models
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(sql_models, "_cache_dir", tmp_path / "cache")
     models.cache_clear()
     parsed = models()
     kept = json.loads(sql_models.dependency_cache().read_text())

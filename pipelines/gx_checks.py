@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # imported by `mutu run` before anything else: the side proce
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # offline: no usage statistics (DESIGN property 6)
 
-EXIT_WAIT_S = 5.0
 _side: ProcessPoolExecutor | None = None
 _warming: Future | None = None  # the side process's import of Great Expectations
 
@@ -126,30 +125,14 @@ def side_process() -> Iterator[None]:
         release()
 
 
-def _exit_at_once() -> None:
-    """In the side process: multiprocessing's exit steps (its finalizers give back what the process registered with
-    the run's resource tracker), then exit without the interpreter's teardown."""
-    import multiprocessing.util
-
-    multiprocessing.util._exit_function()  # noqa: SLF001 - what a process of the pool runs on its way out
-    os._exit(0)
-
-
 def release() -> None:
-    """No more checks in this run: the side process exits, without the teardown of an interpreter that loaded Great
-    Expectations (0.9 s of CPU, on the core the warehouse build goes on to use), and this one waits for it to be
-    gone (a few milliseconds): a process left to exit after `mutu` had (cli.entry skips the teardown too) could wait
-    for ever on a message the pool's thread never sent. One still importing (a run that stopped before staging) is
-    stopped."""
+    """No more checks in this run: the side process exits without its interpreter's teardown (its CPU would go from
+    the core the warehouse build goes on to use) and is waited for (`pools.close`). One still importing (a run that
+    stopped before staging) is stopped."""
     global _side, _warming
     if _side is not None:
         if _warming is not None and _warming.done() and _warming.exception() is None:
-            workers = list(_side._processes.values())  # noqa: SLF001 - the pool gives no other handle on it
-            try:
-                _side.submit(_exit_at_once)
-            except BrokenProcessPool:  # it died already
-                workers = []
-            for worker in workers:
-                worker.join(timeout=EXIT_WAIT_S)
-        pools.stop(_side)  # whatever is still running
+            pools.close(_side)
+        else:
+            pools.stop(_side)
         _side = _warming = None

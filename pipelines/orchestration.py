@@ -114,7 +114,8 @@ def _write_state(path: Path, state: dict) -> None:
 def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> tuple[Path, dict]:
     from pipelines.sql_models import keep_dependencies_in
 
-    keep_dependencies_in(Paths(home).cache)  # before the imports below parse the SQL models
+    paths = Paths(home)
+    keep_dependencies_in(paths.cache)  # before the imports below parse the SQL models
 
     from pipelines.assets.staging import daily_partitions
     from pipelines.contracts import contracts
@@ -127,7 +128,6 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.sql_models import models
 
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
-    paths = Paths(home)
     instance = instance_for(paths)
     _release_dead_runs(instance)
     mutu = MutuResource(home=str(home), landing=str(landing), ikm_weight_mode=weight_mode)

@@ -12,14 +12,21 @@ from pipelines.errors import MutuError
 LOCK_FILE = ".mutu-run.lock"
 
 
+def _lock(handle) -> bool:
+    """Take the lock without waiting; False when another process holds it."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextmanager
 def exclusive_run(home: Path):
     home.mkdir(parents=True, exist_ok=True)
     handle = (home / LOCK_FILE).open("a+")
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _lock(handle):
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise MutuError(
@@ -41,9 +48,7 @@ def held_by_another(home: Path) -> bool:
     if not path.exists():
         return False
     with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _lock(handle):
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
         return False

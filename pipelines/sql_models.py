@@ -64,7 +64,9 @@ def keep_dependencies_in(folder: Path) -> None:
 
 def dependency_cache() -> Path | None:
     """The file of kept dependencies; None (parse every time) outside a home: nothing is written outside it."""
-    folder = _cache_dir or (Path(os.environ["MUTU_HOME"]) / "cache" if os.environ.get("MUTU_HOME") else None)
+    from pipelines.settings import Paths
+
+    folder = _cache_dir or (Paths(Path(os.environ["MUTU_HOME"])).cache if os.environ.get("MUTU_HOME") else None)
     return folder / "sql_dependencies.json" if folder is not None else None
 
 
@@ -184,8 +186,8 @@ def models() -> tuple[SqlModel, ...]:
     known = dict(cached)
     paths = [p for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
     found = {f"{p.parent.name}.{p.stem}": _load(p, known) for p in paths}
-    used = {_sql_digest(m.sql) for m in found.values()}
     if known != cached:  # a model new or edited since: keep what the models are now
+        used = {_sql_digest(m.sql) for m in found.values()}
         _keep_dependency_cache({key: deps for key, deps in known.items() if key in used})
     graph = {name: {f"{s}.{t}" for s, t in m.depends_on if f"{s}.{t}" in found} for name, m in found.items()}
     return tuple(found[name] for name in TopologicalSorter(graph).static_order())

@@ -22,7 +22,7 @@ def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> Materiali
     from pipelines.report.render import render_pack
 
     out = mutu.paths.home / "reports"
-    written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.home / "cache" / "charts")
+    written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.cache / "charts")
     reports = [p for p in written if p.suffix == ".html"]
     periods = sorted({p.relative_to(out).parts[0] for p in written})
     return MaterializeResult(

@@ -171,7 +171,7 @@ def _materialization(
     `build`: the lake snapshot, state ledger and catalog the build's models share (a rebuild updates the catalog,
     whose columns the lineage of the models after it reads)."""
     snapshot, ledger, found = build
-    lineage_cache = mutu.paths.home / "cache" / "lineage"
+    lineage_cache = mutu.paths.cache / "lineage"
     with stage("transform"):
         rows, decision = update_model(con, model, mutu.paths, lineage_cache, snapshot, ledger, found)
     add_rows("transform", rows)

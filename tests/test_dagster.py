@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from dagster import AssetCheckKey, AssetKey, DagsterInstance
+from dagster import AssetCheckKey, AssetKey, DagsterEventType, DagsterInstance
 
 from pipelines.definitions import defs
 
@@ -43,6 +43,9 @@ def test_materialisations_carry_row_counts_and_the_contract_schema(published):
     assert metadata["dagster/row_count"].value == 3
     columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
     assert columns[:2] == ["unit_id", "unit_name"] and "sla_share" in columns
+    # Stored once: on the materialization, not copied into the step's output event (pipelines/assets/results.py).
+    outputs = instance.all_logs(event.run_id, of_type=DagsterEventType.STEP_OUTPUT)
+    assert outputs and all(not e.dagster_event.event_specific_data.metadata for e in outputs)
     # A staging asset's columns are its contract's: on the asset's definition, not repeated per partition.
     staging = instance.get_latest_materialization_event(AssetKey(["staging", "complaints"])).asset_materialization
     assert staging.metadata["dagster/row_count"].value > 0 and "dagster/column_schema" not in staging.metadata

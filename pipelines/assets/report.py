@@ -2,6 +2,7 @@
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition, MaterializeResult, MetadataValue, asset
 
+from pipelines.assets.results import materialized
 from pipelines.assets.staging import transient_retry
 from pipelines.resources import MutuResource
 
@@ -25,13 +26,14 @@ def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> Materiali
     written = render_pack(mutu.paths.warehouse, out, chart_cache=mutu.paths.cache / "charts")
     reports = [p for p in written if p.suffix == ".html"]
     periods = sorted({p.relative_to(out).parts[0] for p in written})
-    return MaterializeResult(
-        metadata={
+    return materialized(
+        context,
+        {
             "path": MetadataValue.path(str(out)),
             "periods": ", ".join(periods),
             "reports": len(reports),
             "workbooks": MetadataValue.json([str(p.relative_to(out)) for p in written if p.suffix == ".xlsx"]),
-        }
+        },
     )
 
 

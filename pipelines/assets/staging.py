@@ -29,6 +29,7 @@ from dagster import (
 from pipelines import lake
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
+from pipelines.assets.results import materialized
 from pipelines.contracts import contract
 from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
 from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions, record_unassigned
@@ -244,7 +245,7 @@ def staging_asset(source: str):
         checks = check_results(dataset, key, reports)
         if dataset == "queue_tickets":
             checks.append(_freshness(mutu, dataset, key))
-        return MaterializeResult(metadata=metadata, check_results=checks)
+        return materialized(context, metadata, check_results=checks)
 
     return _staging
 
@@ -295,7 +296,7 @@ def staging_reference(context: AssetExecutionContext, mutu: MutuResource):
     for report in ingest_reference(mutu.landing_dir, mutu.paths.lake, mutu.pii_key()):
         key = AssetKey(["staging", report.dataset])
         balanced = report.rows_in == report.rows_loaded + report.rows_quarantined
-        yield MaterializeResult(asset_key=key, metadata=_metadata(report.dataset, [report]))
+        yield materialized(context, _metadata(report.dataset, [report]), asset_key=key)
         yield AssetCheckResult(
             asset_key=key,
             check_name=ACCOUNTING_CHECK,

@@ -41,6 +41,7 @@ from dagster import (
 from pipelines import progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
+from pipelines.assets.results import materialized
 from pipelines.assets.staging import transient_retry
 from pipelines.catalog import Catalog, catalog, column_types, table_columns
 from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
@@ -165,7 +166,12 @@ def _model_spec(model: SqlModel) -> AssetSpec:
 
 
 def _materialization(
-    con, model: SqlModel, mutu: MutuResource, build: tuple[dict, Ledger, Catalog], check: bool
+    context: AssetExecutionContext,
+    con,
+    model: SqlModel,
+    mutu: MutuResource,
+    build: tuple[dict, Ledger, Catalog],
+    check: bool,
 ) -> MaterializeResult:
     """Bring one model up to date and say what it holds; its grain check result rides along when selected.
     `build`: the lake snapshot, state ledger and catalog the build's models share (a rebuild updates the catalog,
@@ -179,7 +185,8 @@ def _materialization(
     preview = con.sql(f'select * from "{model.layer}"."{model.name}" limit 5').pl()
     table_schema = _table_schema(found, model.layer, model.name)
     columns = [c.name for c in table_schema.columns]
-    return MaterializeResult(
+    return materialized(
+        context,
         asset_key=AssetKey([model.layer, model.name]),
         check_results=[grain_check(con, model, decision, columns, ledger)] if check else [],
         metadata={
@@ -216,7 +223,7 @@ def sql_models_asset(sql_models: tuple[SqlModel, ...]):
             build = (lake_snapshot(mutu.paths.lake), Ledger(con), catalog(con))
             for model in chosen:
                 check = AssetCheckKey(AssetKey([model.layer, model.name]), GRAIN_CHECK) in checks
-                yield _materialization(con, model, mutu, build, check)
+                yield _materialization(context, con, model, mutu, build, check)
             prune_model_state(con, build[1])
         finally:
             con.close()
@@ -278,7 +285,8 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
         catalogue = con.execute("select count(*) from staging.indicator_catalogue").fetchone()[0]
     finally:
         con.close()
-    yield MaterializeResult(
+    yield materialized(
+        context,
         asset_key=STAGING_INPUTS["calendar"],
         metadata={
             "dagster/row_count": days,
@@ -287,14 +295,15 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
             "working_days": workdays,
         },
     )
-    yield MaterializeResult(
+    yield materialized(
+        context,
         asset_key=STAGING_INPUTS["run_parameters"],
         metadata={
             "ikm_weight_mode": weight_mode,
             "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
         },
     )
-    yield MaterializeResult(asset_key=STAGING_INPUTS["indicator_catalogue"], metadata={"dagster/row_count": catalogue})
+    yield materialized(context, {"dagster/row_count": catalogue}, asset_key=STAGING_INPUTS["indicator_catalogue"])
 
 
 @multi_asset(
@@ -328,7 +337,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
         metadata = {"dagster/row_count": rows, **step_metadata()}
         if table == "row_accounting":
             metadata["unbalanced_files"] = unbalanced
-        yield MaterializeResult(asset_key=["audit", table], metadata=metadata)
+        yield materialized(context, metadata, asset_key=AssetKey(["audit", table]))
 
 
 @asset(
@@ -345,12 +354,13 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
 def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
     with stage("publish"):
         path = publish(mutu.paths)
-    return MaterializeResult(
-        metadata={
+    return materialized(
+        context,
+        {
             "path": MetadataValue.path(str(path)),
             "bytes": path.stat().st_size,
             **step_metadata(),
-        }
+        },
     )
 
 

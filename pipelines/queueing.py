@@ -24,18 +24,17 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from importlib.metadata import version
 from pathlib import Path
+
+import numpy as np
+import scipy
+from scipy.special import betainc
 
 MAX_COUNTERS = 200  # beyond any unit's hall: the target cannot be met by adding counters
 TAIL = 1e-12  # the Erlang A state space is cut where the stationary tail is below this
 MEMO = "staging.mutu_erlang_memo"
-
-
-@functools.cache
-def _version() -> str:
-    """A remembered answer is one of this code and this SciPy: a changed formula forgets them all."""
-    return hashlib.sha256(Path(__file__).read_bytes() + version("scipy").encode()).hexdigest()[:12]
+# A remembered answer is one of this code and this SciPy: a changed formula forgets them all.
+_VERSION = hashlib.sha256(Path(__file__).read_bytes() + scipy.__version__.encode()).hexdigest()[:12]
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -68,8 +67,6 @@ def erlang_c_service_level(arrival_rate: float, mean_service: float, servers: in
 
 def _erlang_a_queue_seen(arrival_rate: float, mean_service: float, servers: int, mean_patience: float):
     """(P(arrival finds a free server), array P(arrival finds j queued) for j = 0, 1, ...), by PASTA."""
-    import numpy as np  # here, not at the top: a build whose answers are all remembered never loads it (nor SciPy)
-
     mu, theta = 1.0 / mean_service, 1.0 / mean_patience
     # The chain drifts up until its death rate nμ + jθ meets λ; past that mode the tail falls off geometrically.
     mode = servers + max(0.0, (arrival_rate - servers * mu) / theta)
@@ -102,9 +99,6 @@ def erlang_a_levels(
         return [1.0] * len(max_waits), 0.0
     if servers <= 0:
         return [0.0] * len(max_waits), 1.0
-    import numpy as np
-    from scipy.special import betainc  # 0.2 s of import: here, so that a build that needs no new answer skips it
-
     free, queued = _erlang_a_queue_seen(arrival_rate, mean_service, servers, mean_patience)
     service_rate, theta = servers / mean_service, 1.0 / mean_patience
     ahead = np.arange(len(queued))
@@ -228,7 +222,7 @@ def _settled(value):
 def _remembering(name: str, function: Callable) -> Callable:
     @functools.wraps(function)  # DuckDB counts the parameters of the function it is given
     def call(*args):
-        key = f"{_version()} {name} {[_settled(a) for a in args]!r}"
+        key = f"{_VERSION} {name} {[_settled(a) for a in args]!r}"
         if key not in _asked:
             _asked[key] = _remembered[key] if key in _remembered else function(*args)
         return _asked[key]

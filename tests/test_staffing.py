@@ -374,17 +374,7 @@ def test_a_rebuild_takes_the_answers_of_the_last_build_and_a_changed_formula_for
     # Inputs that differ in their last bits are the same question.
     assert queueing._settled(0.1 + 0.2) == queueing._settled(0.3)
 
-    monkeypatch.setattr(queueing, "_version", lambda: "another formula")
+    monkeypatch.setattr(queueing, "_VERSION", "another formula")
     queueing.recall(con)
     with pytest.raises(duckdb.InvalidInputException, match="computed again"):
         build_model(con, MODELS["mart_staffing_unit_slot"])
-
-
-def test_loading_the_definitions_does_not_load_scipy():
-    # SciPy's import (0.2 s) is paid only by a build that computes a new staffing answer, not by every `mutu run`.
-    import subprocess
-    import sys
-
-    code = "import sys, pipelines.definitions; print(sorted(m for m in ('scipy', 'scipy.special') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

@@ -1,14 +1,14 @@
-"""Great Expectations, the validator of record of the contracts' dataset-level rules, on one summary row per
-partition (validation.dataset_rules) — in a side process when the run started one.
+"""Great Expectations, the validator of record of the contracts' dataset-level rules, on one figures row per
+partition (validation.dataset_rules, judged by the warehouse build: dataset_checks.py) — in a side process when
+the run started one.
 
 Importing Great Expectations costs about 3 s of CPU, most of the import floor of a run. `mutu run` starts one
 side process first thing (`start`, before its own imports of Dagster and the definitions): it imports Great
-Expectations and builds the contracts' suites on the second core while the run imports, plans and creates its
-Dagster runs (the run reaches its first evaluation at about 2.3 s, the import alone ends at 2.8), and then
-evaluates every batch's summary. When staging is done (`side_process`, `release`) the side process exits without
-an interpreter's teardown and is waited for; one still importing (the run stopped before staging) is stopped. A
-process that did not start one (a run launched by the Dagster daemon, a test) evaluates in-process, with the same
-code and results.
+Expectations and builds the contracts' suites on the second core while the run imports, stages and builds the SQL
+models, and then judges the staged partitions in the build's audit step. When the build is done (`side_process`,
+`release`) the side process exits without an interpreter's teardown and is waited for; one still importing (the
+run stopped early) is stopped. A process that did not start one (a run launched by the Dagster daemon, a test)
+evaluates in-process, with the same code and results.
 """
 
 from __future__ import annotations
@@ -127,8 +127,8 @@ def side_process() -> Iterator[None]:
 
 def release() -> None:
     """No more checks in this run: the side process exits without its interpreter's teardown (its CPU would go from
-    the core the warehouse build goes on to use) and is waited for (`pools.close`). One still importing (a run that
-    stopped before staging) is stopped."""
+    the core the review pack goes on to use) and is waited for (`pools.close`). One still importing (a run that
+    stopped early) is stopped."""
     global _side, _warming
     if _side is not None:
         if _warming is not None and _warming.done() and _warming.exception() is None:

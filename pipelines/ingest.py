@@ -295,16 +295,39 @@ def _reject(accounting: dict, exc: MutuError) -> None:
     )
 
 
+def result_rows(results: list[dict], dataset: str, partition_key: str, stamp: datetime) -> list[dict]:
+    """Rules' results of one partition as rows of audit.validation_results (RESULTS_SCHEMA)."""
+    return [
+        {
+            "dataset": dataset,
+            "partition_key": partition_key,
+            "rule": r["rule"],
+            "engine": r["engine"],
+            "description": r["description"],
+            "rows_evaluated": r["evaluated"],
+            "rows_failed": r["failed"],
+            "success": r["failed"] == 0,
+            "examples": r["examples"],
+            "validated_at": stamp,
+        }
+        for r in results
+    ]
+
+
 def _write_partition(
     read: _ReadPartition,
     marked: pl.DataFrame,
     results: list[dict],
+    figures: pl.DataFrame | None,
     spec: Contract,
     lake_dir: Path,
     stamp: datetime,
     build: str | None,
 ) -> IngestReport:
     pk = read.partition_key
+    # Great Expectations' judgement of the partition as it was goes first; its new figures are written last: a
+    # crash in between leaves figures without results, which the next build checks.
+    lake.partition_path(lake_dir, lake.DATASET_RESULTS, spec.name, pk).unlink(missing_ok=True)
     good = marked.filter(pl.col("violations").list.len() == 0)
     bad = marked.filter(pl.col("violations").list.len() > 0)
     per_file = marked.group_by("source_file").agg(
@@ -338,20 +361,7 @@ def _write_partition(
     lake.write_partition(quarantine.cast(QUARANTINE_SCHEMA), lake_dir, "quarantine", spec.name, pk)
     accounting = [{**common, **a, "ingested_at": stamp, "built_with": build} for a in read.accounting]
     lake.write_partition(pl.DataFrame(accounting, schema=ACCOUNTING_SCHEMA), lake_dir, "row_accounting", spec.name, pk)
-    rows = [
-        {
-            **common,
-            "rule": r["rule"],
-            "engine": r["engine"],
-            "description": r["description"],
-            "rows_evaluated": r["evaluated"],
-            "rows_failed": r["failed"],
-            "success": r["failed"] == 0,
-            "examples": r["examples"],
-            "validated_at": stamp,
-        }
-        for r in results
-    ]
+    rows = result_rows(results, spec.name, pk, stamp)
     lake.write_partition(pl.DataFrame(rows, schema=RESULTS_SCHEMA), lake_dir, "validation_results", spec.name, pk)
     lake.write_partition(
         pl.DataFrame([{**common, **d} for d in read.drift], schema=DRIFT_SCHEMA),
@@ -360,6 +370,10 @@ def _write_partition(
         spec.name,
         pk,
     )
+    if figures is not None:
+        lake.write_partition(figures, lake_dir, lake.PARTITION_FIGURES, spec.name, pk)
+    else:  # no row left to judge (or no dataset rule): nothing for Great Expectations to check
+        lake.partition_path(lake_dir, lake.PARTITION_FIGURES, spec.name, pk).unlink(missing_ok=True)
     return IngestReport(
         dataset=spec.name,
         partition_key=pk,
@@ -388,6 +402,7 @@ def _flush(batch: _ReadBatch, spec: Contract, lake_dir: Path, build: str | None)
     with stage("write", rows.height):
         by_partition = marked.partition_by("partition_key", as_dict=True, maintain_order=True)
         empty = marked.clear()
+        figures = checked.figures.partition_by("partition_key", as_dict=True) if checked.figures is not None else {}
         # Partitions are written side by side (Parquet writes release the GIL); each one's files in their order.
         with ThreadPoolExecutor(LAKE_WRITERS, thread_name_prefix="mutu-lake-write") as pool:
             writes = [
@@ -396,6 +411,7 @@ def _flush(batch: _ReadBatch, spec: Contract, lake_dir: Path, build: str | None)
                     read,
                     by_partition.get((read.partition_key,), empty),
                     results.get(read.partition_key, []),
+                    figures.get((read.partition_key,)),
                     spec,
                     lake_dir,
                     stamp,

@@ -14,6 +14,9 @@ import polars as pl
 from pipelines.atomic import file_stamp, write_atomically
 
 REFERENCE_PARTITION = "reference"
+# What the contract's dataset-level rules judge, per staged partition, and Great Expectations' judgement of it: a
+# partition with figures and no results is one the next warehouse build checks (pipelines/dataset_checks.py).
+PARTITION_FIGURES, DATASET_RESULTS = "partition_figures", "dataset_results"
 
 
 def partition_path(lake: Path, table: str, dataset: str, partition: str) -> Path:

@@ -36,7 +36,6 @@ STAGING_CODE = (
     "pii.py",
     "names.py",
     "validation.py",
-    "gx_checks.py",
     "ingest.py",
     "lake.py",
 )

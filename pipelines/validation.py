@@ -3,8 +3,11 @@
 Row level, in one Polars pass: the contract's column and pair rules (written as Great Expectations expectations,
 compiled by row_rules.py) and the rules that need the reference data or whole-file context (engine `mutu`).
 Dataset level, per partition, in Great Expectations 1.x (the validator of record): each partition's loaded rows
-have unique keys, no time after the run and no value outside an enum (dataset_rules); its results land in
-audit.validation_results beside the row rules' and feed the same Dagster asset checks.
+have unique keys, no time after the run and no value outside an enum (dataset_rules). Staging measures the figures
+these rules judge (`partition_figures`, one row per partition, kept in the lake beside the partition); Great
+Expectations judges them in the warehouse build (pipelines/dataset_checks.py), so staging never waits for its
+import, and its results land in audit.validation_results beside the row rules' and in the staging assets'
+`dataset_rules` asset check.
 """
 
 from __future__ import annotations
@@ -199,6 +202,15 @@ def dataset_rules(spec: Contract) -> list[RuleSpec]:
     return rules
 
 
+def partition_figures(marked: pl.DataFrame, spec: Contract) -> pl.DataFrame | None:
+    """One row per partition of `marked` (loaded rows or not): the figures the dataset rules judge; None when the
+    contract has no dataset rule."""
+    if not dataset_rules(spec):
+        return None
+    loaded = marked.filter(pl.col("violations").list.len() == 0)
+    return _partition_summary(loaded, marked.get_column("partition_key"), spec)
+
+
 def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) -> pl.DataFrame:
     """One row per partition (every key in `keys`, loaded rows or not): the figures the dataset rules judge."""
     figures = [pl.len().alias("rows_loaded")]
@@ -221,13 +233,12 @@ def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) ->
     return every.join(summary, on="partition_key", how="left").with_columns(pl.col("rows_loaded").fill_null(0))
 
 
-def _dataset_results(marked: pl.DataFrame, spec: Contract) -> list[dict]:
-    """Great Expectations checks each partition's loaded rows: one call per batch of partitions (gx_checks.py)."""
+def dataset_results(spec: Contract, summary: pl.DataFrame) -> list[dict]:
+    """Great Expectations judges the partitions' figures (`partition_figures`): one call for all of them
+    (gx_checks.py); a result per partition and rule, as the row rules' results."""
     rules = dataset_rules(spec)
-    if not rules:
+    if not rules or summary.is_empty():
         return []
-    loaded = marked.filter(pl.col("violations").list.len() == 0)
-    summary = _partition_summary(loaded, marked.get_column("partition_key"), spec)
     failing = gx_checks.failing_partitions(spec.name, summary)
     out = []
     for row in summary.iter_rows(named=True):
@@ -342,16 +353,13 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
 @dataclass
 class Validated:
     rows: pl.DataFrame  # input rows with `violations` extended
-    results: list[
-        dict
-    ]  # one per rule and partition: partition_key, rule, engine, description, evaluated, failed, examples
+    # One per row rule and partition: partition_key, rule, engine, description, evaluated, failed, examples.
+    results: list[dict]
+    figures: pl.DataFrame | None  # per partition, what the dataset rules judge (partition_figures)
 
 
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
-    """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition.
-
-    Several partitions are validated together because Great Expectations' cost is mostly per call.
-    """
+    """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition."""
     rows = rows.with_row_index("__rid")
     marks: dict[str, pl.Series] = {}
     exact, conflict = _duplicates(rows, spec)  # before the next step: an unreadable value still tells rows apart
@@ -397,8 +405,9 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
         extended = pl.concat_list([pl.col("violations"), extra])
         marked = row_rules.violations_where(marked, "__rid", hit, extended, pl.col("violations"))
     marked = marked.drop("__rid", *flags.columns)
-    results = _results(flagged, names, spec, parsed_ok) + _dataset_results(marked, spec)
-    return Validated(rows=marked, results=results)
+    return Validated(
+        rows=marked, results=_results(flagged, names, spec, parsed_ok), figures=partition_figures(marked, spec)
+    )
 
 
 def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok: pl.Series) -> list[dict]:

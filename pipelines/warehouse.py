@@ -291,14 +291,19 @@ order by dataset, source_file
 """
 
 
-def build_audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def build_audit(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> dict[str, int]:
     """The audit tables from the lake copies, all replaced in one transaction (one commit, not ten: 0.26 -> 0.10 s
-    on a year's lake), so a reader of the build never sees some new and some old."""
+    on a year's lake), so a reader of the build never sees some new and some old. Great Expectations' results
+    (pipelines/dataset_checks.py) join the row rules' in audit.validation_results."""
+    from pipelines.ingest import RESULTS_SCHEMA
+
     counts = {}
     copied = f"select * exclude ({lake_copy.SOURCE}) from staging"  # the lake copies (pipelines/lake_copy.py)
     sources = {table: f'{copied}."audit_{table}"' for table in AUDIT_TABLES}
     sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": f'{copied}."audit_row_accounting"'}
+    sources["validation_results"] += f' union all by name {copied}."audit_{lake.DATASET_RESULTS}"'
     with _transaction(con):
+        lake_copy.refresh(con, lake_dir, lake.DATASET_RESULTS, f"audit_{lake.DATASET_RESULTS}", RESULTS_SCHEMA)
         for table in PUBLISHED_AUDIT_TABLES:
             _exec(con, f'create or replace table audit."{table}" as {sources[table]}')
             _exec(con, f'comment on table audit."{table}" is {_quote_literal(AUDIT_DESCRIPTIONS[table])}')

@@ -15,6 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines import dataset_checks
+from pipelines.contracts import contract
+from pipelines.validation import dataset_rules
 from tests.test_properties import mart_contents
 
 EXTRA_TICKET = (
@@ -95,6 +98,15 @@ def test_killed_run_leaves_the_last_snapshot_and_the_next_run_heals(published, r
     assert healed.returncode == 0, healed.stderr[-2000:]
     assert mart_contents(warehouse) == uninterrupted
     assert not any((warehouse.parent / ".publishing").glob("*"))
+    # Great Expectations judged the restated day, in the killed run's build or the healing one's.
+    assert dataset_checks.pending(home / "lake") == {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    judged = con.execute(
+        "select count(*) from audit.validation_results "
+        "where dataset = 'queue_tickets' and partition_key = '2026-08-03' and starts_with(rule, 'dataset:')"
+    ).fetchone()[0]
+    con.close()
+    assert judged == len(dataset_rules(contract("queue_tickets")))
 
 
 def test_full_disk_fails_clearly_and_keeps_the_snapshot(published, restated, tmp_path):

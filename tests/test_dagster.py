@@ -34,6 +34,8 @@ def test_contract_rules_and_accounting_are_recorded_as_asset_checks(published):
     assert passed(queue, "called_not_before_issued") is False  # T6 was called before it was issued
     assert passed(queue, "abandoned_never_called") is True
     assert passed(AssetKey(["staging", "complaints"]), "status_history_ordered_from_received") is True
+    # Great Expectations' dataset-level rules, judged in the build, on the table that holds its results.
+    assert passed(AssetKey(["audit", "validation_results"]), "queue_tickets_dataset_rules") is True
 
 
 def test_materialisations_carry_row_counts_and_the_contract_schema(published):

@@ -11,10 +11,10 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from pipelines import gx_checks, row_rules
+from pipelines import dataset_checks, gx_checks, row_rules
 from pipelines.contracts import contract
 from pipelines.gx_checks import gx_context
-from pipelines.validation import _dataset_results, rules_for, validate
+from pipelines.validation import dataset_results, dataset_rules, partition_figures, rules_for, validate
 
 EDGE_CASES = pl.DataFrame(
     {
@@ -90,7 +90,8 @@ def test_a_batch_with_nothing_loaded_still_validates():
                          "violations": ["unreadable:too few fields"]}])  # fmt: skip
     units = pl.DataFrame({"unit_id": ["U1"]})
     checked = validate(rows, spec, units, pl.DataFrame(schema=contract("services").stored_schema))
-    dataset = [r for r in checked.results if r["rule"].startswith("dataset:")]
+    assert checked.figures["rows_loaded"].to_list() == [0]
+    dataset = dataset_results(spec, checked.figures)
     assert dataset and all(r["failed"] == 0 and r["evaluated"] == 0 for r in dataset)
     assert checked.rows.get_column("violations").to_list() == [["unreadable:too few fields"]]
 
@@ -103,7 +104,8 @@ def _one_ticket_in(*partition_keys: str) -> pl.DataFrame:
 
 
 def _dataset_checks(rows: pl.DataFrame) -> dict[tuple[str, str], dict]:
-    return {(r["partition_key"], r["rule"]): r for r in _dataset_results(rows, contract("queue_tickets"))}
+    spec = contract("queue_tickets")
+    return {(r["partition_key"], r["rule"]): r for r in dataset_results(spec, partition_figures(rows, spec))}
 
 
 @pytest.mark.parametrize("where", ["in-process", "side process"])
@@ -121,7 +123,7 @@ def test_great_expectations_fails_only_the_partition_whose_loaded_keys_repeat(wh
 def test_checks_after_the_side_process_is_released_run_in_process():
     rows = _one_ticket_in("2026-07-01", "2026-07-01")
     with gx_checks.side_process():
-        gx_checks.release()  # what `mutu run` does when staging is done
+        gx_checks.release()  # what `mutu run` does when the build is done
         assert gx_checks._side is None
         results = _dataset_checks(rows)
     assert results[("2026-07-01", "dataset:unique_key")]["failed"] == 1
@@ -140,7 +142,7 @@ def test_a_side_process_that_died_hands_the_checks_back_to_this_process():
 
 @pytest.mark.parametrize("exit_handlers", [True, False])
 def test_a_released_side_process_is_gone_before_mutu_exits(exit_handlers):
-    """Released after staging, the warmed-up side process exits at once (no interpreter teardown) and is waited for.
+    """Released after the build, the warmed-up side process exits at once (no interpreter teardown) and is waited for.
     `mutu` exits without the interpreter's teardown (cli.entry: the exit handlers, then os._exit); a side process
     still waiting on its queue then holds the caller's output pipes open for ever (a CI run hung 300 s on one).
     Without the exit handlers the wait is certain; with them (as mutu exits) nothing is printed either, no warning
@@ -156,3 +158,23 @@ def test_a_released_side_process_is_gone_before_mutu_exits(exit_handlers):
     assert result.stdout == "released\n"
     if exit_handlers:
         assert result.stderr == ""
+
+
+def test_staged_partitions_are_judged_once_by_the_build_and_again_when_restaged(small_landing, tmp_path):
+    # Staging keeps each partition's figures; the build's audit step has Great Expectations judge those without a
+    # judgement (a run killed in between leaves them for the next build); restaging a partition drops its judgement.
+    from tests.test_fast_path import _stage
+
+    lake_dir = tmp_path / "lake"
+    _stage(small_landing, lake_dir)
+    staged = dataset_checks.pending(lake_dir)
+    assert {"queue_tickets", "survey_responses", "complaints"} <= set(staged)
+    assert dataset_checks.judge_pending(lake_dir) == sum(len(keys) for keys in staged.values())
+    assert dataset_checks.pending(lake_dir) == {}
+    judged = pl.read_parquet(lake_dir / "dataset_results" / "queue_tickets" / "*.parquet")
+    rules = [r.name for r in dataset_rules(contract("queue_tickets"))]
+    assert judged.height == len(staged["queue_tickets"]) * len(rules) and set(judged["rule"]) == set(rules)
+    assert set(judged["engine"]) == {"great_expectations"} and judged["success"].all()
+    assert dataset_checks.judge_pending(lake_dir) == 0  # nothing judged twice
+    _stage(small_landing, lake_dir)
+    assert dataset_checks.pending(lake_dir) == staged

@@ -38,7 +38,7 @@ from pipelines.planning import stale_in_run
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.stage_timer import step_metadata
-from pipelines.validation import DATASET, rules_for
+from pipelines.validation import rules_for
 
 daily_partitions = DynamicPartitionsDefinition(name="local_date")
 # A locked or briefly unavailable file is the usual transient failure; retry with back-off.
@@ -94,7 +94,6 @@ def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
 
 
 def _group(rule: str) -> str:
-    rule = rule.removeprefix(DATASET)  # a dataset-level rule (GX, per partition) joins its row rule's asset check
     if rule.startswith("type:") or rule.startswith("unreadable:"):
         return "values_parse"
     if rule in ("exact_duplicate", "key_conflict"):

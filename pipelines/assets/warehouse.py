@@ -38,19 +38,21 @@ from dagster import (
     multi_asset,
 )
 
-from pipelines import progress
+from pipelines import dataset_checks, progress
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.results import materialized
 from pipelines.assets.staging import transient_retry
 from pipelines.catalog import Catalog, catalog, column_types, table_columns
-from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
+from pipelines.contracts import contract
+from pipelines.incremental import PARTITIONED_DATASETS, Decision, Ledger, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, models
 from pipelines.stage_timer import add_rows, stage, step_metadata
+from pipelines.validation import dataset_rules
 from pipelines.warehouse import (
     AUDIT_DESCRIPTIONS,
     PUBLISHED_AUDIT_TABLES,
@@ -306,6 +308,9 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
     yield materialized(context, {"dagster/row_count": catalogue}, asset_key=STAGING_INPUTS["indicator_catalogue"])
 
 
+JUDGED_DATASETS = [d for d in PARTITIONED_DATASETS if dataset_rules(contract(d))]
+
+
 @multi_asset(
     specs=[
         AssetSpec(
@@ -319,25 +324,56 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
         )
         for table in PUBLISHED_AUDIT_TABLES
     ],
+    check_specs=[
+        AssetCheckSpec(
+            f"{dataset}_{dataset_checks.CHECK}",
+            asset=AssetKey(["audit", "validation_results"]),
+            description=f"Great Expectations: every staged partition of {dataset} meets the contract's dataset-level "
+            "expectations on its loaded rows (unique keys, no time after the run, values within each enum).",
+        )
+        for dataset in JUDGED_DATASETS
+    ],
     pool=WAREHOUSE_POOL,
+    # After the SQL models when both are ready: Great Expectations, which it waits for, has finished loading then.
+    op_tags={"dagster/priority": "-1"},
 )
 def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
-    """Row accounting, quarantine, validation results and schema drift, gathered from every partition."""
+    """Row accounting, quarantine, validation results and schema drift, gathered from every partition; the staged
+    partitions Great Expectations has not judged yet are judged first (pipelines/dataset_checks.py)."""
+    judged = dataset_checks.judge_pending(mutu.paths.lake)
     con = connect_build(mutu.paths)
     try:
         ensure_staging(con, mutu.paths, mutu.ikm_weight_mode)
         with stage("transform"):
-            counts = build_audit(con)
+            counts = build_audit(con, mutu.paths.lake)
         unbalanced = con.execute(
             "select count(*) from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined"
         ).fetchall()[0][0]
+        found = {dataset: dataset_checks.failing(con, dataset) for dataset in JUDGED_DATASETS}
     finally:
         con.close()
     for table, rows in counts.items():
         metadata = {"dagster/row_count": rows, **step_metadata()}
         if table == "row_accounting":
             metadata["unbalanced_files"] = unbalanced
+        if table == "validation_results":
+            metadata["partitions_judged_by_great_expectations"] = judged
         yield materialized(context, metadata, asset_key=AssetKey(["audit", table]))
+    for dataset, (partitions, rules, examples) in found.items():
+        yield AssetCheckResult(
+            asset_key=AssetKey(["audit", "validation_results"]),
+            check_name=f"{dataset}_{dataset_checks.CHECK}",
+            passed=not rules,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "partitions_judged": partitions,
+                "partitions_failing": MetadataValue.json(rules),
+                "examples": MetadataValue.json(examples),
+                "action": f"see audit.validation_results where dataset = '{dataset}' and rule like 'dataset:%'"
+                if rules
+                else "none",
+            },
+        )
 
 
 @asset(

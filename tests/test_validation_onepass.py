@@ -178,3 +178,24 @@ def test_staged_partitions_are_judged_once_by_the_build_and_again_when_restaged(
     assert dataset_checks.judge_pending(lake_dir) == 0  # nothing judged twice
     _stage(small_landing, lake_dir)
     assert dataset_checks.pending(lake_dir) == staged
+
+
+def test_the_dataset_rules_check_names_each_failing_partition_and_rule():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "create schema audit; create table audit.validation_results (dataset varchar, partition_key varchar, "
+        "rule varchar, success boolean, examples varchar[])"
+    )
+    con.execute(
+        "insert into audit.validation_results values "
+        "('queue_tickets', '2026-07-01', 'dataset:unique_key', false, ['loaded_duplicate_keys=2']), "
+        "('queue_tickets', '2026-07-01', 'dataset:not_in_future', true, []), "
+        "('queue_tickets', '2026-07-02', 'dataset:unique_key', true, []), "
+        "('queue_tickets', '2026-07-02', 'called_not_before_issued', false, ['row 3']), "  # a row rule: not this check
+        "('complaints', '2026-07-01', 'dataset:unique_key', false, ['loaded_duplicate_keys=1'])"
+    )
+    judged, rules, examples = dataset_checks.failing(con, "queue_tickets")
+    assert (judged, rules) == (2, {"dataset:unique_key": 1})
+    assert examples == ["2026-07-01 dataset:unique_key: loaded_duplicate_keys=2"]

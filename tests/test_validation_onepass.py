@@ -199,3 +199,18 @@ def test_the_dataset_rules_check_names_each_failing_partition_and_rule():
     judged, rules, examples = dataset_checks.failing(con, "queue_tickets")
     assert (judged, rules) == (2, {"dataset:unique_key": 1})
     assert examples == ["2026-07-01 dataset:unique_key: loaded_duplicate_keys=2"]
+
+
+def test_partitions_whose_figures_differ_in_columns_are_judged_together(tmp_path):
+    # A partition staged before a contract gained a rule has one figure fewer: judged beside the others, not refused.
+    from pipelines import lake
+
+    spec = contract("queue_tickets")
+    figures = partition_figures(_one_ticket_in("2026-07-01", "2026-07-02"), spec)
+    older = figures.filter(pl.col("partition_key") == "2026-07-01").drop("loaded_outside_set:channel")
+    lake.write_partition(older, tmp_path, lake.PARTITION_FIGURES, spec.name, "2026-07-01")
+    newer = figures.filter(pl.col("partition_key") == "2026-07-02")
+    lake.write_partition(newer, tmp_path, lake.PARTITION_FIGURES, spec.name, "2026-07-02")
+    assert dataset_checks.judge_pending(tmp_path) == 2
+    judged = pl.read_parquet(tmp_path / lake.DATASET_RESULTS / spec.name / "*.parquet")
+    assert judged.filter(~pl.col("success")).is_empty()

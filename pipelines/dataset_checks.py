@@ -23,6 +23,7 @@ import polars as pl
 
 from pipelines import lake
 from pipelines.contracts import contract
+from pipelines.ingest import LAKE_WRITERS, RESULTS_SCHEMA, result_rows
 from pipelines.stage_timer import stage
 from pipelines.validation import DATASET, dataset_results
 
@@ -56,8 +57,6 @@ def judge_pending(lake_dir: Path) -> int:
 
 def _keep(lake_dir: Path, dataset: str, keys: list[str], results: list[dict]) -> None:
     """One results file per partition judged (none failing is a file too: the partition was judged)."""
-    from pipelines.ingest import RESULTS_SCHEMA, result_rows
-
     stamp = datetime.now(UTC)
     by_partition: dict[str, list[dict]] = {pk: [] for pk in keys}
     for result in results:
@@ -67,7 +66,7 @@ def _keep(lake_dir: Path, dataset: str, keys: list[str], results: list[dict]) ->
         rows = pl.DataFrame(result_rows(by_partition[pk], dataset, pk, stamp), schema=RESULTS_SCHEMA)
         lake.write_partition(rows, lake_dir, lake.DATASET_RESULTS, dataset, pk)
 
-    with ThreadPoolExecutor(2, thread_name_prefix="mutu-lake-write") as pool:
+    with ThreadPoolExecutor(LAKE_WRITERS, thread_name_prefix="mutu-lake-write") as pool:
         list(pool.map(write, keys))  # Parquet writes release the GIL
 
 

@@ -95,18 +95,15 @@ def failing_partitions(dataset: str, summary: pl.DataFrame) -> dict[str, set[str
 
 
 def _warm() -> None:
-    from pipelines.contracts import contract
-    from pipelines.profiles import SOURCE_DATASETS
-    from pipelines.validation import dataset_rules
+    from pipelines.validation import judged_datasets
 
     # Its import runs beside the warehouse build's DuckDB threads, which want both cores; the build goes first, and
     # the import takes the time the build leaves (its Python steps use one core). The judging, at the build's audit
     # step, is what the build then waits for.
     os.nice(10)
     gx_context()
-    for dataset in SOURCE_DATASETS.values():  # the suites too (Polars, the contracts): a first evaluation waits less
-        if dataset_rules(contract(dataset)):
-            _dataset_suite(dataset)
+    for dataset in judged_datasets():  # the suites too (Polars, the contracts): a first evaluation waits less
+        _dataset_suite(dataset)
 
 
 def start() -> None:

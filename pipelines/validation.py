@@ -6,20 +6,22 @@ Dataset level, per partition, in Great Expectations 1.x (the validator of record
 have unique keys, no time after the run and no value outside an enum (dataset_rules). Staging measures the figures
 these rules judge (`partition_figures`, one row per partition, kept in the lake beside the partition); Great
 Expectations judges them in the warehouse build (pipelines/dataset_checks.py), so staging never waits for its
-import, and its results land in audit.validation_results beside the row rules' and in the staging assets'
-`dataset_rules` asset check.
+import, and its results land in audit.validation_results beside the row rules' and in that table's asset checks
+`<source>_dataset_rules`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 import polars as pl
 
 from pipelines import gx_checks, row_rules
-from pipelines.contracts import Contract
+from pipelines.contracts import Contract, contract
+from pipelines.profiles import SOURCE_DATASETS
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,12 @@ def dataset_rules(spec: Contract) -> list[RuleSpec]:
                 )
             )
     return rules
+
+
+@cache
+def judged_datasets() -> tuple[str, ...]:
+    """The sources whose contracts have dataset-level rules for Great Expectations to judge."""
+    return tuple(d for d in SOURCE_DATASETS.values() if dataset_rules(contract(d)))
 
 
 def partition_figures(marked: pl.DataFrame, spec: Contract) -> pl.DataFrame | None:

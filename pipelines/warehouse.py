@@ -303,6 +303,7 @@ def build_audit(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> dict[str, int
     sources |= {"row_accounting": FILE_ACCOUNTING_SQL, "row_accounting_daily": f'{copied}."audit_row_accounting"'}
     sources["validation_results"] += f' union all by name {copied}."audit_{lake.DATASET_RESULTS}"'
     with _transaction(con):
+        # Refreshed here, not with the other copies in prepare_staging: the audit step writes them after that.
         lake_copy.refresh(con, lake_dir, lake.DATASET_RESULTS, f"audit_{lake.DATASET_RESULTS}", RESULTS_SCHEMA)
         for table in PUBLISHED_AUDIT_TABLES:
             _exec(con, f'create or replace table audit."{table}" as {sources[table]}')

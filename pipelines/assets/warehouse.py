@@ -44,15 +44,14 @@ from pipelines.assets.markdown import markdown
 from pipelines.assets.results import materialized
 from pipelines.assets.staging import transient_retry
 from pipelines.catalog import Catalog, catalog, column_types, table_columns
-from pipelines.contracts import contract
-from pipelines.incremental import PARTITIONED_DATASETS, Decision, Ledger, grain_violations, lake_snapshot
+from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 from pipelines.sql_models import SqlModel, models
 from pipelines.stage_timer import add_rows, stage, step_metadata
-from pipelines.validation import dataset_rules
+from pipelines.validation import judged_datasets
 from pipelines.warehouse import (
     AUDIT_DESCRIPTIONS,
     PUBLISHED_AUDIT_TABLES,
@@ -308,9 +307,6 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
     yield materialized(context, {"dagster/row_count": catalogue}, asset_key=STAGING_INPUTS["indicator_catalogue"])
 
 
-JUDGED_DATASETS = [d for d in PARTITIONED_DATASETS if dataset_rules(contract(d))]
-
-
 @multi_asset(
     specs=[
         AssetSpec(
@@ -331,7 +327,7 @@ JUDGED_DATASETS = [d for d in PARTITIONED_DATASETS if dataset_rules(contract(d))
             description=f"Great Expectations: every staged partition of {dataset} meets the contract's dataset-level "
             "expectations on its loaded rows (unique keys, no time after the run, values within each enum).",
         )
-        for dataset in JUDGED_DATASETS
+        for dataset in judged_datasets()
     ],
     pool=WAREHOUSE_POOL,
     # After the SQL models when both are ready: Great Expectations, which it waits for, has finished loading then.
@@ -349,7 +345,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
         unbalanced = con.execute(
             "select count(*) from audit.row_accounting where rows_in <> rows_loaded + rows_quarantined"
         ).fetchall()[0][0]
-        found = {dataset: dataset_checks.failing(con, dataset) for dataset in JUDGED_DATASETS}
+        found = {dataset: dataset_checks.failing(con, dataset) for dataset in judged_datasets()}
     finally:
         con.close()
     for table, rows in counts.items():

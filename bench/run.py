@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import sys
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -31,6 +32,9 @@ DEFECTS = 0.01  # the demo's rate: quarantine paths are part of the cost
 BENCH_KEY = "bench-only-pseudonym-key-synthetic-data"  # synthetic data only; never a real key
 IMPORT_FLOOR = "import dagster, great_expectations, polars, duckdb"
 IMPORT_FLOOR_TRIES = 3
+# The nightly and the restate are timed as often as the import floor and judged by their fastest try, the floor's
+# own estimator: a single run against the floor's best of three counted the host's bad seconds on one side only.
+RUN_TRIES = IMPORT_FLOOR_TRIES
 SUMMARY = re.compile(r"(\d+) files, (\d+) queue tickets, (\d+) survey respondents, (\d+) complaints")
 
 
@@ -127,10 +131,48 @@ class Bench:
             entry["error"] = result.last_lines(1)
         return entry
 
+    def fastest(self, attempts: list[dict]) -> dict:
+        """The fastest of repeated runs, with every try's wall time; the first failed try if one failed."""
+        failed = next((a for a in attempts if a["process"]["exit_code"] != 0), None)
+        if failed is not None:
+            return failed
+        walls = [a["process"]["wall_s"] for a in attempts]
+        best = min(attempts, key=lambda a: a["process"]["wall_s"])
+        return {**best, "tries": walls, "median_wall_s": statistics.median(walls)}
+
+    def run_again(self, name: str, description: str, landing: Path, home: Path, floor: str, log: str) -> dict:
+        """`RUN_TRIES` runs on the home as it is now, each from a fresh copy of it (the fastest counts)."""
+        before = home.with_name(f"{home.name}_before_{name}")
+        shutil.rmtree(before, ignore_errors=True)
+        shutil.copytree(home, before, symlinks=True)
+        attempts = []
+        for n in range(1, RUN_TRIES + 1):
+            if n > 1:
+                shutil.rmtree(home)
+                shutil.copytree(before, home, symlinks=True)
+            attempts.append(self.run(name, description, landing, home, floor, numbered(log, n)))
+        shutil.rmtree(before, ignore_errors=True)
+        return self.fastest(attempts)
+
+    def run_fresh(self, name: str, description: str, landing: Path, home: Path, floor: str, log: str) -> dict:
+        """`RUN_TRIES` runs into empty homes (the fastest counts); `home` is the first's, the others are removed."""
+        attempts = []
+        for n in range(1, RUN_TRIES + 1):
+            target = home if n == 1 else home.with_name(f"{home.name}_{n}")
+            attempts.append(self.run(name, description, landing, target, floor, numbered(log, n)))
+            if n > 1:
+                shutil.rmtree(target, ignore_errors=True)
+        return {**self.fastest(attempts), "home": str(home)}
+
     def checked(self, result: Measurement, what: str) -> Measurement:
         if not result.ok:
             raise StepFailed(f"{what} exited {result.exit_code}: {result.last_lines(1)} (log {result.log})")
         return result
+
+
+def numbered(log: str, n: int) -> str:
+    stem, dot, suffix = log.rpartition(".")
+    return f"{stem}_{n}.{suffix}" if dot else f"{log}_{n}"
 
 
 def generated_summary(text: str) -> dict:
@@ -165,14 +207,17 @@ def workload_entry(bench: Bench, workload: Workload) -> dict:
     }
 
 
-def publish_landing(bench: Bench, workload: Workload, folder: Path, entry: dict) -> tuple[Path, Path]:
-    """Generate the workload's landing zone, measure its DuckDB floor and run it into an empty home."""
+def publish_landing(
+    bench: Bench, workload: Workload, folder: Path, entry: dict, repeated: bool = False
+) -> tuple[Path, Path]:
+    """Generate the workload's landing zone, measure its DuckDB floor and run it into an empty home (`repeated`: into
+    `RUN_TRIES` empty homes, the fastest counting)."""
     landing, home = folder / "landing", folder / "home"
     entry["generate"] = bench.generate(workload, landing, f"{workload.name}/generate.log")
     entry["landing"] = landing_figures(landing)
     entry["floors"]["landing"] = bench.floor(landing, f"{workload.name}/floor")
     entry["runs"].append(
-        bench.run(
+        (bench.run_fresh if repeated else bench.run)(
             "full",
             "the whole landing zone into an empty home",
             landing,
@@ -202,8 +247,10 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
         f"Generated once ({workload.days} days); the last day, {day.isoformat()}, was moved out ({len(moved)} files) "
         f"so the landing holds the {workload.days - 1} days before it. That year is run into an empty home (`setup`);"
         " then the new day's files and the "
-        f"reference are copied into that landing and `mutu run` runs again on the same home (`nightly`); the "
-        f"same day's files and reference alone are run into an empty home (`one_day_on_empty`)."
+        f"reference are copied into that landing and `mutu run` runs again on the same home (`nightly`, {RUN_TRIES} "
+        "times, each on a fresh copy of the published home); the same day's files and reference alone are run into "
+        f"an empty home (`one_day_on_empty`, {RUN_TRIES} empty homes). Each counts its fastest try, as the import "
+        "floor does."
     )
     home = folder / "home"
 
@@ -218,7 +265,7 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
     copy_tree_into(new_day, landing)
     entry["floors"]["year_plus_day"] = bench.floor(landing, f"{workload.name}/floor_year_plus_day")
     entry["runs"].append(
-        bench.run(
+        bench.run_again(
             "nightly",
             "one new day landed on top of the published year (same home)",
             landing,
@@ -231,7 +278,7 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
     copy_tree_into(new_day, day_only)
     entry["floors"]["day"] = bench.floor(day_only, f"{workload.name}/floor_day")
     entry["runs"].append(
-        bench.run(
+        bench.run_fresh(
             "one_day_on_empty",
             "the same day's files and reference into an empty home",
             day_only,
@@ -245,16 +292,17 @@ def run_nightly(bench: Bench, workload: Workload, folder: Path, entry: dict) -> 
 
 def run_restate(bench: Bench, workload: Workload, folder: Path, entry: dict) -> None:
     """The demo's landing published into an empty home, then one of its days restated and `mutu run` again."""
-    landing, home = publish_landing(bench, workload, folder, entry)
+    landing, home = publish_landing(bench, workload, folder, entry, repeated=True)
     changed = restate_day(landing, workload.start + timedelta(days=workload.days // 2))
     day = day_of(changed)
     entry["notes"].append(
         f"After the full run, one ticket was appended to `{changed.relative_to(landing)}` (a copy of its last ticket "
         f"under a new number) and `mutu run` ran again on the same home (`restate`): {day.isoformat()} is restaged and "
-        "every period holding it recomputed."
+        f"every period holding it recomputed. The full run (into {RUN_TRIES} empty homes) and the restate ({RUN_TRIES} "
+        "times, each on a fresh copy of the published home) count their fastest tries, as the import floor does."
     )
     entry["runs"].append(
-        bench.run(
+        bench.run_again(
             "restate",
             f"the same home after one day ({day.isoformat()}) was restated",
             landing,

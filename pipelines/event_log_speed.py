@@ -24,12 +24,13 @@ pragmas, was 40 % of storing an event (a runless materialization 2.1 -> 1.2 ms).
 between uses, outside any transaction (the pool rolls back on return), so it locks nothing; one whose file was
 deleted or replaced since it was opened (a wiped instance) is dropped at its next checkout, never written to.
 
-Three questions the storages ask about their own schema are answered once per process: the newest migration
+The questions the storages ask about their own schema are answered once per process: the newest migration
 (alembic read its revision scripts for it, 24 ms, twice whenever a new run's event database was opened and
 stamped: three times a `mutu run`; the stamp is now alembic's `MigrationContext.stamp`, the same version row),
-whether the asset-tags table exists (a new engine and connection for every stored asset event with tags) and
-whether the asset-key table has its index columns (a PRAGMA per stored asset event). A table or column, once
-there, stays there for the life of the process; a missing one is asked again.
+whether the asset-tags table exists (a new engine and connection for every stored asset event with tags),
+whether the asset-key table has its index columns or another column (a PRAGMA per stored asset event and per
+asset-record lookup) and whether a data migration of the index is done (a query per lookup). A table, column or
+completed migration, once there, stays there for the life of the process; a missing one is asked again.
 """
 
 from __future__ import annotations
@@ -167,6 +168,10 @@ def _schema_answers_kept() -> None:
     SqlEventLogStorage._has_asset_key_index_cols_on_connection = kept_when_true(  # noqa: SLF001
         SqlEventLogStorage._has_asset_key_index_cols_on_connection  # noqa: SLF001
     )
+    # Asked by every asset-record lookup (a model's provenance, a check's target) and stored asset event: a new
+    # connection and a reflection of the asset-key table, and a query of the data migrations done.
+    SqlEventLogStorage.has_asset_key_col = kept_when_true(SqlEventLogStorage.has_asset_key_col)
+    SqlEventLogStorage.has_secondary_index = kept_when_true(SqlEventLogStorage.has_secondary_index)
 
 
 # Dagster hands a batch of events to the storage at once (rather than one call per event) when this is above 0:

@@ -137,3 +137,36 @@ def test_a_batch_of_events_is_stored_as_the_events_one_by_one(tmp_path, monkeypa
     assert not batches
     assert sum(t == "ASSET_MATERIALIZATION" for t, _, _ in batched["runs"][0]) == 10
     assert [(c, s) for _, c, _, s in batched["checks"]] == [("total_is_positive", "SUCCEEDED")]
+
+
+def test_an_asset_record_lookup_asks_the_schema_questions_once(tmp_path):
+    """A model's provenance and its check's target are asset-record lookups: each had reflected the asset-key
+    table and queried the index's data migrations. A true answer is kept; a false one is asked again."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    instance = DagsterInstance.from_config(str(tmp_path))
+    instance.report_runless_asset_event(AssetMaterialization(AssetKey("x")))
+    asked: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "secondary_indexes" in statement or "PRAGMA" in statement.upper():
+            asked.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        first = list(instance.get_asset_records([AssetKey("x")]))
+        asked.clear()
+        for _ in range(3):
+            again = list(instance.get_asset_records([AssetKey("x")]))
+        assert asked == []
+        storage = instance.event_log_storage
+        assert not storage.has_secondary_index("no such migration")
+        assert not storage.has_secondary_index("no such migration")
+        assert len([s for s in asked if "secondary_indexes" in s]) == 2
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert [r.asset_entry.asset_key for r in again] == [r.asset_entry.asset_key for r in first] == [AssetKey("x")]
+    assert again[0].asset_entry.last_materialization_record.storage_id == (
+        first[0].asset_entry.last_materialization_record.storage_id
+    )

@@ -110,6 +110,7 @@ class Bench:
             "command": IMPORT_FLOOR,
             "tries": [t.wall_s for t in tries],
             "wall_s": best.wall_s,
+            "median_wall_s": statistics.median(t.wall_s for t in tries),
             "max_rss_mb": best.max_rss_mb,
             "process": best.as_dict(),
         }

@@ -356,6 +356,20 @@ def decide(
     return Decision("incremental", f"what it reads changed on {len(days)} day(s)", tuple(sorted(days)))
 
 
+def models_to_update(con: duckdb.DuckDBPyConnection, snapshot: dict[tuple[str, str], str]) -> list[SqlModel]:
+    """The models a build must run, in dependency order: those `decide` would not keep as they are, and every model
+    that reads one of them. The others are kept whatever the build does, so a build may leave them out (a restated
+    queue day need not touch a survey or complaint model; Dagster's eager automation leaves them out too). Call it
+    after `warehouse.ensure_staging`: a staging table's signature is part of what a model reads."""
+    ledger = Ledger(con)
+    chosen: set[str] = set()
+    for model in models():
+        upstream = any(f"{schema}.{table}" in chosen for schema, table in model.depends_on)
+        if upstream or decide(ledger, model, input_state(ledger, model), snapshot).kind != "unchanged":
+            chosen.add(model.qualified)
+    return [m for m in models() if m.qualified in chosen]
+
+
 @cache
 def _read_by_models() -> frozenset[str]:
     return frozenset(f"{schema}.{table}" for m in models() for schema, table in m.depends_on)

@@ -118,6 +118,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     keep_dependencies_in(paths.cache)  # before the imports below parse the SQL models
 
     from pipelines.assets.staging import daily_partitions
+    from pipelines.assets.warehouse import build_selection
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions
     from pipelines.jobs import REFERENCE_JOB, REVIEW_PACK_JOB, STAGING_JOB, WAREHOUSE_JOB
@@ -126,6 +127,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     from pipelines.resources import MutuResource
     from pipelines.sensors import STAGING_BY_SOURCE
     from pipelines.sql_models import models
+    from pipelines.warehouse import models_to_update
 
     contracts(), profiles()  # a broken contract or profile stops the run here, with its file and field named
     instance = instance_for(paths)
@@ -178,9 +180,14 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if summary["review_pack"] == "drawn":
         report_workers.start()  # the pack's other processes import while the warehouse builds (released by the caller)
     if summary["warehouse"] == "rebuilt":
-        progress.expect_models(len(models()))
-        progress.say("warehouse: building core, indicators and marts")
-        execute(WAREHOUSE_JOB, "warehouse run")  # its audit step has Great Expectations judge the staged days
+        # Only the models whose inputs changed, and what reads them, are in the build (Dagster's eager automation
+        # of the daemon chooses the same): the others are kept and keep their last materialization.
+        chosen = models_to_update(paths, weight_mode)
+        summary["models_updated"] = len(chosen)
+        progress.expect_models(len(chosen))
+        progress.say(f"warehouse: bringing {len(chosen)} of {len(models())} core, indicator and mart models up to date")
+        # Its audit step has Great Expectations judge the staged days.
+        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen))
         state["published"] = built
         _write_state(state_file, state)
     gx_checks.release()

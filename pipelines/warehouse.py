@@ -151,6 +151,17 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: st
         _exec(con, "insert into staging.mutu_staging_state values (?)", [fingerprint])
 
 
+def models_to_update(paths: Paths, weight_mode: str) -> list[SqlModel]:
+    """The SQL models the next build must run (`incremental.models_to_update`), decided on a connection of its own
+    before the build starts: the staging it prepares first is what the build then finds done."""
+    con = connect_build(paths)
+    try:
+        ensure_staging(con, paths, weight_mode)
+        return incremental.models_to_update(con, incremental.lake_snapshot(paths.lake))
+    finally:
+        con.close()
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> date | None:
     """Expose the lake as `staging.*`, plus the calendar and run parameters. Returns the as-of date."""
     from pipelines.ingest import ACCOUNTING_SCHEMA, DRIFT_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA

@@ -396,5 +396,16 @@ def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> M
     )
 
 
+def build_selection(chosen: list[SqlModel]) -> list[AssetKey]:
+    """The warehouse job's assets for a build that runs only the `chosen` SQL models (the others are kept as they
+    are): the computed staging tables, those models, the audit tables and publish."""
+    return [
+        *STAGING_INPUTS.values(),
+        *(AssetKey([m.layer, m.name]) for m in chosen),
+        *(AssetKey(["audit", table]) for table in PUBLISHED_AUDIT_TABLES),
+        published_warehouse.key,
+    ]
+
+
 warehouse_assets = [staging_inputs, *model_assets, audit_tables, published_warehouse]
 __all__ = ["warehouse_assets", "landing_key"]

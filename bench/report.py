@@ -287,7 +287,8 @@ def peer_lines(results: dict) -> list[str]:
                 rows.append(
                     _versus(entry["name"], "`mutu run` (full) vs the pandas + GX peer", run["process"], peer["process"])
                 )
-            if run["name"] in ("full", "nightly") and floor:
+            # The restate too: what is left of it is mostly the fixed cost this floor measures.
+            if run["name"] in ("full", "nightly", "restate") and floor:
                 rows.append(
                     _versus(
                         entry["name"],

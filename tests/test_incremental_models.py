@@ -13,10 +13,12 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance, RunsFilter
 
+from pipelines import incremental, warehouse
 from pipelines.generate import generate_landing
 from pipelines.incremental import Period, declared_period
 from pipelines.jobs import WAREHOUSE_JOB
 from pipelines.orchestration import run_everything
+from pipelines.settings import Paths
 from pipelines.sql_models import models
 
 NEW_DAY = date(2026, 9, 14)  # the last generated day: held back from the history, landed on the night
@@ -182,3 +184,28 @@ def test_a_day_of_one_source_leaves_the_models_of_the_others_as_they_are(nightly
     assert builds["core.dim_calendar"] == LEFT_OUT, builds
     complaint_models = ("core.fct_complaint", "core.fct_complaint_deadline", "indicators.ind_complaint_backlog_period")
     assert {name: builds[name] for name in complaint_models} == dict.fromkeys(complaint_models, LEFT_OUT)
+
+
+def test_a_build_runs_a_changed_model_and_what_reads_it_and_nothing_else(nightly, tmp_path):
+    """What `mutu run` hands the build (warehouse.models_to_update): no model on a home already built from its lake;
+    after one model's SQL changed (its recorded digest made stale), that model and every model that reads it,
+    directly or through others, in dependency order."""
+    home = tmp_path / "home"
+    shutil.copytree(nightly["home"], home)
+    paths = Paths(home)
+    assert warehouse.models_to_update(paths, "exact") == []
+    changed = "indicators.ind_queue_period"
+    con = warehouse.connect_build(paths)
+    try:
+        con.execute(f"update {incremental.STATE} set sql_digest = 'stale' where model = ?", [changed])
+    finally:
+        con.close()
+    chosen = [m.qualified for m in warehouse.models_to_update(paths, "exact")]
+    assert chosen[0] == changed
+    assert "marts.mart_queue_period" in chosen and "marts.mart_kpi_control" in chosen  # read it through others
+    assert "core.fct_queue_ticket" not in chosen and "marts.mart_ikm_unit_quarter" not in chosen  # upstream, unrelated
+    readers = {changed}
+    for model in models():  # dependency order
+        if any(f"{schema}.{table}" in readers for schema, table in model.depends_on):
+            readers.add(model.qualified)
+    assert chosen == [m.qualified for m in models() if m.qualified in readers]

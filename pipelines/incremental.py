@@ -359,8 +359,8 @@ def decide(
 def models_to_update(con: duckdb.DuckDBPyConnection, snapshot: dict[tuple[str, str], str]) -> list[SqlModel]:
     """The models a build must run, in dependency order: those `decide` would not keep as they are, and every model
     that reads one of them. The others are kept whatever the build does, so a build may leave them out (a restated
-    queue day need not touch a survey or complaint model; Dagster's eager automation leaves them out too). Call it
-    after `warehouse.ensure_staging`: a staging table's signature is part of what a model reads."""
+    queue day need not touch a survey or complaint model). Call it after `warehouse.ensure_staging`: a staging
+    table's signature is part of what a model reads."""
     ledger = Ledger(con)
     chosen: set[str] = set()
     for model in models():

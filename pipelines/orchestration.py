@@ -180,8 +180,9 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if summary["review_pack"] == "drawn":
         report_workers.start()  # the pack's other processes import while the warehouse builds (released by the caller)
     if summary["warehouse"] == "rebuilt":
-        # Only the models whose inputs changed, and what reads them, are in the build (Dagster's eager automation
-        # of the daemon chooses the same): the others are kept and keep their last materialization.
+        # Only the models whose inputs changed, and what reads them, are in the build: the others are kept and keep
+        # their last materialization. (The daemon's eager automation requests every model downstream of an asset
+        # materialized since, the computed staging tables included: more models, the extra ones kept unchanged.)
         chosen = models_to_update(paths, weight_mode)
         summary["models_updated"] = len(chosen)
         progress.expect_models(len(chosen))

@@ -61,7 +61,10 @@ def close(pool: ProcessPoolExecutor, wait_s: float = 5.0) -> None:
 
 def stop(pool: ProcessPoolExecutor) -> None:
     """Stop the pool's processes now. A pool let go while its process still imports keeps this process from exiting
-    until the import ends (a minute, measured, for Great Expectations' side process)."""
+    until the import ends (a minute, measured, for Great Expectations' side process). Killed, not terminated: a
+    process started where SIGTERM is ignored (a background job of some shells, some supervisors) inherits that, and
+    `mutu` then waited at exit, for ever, on a side process that had ignored its SIGTERM (a fresh-clone CI run, whose
+    healing run released Great Expectations' side process while it still imported). They hold nothing to clean up."""
     for process in list(pool._processes.values()):  # noqa: SLF001 - the pool gives no other handle on them
-        process.terminate()
+        process.kill()
     pool.shutdown(wait=False, cancel_futures=True)

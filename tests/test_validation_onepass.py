@@ -161,6 +161,21 @@ def test_a_released_side_process_is_gone_before_mutu_exits(exit_handlers):
         assert result.stderr == ""
 
 
+def test_a_side_process_let_go_while_it_imports_is_stopped_where_sigterm_is_ignored():
+    """A run that lets Great Expectations' side process go before its import ends stops it. `mutu` started where
+    SIGTERM is ignored (a background job of some shells) passes that on to the process, which then outlived its
+    SIGTERM and kept `mutu` waiting at exit for ever (a fresh-clone CI run's crash test hung so)."""
+    code = (
+        "import atexit, os, signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from pipelines import gx_checks\n"
+        "gx_checks.start(); time.sleep(1)\n"  # the side process is importing then
+        "gx_checks.release(); print('released', flush=True)\n"
+        "atexit._run_exitfuncs()\nos._exit(0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert result.stdout == "released\n"
+
+
 def test_the_resource_trackers_warning_of_a_semaphore_already_gone_is_silenced():
     """A pool's process and `mutu` both tell multiprocessing's resource tracker what they registered; when their
     messages cross, the tracker warned at exit of a "leaked" semaphore it then found already removed (a CI run of

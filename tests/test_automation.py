@@ -12,15 +12,27 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    DagsterInstance,
+    build_schedule_context,
+    build_sensor_context,
+    evaluate_automation_conditions,
+)
 
+from pipelines import warehouse
 from pipelines.alerts import send_alert
+from pipelines.assets.warehouse import STAGING_INPUTS
 from pipelines.definitions import build_definitions
+from pipelines.jobs import WAREHOUSE_JOB
 from pipelines.orchestration import QUIET
 from pipelines.planning import RANGE_END, RANGE_START, STALE_TAG
 from pipelines.resources import MutuResource
 from pipelines.schedules import nightly
 from pipelines.sensors import STAGING_BY_SOURCE, failure_message, landing_sensor
+from pipelines.settings import Paths
+from pipelines.sql_models import LAYERS, models
 
 
 @pytest.fixture()
@@ -96,12 +108,14 @@ def test_sensor_runs_only_partitions_whose_content_changed(copy):
 
 def test_nightly_reruns_yesterday_and_restated_days(copy):
     home, landing, instance = copy
-    context = build_schedule_context(
+    # As a context manager: the context sets the instance's state storage as the current one until it exits (left
+    # set, a later test's first Definitions load found that instance gone).
+    with build_schedule_context(
         instance=instance,
         scheduled_execution_time=datetime(2026, 8, 4, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
         resources={"mutu": MutuResource(home=str(home), landing=str(landing))},
-    )
-    requests = nightly(context)
+    ) as context:
+        requests = nightly(context)
     assert _requested(requests) == [
         ("staging/complaints", "2026-08-03", "2026-08-03", "2026-08-03"),
         ("staging/queue_tickets", "2026-08-03", "2026-08-03", "2026-08-03"),
@@ -131,3 +145,45 @@ def test_failure_alert_reaches_the_log_and_a_loopback_webhook(tmp_path):
     assert received == [{"text": message}]
     assert "abc123" in message and "disk full" in message
     assert (tmp_path / "alerts.log").read_text().strip().endswith(message)
+
+
+def _automation(defs, instance, cursor=None):
+    """One tick of the warehouse automation: its result (for the next tick's cursor) and the assets it requests."""
+    result = evaluate_automation_conditions(
+        defs,
+        instance,
+        asset_selection=AssetSelection.groups("core", "indicators", "marts", "audit", "publish"),
+        cursor=cursor,
+    )
+    return result, {r.key for r in result.results if r.true_subset.size and isinstance(r.key, AssetKey)}
+
+
+def test_the_daemon_requests_the_models_mutu_run_builds(copy, monkeypatch):
+    """After a restated queue day is staged, the warehouse automation requests the models `mutu run` would build
+    (warehouse.models_to_update), not every model the calendar feeds: the computed staging tables, which every build
+    materializes again, count as updated only when their content changed. A build that changes one (a run setting)
+    has the next tick request the models reading it that the build did not run."""
+    home, landing, instance = copy
+    defs = build_definitions(MutuResource(home=str(home), landing=str(landing)))
+    baseline, _ = _automation(defs, instance)
+    queue_file = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
+    lines = queue_file.read_text().splitlines(keepends=True)
+    queue_file.write_text("".join(lines[:-1]))
+    for request in _tick(instance, home, landing).run_requests:
+        job = defs.resolve_job_def(request.job_name)
+        job.execute_in_process(
+            instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
+        )
+    staged, requested = _automation(defs, instance, baseline.cursor)
+    built = {AssetKey([m.layer, m.name]) for m in warehouse.models_to_update(Paths(home), "exact")}
+    assert AssetKey(["core", "fct_queue_ticket"]) in built and AssetKey(["core", "fct_survey_response"]) not in built
+    assert {key for key in requested if key.path[0] in LAYERS} == built
+
+    monkeypatch.setenv("MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS", "5")
+    build = defs.resolve_job_def(WAREHOUSE_JOB)
+    build.execute_in_process(
+        instance=instance, run_config=QUIET, asset_selection=[*requested, *STAGING_INPUTS.values()]
+    )
+    _, next_tick = _automation(defs, instance, staged.cursor)
+    readers = {AssetKey([m.layer, m.name]) for m in models() if ("staging", "run_parameters") in m.depends_on}
+    assert readers - requested and readers - requested <= next_tick

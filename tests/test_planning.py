@@ -68,12 +68,13 @@ def _through_the_daemon(home: Path, landing: Path) -> int:
         )
         assert result.success, request
     # After the sensor's runs the nightly tick (for a day with no exports) finds nothing left to stage.
-    night = build_schedule_context(
+    # As a context manager: the context sets the instance's state storage as the current one until it exits.
+    with build_schedule_context(
         instance=instance,
         resources={"mutu": mutu},
         scheduled_execution_time=datetime(2026, 10, 2, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
-    )
-    assert isinstance(nightly(night), SkipReason)
+    ) as night:
+        assert isinstance(nightly(night), SkipReason)
     return len(tick.run_requests)
 
 

@@ -26,8 +26,10 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetSelection,
     AssetSpec,
     AutomationCondition,
+    DataVersion,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -44,7 +46,7 @@ from pipelines.assets.markdown import markdown
 from pipelines.assets.results import materialized
 from pipelines.assets.staging import transient_retry
 from pipelines.catalog import Catalog, catalog, column_types, table_columns
-from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot
+from pipelines.incremental import Decision, Ledger, grain_violations, lake_snapshot, table_signature
 from pipelines.landing import REFERENCE_DATASETS
 from pipelines.lineage import column_sources
 from pipelines.profiles import SOURCE_DATASETS
@@ -78,6 +80,20 @@ STAGING_INPUTS = {
     "run_parameters": AssetKey(["parameters", "run"]),
     "indicator_catalogue": AssetKey(["reference", "indicator_catalogue"]),
 }
+
+
+def model_automation() -> AutomationCondition:
+    """Eager, except that a computed staging table (the calendar, the run parameters, the KPI catalogue), which every
+    build materializes again, counts as updated only when its content changed (the data version `staging_inputs`
+    gives it): the daemon then requests the models `mutu run` builds (incremental.models_to_update), not every model
+    the calendar feeds. A changed calendar requests its readers on the tick after the run that materialized it."""
+    computed = AssetSelection.assets(*STAGING_INPUTS.values())
+    content_changed = AutomationCondition.any_deps_match(
+        AutomationCondition.data_version_changed() & ~AutomationCondition.executed_with_root_target()
+    ).allow(computed)
+    return AutomationCondition.eager().replace(
+        "any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed
+    )
 
 
 def _asset_key(schema: str, table: str) -> AssetKey | None:
@@ -161,7 +177,7 @@ def _model_spec(model: SqlModel) -> AssetSpec:
         owners=OWNERS[model.layer],
         description=model.description,
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
-        automation_condition=AutomationCondition.eager(),
+        automation_condition=model_automation(),
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
     )
 
@@ -284,11 +300,14 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
             "select ikm_weight_mode, complaint_auto_close_workdays from staging.run_parameters"
         ).fetchone()
         catalogue = con.execute("select count(*) from staging.indicator_catalogue").fetchone()[0]
+        # Their content as their data version: the models' automation follows a change of content, not a rebuild.
+        versions = {table: DataVersion(table_signature(con, "staging", table)) for table in STAGING_INPUTS}
     finally:
         con.close()
     yield materialized(
         context,
         asset_key=STAGING_INPUTS["calendar"],
+        data_version=versions["calendar"],
         metadata={
             "dagster/row_count": days,
             "first_day": str(first),
@@ -299,12 +318,18 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
     yield materialized(
         context,
         asset_key=STAGING_INPUTS["run_parameters"],
+        data_version=versions["run_parameters"],
         metadata={
             "ikm_weight_mode": weight_mode,
             "complaint_auto_close_workdays": auto_close if auto_close is not None else "never",
         },
     )
-    yield materialized(context, {"dagster/row_count": catalogue}, asset_key=STAGING_INPUTS["indicator_catalogue"])
+    yield materialized(
+        context,
+        {"dagster/row_count": catalogue},
+        asset_key=STAGING_INPUTS["indicator_catalogue"],
+        data_version=versions["indicator_catalogue"],
+    )
 
 
 @multi_asset(

@@ -181,7 +181,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         report_workers.start()  # the pack's other processes import while the warehouse builds (released by the caller)
     if summary["warehouse"] == "rebuilt":
         # Only the models whose inputs changed, and what reads them, are in the build: the others are kept and keep
-        # their last materialization (the daemon's automation requests the same: assets.warehouse.model_automation).
+        # their last materialization (the daemon's automation requests the same: assets.warehouse.MODEL_AUTOMATION).
         chosen = models_to_update(paths, weight_mode)
         summary["models_updated"] = len(chosen)
         progress.expect_models(len(chosen))

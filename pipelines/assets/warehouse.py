@@ -82,7 +82,7 @@ STAGING_INPUTS = {
 }
 
 
-def model_automation() -> AutomationCondition:
+def _model_automation() -> AutomationCondition:
     """Eager, except that a computed staging table (the calendar, the run parameters, the KPI catalogue), which every
     build materializes again, counts as updated only when its content changed (the data version `staging_inputs`
     gives it): the daemon then requests the models `mutu run` builds (incremental.models_to_update), not every model
@@ -94,6 +94,9 @@ def model_automation() -> AutomationCondition:
     return AutomationCondition.eager().replace(
         "any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed
     )
+
+
+MODEL_AUTOMATION = _model_automation()  # one condition for every SQL model
 
 
 def _asset_key(schema: str, table: str) -> AssetKey | None:
@@ -177,7 +180,7 @@ def _model_spec(model: SqlModel) -> AssetSpec:
         owners=OWNERS[model.layer],
         description=model.description,
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:12],
-        automation_condition=model_automation(),
+        automation_condition=MODEL_AUTOMATION,
         metadata={"sql_file": str(model.path.relative_to(model.path.parent.parent.parent))},
     )
 
@@ -422,14 +425,10 @@ def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> M
 
 
 def build_selection(chosen: list[SqlModel]) -> list[AssetKey]:
-    """The warehouse job's assets for a build that runs only the `chosen` SQL models (the others are kept as they
-    are): the computed staging tables, those models, the audit tables and publish."""
-    return [
-        *STAGING_INPUTS.values(),
-        *(AssetKey([m.layer, m.name]) for m in chosen),
-        *(AssetKey(["audit", table]) for table in PUBLISHED_AUDIT_TABLES),
-        published_warehouse.key,
-    ]
+    """The warehouse assets for a build that runs only the `chosen` SQL models: every one but the models left out
+    (they are kept as they are)."""
+    left_out = {AssetKey([m.layer, m.name]) for m in models()} - {AssetKey([m.layer, m.name]) for m in chosen}
+    return [key for assets in warehouse_assets for key in assets.keys if key not in left_out]
 
 
 warehouse_assets = [staging_inputs, *model_assets, audit_tables, published_warehouse]

@@ -57,7 +57,7 @@ def add_rows(name: str, rows: int) -> None:
 
 
 def step_metadata() -> dict[str, float]:
-    """The current step's stage totals as materialization metadata (every materialization of a step carries them;
+    """The current step's stage totals as materialization metadata (on one or every materialization of the step:
     `run_stages` counts a step once)."""
     return {
         f"{PREFIX}{name}/{measure}": round(value, 3) if measure != "rows" else int(value)
@@ -75,9 +75,9 @@ def run_stages(instance, run_ids: list[str]) -> dict:
     for run_id in run_ids:
         for entry in instance.all_logs(run_id, of_type={DagsterEventType.ASSET_MATERIALIZATION}):
             metadata = entry.asset_materialization.metadata
-            per_step[(run_id, entry.step_key or "")] = {
-                key[len(PREFIX) :]: value.value for key, value in metadata.items() if key.startswith(PREFIX)
-            }
+            measured = {key[len(PREFIX) :]: value.value for key, value in metadata.items() if key.startswith(PREFIX)}
+            if measured:  # a partitioned step's timings ride on one of its partitions
+                per_step[(run_id, entry.step_key or "")] = measured
         for entry in instance.all_logs(run_id, of_type={DagsterEventType.STEP_SUCCESS}):
             steps[entry.step_key] += entry.dagster_event.event_specific_data.duration_ms / 1000
     totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))

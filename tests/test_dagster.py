@@ -103,8 +103,19 @@ def test_stage_timings_come_from_the_event_log_for_every_run(published, capsys):
 
 
 def test_instance_is_offline(published):
-    config = yaml.safe_load((published.parent.parent / "dagster" / "dagster.yaml").read_text())
-    assert config["telemetry"]["enabled"] is False
+    for name in ("dagster.yaml", "mutu-run.yaml"):
+        config = yaml.safe_load((published.parent.parent / "dagster" / name).read_text())
+        assert config["telemetry"]["enabled"] is False
+
+
+def test_the_daemon_captures_step_output_and_mutu_run_prints_it(published):
+    # mutu run's steps print to its own output; Dagster's capture (a tail and a watcher process per stream and
+    # step) is for runs of the daemon, whose output no one watches.
+    from dagster._core.storage.local_compute_log_manager import LocalComputeLogManager
+
+    dagster_home = published.parent.parent / "dagster"
+    assert isinstance(DagsterInstance.from_config(str(dagster_home)).compute_log_manager, LocalComputeLogManager)
+    assert not list((dagster_home / "storage").rglob("compute_logs"))
 
 
 def _mutu(*args, env=None):

@@ -187,3 +187,46 @@ def test_the_daemon_requests_the_models_mutu_run_builds(copy, monkeypatch):
     _, next_tick = _automation(defs, instance, staged.cursor)
     readers = {AssetKey([m.layer, m.name]) for m in models() if ("staging", "run_parameters") in m.depends_on}
     assert readers - requested and readers - requested <= next_tick
+
+
+def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(copy):
+    """A new day on which only queue tickets landed, past the end of the calendar: a staging run stages the sources
+    with files, so the other sources' partitions of that day are never materialized. Plain eager waited for them and
+    held back, for good, the calendar, the audit tables and every model reading complaints or survey answers; the
+    daemon now brings the warehouse, in a few ticks, to where `mutu run` has nothing left to build."""
+    home, landing, instance = copy
+    defs = build_definitions(MutuResource(home=str(home), landing=str(landing)))
+    cursor = _automation(defs, instance)[0].cursor
+    new_day = "2027-01-05"  # the calendar runs to the end of the month 120 days after the last landed day
+    source = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
+    (source.parent / f"queue_U1_{new_day}.csv").write_text(source.read_text().replace("2026-08-03", new_day))
+    tick = _tick(instance, home, landing)
+    for request in tick.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    for request in tick.run_requests:
+        defs.resolve_job_def(request.job_name).execute_in_process(
+            instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
+        )
+    build, builds = defs.resolve_job_def(WAREHOUSE_JOB), 0
+    while True:
+        result, requested = _automation(defs, instance, cursor)
+        cursor = result.cursor
+        if not requested or builds == 4:
+            break
+        if requested & set(STAGING_INPUTS.values()):  # one multi-asset: its run materializes all three
+            requested |= set(STAGING_INPUTS.values())
+        assert build.execute_in_process(instance=instance, run_config=QUIET, asset_selection=list(requested)).success
+        builds += 1
+        if builds == 1:  # the first build already has the calendar and the audit tables
+            assert {STAGING_INPUTS["calendar"], AssetKey(["audit", "row_accounting"])} <= requested
+    assert not requested and warehouse.models_to_update(Paths(home), "exact") == []
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True)
+    try:
+        assert str(con.execute("select max(day) from core.dim_calendar").fetchone()[0]) > new_day
+        assert con.execute(
+            "select count(*) from audit.row_accounting where source_file like ?", [f"%queue_U1_{new_day}.csv"]
+        ).fetchone() == (1,)
+    finally:
+        con.close()

@@ -82,6 +82,19 @@ STAGING_INPUTS = {
 }
 
 
+LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.values())]
+
+
+def _eager() -> AutomationCondition:
+    """Eager, except that a day a source landed nothing on does not hold its readers back: a staging run stages the
+    sources with files (another source's new day leaves this one's partition of it unmaterialized, for good), and
+    plain eager waits for every partition of a partitioned parent. It kept the calendar, the audit tables and every
+    model reading complaints or survey answers from a day that landed only queue tickets."""
+    return AutomationCondition.eager().replace(
+        "any_deps_missing", AutomationCondition.any_deps_missing().ignore(AssetSelection.assets(*LANDED_SOURCES))
+    )
+
+
 def _model_automation() -> AutomationCondition:
     """Eager, except that a computed staging table (the calendar, the run parameters, the KPI catalogue), which every
     build materializes again, counts as updated only when its content changed (the data version `staging_inputs`
@@ -91,11 +104,12 @@ def _model_automation() -> AutomationCondition:
     content_changed = AutomationCondition.any_deps_match(
         AutomationCondition.data_version_changed() & ~AutomationCondition.executed_with_root_target()
     ).allow(computed)
-    return AutomationCondition.eager().replace(
+    return _eager().replace(
         "any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed
     )
 
 
+EAGER = _eager()  # the computed staging tables, the audit tables, publish
 MODEL_AUTOMATION = _model_automation()  # one condition for every SQL model
 
 
@@ -252,7 +266,6 @@ def sql_models_asset(sql_models: tuple[SqlModel, ...]):
 
 
 model_assets = [sql_models_asset(models())]
-LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.values())]
 
 
 @multi_asset(
@@ -266,7 +279,7 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
             "holidays and cuti bersama, from a week before the first landed day to the end of the month 120 days "
             "after the last landed day (a new day seldom changes it).",
-            automation_condition=AutomationCondition.eager(),
+            automation_condition=EAGER,
         ),
         AssetSpec(
             key=STAGING_INPUTS["run_parameters"],
@@ -276,7 +289,7 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             description="Run parameters (staging.run_parameters): IKM weight mode "
             "(MUTU_IKM_WEIGHT_MODE or --ikm-weight-mode) and complaint auto-close working days "
             "(MUTU_COMPLAINT_AUTO_CLOSE_WORKDAYS).",
-            automation_condition=AutomationCondition.eager(),
+            automation_condition=EAGER,
         ),
         AssetSpec(
             key=STAGING_INPUTS["indicator_catalogue"],
@@ -285,7 +298,7 @@ LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.value
             owners=OWNERS["core"],
             description="The KPI catalogue (staging.indicator_catalogue, from pipelines/indicators.yaml): each KPI's "
             "direction, measure and labels.",
-            automation_condition=AutomationCondition.eager(),
+            automation_condition=EAGER,
         ),
     ],
     pool=WAREHOUSE_POOL,
@@ -344,7 +357,7 @@ def staging_inputs(context: AssetExecutionContext, mutu: MutuResource):
             kinds={"duckdb"},
             owners=["quality-office@mutu.local"],
             description=AUDIT_DESCRIPTIONS[table],
-            automation_condition=AutomationCondition.eager(),
+            automation_condition=EAGER,
         )
         for table in PUBLISHED_AUDIT_TABLES
     ],
@@ -408,7 +421,7 @@ def audit_tables(context: AssetExecutionContext, mutu: MutuResource):
     owners=["data-engineering@mutu.local"],
     description="The published DuckDB warehouse (HOME/warehouse/mutu.duckdb) that BI tools open read-only.",
     pool=WAREHOUSE_POOL,
-    automation_condition=AutomationCondition.eager(),
+    automation_condition=EAGER,
     retry_policy=transient_retry,
 )
 def published_warehouse(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:

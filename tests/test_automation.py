@@ -207,11 +207,12 @@ def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(cop
         defs.resolve_job_def(request.job_name).execute_in_process(
             instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
         )
-    build, builds = defs.resolve_job_def(WAREHOUSE_JOB), 0
+    # The calendar's change is known once a build materialized it: its readers follow on the next ticks.
+    build, builds, most = defs.resolve_job_def(WAREHOUSE_JOB), 0, 3
     while True:
         result, requested = _automation(defs, instance, cursor)
         cursor = result.cursor
-        if not requested or builds == 4:
+        if not requested or builds > most:
             break
         if requested & set(STAGING_INPUTS.values()):  # one multi-asset: its run materializes all three
             requested |= set(STAGING_INPUTS.values())
@@ -219,7 +220,7 @@ def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(cop
         builds += 1
         if builds == 1:  # the first build already has the calendar and the audit tables
             assert {STAGING_INPUTS["calendar"], AssetKey(["audit", "row_accounting"])} <= requested
-    assert not requested and warehouse.models_to_update(Paths(home), "exact") == []
+    assert not requested and builds <= most and warehouse.models_to_update(Paths(home), "exact") == []
     import duckdb
 
     con = duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True)

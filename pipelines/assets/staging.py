@@ -201,12 +201,18 @@ def _partition_metadata(
 def _partitions_read_once(instance: DagsterInstance):
     """Dagster checks each call adding a partition's metadata against the dynamic partitions in its storage, three
     queries a call (0.3 s for a year of one asset's days); the run's own days stay while its step runs."""
-    instance.get_dynamic_partitions = cache(instance.get_dynamic_partitions)
-    instance.has_dynamic_partition = cache(instance.has_dynamic_partition)
+    names = ("get_dynamic_partitions", "has_dynamic_partition")
+    before = {name: vars(instance).get(name) for name in names}  # set on the object by someone else, if at all
+    for name in names:
+        setattr(instance, name, cache(getattr(instance, name)))
     try:
         yield
     finally:
-        del instance.get_dynamic_partitions, instance.has_dynamic_partition
+        for name, method in before.items():
+            if method is None:
+                delattr(instance, name)
+            else:
+                setattr(instance, name, method)
 
 
 def _day_metadata(lake_dir: Path, dataset: str, key: str, report: IngestReport | None) -> dict:
@@ -268,9 +274,11 @@ def staging_asset(source: str):
             f"{sum(r.rows_quarantined for r in reports)} quarantined"
         )
         _partition_metadata(context, mutu.paths.lake, dataset, reports)
-        # What belongs to the run rather than a day rides on its last day: files no day can hold, stage timings.
+        # What belongs to the run rather than a day rides on its latest staged day (else its range's last): files
+        # no day can hold, the step's stage timings.
+        run_day = max((r.partition_key for r in reports), default=context.partition_keys[-1])
         run_metadata = {"files_without_partition": unassigned.files, **step_metadata()}
-        context.add_asset_metadata(run_metadata, partition_key=context.partition_keys[-1])
+        context.add_asset_metadata(run_metadata, partition_key=run_day)
         with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
         if with_quarantine:  # one day's preview, on that day (reading every day's quarantine costs a backfill)
             preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))

@@ -89,9 +89,15 @@ def _eager() -> AutomationCondition:
     """Eager, except that a day a source landed nothing on does not hold its readers back: a staging run stages the
     sources with files (another source's new day leaves this one's partition of it unmaterialized, for good), and
     plain eager waits for every partition of a partitioned parent. It kept the calendar, the audit tables and every
-    model reading complaints or survey answers from a day that landed only queue tickets."""
-    return AutomationCondition.eager().replace(
-        "any_deps_missing", AutomationCondition.any_deps_missing().ignore(AssetSelection.assets(*LANDED_SOURCES))
+    model reading complaints or survey answers from a day that landed only queue tickets. So a day whose staging run
+    for one source failed (or is not created yet) no longer holds back what the other sources' runs staged: the
+    daemon's build publishes what the lake holds (where `mutu run` stops at the failed run), the failure alerts
+    (`run_failure_alert`), and the source's next staging run updates the readers again."""
+    landed = AssetSelection.assets(*LANDED_SOURCES)
+    return (
+        AutomationCondition.eager()
+        .replace("any_deps_missing", AutomationCondition.any_deps_missing().ignore(landed))
+        .with_label("eager (a day a source landed nothing on does not wait)")
     )
 
 
@@ -104,8 +110,13 @@ def _model_automation() -> AutomationCondition:
     content_changed = AutomationCondition.any_deps_match(
         AutomationCondition.data_version_changed() & ~AutomationCondition.executed_with_root_target()
     ).allow(computed)
-    return _eager().replace(
-        "any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed
+    return (
+        _eager()
+        .replace("any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed)
+        .with_label(
+            "eager (a computed staging table counts when its content changed; "
+            "a day a source landed nothing on does not wait)"
+        )
     )
 
 

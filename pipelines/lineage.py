@@ -38,7 +38,9 @@ def _relevant(model: SqlModel, schema: Schema) -> Schema:
 
 @cache
 def _sqlglot_version() -> str:
-    return version("sqlglot")  # read from its installed metadata: 2 ms a call, a call per model built
+    # Its installed metadata (0.4 ms a read, one per model built), not sqlglot.__version__: a build whose lineage
+    # comes from the cache never imports sqlglot.
+    return version("sqlglot")
 
 
 def _cache_key(model: SqlModel, columns: list[str], schema: Schema) -> str:

@@ -264,7 +264,12 @@ def entry() -> None:
     writes is closed and renamed into place before `main` returns (the lake, the warehouse, Dagster's SQLite
     files, whose write-ahead logs SQLite replays on the next open); the exit handlers still run, and the
     output is flushed."""
-    code = main()
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading (`mutu stages | head`): the rest goes nowhere, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -42,6 +42,7 @@ RUN_YAML = (
 """
 )
 RUN_CONFIG = "mutu-run.yaml"
+MUTU_RUN = {"mutu/trigger": "mutu_run"}  # the launcher `mutu stages` shows beside each run
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PACKAGE = Path(__file__).resolve().parent
 
@@ -171,7 +172,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
 
     if plan.reference:
         progress.say("reference data: staging units, services, targets")
-        execute(REFERENCE_JOB, "reference data run")
+        execute(REFERENCE_JOB, "reference data run", tags=MUTU_RUN)
     for number, run in enumerate(plan.runs, start=1):
         days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
         progress.say(
@@ -181,7 +182,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         execute(
             STAGING_JOB,
             "staging run",
-            tags={**run.tags(), "mutu/trigger": "mutu_run"},
+            tags={**run.tags(), **MUTU_RUN},
             asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
         )
 
@@ -189,6 +190,8 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     built = warehouse_fingerprint(paths.lake, weight_mode)
     summary["warehouse"] = "up to date" if state.get("published") == built and paths.warehouse.exists() else "rebuilt"
     summary["review_pack"] = "up to date" if state.get("pack") == built else "drawn"
+    if not (plan.reference or plan.runs) and summary["warehouse"] == summary["review_pack"] == "up to date":
+        progress.say("nothing new since the last run: no landed file changed; the published warehouse is up to date")
     if summary["review_pack"] == "drawn":
         report_workers.start()  # the pack's other processes import while the warehouse builds (released by the caller)
     if summary["warehouse"] == "rebuilt":
@@ -199,7 +202,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         progress.expect_models(len(chosen))
         progress.say(f"warehouse: bringing {len(chosen)} of {len(models())} core, indicator and mart models up to date")
         # Its audit step has Great Expectations judge the staged days.
-        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen))
+        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen), tags=MUTU_RUN)
         state["published"] = built
         _write_state(state_file, state)
     gx_checks.release()
@@ -213,7 +216,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if summary["review_pack"] == "drawn":
         progress.say(f"review pack: drawing the reports of the latest periods into {home / 'reports'}")
         try:
-            execute(REVIEW_PACK_JOB, "review pack run")
+            execute(REVIEW_PACK_JOB, "review pack run", tags=MUTU_RUN)
         except MutuError as exc:
             raise MutuError(
                 f"{exc}; the warehouse {paths.warehouse} is published, `mutu run` again draws the pack"

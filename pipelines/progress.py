@@ -13,9 +13,9 @@ _out: TextIO | None = None
 _models = {"built": 0, "total": 0}
 
 
-def start(stream: TextIO = sys.stderr) -> None:
+def start(stream: TextIO | None = None) -> None:
     global _out
-    _out = stream
+    _out = stream or sys.stderr  # the one in place now, not the one at import
 
 
 def stop() -> None:

@@ -97,6 +97,8 @@ def test_stage_timings_come_from_the_event_log_for_every_run(published, capsys):
     assert "publish__warehouse" in stats["steps"] and len(stats["runs"]) >= 3
     assert main(["stages", "--home", str(home), "--runs", str(len(stats["runs"]))]) == 0
     out = capsys.readouterr().out
+    launched = re.findall(r"^  [0-9a-f]{8} +\S+ +SUCCESS +(\S*)$", out, re.M)
+    assert launched and set(launched) == {"mutu_run"}, out  # every run of `mutu run` says so
     for stage in stats["stages"]:
         assert re.search(rf"^  {stage} +[0-9.]+ +[0-9.]+ +[0-9,]+$", out, re.M), out
 

@@ -39,7 +39,7 @@ def test_one_run_stages_each_source_s_stale_days_only():
     assert staging_runs({"queue": [], "survey": []}, order) == []
 
 
-def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path):
+def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published, small_landing, tmp_path, capfd):
     home, landing = tmp_path / "home", tmp_path / "landing"
     shutil.copytree(published.parent.parent, home)
     shutil.copytree(small_landing, landing)
@@ -70,7 +70,9 @@ def test_run_stages_only_changed_partitions_and_matches_a_full_rebuild(published
     instance = DagsterInstance.from_config(str(home / "dagster"))
     runs_before = len(instance.get_run_records())
     published_at = (home / "warehouse" / "mutu.duckdb").stat().st_mtime_ns
+    capfd.readouterr()
     run_everything(landing, home)
+    assert "nothing new since the last run" in capfd.readouterr().err  # said, not only left out
     plan = json.loads((home / "run_stats.json").read_text())["plan"]
     assert plan["staging_runs"] == [] and plan["warehouse"] == "up to date"
     assert len(instance.get_run_records()) == runs_before

@@ -6,6 +6,7 @@ the assets: contract rules (warn: failing rows are quarantined, not loaded) and 
 """
 
 import re
+import warnings
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -45,6 +46,9 @@ from pipelines.resources import MutuResource
 from pipelines.stage_timer import step_metadata
 from pipelines.validation import rules_for
 
+# `backfill_policy` is a beta parameter of `@asset` in Dagster 1.13: the warning it raises at every load of the
+# definitions (the UI, the daemon's code server) tells an operator nothing to act on.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy` of function `asset` is currently in beta")
 daily_partitions = DynamicPartitionsDefinition(name="local_date")
 # A locked or briefly unavailable file is the usual transient failure; retry with back-off.
 transient_retry = RetryPolicy(max_retries=2, delay=2, backoff=Backoff.EXPONENTIAL)

@@ -38,8 +38,8 @@ def _file_lines(files: list[tuple]) -> list[str]:
     """One line per landed file (audit.row_accounting): its days, its rows, or why it was rejected."""
 
     def line(source_file, status, error, rows_in, loaded, quarantined, first, last, days) -> str:
-        if status == "rejected":
-            return f"  REJECTED {source_file}: {error}"
+        if status == "rejected":  # the reader's message names the file's full path first: named once here
+            return f"  REJECTED {source_file}: {(error or '').split(f'{source_file}: ', 1)[-1]}"
         span = f"{first}" if days == 1 else f"{first}..{last} ({days} days)"
         return f"  {source_file}  {span}  in {rows_in:,}  loaded {loaded:,}  quarantined {quarantined:,}"
 

@@ -168,3 +168,4 @@ def test_a_source_whose_only_file_is_unreadable_is_listed(small_landing, tmp_pat
     printed = _summary(warehouse)
     assert any(line.strip().startswith("complaints") for line in printed.splitlines())
     assert "REJECTED complaints/canonical/export.jsonl: " in printed and "binary" in printed
+    assert printed.count("export.jsonl") == 1  # the reader's message, with the file's full path, is not repeated

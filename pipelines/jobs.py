@@ -26,7 +26,7 @@ from dagster import (
     multiprocess_executor,
 )
 
-from pipelines.assets.staging import daily_partitions, staging_assets, staging_reference
+from pipelines.assets.staging import staging_assets, staging_reference
 from pipelines.errors import SettingsError
 
 REFERENCE_JOB = "reference"
@@ -42,8 +42,7 @@ reference_job = define_asset_job(
 )
 staging_job = define_asset_job(
     STAGING_JOB,
-    selection=AssetSelection.assets(*staging_assets),
-    partitions_def=daily_partitions,
+    selection=AssetSelection.assets(*staging_assets),  # partitioned by local_date, as its assets are
     description="Staging partitions of the sources over a partition range, one step per source.",
 )
 warehouse_job = define_asset_job(

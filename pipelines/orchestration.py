@@ -42,7 +42,7 @@ RUN_YAML = (
 """
 )
 RUN_CONFIG = "mutu-run.yaml"
-MUTU_RUN = {"mutu/trigger": "mutu_run"}  # the launcher `mutu stages` shows beside each run
+MUTU_RUN = {"mutu/trigger": "mutu_run"}  # on every run `mutu run` launches: `mutu stages` shows the launcher
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PACKAGE = Path(__file__).resolve().parent
 
@@ -164,15 +164,15 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
     summary = plan.summary()
 
-    def execute(job: str, what: str, **options) -> None:
+    def execute(job: str, what: str, tags: dict[str, str] | None = None, **options) -> None:
         result = definitions.resolve_job_def(job).execute_in_process(
-            instance=instance, run_config=QUIET, raise_on_error=False, **options
+            instance=instance, run_config=QUIET, raise_on_error=False, tags={**(tags or {}), **MUTU_RUN}, **options
         )
         raise_for_failed_run(result, what)
 
     if plan.reference:
         progress.say("reference data: staging units, services, targets")
-        execute(REFERENCE_JOB, "reference data run", tags=MUTU_RUN)
+        execute(REFERENCE_JOB, "reference data run")
     for number, run in enumerate(plan.runs, start=1):
         days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
         progress.say(
@@ -182,7 +182,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         execute(
             STAGING_JOB,
             "staging run",
-            tags={**run.tags(), **MUTU_RUN},
+            tags=run.tags(),
             asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
         )
 
@@ -202,7 +202,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         progress.expect_models(len(chosen))
         progress.say(f"warehouse: bringing {len(chosen)} of {len(models())} core, indicator and mart models up to date")
         # Its audit step has Great Expectations judge the staged days.
-        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen), tags=MUTU_RUN)
+        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen))
         state["published"] = built
         _write_state(state_file, state)
     gx_checks.release()
@@ -216,7 +216,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if summary["review_pack"] == "drawn":
         progress.say(f"review pack: drawing the reports of the latest periods into {home / 'reports'}")
         try:
-            execute(REVIEW_PACK_JOB, "review pack run", tags=MUTU_RUN)
+            execute(REVIEW_PACK_JOB, "review pack run")
         except MutuError as exc:
             raise MutuError(
                 f"{exc}; the warehouse {paths.warehouse} is published, `mutu run` again draws the pack"

@@ -11,6 +11,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 from dagster import (
     AssetKey,
@@ -50,6 +51,16 @@ def _tick(instance, home, landing, cursor=None):
         instance=instance, cursor=cursor, resources={"mutu": MutuResource(home=str(home), landing=str(landing))}
     )
     return landing_sensor(context)
+
+
+def _stage(defs, instance, tick) -> None:
+    """Carry out a landing sensor tick as the daemon would: its new partitions, then its runs."""
+    for request in tick.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    for request in tick.run_requests:
+        defs.resolve_job_def(request.job_name).execute_in_process(
+            instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
+        )
 
 
 def _requested(result):
@@ -169,11 +180,7 @@ def test_the_daemon_requests_the_models_mutu_run_builds(copy, monkeypatch):
     queue_file = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
     lines = queue_file.read_text().splitlines(keepends=True)
     queue_file.write_text("".join(lines[:-1]))
-    for request in _tick(instance, home, landing).run_requests:
-        job = defs.resolve_job_def(request.job_name)
-        job.execute_in_process(
-            instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
-        )
+    _stage(defs, instance, _tick(instance, home, landing))
     staged, requested = _automation(defs, instance, baseline.cursor)
     built = {AssetKey([m.layer, m.name]) for m in warehouse.models_to_update(Paths(home), "exact")}
     assert AssetKey(["core", "fct_queue_ticket"]) in built and AssetKey(["core", "fct_survey_response"]) not in built
@@ -200,13 +207,7 @@ def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(cop
     new_day = "2027-01-05"  # the calendar runs to the end of the month 120 days after the last landed day
     source = landing / "queue" / "canonical" / "queue_U1_2026-08-03.csv"
     (source.parent / f"queue_U1_{new_day}.csv").write_text(source.read_text().replace("2026-08-03", new_day))
-    tick = _tick(instance, home, landing)
-    for request in tick.dynamic_partitions_requests:
-        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-    for request in tick.run_requests:
-        defs.resolve_job_def(request.job_name).execute_in_process(
-            instance=instance, run_config=QUIET, tags=request.tags, asset_selection=request.asset_selection
-        )
+    _stage(defs, instance, _tick(instance, home, landing))
     # The calendar's change is known once a build materialized it: its readers follow on the next ticks.
     build, builds, most = defs.resolve_job_def(WAREHOUSE_JOB), 0, 3
     while True:
@@ -221,8 +222,6 @@ def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(cop
         if builds == 1:  # the first build already has the calendar and the audit tables
             assert {STAGING_INPUTS["calendar"], AssetKey(["audit", "row_accounting"])} <= requested
     assert not requested and builds <= most and warehouse.models_to_update(Paths(home), "exact") == []
-    import duckdb
-
     con = duckdb.connect(str(home / "warehouse" / "mutu.duckdb"), read_only=True)
     try:
         assert str(con.execute("select max(day) from core.dim_calendar").fetchone()[0]) > new_day

@@ -196,9 +196,8 @@ def _partition_metadata(
     (another source's stale days between its own): Dagster records them as materialized all the same, so they say
     so, with the rows they kept."""
     staged = {r.partition_key: r for r in reports}
-    with _partitions_read_once(context.instance):
-        for key in context.partition_keys:
-            context.add_asset_metadata(_day_metadata(lake_dir, dataset, key, staged.get(key)), partition_key=key)
+    for key in context.partition_keys:
+        context.add_asset_metadata(_day_metadata(lake_dir, dataset, key, staged.get(key)), partition_key=key)
 
 
 @contextmanager
@@ -277,19 +276,24 @@ def staging_asset(source: str):
             f"{dataset}: {len(reports)} partition(s), {sum(r.rows_loaded for r in reports)} rows loaded, "
             f"{sum(r.rows_quarantined for r in reports)} quarantined"
         )
-        _partition_metadata(context, mutu.paths.lake, dataset, reports)
-        # What belongs to the run rather than a day rides on its latest staged day (else its range's last): files
-        # no day can hold, the step's stage timings.
-        run_day = max((r.partition_key for r in reports), default=context.partition_keys[-1])
-        run_metadata = {"files_without_partition": unassigned.files, **step_metadata()}
-        context.add_asset_metadata(run_metadata, partition_key=run_day)
-        with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
-        if with_quarantine:  # one day's preview, on that day (reading every day's quarantine costs a backfill)
-            preview = pl.read_parquet(lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0]))
-            rows = preview.head(5).select("source_file", "source_row", pl.col("rules").list.join(", "))
-            context.add_asset_metadata(
-                {"quarantine_preview": MetadataValue.md(markdown(rows))}, partition_key=with_quarantine[0]
-            )
+        with _partitions_read_once(context.instance):
+            _partition_metadata(context, mutu.paths.lake, dataset, reports)
+            # What belongs to the run rather than a day rides on its latest staged day (else its range's last):
+            # files no day can hold, the step's stage timings.
+            run_day = max((r.partition_key for r in reports), default=context.partition_keys[-1])
+            run_metadata = {"files_without_partition": unassigned.files, **step_metadata()}
+            context.add_asset_metadata(run_metadata, partition_key=run_day)
+            with_quarantine = [r.partition_key for r in reports if r.rows_quarantined][:1]
+            if with_quarantine:  # one day's preview, on that day (reading every day's quarantine costs a backfill)
+                quarantine = lake.partition_path(mutu.paths.lake, "quarantine", dataset, with_quarantine[0])
+                rows = (
+                    pl.read_parquet(quarantine)
+                    .head(5)
+                    .select("source_file", "source_row", pl.col("rules").list.join(", "))
+                )
+                context.add_asset_metadata(
+                    {"quarantine_preview": MetadataValue.md(markdown(rows))}, partition_key=with_quarantine[0]
+                )
         checks = check_results(dataset, key, reports)
         if dataset == "queue_tickets":
             checks.append(_freshness(mutu, dataset, key))

@@ -363,6 +363,14 @@ def test_mutu_report_cli(published, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("mutu report: no data for period '2019-Q1'") and "2026-Q3" in err
 
+    for malformed in ("2026-Q5", "2026-13", "Q3-2026", "2026-q3"):
+        assert main(["report", "--period", malformed, "--home", home, "--out", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"mutu report: {malformed!r} is not a period label: write a month (2026-07), a quarter (2026-Q3), "
+            "a semester (2026-S2) or a year (2026)\n"
+        )
+
     assert main(["report", "--period", "2026-Q3", "--home", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("mutu report: no published warehouse at")

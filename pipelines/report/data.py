@@ -8,6 +8,7 @@ of earlier findings (a comparison of grades, statuses and flags the marts alread
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from pipelines.errors import MutuError
 
 SOURCE_DATASETS = ("queue_tickets", "survey_responses", "complaints")
 PERIOD_TYPES = ("month", "quarter", "year")
+# The labels core.dim_period writes: a month, a quarter, a semester, a year.
+PERIOD_LABEL = re.compile(r"\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-S[12])?")
 IKM_2017 = "permenpanrb_14_2017"
 
 
@@ -177,6 +180,11 @@ _PERIODS_WITH_DATA = """
 
 
 def period_by_label(wh: Warehouse, label: str) -> Period:
+    if not PERIOD_LABEL.fullmatch(label):
+        raise ReportError(
+            f"{label!r} is not a period label: write a month (2026-07), a quarter (2026-Q3), "
+            "a semester (2026-S2) or a year (2026)"
+        )
     rows = wh.rows(_PERIODS_WITH_DATA + " and p.period = ?", [label])
     if not rows:
         known = [r["period"] for r in wh.rows(_PERIODS_WITH_DATA + " order by p.period_type, p.period_start")]

@@ -1,7 +1,8 @@
 """The jobs Dagster runs, declared once: `mutu run`, the landing sensor and the nightly schedule all launch these.
 
 - `reference`: units, service standards and targets (unpartitioned);
-- `staging`: daily partitions of the sources, a partition range per run (`planning.StagingRun`);
+- `staging`: daily partitions of the sources, a partition range per run (`planning.StagingRun`), then the staging
+  tables computed from what the lake holds (the calendar, the run parameters, the KPI catalogue);
 - `warehouse_build`: core, indicators, marts, audit tables and publish: BI reads the warehouse when it ends;
 - `review_pack`: the management review pack, drawn from the published warehouse after it (off the critical path).
 
@@ -27,6 +28,7 @@ from dagster import (
 )
 
 from pipelines.assets.staging import staging_assets, staging_reference
+from pipelines.assets.warehouse import staging_inputs
 from pipelines.errors import SettingsError
 
 REFERENCE_JOB = "reference"
@@ -40,10 +42,14 @@ reference_job = define_asset_job(
     selection=AssetSelection.assets(staging_reference),
     description="Reference data: units, published service standards, KPI targets.",
 )
+# The sources' assets are partitioned by local_date; the computed staging tables are not, and a run materializes
+# them whole after the range: the calendar's new content is then known before any build, and the daemon's first build
+# requests every model reading it (assets.warehouse.MODEL_AUTOMATION), where it took three builds.
 staging_job = define_asset_job(
     STAGING_JOB,
-    selection=AssetSelection.assets(*staging_assets),  # partitioned by local_date, as its assets are
-    description="Staging partitions of the sources over a partition range, one step per source.",
+    selection=AssetSelection.assets(*staging_assets, staging_inputs),
+    description="Staging partitions of the sources over a partition range, one step per source; then the calendar, "
+    "run parameters and KPI catalogue they feed.",
 )
 warehouse_job = define_asset_job(
     WAREHOUSE_JOB,

@@ -131,14 +131,14 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     keep_dependencies_in(paths.cache)  # before the imports below parse the SQL models
 
     from pipelines.assets.staging import daily_partitions
-    from pipelines.assets.warehouse import build_selection
+    from pipelines.assets.warehouse import STAGING_INPUTS, build_selection
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions
     from pipelines.jobs import REFERENCE_JOB, REVIEW_PACK_JOB, STAGING_JOB, WAREHOUSE_JOB
     from pipelines.planning import make_plan
     from pipelines.profiles import profiles
     from pipelines.resources import MutuResource
-    from pipelines.sensors import STAGING_BY_SOURCE
+    from pipelines.sensors import staging_selection
     from pipelines.sql_models import models
     from pipelines.warehouse import models_to_update
 
@@ -183,7 +183,7 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
             STAGING_JOB,
             "staging run",
             tags=run.tags(),
-            asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
+            asset_selection=staging_selection(run.sources),
         )
 
     state = _read_state(state_file)
@@ -202,7 +202,10 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         progress.expect_models(len(chosen))
         progress.say(f"warehouse: bringing {len(chosen)} of {len(models())} core, indicator and mart models up to date")
         # Its audit step has Great Expectations judge the staged days.
-        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=build_selection(chosen))
+        selection = build_selection(chosen)
+        if plan.runs:  # the computed staging tables are as the staging run left them: nothing runs in between
+            selection = [key for key in selection if key not in STAGING_INPUTS.values()]
+        execute(WAREHOUSE_JOB, "warehouse run", asset_selection=selection)
         state["published"] = built
         _write_state(state_file, state)
     gx_checks.release()

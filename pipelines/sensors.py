@@ -3,6 +3,7 @@
 import json
 
 from dagster import (
+    AssetKey,
     AssetSelection,
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
@@ -16,12 +17,19 @@ from dagster import (
 
 from pipelines.alerts import send_alert
 from pipelines.assets.staging import daily_partitions, staging_assets
+from pipelines.assets.warehouse import STAGING_INPUTS
 from pipelines.jobs import REFERENCE_JOB, STAGING_JOB, reference_job, staging_job
 from pipelines.planning import Plan, make_plan
 from pipelines.profiles import SOURCE_DATASETS
 from pipelines.resources import MutuResource
 
 STAGING_BY_SOURCE = {source: asset.key for source, asset in zip(SOURCE_DATASETS, staging_assets, strict=False)}
+
+
+def staging_selection(sources: list[str]) -> list[AssetKey]:
+    """What a staging run materializes: the sources' partitions of its range, and the staging tables computed from
+    the lake (jobs.staging_job)."""
+    return [*(STAGING_BY_SOURCE[s] for s in sources), *STAGING_INPUTS.values()]
 
 
 def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
@@ -37,7 +45,7 @@ def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
             RunRequest(
                 run_key=plan.run_key(run),
                 job_name=STAGING_JOB,
-                asset_selection=[STAGING_BY_SOURCE[s] for s in run.sources],
+                asset_selection=staging_selection(run.sources),
                 tags={**run.tags(), "mutu/trigger": trigger},
             )
         )

@@ -25,6 +25,7 @@ from pipelines.stage_timer import run_stages
 from tests.test_properties import mart_contents
 
 REPO = Path(__file__).resolve().parents[1]
+STAGING_STEPS = {"staging__queue_tickets", "staging__survey_responses", "staging__complaints"}  # one per source
 
 
 def _prepare(home: Path, landing: Path):
@@ -103,11 +104,13 @@ def test_multiprocess_backfill_runs_staging_steps_concurrently(published, small_
     home = tmp_path / "home"
     instance, run_id = _backfill(home, small_landing, "multiprocess", {"max_concurrent": 3})
     steps = _steps(instance, run_id)
-    assert len(steps) == 3, steps  # one step per source, each over the whole range of days
+    computed = steps.pop("staging_inputs")  # the calendar and the other staging tables computed from the lake
+    assert set(steps) == STAGING_STEPS, steps  # one step per source, each over the whole range of days
     assert _max_overlap(list(steps.values())) >= 2, steps
+    assert computed[0] >= max(end for _, end in steps.values())
     # The steps ran in child processes: their stage timings reach this one through the event log.
     timings = run_stages(instance, [run_id])
-    assert set(timings["steps"]) == set(steps)
+    assert set(timings["steps"]) == {*steps, "staging_inputs"}
     assert {"parse", "validate", "write"} <= set(timings["stages"])
     assert timings["stages"]["parse"]["rows"] == timings["stages"]["write"]["rows"] > 0
     assert all(timings["stages"][s]["wall_s"] > 0 for s in ("parse", "validate", "write"))
@@ -242,6 +245,6 @@ def test_celery_backfill_on_two_workers_gives_the_same_marts(published, small_la
         if r.dagster_event.event_specific_data
         and "Celery worker" in (r.dagster_event.event_specific_data.metadata or {})
     }
-    assert len(_steps(instance, run_id)) == 3
+    assert set(_steps(instance, run_id)) == {*STAGING_STEPS, "staging_inputs"}
     assert len(workers) == 2, (workers, [log.read_text()[-2000:] for log in logs])
     assert mart_contents(home / "warehouse" / "mutu.duckdb") == mart_contents(published)

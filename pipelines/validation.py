@@ -455,7 +455,8 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     evaluated = dict(totals.select("partition_key", "__n").iter_rows())
     parse_failures = (
         flagged.filter(~parsed_ok)
-        .select("partition_key", pl.col("violations").explode().alias("rule"))
+        .select("partition_key", pl.col("violations").alias("rule"))
+        .explode("rule")
         .group_by("partition_key", "rule", maintain_order=True)
         .agg(pl.len().alias("failed"))
     )

@@ -145,6 +145,12 @@ MANIFEST: dict[str, Rejected | Rows] = {
         {1: r("type:issued_at")},
         note="'2026-9-9T8:0' has the shape of no profile format; a lenient parser reads 08:00",
     ),
+    "queue/canonical/queue_U1_two-bad-values_2026-09-14.csv": Rows(
+        3,
+        2,
+        {2: r("type:called_at", "type:service_start_at")},
+        note="two unreadable values on one row (it stopped every staging run); row 3 as Excel writes timestamps",
+    ),
     "queue/canonical/queue_U1_long-row_2026-09-09.csv": Rows(
         2, 1, {2: r("unreadable:too many fields")}, note="one field more than the header"
     ),
@@ -603,6 +609,7 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U2", "2026-09-08"): 1,  # vendor bad values
         ("U1", "2026-09-11"): 2,  # file dated 2026-09-10, rows issued on the 11th
         ("U1", "2026-09-10"): 1,  # queue_U1_no-date.csv: no date in its name, dated by its record
+        ("U1", "2026-09-14"): 2,  # two bad values on one row: the other two rows, one as Excel writes timestamps
     }  # future tickets (2027-03-01) are quarantined
     survey_loaded = _rows(
         con,

@@ -243,6 +243,19 @@ put(
     ),
 )
 put(Q + "queue_U1_no-date.csv", csv(QH, [q("NOD-1", "2026-09-10")]))
+d = "2026-09-14"
+put(
+    Q + f"queue_U1_two-bad-values_{d}.csv",
+    csv(
+        QH,
+        [
+            q("TWO-1", d),
+            q("TWO-2", d, iss="09:00:00", cal="garbage", st="garbage", en="09:10:00"),
+            # As Excel saves a CSV: no seconds, a space for the T.
+            q("TWO-3", d, iss="10:00", cal="10:05", st="10:06", en="10:10").replace(f"{d}T", f"{d} "),
+        ],
+    ),
+)
 
 # ---------------------------------------------------------------- queue / antrian_id (Windows-1252, ';')
 A = "queue/antrian_id/"

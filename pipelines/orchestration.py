@@ -164,11 +164,12 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
     summary = plan.summary()
 
-    def execute(job: str, what: str, tags: dict[str, str] | None = None, **options) -> None:
+    def execute(job: str, what: str, tags: dict[str, str] | None = None, **options):
         result = definitions.resolve_job_def(job).execute_in_process(
             instance=instance, run_config=QUIET, raise_on_error=False, tags={**(tags or {}), **MUTU_RUN}, **options
         )
         raise_for_failed_run(result, what)
+        return result
 
     if plan.reference:
         progress.say("reference data: staging units, services, targets")
@@ -219,12 +220,16 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if summary["review_pack"] == "drawn":
         progress.say(f"review pack: drawing the reports of the latest periods into {home / 'reports'}")
         try:
-            execute(REVIEW_PACK_JOB, "review pack run")
+            pack = execute(REVIEW_PACK_JOB, "review pack run")
         except MutuError as exc:
             raise MutuError(
                 f"{exc}; the warehouse {paths.warehouse} is published, `mutu run` again draws the pack"
             ) from exc
         state["pack"] = built
         _write_state(state_file, state)
-        progress.say("review pack: drawn")
+        (drawn,) = pack.asset_materializations_for_node("reports__review_pack")
+        if drawn.metadata["reports"].value:
+            progress.say("review pack: drawn")
+        else:
+            progress.say("review pack: nothing to draw: no period has data yet (the files below say why)")
     return paths.warehouse, summary

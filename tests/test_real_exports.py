@@ -169,3 +169,22 @@ def test_a_source_whose_only_file_is_unreadable_is_listed(small_landing, tmp_pat
     assert any(line.strip().startswith("complaints") for line in printed.splitlines())
     assert "REJECTED complaints/canonical/export.jsonl: " in printed and "binary" in printed
     assert printed.count("export.jsonl") == 1  # the reader's message, with the file's full path, is not repeated
+
+
+def test_a_landing_whose_every_record_is_quarantined_publishes_and_says_why(small_landing, tmp_path, capsys):
+    """Quarantined rows are a result, not a failure: with no period holding data the pack has nothing to draw, and
+    the run says so and lists the file (the run failed with 'the warehouse holds no period with data' and printed no
+    summary)."""
+    from pipelines.cli import main
+
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing / "reference", landing / "reference")
+    (landing / "queue" / "canonical").mkdir(parents=True)
+    header, ticket = sorted((small_landing / "queue" / "canonical").glob("*.csv"))[0].read_text().splitlines()[:2]
+    fields = ticket.split(",")
+    fields[1] = "no-such-unit"
+    (landing / "queue" / "canonical" / "export.csv").write_text(f"{header}\n{','.join(fields)}\n")
+    assert main(["run", "--landing", str(landing), "--home", str(tmp_path / "home")]) == 0
+    out, err = capsys.readouterr()
+    assert "review pack: nothing to draw: no period has data yet" in err
+    assert "queue/canonical/export.csv" in out and "quarantined 1" in out

@@ -30,7 +30,7 @@ def review_pack(context: AssetExecutionContext, mutu: MutuResource) -> Materiali
         context,
         {
             "path": MetadataValue.path(str(out)),
-            "periods": ", ".join(periods),
+            "periods": ", ".join(periods) or "none: no period has data yet",
             "reports": len(reports),
             "workbooks": MetadataValue.json([str(p.relative_to(out)) for p in written if p.suffix == ".xlsx"]),
         },

@@ -472,13 +472,15 @@ def render_pack(
 
     Without unit/agency: the organisation, every agency and every unit. Returns the files written. With
     chart_cache, charts whose inputs did not change since the last rendering are reused, not redrawn.
-    Pages are drawn by `workers` processes (default: one per CPU) when there are enough of them.
+    Pages are drawn by `workers` processes (default: one per CPU) when there are enough of them. Without period
+    labels, a warehouse that holds no period with data yet (every record quarantined, every file rejected) draws
+    nothing: the run's accounting says why, and the next run with data draws the pack.
     """
     labels(lang)  # an unknown language fails before anything is written
     with data.open_published(warehouse) as wh:
         chosen = [data.period_by_label(wh, p) for p in periods] if periods else data.latest_periods(wh)
         if not chosen:
-            raise data.ReportError(f"{warehouse}: the warehouse holds no period with data")
+            return []
         wanted = [data.scope_for(wh, unit, agency)] if unit or agency else data.scopes(wh)
     jobs = [(period, None) for period in chosen] + [(period, scope) for period in chosen for scope in wanted]
     workers = min(workers or pools.cpus(), max(1, len(jobs) // PAGES_PER_WORKER))

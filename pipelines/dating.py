@@ -10,6 +10,7 @@ partition column, or for time-only exports the profile's `timestamps.date_column
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,15 +21,23 @@ from pipelines.contracts import contract
 from pipelines.errors import LandingError, ProfileError
 from pipelines.profiles import Profile
 
+# Runs of digits and dashes in a file name: where its days are, whatever the profile's day format.
+_NUMBERS = re.compile(r"\d[\d-]*\d")
+
 
 def name_day(path: str | Path, profile: Profile) -> date | None:
-    """The day the profile reads from the file's name (or its constant day); None when the name carries none."""
+    """The day the profile reads from the file's name (or its constant day); None when the name carries none, or
+    names a span (`queue_U1_2026-03-02_2026-03-11.csv`: the profile's pattern would find its last day)."""
     if "partition_date" in profile.constants:
         return date.fromisoformat(str(profile.constants["partition_date"]))
     if "partition_date" not in profile.from_filename:
         return None
-    match = profile.partition_date_pattern().search(os.path.basename(path))
-    return _day_in_name(match.group(1), profile.partition_date_format) if match else None
+    name = os.path.basename(path)
+    match = profile.partition_date_pattern().search(name)
+    if not match:
+        return None
+    days = {_day_in_name(text, profile.partition_date_format) for text in _NUMBERS.findall(name)} - {None}
+    return _day_in_name(match.group(1), profile.partition_date_format) if len(days) <= 1 else None
 
 
 @lru_cache(maxsize=1 << 14)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.cli import _summary
 from pipelines.generate import generate_landing
+from pipelines.generate.vendor_formats import ESKM_SHEET
 from pipelines.orchestration import run_everything
 
 START = date(2026, 7, 22)  # 14 days: July's complaints in one monthly file, August's in daily files
@@ -21,14 +22,37 @@ MARTS = ("mart_queue_unit_day", "mart_ikm_period", "mart_complaint_period", "mar
 FACTS = ("core.fct_queue_ticket", "core.fct_survey_response", "core.fct_complaint")
 
 
-def _concat(files: list[Path], out: Path, header: bool) -> None:
+def _concat(files: list[Path], out: Path, header: bool, encoding: str = "utf-8") -> None:
     """One export of several days, as a unit's system writes it: one header, the days' records in order."""
     lines: list[str] = []
-    for i, path in enumerate(sorted(files)):
-        text = path.read_text(encoding="utf-8-sig").splitlines()
+    for i, path in enumerate(sorted(files, key=_day_of)):
+        text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding).splitlines()
         lines += text if i == 0 or not header else text[1:]
         path.unlink()
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text("\n".join(lines) + "\n", encoding=encoding)
+
+
+def _day_of(path: Path) -> date:
+    stamp = path.stem.rsplit("_", 1)[-1]
+    return date.fromisoformat(stamp) if stamp[4] == "-" else datetime.strptime(stamp, "%d-%m-%Y").date()
+
+
+def _concat_workbooks(files: list[Path], out: Path) -> None:
+    """The e-SKM app's daily workbooks as one export: its sheet's rows, one header; unreadable ones stay as landed."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ESKM_SHEET)
+    for i, path in enumerate(sorted(files, key=_day_of)):
+        try:
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(ESKM_SHEET).to_python()
+        except CalamineError:
+            continue
+        for row in rows if i == 0 else rows[1:]:
+            sheet.append([int(v) if isinstance(v, float) and v.is_integer() else v for v in row])
+        path.unlink()
+    book.save(out)
 
 
 def _split_by_day(generated: Path) -> Path:
@@ -59,8 +83,18 @@ def _as_delivered(daily: Path, root: Path) -> Path:
     _concat(list(complaints.glob("complaints_2026-07-*.jsonl")), complaints / "complaints_2026-07.jsonl", header=False)
     unit = sorted(p.name.split("_")[1] for p in survey.glob("survey_*.csv"))[0]
     _concat(list(survey.glob(f"survey_{unit}_*.csv")), survey / f"skm_{unit}_2026q3.csv", header=True)
-    unit = sorted(p.name.split("_")[1] for p in queue.glob("queue_*.csv"))[0]
-    _concat(list(queue.glob(f"queue_{unit}_*.csv")), queue / "export.csv", header=True)
+    first, second = sorted({p.name.split("_")[1] for p in queue.glob("queue_*.csv")})[:2]
+    _concat(list(queue.glob(f"queue_{first}_*.csv")), queue / "export.csv", header=True)
+    # Names carrying a span of days (their last day is no partition) and a month, vendor profiles included.
+    span = f"{START:%Y-%m-%d}_{START + timedelta(days=13):%Y-%m-%d}"
+    _concat(list(queue.glob(f"queue_{second}_*.csv")), queue / f"queue_{second}_{span}.csv", header=True)
+    vendor = landing / "queue" / "antrian_id"
+    unit = sorted(p.name.split("_")[1] for p in vendor.glob("antrian_*.csv"))[0]
+    span = f"{START:%d-%m-%Y}_{START + timedelta(days=13):%d-%m-%Y}"
+    _concat(list(vendor.glob(f"antrian_{unit}_*.csv")), vendor / f"antrian_{unit}_{span}.csv", True, "cp1252")
+    workbooks = landing / "survey" / "eskm_xlsx"
+    unit = sorted(p.name.split("_")[1] for p in workbooks.glob("eskm_*.xlsx"))[0]
+    _concat_workbooks(list(workbooks.glob(f"eskm_{unit}_*.xlsx")), workbooks / f"eskm_{unit}_{START:%Y-%m}.xlsx")
     return landing
 
 

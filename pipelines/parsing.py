@@ -20,6 +20,7 @@ from pipelines.pii import pseudonym, remove_names, scrub_text
 from pipelines.profiles import Profile, format_pattern
 from pipelines.reading import PROBLEM, RawFile
 from pipelines.row_rules import violations_where
+from pipelines.vocabularies import respelled, spelled_any_case
 
 TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
 FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
@@ -74,9 +75,11 @@ def _canonical_strings(
         else:
             expr = pl.coalesce([pl.col(s) for s in sources])
         if col.name in profile.values:
-            expr = expr.replace(profile.values[col.name])
+            expr = respelled(expr, spelled_any_case(profile.values[col.name]))
         if profile.vocabulary is not None and col.name in profile.vocabulary.spellings:
             expr = profile.vocabulary.canonical(col.name, expr)
+        if col.allowed:
+            expr = respelled(expr, spelled_any_case({value: value for value in col.allowed}))
         exprs.append(expr.alias(col.name))
     if missing_required and raw.frame.height > 0:
         raise LandingError(

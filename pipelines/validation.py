@@ -366,9 +366,28 @@ class Validated:
     figures: pl.DataFrame | None  # per partition, what the dataset rules judge (partition_figures)
 
 
+def _as_referenced(rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.DataFrame:
+    """Unit and service codes in the reference data's spelling where they match one of its codes in any case
+    (`dkp-3171`, `Ktp`): the duplicate, reference and service-standard rules then judge the codes they stand for.
+    A code two reference codes share in lower case stays as landed."""
+    respelled = []
+    for column, reference in (("unit_id", units), ("service_code", services)):
+        if column not in rows.columns or column not in reference.columns:
+            continue
+        folded: dict[str, set[str]] = {}
+        for code in reference.get_column(column).drop_nulls().unique():
+            folded.setdefault(code.strip().lower(), set()).add(code)
+        spelling = {lower: codes.pop() for lower, codes in folded.items() if len(codes) == 1}
+        if spelling:
+            found = pl.col(column).str.strip_chars().str.to_lowercase()
+            known = found.replace_strict(spelling, default=None, return_dtype=pl.String)
+            respelled.append(pl.coalesce(known, pl.col(column)).alias(column))
+    return rows.with_columns(respelled) if respelled else rows
+
+
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
     """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition."""
-    rows = rows.with_row_index("__rid")
+    rows = _as_referenced(rows.with_row_index("__rid"), units, services)
     marks: dict[str, pl.Series] = {}
     exact, conflict = _duplicates(rows, spec)  # before the next step: an unreadable value still tells rows apart
     marks["exact_duplicate"], marks["key_conflict"] = exact, conflict

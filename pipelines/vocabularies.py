@@ -42,8 +42,23 @@ class Vocabulary:
 
     def canonical(self, column: str, expr: pl.Expr) -> pl.Expr:
         """The canonical value of each spelling in `expr`; any other value unchanged."""
-        known = normalised(expr).replace_strict(self.spellings[column], default=None, return_dtype=pl.String)
-        return pl.coalesce(known, expr)
+        return respelled(expr, self.spellings[column])
+
+
+def respelled(expr: pl.Expr, spellings: dict[str, str]) -> pl.Expr:
+    """Each value of `expr` whose normalised form is a key of `spellings` as that key's value; others unchanged."""
+    if not spellings:
+        return expr
+    known = normalised(expr).replace_strict(spellings, default=None, return_dtype=pl.String)
+    # Values already as they load are kept without normalising them: most of an export (0.1 s a million values).
+    final = [value for value in set(spellings.values()) if spellings.get(normalise(value), value) == value]
+    return pl.when(expr.is_in(final)).then(expr).otherwise(pl.coalesce(known, expr))
+
+
+def spelled_any_case(values: dict[str, str]) -> dict[str, str]:
+    """`values` (spelling -> value) keyed by normalised spelling, for `respelled`: a profile's value map and a
+    contract's allowed values match in any case and spacing (`Selesai`, `Walk_In`), as vocabularies do."""
+    return {normalise(str(spelling)): str(value) for spelling, value in values.items()}
 
 
 def _fail(path: Path, where: str, what: str) -> ProfileError:

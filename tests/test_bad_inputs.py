@@ -70,6 +70,12 @@ DATED_BY_RECORDS = (
 
 MANIFEST: dict[str, Rejected | Rows] = {
     # ------------------------------------------------------------------ queue / canonical (UTF-8, ',')
+    "queue/canonical/queue_U1_spelled-codes_2026-09-15.csv": Rows(
+        3, 3, {}, note="unit, service, channel and outcome in other cases and padded: the reference's and contract's"
+    ),
+    "queue/antrian_id/antrian_U2_15-09-2026.csv": Rows(
+        2, 2, {}, note="vendor words and the service code in other cases (Selesai, DILAYANI, TIDAK, imb)"
+    ),
     "queue/canonical/queue_U1_bom_2026-09-01.csv": Rows(
         3, 3, {}, note="UTF-8 with BOM: the BOM must not stick to ticket_id"
     ),
@@ -610,6 +616,8 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-11"): 2,  # file dated 2026-09-10, rows issued on the 11th
         ("U1", "2026-09-10"): 1,  # queue_U1_no-date.csv: no date in its name, dated by its record
         ("U1", "2026-09-14"): 2,  # two bad values on one row: the other two rows, one as Excel writes timestamps
+        ("U1", "2026-09-15"): 3,  # codes in other cases
+        ("U2", "2026-09-15"): 2,  # vendor words in other cases
     }  # future tickets (2027-03-01) are quarantined
     survey_loaded = _rows(
         con,

@@ -256,6 +256,28 @@ put(
         ],
     ),
 )
+d = "2026-09-15"
+put(
+    Q + f"queue_U1_spelled-codes_{d}.csv",
+    csv(
+        QH,
+        [
+            q("SPL-1", d, unit="u1", svc="ktp"),
+            q(
+                "SPL-2",
+                d,
+                svc="Ktp",
+                ch="Walk_In",
+                out="Served",
+                iss="09:00:00",
+                cal="09:05:00",
+                st="09:06:00",
+                en="09:10:00",
+            ),
+            q("SPL-3", d, unit=" U1 ", out="SERVED", iss="10:00:00", cal="10:05:00", st="10:06:00", en="10:10:00"),
+        ],
+    ),
+)
 
 # ---------------------------------------------------------------- queue / antrian_id (Windows-1252, ';')
 A = "queue/antrian_id/"
@@ -311,6 +333,26 @@ put(
 put(
     A + "antrian_U2_03-09-2026.csv",
     csv(AH.replace(";", ","), [ar("E-001", "03/09/2026", fee="").replace(";", ",")], nl="\r\n").encode("cp1252"),
+)
+put(
+    A + "antrian_U2_15-09-2026.csv",
+    csv(
+        AH,
+        [
+            ar("K-001", "15/09/2026", status="Selesai", svc="imb"),
+            ar(
+                "K-002",
+                "15/09/2026",
+                status="DILAYANI",
+                prio="TIDAK",
+                jalur="langsung",
+                iss="09:10",
+                cal="09:20",
+                st="09:21",
+            ),
+        ],
+        nl="\r\n",
+    ).encode("cp1252"),
 )
 put(A + "antrian_UX_04-09-2026.csv", csv(AH, [ar("F-001", "04/09/2026")], nl="\r\n").encode("cp1252"))
 put(

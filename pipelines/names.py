@@ -219,7 +219,10 @@ def _name_part(token: Token, cue: str | None, first: bool) -> bool:
         return kind in ("name", "weak", "unknown") or token.lower in PARTICLES
     if cue in ROLES:
         return kind in ("name", "weak")
-    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if first else ("name", "weak"))
+    # After a bare "an" (atas nama, but also English's article: "not an archive or image") a lower-case word that
+    # is no known name stays a word.
+    lenient_first = first and cue != "an"
+    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if lenient_first else ("name", "weak"))
 
 
 def _end_of_capitalised_run(text: str, tokens: list[Token], i: int) -> int:

@@ -61,10 +61,13 @@ def instance_for(paths: Paths):
 
 def _release_dead_runs(instance) -> None:
     """Runs left "started" by a killed `mutu run` still hold warehouse pool slots; we hold the home lock, so they
-    are dead."""
+    are dead. Only `mutu run`'s own: a run the Dagster daemon launched on this home may be alive (failing it sent a
+    false failure alert and freed the pool slot of a build still writing the warehouse); `mutu run` waits for its
+    slot instead."""
     from dagster import DagsterRunStatus, RunsFilter
 
-    for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
+    started = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING], tags=MUTU_RUN)
+    for run in instance.get_runs(filters=started):
         instance.report_run_failed(run)
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
 

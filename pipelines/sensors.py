@@ -33,13 +33,14 @@ def staging_selection(sources: list[str]) -> list[AssetKey]:
 
 
 def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
-    """The plan's runs as requests of the declared jobs: reference data first, then the staging run."""
-    requests = []
+    """The plan's runs as requests of the declared jobs: the reference run alone when reference data changed (a
+    staging run requested beside it ran at the same time and validated with whichever units and services the lake
+    held when it got there; the tick after the reference run stages the partitions, which the new reference made
+    stale), else the staging runs."""
     if plan.reference:
         digest = plan.changes.fingerprints[("reference", "reference")]
-        requests.append(
-            RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger})
-        )
+        return [RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger})]
+    requests = []
     for run in plan.runs:
         requests.append(
             RunRequest(

@@ -229,3 +229,28 @@ def test_a_day_only_one_source_landed_reaches_every_model_through_the_daemon(cop
         ).fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_the_daemon_alone_publishes_a_new_home(small_landing, tmp_path):
+    """A home the daemon starts on, with nothing built: its automation first runs before anything is staged (as the
+    daemon does from its start), then the sensor stages the landing and the ticks build until nothing is requested.
+    Eager requests only what becomes missing after its first evaluation, so the models that read no table
+    (core.dim_unsur ...) were never requested, nor anything reading them: the daemon alone never published."""
+    from pipelines.orchestration import instance_for
+
+    home, landing = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    instance = instance_for(Paths(home))
+    defs = build_definitions(MutuResource(home=str(home), landing=str(landing)))
+    cursor = _automation(defs, instance)[0].cursor
+    _stage(defs, instance, _tick(instance, home, landing))
+    build = defs.resolve_job_def(WAREHOUSE_JOB)
+    for _ in range(4):
+        result, requested = _automation(defs, instance, cursor)
+        cursor = result.cursor
+        if not requested:
+            break
+        assert build.execute_in_process(instance=instance, run_config=QUIET, asset_selection=list(requested)).success
+    assert not requested
+    assert instance.get_latest_materialization_event(AssetKey(["publish", "warehouse"])) is not None
+    assert warehouse.models_to_update(Paths(home), "exact") == []

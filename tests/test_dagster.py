@@ -198,3 +198,23 @@ def test_a_second_run_on_the_same_home_fails_cleanly(small_landing, tmp_path):
         result.stderr.strip()
         == f"mutu run: another mutu run is using {home} (pid {os.getpid()}); wait for it to finish, then run again"
     )
+
+
+def test_mutu_run_releases_only_the_runs_it_left_started(tmp_path):
+    """A run `mutu run` launched and left started was killed with it (the home lock says so); a run the daemon
+    launched on the same home may be alive: failing it sent a false failure alert and freed its warehouse slot (a
+    helper's daemon trial)."""
+    from dagster import DagsterRunStatus
+    from dagster._core.test_utils import create_run_for_test
+
+    from pipelines.orchestration import MUTU_RUN, _release_dead_runs, instance_for
+    from pipelines.settings import Paths
+
+    instance = instance_for(Paths(tmp_path))
+    own = create_run_for_test(instance, job_name="warehouse_build", status=DagsterRunStatus.STARTED, tags=MUTU_RUN)
+    daemons = create_run_for_test(
+        instance, job_name="__ASSET_JOB", status=DagsterRunStatus.STARTED, tags={"mutu/trigger": "automation"}
+    )
+    _release_dead_runs(instance)
+    assert instance.get_run_by_id(own.run_id).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(daemons.run_id).status == DagsterRunStatus.STARTED

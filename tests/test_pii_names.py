@@ -91,6 +91,15 @@ def test_quarantine_evidence_of_an_unreadable_line_loses_names():
     assert "Dewi" not in scrub_raw_line(line) and "Lestari" not in scrub_raw_line(line)
 
 
+def test_after_an_a_word_no_name_list_holds_stays_and_a_name_goes():
+    """'an' is atas nama, and English's article in Mutu's own messages: a rejected binary file's reason read
+    'not an [nama] or image' in audit.row_accounting (a helper's daemon trial)."""
+    message = "queue/canonical/x.csv: binary content (NUL bytes); land the export itself, not an archive or image"
+    assert scrub_raw_line(message) == message
+    assert scrub_raw_line("transfer an budi santoso") == "transfer an [nama]"
+    assert scrub_raw_line("an Budi") == "an [nama]"
+
+
 def test_a_staged_suggestion_and_its_quarantine_evidence_hold_no_name(tmp_path: Path):
     """The issue's example, in a row that is quarantined (answer 7 is out of range), through the real parser."""
     path = tmp_path / "survey_U1_2026-07-30.csv"

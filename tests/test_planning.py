@@ -50,23 +50,33 @@ def _copies(published: Path, small_landing: Path, root: Path, change) -> tuple[P
 
 
 def _through_the_daemon(home: Path, landing: Path) -> int:
-    """A landing-sensor tick, its run requests executed as the daemon would, then a nightly-schedule tick."""
+    """Landing-sensor ticks, their run requests executed as the daemon would, until one requests nothing (a reference
+    change is staged on one tick, the partitions it made stale on the next), then a nightly-schedule tick."""
     instance = DagsterInstance.from_config(str(home / "dagster"))
     mutu = MutuResource(home=str(home), landing=str(landing))
     definitions = build_definitions(mutu)
-    tick = landing_sensor(build_sensor_context(instance=instance, resources={"mutu": mutu}))
-    for request in tick.dynamic_partitions_requests:
-        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-    for request in tick.run_requests:
-        job = definitions.resolve_job_def(request.job_name)
-        result = job.execute_in_process(
-            instance=instance,
-            tags=request.tags,
-            asset_selection=request.asset_selection,
-            run_config=QUIET,
-            raise_on_error=False,
-        )
-        assert result.success, request
+    requests, cursor = 0, None
+    for _ in range(3):
+        tick = landing_sensor(build_sensor_context(instance=instance, resources={"mutu": mutu}, cursor=cursor))
+        cursor = tick.cursor
+        if not tick.run_requests:
+            break
+        jobs = {request.job_name for request in tick.run_requests}
+        assert jobs in ({"reference"}, {"staging"}), jobs  # never side by side: staging validates with the reference
+        requests += len(tick.run_requests)
+        for request in tick.dynamic_partitions_requests:
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        for request in tick.run_requests:
+            job = definitions.resolve_job_def(request.job_name)
+            result = job.execute_in_process(
+                instance=instance,
+                tags=request.tags,
+                asset_selection=request.asset_selection,
+                run_config=QUIET,
+                raise_on_error=False,
+            )
+            assert result.success, request
+    assert not tick.run_requests
     # After the sensor's runs the nightly tick (for a day with no exports) finds nothing left to stage.
     # As a context manager: the context sets the instance's state storage as the current one until it exits.
     with build_schedule_context(
@@ -75,7 +85,7 @@ def _through_the_daemon(home: Path, landing: Path) -> int:
         scheduled_execution_time=datetime(2026, 10, 2, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
     ) as night:
         assert isinstance(nightly(night), SkipReason)
-    return len(tick.run_requests)
+    return requests
 
 
 def _compare(published, small_landing, tmp_path, change) -> set[tuple[str, str]]:
@@ -115,6 +125,25 @@ def test_a_staging_input_change_restages_history_through_the_sensor_too(
     staged = _compare(published, small_landing, tmp_path, lambda landing: None)
     every = {k for k in _staged_at(tmp_path / "home_run") if k[1] != "reference"}
     assert staged == every and len(every) > 5
+
+
+def test_a_reference_change_is_staged_before_the_partitions_it_makes_stale(published, small_landing, tmp_path):
+    """A changed service standard: the sensor requests the reference run alone, and the partitions (all of them:
+    validation reads the reference) on the next tick, where both were requested at once and ran side by side (a
+    helper's daemon trial); the same partitions as `mutu run`."""
+
+    def change(landing: Path) -> None:
+        services = landing / "reference" / "services.csv"
+        header, first, *rest = services.read_text().splitlines()
+        fields = first.split(",")
+        wait = header.split(",").index("max_wait_minutes")
+        fields[wait] = str(int(fields[wait]) + 5)
+        services.write_text("\n".join([header, ",".join(fields), *rest]) + "\n")
+
+    staged = _compare(published, small_landing, tmp_path, change)
+    every = {k for k in _staged_at(tmp_path / "home_run") if k[1] != "reference"}
+    assert {k for k in staged if k[1] != "reference"} == every and len(every) > 5
+    assert {k for k in staged if k[1] == "reference"} == {(d, "reference") for d in ("services", "targets", "units")}
 
 
 def test_a_contract_change_restages_history_through_the_sensor_too(published, small_landing, tmp_path, monkeypatch):

@@ -101,6 +101,21 @@ def _eager() -> AutomationCondition:
     )
 
 
+def _never_built() -> AutomationCondition:
+    """Missing, its inputs there, and neither being built nor failed: eager requests only what becomes missing after
+    its first evaluation (Dagster's guard against surprise backfills), so on a home the daemon started on, the models
+    that read no table (core.dim_unsur, dim_ikm_grade_band, dim_krejcie_morgan) were never requested, nor anything
+    reading them, and the daemon alone never published. A failed first build is not requested again every tick."""
+    landed = AssetSelection.assets(*LANDED_SOURCES)
+    return (
+        AutomationCondition.missing()
+        & ~AutomationCondition.in_progress()
+        & ~AutomationCondition.execution_failed()
+        & ~AutomationCondition.any_deps_missing().ignore(landed)
+        & ~AutomationCondition.any_deps_in_progress()
+    ).with_label("never built")
+
+
 def _model_automation() -> AutomationCondition:
     """Eager, except that a computed staging table (the calendar, the run parameters, the KPI catalogue), which every
     build materializes again, counts as updated only when its content changed (the data version `staging_inputs`
@@ -110,13 +125,12 @@ def _model_automation() -> AutomationCondition:
     content_changed = AutomationCondition.any_deps_match(
         AutomationCondition.data_version_changed() & ~AutomationCondition.executed_with_root_target()
     ).allow(computed)
-    return (
-        _eager()
-        .replace("any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed)
-        .with_label(
-            "eager (a computed staging table counts when its content changed; "
-            "a day a source landed nothing on does not wait)"
-        )
+    eager = _eager().replace(
+        "any_deps_updated", AutomationCondition.any_deps_updated().ignore(computed) | content_changed
+    )
+    return (eager | _never_built()).with_label(
+        "eager (a computed staging table counts when its content changed; a day a source landed nothing on does "
+        "not wait), or never built"
     )
 
 

@@ -243,7 +243,12 @@ def test_the_daemon_alone_publishes_a_new_home(small_landing, tmp_path):
     instance = instance_for(Paths(home))
     defs = build_definitions(MutuResource(home=str(home), landing=str(landing)))
     cursor = _automation(defs, instance)[0].cursor
-    _stage(defs, instance, _tick(instance, home, landing))
+    sensor_cursor = None
+    for _ in range(3):  # the reference data on the first tick, the partitions on the next
+        tick = _tick(instance, home, landing, sensor_cursor)
+        sensor_cursor = tick.cursor
+        _stage(defs, instance, tick)
+    assert not tick.run_requests
     build = defs.resolve_job_def(WAREHOUSE_JOB)
     for _ in range(4):
         result, requested = _automation(defs, instance, cursor)

@@ -29,6 +29,18 @@ with tickets as (
         fee_paid_idr,
         cast(issued_at as date) as local_date
     from staging.queue_tickets
+    -- The same ticket in two days' exports (a file repeating the evening before): counted once, from the export of
+    -- its own day, else from the latest.
+    qualify
+        row_number()
+            over (
+                partition by unit_id, cast(issued_at as date), ticket_id
+                order by
+                    partition_key = strftime(cast(issued_at as date), '%Y-%m-%d') desc,
+                    partition_key desc,
+                    source_row desc
+            )
+        = 1
 ),
 
 standards as (

@@ -278,6 +278,10 @@ put(
         ],
     ),
 )
+overlap = q("OVL-2", "2026-09-16", iss="17:00:00", cal="17:05:00", st="17:06:00", en="17:10:00")
+put(Q + "queue_U1_overlap_2026-09-16.csv", csv(QH, [q("OVL-1", "2026-09-16"), overlap]))
+# The next day's export repeats the evening before's last ticket.
+put(Q + "queue_U1_overlap_2026-09-17.csv", csv(QH, [overlap, q("OVL-3", "2026-09-17")]))
 
 # ---------------------------------------------------------------- queue / antrian_id (Windows-1252, ';')
 A = "queue/antrian_id/"

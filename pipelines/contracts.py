@@ -88,6 +88,9 @@ class Contract:
     unique_key: tuple[str, ...]
     partition_column: str | None
     version: str
+    # The column that orders versions of one record (a timestamp, or a list of changes with their `at`): of two
+    # exports holding the same key, the later version is kept and the earlier quarantined as `superseded`.
+    versioned_by: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -237,6 +240,9 @@ def load_contract(path: Path) -> Contract:
     for name in unique_key:
         if name not in {c.name for c in columns}:
             raise ContractError(f"{path}: field customProperties/uniqueKey: {name} is not a column")
+    versioned_by = custom.get("versionedBy")
+    if versioned_by is not None and versioned_by not in {c.name for c in columns}:
+        raise ContractError(f"{path}: field customProperties/versionedBy: {versioned_by} is not a column")
     return Contract(
         name=odcs.name,
         path=path,
@@ -248,6 +254,7 @@ def load_contract(path: Path) -> Contract:
         unique_key=unique_key,
         partition_column=custom.get("partitionColumn"),
         version=odcs.version,
+        versioned_by=versioned_by,
     )
 
 

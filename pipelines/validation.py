@@ -335,18 +335,21 @@ def _mutu_expr(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services
     raise ValueError(f"contract rule {rule.name}: unknown mutu check {check!r}")
 
 
-def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Series]:
-    """(exact duplicate of an earlier row, same key with different content).
+def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """(exact duplicate of an earlier row, same key with different content, an earlier version of a record).
 
     A record that could not be read has no values to compare: it is never a duplicate, nor a key. A row
-    with a value that did not parse is compared on its raw text too, since its typed value is null.
+    with a value that did not parse is compared on its raw text too, since its typed value is null. Where the
+    contract says what orders a record's versions (`versioned_by`), rows of one key from two or more files are no
+    conflict when one of them is the one latest version: it is kept, the others are superseded.
     """
     readable = ~pl.col("violations").list.eval(pl.element().str.starts_with("unreadable:")).list.any().fill_null(False)
     raw = pl.when(pl.col("violations").list.len() > 0).then(pl.col("raw_json")).alias("__raw")
     content = pl.struct(pl.col("partition_key", *spec.stored_schema), raw)
     exact = rows.select((readable & content.is_first_distinct().over(readable).not_()).alias("dup"))["dup"]
+    nothing = pl.Series([False] * rows.height)
     if not spec.unique_key:
-        return exact, pl.Series([False] * rows.height)
+        return exact, nothing, nothing
     key = ["partition_key", *spec.unique_key]
     # A row without its key is judged by not_null on the key columns, not as a conflict.
     keyed = rows.filter(
@@ -355,7 +358,34 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
     counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
     joined = rows.select(*key, readable.alias("__readable")).join(counts, on=key, how="left", maintain_order="left")
     conflict = joined["n"].is_not_null() & joined["__readable"] & ~exact
-    return exact, conflict
+    if spec.versioned_by is None or not conflict.any():
+        return exact, conflict, nothing
+    versions = _versions(rows, spec, key, conflict)
+    latest = versions["__latest"].fill_null(False)
+    superseded = versions["__earlier"].fill_null(False)
+    return exact, conflict & ~latest & ~superseded, superseded
+
+
+def _versions(rows: pl.DataFrame, spec: Contract, key: list[str], conflict: pl.Series) -> pl.DataFrame:
+    """Per row, whether it is the one latest version of its key (from two or more files), or an earlier one."""
+    column = pl.col(spec.versioned_by)
+    if isinstance(rows.schema[spec.versioned_by], pl.List):
+        column = column.list.eval(pl.element().struct.field("at")).list.max()
+    candidates = rows.select(*key, "source_file", column.alias("__version")).with_columns(conflict.alias("__c"))
+    groups = (
+        candidates.filter(pl.col("__c"))
+        .group_by(key)
+        .agg(
+            pl.col("source_file").n_unique().alias("__files"),
+            pl.col("__version").max().alias("__max"),
+            (pl.col("__version") == pl.col("__version").max()).sum().alias("__at_max"),
+        )
+        .filter((pl.col("__files") > 1) & (pl.col("__at_max") == 1))
+    )
+    return candidates.join(groups, on=key, how="left", maintain_order="left").select(
+        (pl.col("__c") & (pl.col("__version") == pl.col("__max"))).alias("__latest"),
+        (pl.col("__c") & (pl.col("__version") < pl.col("__max"))).alias("__earlier"),
+    )
 
 
 @dataclass
@@ -389,8 +419,9 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition."""
     rows = _as_referenced(rows.with_row_index("__rid"), units, services)
     marks: dict[str, pl.Series] = {}
-    exact, conflict = _duplicates(rows, spec)  # before the next step: an unreadable value still tells rows apart
-    marks["exact_duplicate"], marks["key_conflict"] = exact, conflict
+    # Before the next step: an unreadable value still tells rows apart.
+    exact, conflict, superseded = _duplicates(rows, spec)
+    marks["exact_duplicate"], marks["key_conflict"], marks["superseded"] = exact, conflict, superseded
     # A set_null column's value that does not read as its type is already NULL: a finding, not a quarantine.
     soft_types = {f"type:{c.name}": c.name for c in spec.columns if c.on_invalid == "set_null"}
     if soft_types:
@@ -405,7 +436,7 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     # Every row rule in one pass: column and pair rules among the rows judged, the others among readable rows.
     compiled = [(r.name, r.expectation, r.kwargs) for r in rules_for(spec) if r.engine == "great_expectations"]
     judged = rows.with_columns(
-        (parsed_ok & ~exact & ~conflict).alias(row_rules.CANDIDATE), (parsed_ok & ~exact).alias("__ok")
+        (parsed_ok & ~exact & ~conflict & ~superseded).alias(row_rules.CANDIDATE), (parsed_ok & ~exact).alias("__ok")
     )
     others = [
         (_mutu_expr(rule, rows, units, services) & pl.col("__ok")).alias(rule.name)
@@ -442,6 +473,11 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     descriptions = {r.name: ("polars" if r.expectation else r.engine, r.description) for r in rules_for(spec)}
     descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
+    descriptions["superseded"] = (
+        "mutu",
+        f"an earlier version of a record another export holds later (same {', '.join(spec.unique_key)}, "
+        f"its latest {spec.versioned_by} earlier)",
+    )
     for col in spec.columns:
         if col.on_invalid == "set_null":
             unreadable = "value could not be read as the contract type" + SET_NULL_NOTE

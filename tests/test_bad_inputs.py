@@ -351,6 +351,10 @@ MANIFEST: dict[str, Rejected | Rows] = {
         2, 1, {1: r("not_in_future")}, note="verified in 2027"
     ),
     "complaints/canonical/complaints_2026-09-10.json": Rows(1, 1, {}, note=DATED_BY_RECORDS),
+    "complaints/canonical/complaints_lapor-export.jsonl": Rows(
+        1, 0, {1: r("superseded")}, note="the update export holds VER-1 with a later status change"
+    ),
+    "complaints/canonical/complaints_lapor-export-update.jsonl": Rows(2, 2, {}, note=DATED_BY_RECORDS),
 }
 
 GENERATED = {
@@ -644,6 +648,8 @@ def test_loaded_complaints_reach_core(con):
         _rows(con, "select count(*) from core.fct_complaint")[0][0] == loaded
     )  # every complaint id in the corpus is unique
     ids = {row[0] for row in _rows(con, "select complaint_id from core.fct_complaint")}
+    # Of an export and its update, the later version: verified (both were held back as key conflicts).
+    assert _rows(con, "select current_status from core.fct_complaint where complaint_id = 'VER-1'") == [("verified",)]
     assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "UST-2", "CFS-2"} <= ids
     assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1", "CFU-1", "UST-1", "CFS-1"}
 

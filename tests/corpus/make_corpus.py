@@ -538,6 +538,18 @@ def jl(lines, end=True):
     return "\n".join(lines) + ("\n" if end else "")
 
 
+# A LAPOR!-style export and its update, named without a day: the update re-sends VER-1 verified.
+d = "2026-09-18"
+put(C + "complaints_lapor-export.jsonl", jl([c("VER-1", d)]))
+put(
+    C + "complaints_lapor-export-update.jsonl",
+    jl(
+        [
+            c("VER-1", d, history=h(("received", f"{d}T09:00:00"), ("verified", f"{d}T11:00:00"))),
+            c("VER-2", d, t="10:00:00"),
+        ]
+    ),
+)
 d = "2026-09-01"
 good = c("MAL-1", d)
 put(

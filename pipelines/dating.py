@@ -101,9 +101,18 @@ def _record_days(path: Path, stamp: str, relative: str, source: str, name: str) 
     from pipelines.reading import read_file
 
     profile = profile_named(source, name)
-    days = record_days(read_file(path, profile), profile)
+    raw = read_file(path, profile)
+    days = record_days(raw, profile)
     if not days:
         column = profile.date_column or contract(profile.dataset).partition_column
+        if raw.frame.height == 0:
+            raise LandingError(f"{relative}: no records below its header, so nothing to place on a day")
+        sources = [column] if profile.date_column else profile.columns.get(column, [column])
+        if not set(sources) & set(raw.header):
+            raise LandingError(
+                f"{relative}: its header has no {column} column ({' or '.join(sources)}), so its records cannot be "
+                f"placed on a day; the header read is {', '.join(raw.header)[:300]} (a title row above the header?)"
+            )
         raise LandingError(
             f"{relative}: no record carries a readable {column} (formats {', '.join(profile.timestamp_formats)}), "
             "so the file cannot be placed on any day; check the export's dates or the profile's formats"

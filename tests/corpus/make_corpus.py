@@ -243,6 +243,8 @@ put(
     ),
 )
 put(Q + "queue_U1_no-date.csv", csv(QH, [q("NOD-1", "2026-09-10")]))
+put(Q + "queue_U1_header-only-no-date.csv", csv(QH, []))
+put(Q + "queue_U1_title-row-no-date.csv", "Laporan Antrian,U1,September 2026\n" + csv(QH, [q("TTL-1", "2026-09-10")]))
 d = "2026-09-14"
 put(
     Q + f"queue_U1_two-bad-values_{d}.csv",

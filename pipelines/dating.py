@@ -106,7 +106,10 @@ def _record_days(path: Path, stamp: str, relative: str, source: str, name: str) 
     if not days:
         column = profile.date_column or contract(profile.dataset).partition_column
         if raw.frame.height == 0:
-            raise LandingError(f"{relative}: no records below its header, so nothing to place on a day")
+            raise LandingError(
+                f"{relative}: no readable records (a header only, or no line the profile can read), so nothing to "
+                "place on a day"
+            )
         sources = [column] if profile.date_column else profile.columns.get(column, [column])
         if not set(sources) & set(raw.header):
             raise LandingError(

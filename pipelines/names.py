@@ -219,10 +219,7 @@ def _name_part(token: Token, cue: str | None, first: bool) -> bool:
         return kind in ("name", "weak", "unknown") or token.lower in PARTICLES
     if cue in ROLES:
         return kind in ("name", "weak")
-    # After a bare "an" (atas nama, but also English's article: "not an archive or image") a lower-case word that
-    # is no known name stays a word.
-    lenient_first = first and cue != "an"
-    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if lenient_first else ("name", "weak"))
+    return cue in LOWERCASE_CUES and kind in (("name", "weak", "unknown") if first else ("name", "weak"))
 
 
 def _end_of_capitalised_run(text: str, tokens: list[Token], i: int) -> int:
@@ -266,6 +263,13 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(tokens):
         cue = _cue(text, tokens, i)
+        if (
+            cue == "an"
+            and tokens[i - 1].text == "an"
+            and not tokens[i].capitalised
+            and _kind(tokens[i].text) == "unknown"
+        ):
+            cue = None  # English's article ("not an archive or image"); atas nama is also AN, a.n., an. or an + a name
         place_end = None if cue else _place(text, tokens, i)
         if place_end is not None:
             i = place_end

@@ -234,5 +234,6 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         if drawn.metadata["reports"].value:
             progress.say("review pack: drawn")
         else:
+            summary["review_pack"] = "nothing to draw"
             progress.say("review pack: nothing to draw: no period has data yet (the files below say why)")
     return paths.warehouse, summary

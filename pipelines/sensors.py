@@ -6,9 +6,11 @@ from dagster import (
     AssetKey,
     AssetSelection,
     AutomationConditionSensorDefinition,
+    DagsterRunStatus,
     DefaultSensorStatus,
     RunFailureSensorContext,
     RunRequest,
+    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     run_failure_sensor,
@@ -32,14 +34,19 @@ def staging_selection(sources: list[str]) -> list[AssetKey]:
     return [*(STAGING_BY_SOURCE[s] for s in sources), *STAGING_INPUTS.values()]
 
 
-def run_requests(plan: Plan, trigger: str) -> list[RunRequest]:
+def reference_run_key(plan: Plan) -> str:
+    return f"reference:{plan.changes.fingerprints[('reference', 'reference')]}"
+
+
+def run_requests(plan: Plan, trigger: str, reference_failed: bool = False) -> list[RunRequest]:
     """The plan's runs as requests of the declared jobs: the reference run alone when reference data changed (a
     staging run requested beside it ran at the same time and validated with whichever units and services the lake
     held when it got there; the tick after the reference run stages the partitions, which the new reference made
-    stale), else the staging runs."""
-    if plan.reference:
-        digest = plan.changes.fingerprints[("reference", "reference")]
-        return [RunRequest(run_key=f"reference:{digest}", job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger})]
+    stale), else the staging runs. When the reference run of these files failed (`reference_failed`: its key is
+    spent, Dagster launches a key once), the partitions are staged with the reference the lake holds, rather than
+    nothing staged until someone fixes the reference files; the failure has alerted."""
+    if plan.reference and not reference_failed:
+        return [RunRequest(run_key=reference_run_key(plan), job_name=REFERENCE_JOB, tags={"mutu/trigger": trigger})]
     requests = []
     for run in plan.runs:
         requests.append(
@@ -71,12 +78,17 @@ def landing_sensor(context: SensorEvaluationContext, mutu: MutuResource):
     cache = json.loads(context.cursor) if context.cursor else {}
     plan = plan_for(context, mutu, cache)
     return SensorResult(
-        run_requests=run_requests(plan, "landing_sensor"),
+        run_requests=run_requests(plan, "landing_sensor", plan.reference and _failed(context, reference_run_key(plan))),
         dynamic_partitions_requests=[daily_partitions.build_add_request(plan.new_partitions)]
         if plan.new_partitions
         else [],
         cursor=json.dumps(cache, sort_keys=True),
     )
+
+
+def _failed(context: SensorEvaluationContext, run_key: str) -> bool:
+    runs = context.instance.get_runs(filters=RunsFilter(tags={"dagster/run_key": run_key}), limit=1)
+    return bool(runs) and runs[0].status == DagsterRunStatus.FAILURE
 
 
 def failure_message(run_id: str, job_name: str, error: str | None) -> str:

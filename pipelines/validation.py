@@ -347,7 +347,7 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
     raw = pl.when(pl.col("violations").list.len() > 0).then(pl.col("raw_json")).alias("__raw")
     content = pl.struct(pl.col("partition_key", *spec.stored_schema), raw)
     exact = rows.select((readable & content.is_first_distinct().over(readable).not_()).alias("dup"))["dup"]
-    nothing = pl.Series([False] * rows.height)
+    nothing = pl.Series([False] * rows.height, dtype=pl.Boolean)
     if not spec.unique_key:
         return exact, nothing, nothing
     key = ["partition_key", *spec.unique_key]
@@ -376,11 +376,19 @@ def _versions(rows: pl.DataFrame, spec: Contract, key: list[str], conflict: pl.S
         candidates.filter(pl.col("__c"))
         .group_by(key)
         .agg(
+            pl.len().alias("__rows"),
             pl.col("source_file").n_unique().alias("__files"),
+            pl.col("__version").null_count().alias("__unversioned"),
             pl.col("__version").max().alias("__max"),
             (pl.col("__version") == pl.col("__version").max()).sum().alias("__at_max"),
         )
-        .filter((pl.col("__files") > 1) & (pl.col("__at_max") == 1))
+        # One row per file, every row with a version, one latest: otherwise the key stays a conflict.
+        .filter(
+            (pl.col("__files") > 1)
+            & (pl.col("__rows") == pl.col("__files"))
+            & (pl.col("__unversioned") == 0)
+            & (pl.col("__at_max") == 1)
+        )
     )
     return candidates.join(groups, on=key, how="left", maintain_order="left").select(
         (pl.col("__c") & (pl.col("__version") == pl.col("__max"))).alias("__latest"),
@@ -421,7 +429,9 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     marks: dict[str, pl.Series] = {}
     # Before the next step: an unreadable value still tells rows apart.
     exact, conflict, superseded = _duplicates(rows, spec)
-    marks["exact_duplicate"], marks["key_conflict"], marks["superseded"] = exact, conflict, superseded
+    marks["exact_duplicate"], marks["key_conflict"] = exact, conflict
+    if spec.versioned_by is not None:
+        marks["superseded"] = superseded
     # A set_null column's value that does not read as its type is already NULL: a finding, not a quarantine.
     soft_types = {f"type:{c.name}": c.name for c in spec.columns if c.on_invalid == "set_null"}
     if soft_types:
@@ -473,7 +483,7 @@ def _results(flagged: pl.DataFrame, names: list[str], spec: Contract, parsed_ok:
     descriptions = {r.name: ("polars" if r.expectation else r.engine, r.description) for r in rules_for(spec)}
     descriptions["exact_duplicate"] = ("mutu", "exact duplicate of an earlier row (dropped)")
     descriptions["key_conflict"] = ("mutu", f"same {', '.join(spec.unique_key)} with different content")
-    descriptions["superseded"] = (
+    descriptions["superseded"] = (  # contracts with versioned_by only
         "mutu",
         f"an earlier version of a record another export holds later (same {', '.join(spec.unique_key)}, "
         f"its latest {spec.versioned_by} earlier)",

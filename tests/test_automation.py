@@ -259,3 +259,26 @@ def test_the_daemon_alone_publishes_a_new_home(small_landing, tmp_path):
     assert not requested
     assert instance.get_latest_materialization_event(AssetKey(["publish", "warehouse"])) is not None
     assert warehouse.models_to_update(Paths(home), "exact") == []
+
+
+def test_a_failed_reference_run_does_not_stop_the_staging(copy):
+    """Reference data changed: the sensor requests the reference run alone. Once that run failed, its run key is spent
+    (Dagster launches a key once), so the sensor stages the partitions with the reference the lake holds, rather
+    than nothing staged until someone fixes the reference files (the failure has alerted)."""
+    from dagster import DagsterRunStatus
+    from dagster._core.test_utils import create_run_for_test
+
+    from pipelines.sensors import reference_run_key
+    from pipelines.settings import pii_key
+
+    home, landing, instance = copy
+    services = landing / "reference" / "services.csv"
+    services.write_text(services.read_text().replace("KTP elektronik,30,", "KTP elektronik,35,", 1))
+    first = _tick(instance, home, landing)
+    assert [r.job_name for r in first.run_requests] == ["reference"]
+    from pipelines.planning import make_plan
+
+    key = reference_run_key(make_plan(landing, home / "lake", pii_key(), {}, []))
+    assert first.run_requests[0].run_key == key
+    create_run_for_test(instance, job_name="reference", status=DagsterRunStatus.FAILURE, tags={"dagster/run_key": key})
+    assert {r.job_name for r in _tick(instance, home, landing).run_requests} == {"staging"}

@@ -75,7 +75,7 @@ MANIFEST: dict[str, Rejected | Rows] = {
     "queue/canonical/queue_U1_overlap_2026-09-17.csv": Rows(
         2, 2, {}, in_core=1, note="repeats the 16th's last ticket: loaded, and counted once (core.fct_queue_ticket)"
     ),
-    "queue/canonical/queue_U1_header-only-no-date.csv": Rejected(("no records below its header",)),
+    "queue/canonical/queue_U1_header-only-no-date.csv": Rejected(("no readable records", "a header only")),
     "queue/canonical/queue_U1_title-row-no-date.csv": Rejected(("header has no issued_at", "title row")),
     "queue/canonical/queue_U1_spelled-codes_2026-09-15.csv": Rows(
         3, 3, {}, note="unit, service, channel and outcome in other cases and padded: the reference's and contract's"

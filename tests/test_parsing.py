@@ -321,3 +321,25 @@ def test_quoted_fields_read_back_exactly(tmp_path_factory, counters):
     raw = read_file(path, profile("queue", "canonical"))
     assert raw.frame["__problem"].to_list() == [None] * len(counters)
     assert raw.frame["counter_id"].to_list() == [c.strip() or None for c in counters]
+
+
+def test_vendor_file_names_give_their_unit_with_a_day_a_span_or_no_date():
+    """The unit in a vendor export's name, whatever follows it: a day, a month, a span of days or nothing; a unit
+    whose code ends in digits after an underscore keeps them (the suffixes stripped are dates: they hold a dash)."""
+    import re
+
+    from pipelines.profiles import profile
+
+    antrian = profile("queue", "antrian_id").from_filename["unit_id"]
+    eskm = profile("survey", "eskm_xlsx").from_filename["unit_id"]
+    for name, unit in [
+        ("antrian_MPP-5171_22-07-2026.csv", "MPP-5171"),
+        ("antrian_MPP-5171_2026-03.csv", "MPP-5171"),
+        ("antrian_MPP-5171_22-07-2026_04-08-2026.csv", "MPP-5171"),
+        ("antrian_MPP-5171.csv", "MPP-5171"),
+        ("antrian_UPT_2_15-09-2026.csv", "UPT_2"),
+        ("antrian_KEL_01.csv", "KEL_01"),
+    ]:
+        assert re.search(antrian, name).group(1) == unit, name
+    assert re.search(eskm, "eskm_DPM-3273_2026-07.xlsx").group(1) == "DPM-3273"
+    assert re.search(eskm, "eskm_PKM_01_2026-07-22.xlsx").group(1) == "PKM_01"

@@ -98,6 +98,7 @@ def test_after_an_a_word_no_name_list_holds_stays_and_a_name_goes():
     assert scrub_raw_line(message) == message
     assert scrub_raw_line("transfer an budi santoso") == "transfer an [nama]"
     assert scrub_raw_line("an Budi") == "an [nama]"
+    assert scrub_raw_line("transfer AN bagusprakoso wibisono") == "transfer AN [nama]"
 
 
 def test_a_staged_suggestion_and_its_quarantine_evidence_hold_no_name(tmp_path: Path):

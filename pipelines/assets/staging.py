@@ -105,7 +105,7 @@ def _check_specs(dataset: str, key: AssetKey) -> list[AssetCheckSpec]:
 def _group(rule: str) -> str:
     if rule.startswith("type:") or rule.startswith("unreadable:"):
         return "values_parse"
-    if rule in ("exact_duplicate", "key_conflict"):
+    if rule in ("exact_duplicate", "key_conflict", "superseded"):
         return "no_duplicates"
     if ":" in rule:
         return "column_rules"

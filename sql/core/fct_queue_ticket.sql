@@ -11,10 +11,11 @@
 -- column within_wait_standard: Served with a wait at or under the published maximum.
 -- column charged_on_free_service: A fee was paid for a service published as free (integrity signal).
 -- column charged_above_tarif: A fee above the published tarif was paid (integrity signal).
-with tickets as (
+with staged as (
     select
         partition_key,
         source_file,
+        source_row,
         ticket_id,
         unit_id,
         service_code,
@@ -27,20 +28,33 @@ with tickets as (
         service_end_at,
         outcome,
         fee_paid_idr,
-        cast(issued_at as date) as local_date
+        cast(issued_at as date) as local_date,
+        -- In the export of its own day (nearly every ticket), or in another day's (an export repeating the evening
+        -- before): the same ticket in both is counted once, from its own day's export, else from the latest.
+        coalesce(partition_key = cast(cast(issued_at as date) as varchar), true) as in_own_day
     from staging.queue_tickets
-    -- The same ticket in two days' exports (a file repeating the evening before): counted once, from the export of
-    -- its own day, else from the latest.
+),
+
+elsewhere as (
+    select * from staged
+    where not in_own_day
+),
+
+held as (
+    select h.unit_id, h.local_date, h.ticket_id
+    from staged as h
+    inner join elsewhere using (unit_id, local_date, ticket_id)
+    where h.in_own_day
+),
+
+tickets as (
+    select * from staged
+    where in_own_day
+    union all
+    select e.* from elsewhere as e
+    anti join held using (unit_id, local_date, ticket_id)
     qualify
-        row_number()
-            over (
-                partition by unit_id, cast(issued_at as date), ticket_id
-                order by
-                    partition_key = strftime(cast(issued_at as date), '%Y-%m-%d') desc,
-                    partition_key desc,
-                    source_row desc
-            )
-        = 1
+        row_number() over (partition by unit_id, local_date, ticket_id order by partition_key desc, source_row desc) = 1
 ),
 
 standards as (

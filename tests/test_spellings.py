@@ -161,11 +161,14 @@ def test_an_unknown_profile_value_is_recorded_with_the_rule_that_failed(lake):
 # ---- the vocabulary and the contract rule, without a run ---------------------------------------------------
 
 
-@given(st.text(alphabet=st.sampled_from(list("aAbSsDd1-/., \t\u00a0")), max_size=12))
-def test_python_and_polars_normalise_alike(text):
-    from pipelines.vocabularies import normalise, normalised
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aAbSsDd1-/., \t\u00a0")), max_size=12), max_size=6))
+def test_a_column_is_respelled_value_by_value_as_normalise_says(texts):
+    from pipelines.vocabularies import normalise, respelled
 
-    assert pl.select(normalised(pl.lit(text))).item() == normalise(text)
+    spellings = {normalise("S1"): "s1", normalise("d1 - d3"): "d1-d3", normalise("a/b"): "AB"}
+    column = pl.Series("v", texts, dtype=pl.String)
+    got = pl.DataFrame({"v": column}).select(respelled(pl.col("v"), spellings)).to_series().to_list()
+    assert got == [spellings.get(normalise(text), text) for text in texts]
 
 
 def test_every_enum_value_of_the_profile_columns_is_its_own_spelling():

@@ -247,3 +247,50 @@ def test_partitions_whose_figures_differ_in_columns_are_judged_together(tmp_path
     assert dataset_checks.judge_pending(tmp_path) == 2
     judged = pl.read_parquet(tmp_path / lake.DATASET_RESULTS / spec.name / "*.parquet")
     assert judged.filter(~pl.col("success")).is_empty()
+
+
+def test_a_complaint_is_superseded_only_by_one_latest_version_from_another_file(tmp_path):
+    """Of two exports holding a complaint, the later version loads and the earlier is `superseded`; a version
+    without a readable history, or two rows of one file, leave the key a conflict (nothing chosen blindly)."""
+    import json
+
+    from pipelines.parsing import parse
+    from pipelines.profiles import profile
+    from pipelines.reading import read_file
+    from pipelines.validation import validate
+
+    prof, spec = profile("complaints", "canonical"), contract("complaints")
+
+    def complaint(cid, *history):
+        return json.dumps(
+            {
+                "complaint_id": cid,
+                "unit_id": "U1",
+                "channel": "web",
+                "type": "pengaduan",
+                "category": "time",
+                "submitted_at": "2026-09-01T09:00:00",
+                "status_history": [{"status": s, "at": f"2026-09-01T{t}:00"} for s, t in history],
+                "anonymous": True,
+            }
+        )
+
+    first = [complaint("A", ("received", "09:00")), complaint("B", ("received", "09:00"))]
+    first += [complaint("C", ("received", "09:00")), complaint("C", ("received", "09:00"), ("verified", "09:30"))]
+    later = [complaint("A", ("received", "09:00"), ("verified", "10:00")), complaint("B")]
+    later += [complaint("C", ("received", "09:00"), ("verified", "11:00"))]
+    frames = []
+    for name, lines in (("first.jsonl", first), ("later.jsonl", later)):
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n")
+        parsed = parse(read_file(path, prof), path, name, prof, b"k" * 16, datetime(2026, 9, 1).date()).rows
+        frames.append(parsed.with_columns(pl.lit("2026-09-01").alias("partition_key")))
+    units = pl.DataFrame({"unit_id": ["U1"]})
+    rows = validate(pl.concat(frames, how="diagonal_relaxed"), spec, units, pl.DataFrame({"unit_id": ["U1"]})).rows
+    marks = {
+        (r["source_file"], r["complaint_id"], len(r["status_history"] or [])): set(r["violations"])
+        for r in rows.iter_rows(named=True)
+    }
+    assert marks[("first.jsonl", "A", 1)] == {"superseded"} and marks[("later.jsonl", "A", 2)] == set()
+    assert "key_conflict" in marks[("first.jsonl", "B", 1)]  # its other version has no history
+    assert all("key_conflict" in v for (f, c, _), v in marks.items() if c == "C")  # two rows of one file

@@ -22,6 +22,7 @@ import polars as pl
 from pipelines import gx_checks, row_rules
 from pipelines.contracts import Contract, contract
 from pipelines.profiles import SOURCE_DATASETS
+from pipelines.vocabularies import normalise, respelled
 
 
 @dataclass(frozen=True)
@@ -406,21 +407,18 @@ class Validated:
 
 def _as_referenced(rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFrame) -> pl.DataFrame:
     """Unit and service codes in the reference data's spelling where they match one of its codes in any case
-    (`dkp-3171`, `Ktp`): the duplicate, reference and service-standard rules then judge the codes they stand for.
-    A code two reference codes share in lower case stays as landed."""
-    respelled = []
+    (`dkp-3171`, `Ktp`; vocabularies.respelled, the one matching rule): the duplicate, reference and service-standard
+    rules then judge the codes they stand for. A code two reference codes share once normalised stays as landed."""
+    respelled_codes = []
     for column, reference in (("unit_id", units), ("service_code", services)):
         if column not in rows.columns or column not in reference.columns:
             continue
         folded: dict[str, set[str]] = {}
         for code in reference.get_column(column).drop_nulls().unique():
-            folded.setdefault(code.strip().lower(), set()).add(code)
-        spelling = {lower: codes.pop() for lower, codes in folded.items() if len(codes) == 1}
-        if spelling:
-            found = pl.col(column).str.strip_chars().str.to_lowercase()
-            known = found.replace_strict(spelling, default=None, return_dtype=pl.String)
-            respelled.append(pl.coalesce(known, pl.col(column)).alias(column))
-    return rows.with_columns(respelled) if respelled else rows
+            folded.setdefault(normalise(code), set()).add(code)
+        spellings = {form: codes.pop() for form, codes in folded.items() if len(codes) == 1}
+        respelled_codes.append(respelled(pl.col(column), spellings).alias(column))
+    return rows.with_columns(respelled_codes) if respelled_codes else rows
 
 
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:

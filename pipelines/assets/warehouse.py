@@ -85,6 +85,11 @@ STAGING_INPUTS = {
 LANDED_SOURCES = [AssetKey(["staging", d]) for d in sorted(SOURCE_DATASETS.values())]
 
 
+def _deps_missing() -> AutomationCondition:
+    """A dependency missing, the landed staging assets' days aside (a source with no file that day stays missing)."""
+    return AutomationCondition.any_deps_missing().ignore(AssetSelection.assets(*LANDED_SOURCES))
+
+
 def _eager() -> AutomationCondition:
     """Eager, except that a day a source landed nothing on does not hold its readers back: a staging run stages the
     sources with files (another source's new day leaves this one's partition of it unmaterialized, for good), and
@@ -93,10 +98,9 @@ def _eager() -> AutomationCondition:
     for one source failed (or is not created yet) no longer holds back what the other sources' runs staged: the
     daemon's build publishes what the lake holds (where `mutu run` stops at the failed run), the failure alerts
     (`run_failure_alert`), and the source's next staging run updates the readers again."""
-    landed = AssetSelection.assets(*LANDED_SOURCES)
     return (
         AutomationCondition.eager()
-        .replace("any_deps_missing", AutomationCondition.any_deps_missing().ignore(landed))
+        .replace("any_deps_missing", _deps_missing())
         .with_label("eager (a day a source landed nothing on does not wait)")
     )
 
@@ -106,12 +110,11 @@ def _never_built() -> AutomationCondition:
     its first evaluation (Dagster's guard against surprise backfills), so on a home the daemon started on, the models
     that read no table (core.dim_unsur, dim_ikm_grade_band, dim_krejcie_morgan) were never requested, nor anything
     reading them, and the daemon alone never published. A failed first build is not requested again every tick."""
-    landed = AssetSelection.assets(*LANDED_SOURCES)
     return (
         AutomationCondition.missing()
         & ~AutomationCondition.in_progress()
         & ~AutomationCondition.execution_failed()
-        & ~AutomationCondition.any_deps_missing().ignore(landed)
+        & ~_deps_missing()
         & ~AutomationCondition.any_deps_in_progress()
     ).with_label("never built")
 

@@ -292,6 +292,11 @@ def _mutu_expr(rule: RuleSpec, rows: pl.DataFrame, units: pl.DataFrame, services
         now = local_now(float(rule.check["latest_utc_offset_hours"]))
         late = [(_latest_time(c, rows.schema[c]) > now) for c in rule.check["columns"]]
         return pl.any_horizontal(late).fill_null(False)
+    if check == "not_long_before_file_day":
+        # A file named by a day lands every record on that day's partition (partition_key) and keeps its own date.
+        file_day = pl.col("partition_key").str.to_date()
+        earliest = file_day - pl.duration(days=int(rule.check["days"]))
+        return (pl.col(rule.check["column"]).dt.date() < earliest).fill_null(False)
     if check == "items_in_set":
         column, item = rule.check["column"], rule.check["field"]
         unknown = (

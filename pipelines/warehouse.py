@@ -162,6 +162,19 @@ def models_to_update(paths: Paths, weight_mode: str) -> list[SqlModel]:
         con.close()
 
 
+def _earliest_record_days(con: duckdb.DuckDBPyConnection, all_contracts: dict) -> list[date]:
+    """Each source's earliest loaded record day. A file named by a day keeps its records' own dates, and an export
+    named by the day it was exported (`complaints_2026-07-01.jsonl` holding June) holds days before the first staged
+    one: the calendar starts there too, or June would have no periods and drop out of every period mart. How far
+    back a record may lie is the contracts' rule `not_long_before_file_day`."""
+    out = []
+    for dataset in incremental.PARTITIONED_DATASETS:
+        column = all_contracts[dataset].partition_column
+        earliest = _exec(con, f'select min(cast("{column}" as date)) from staging.{dataset}')[0][0]
+        out += [earliest] if earliest is not None else []
+    return out
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: str) -> date | None:
     """Expose the lake as `staging.*`, plus the calendar and run parameters. Returns the as-of date."""
     from pipelines.ingest import ACCOUNTING_SCHEMA, DRIFT_SCHEMA, QUARANTINE_SCHEMA, RESULTS_SCHEMA
@@ -188,7 +201,7 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
         if Path(relative).parts[1] in incremental.PARTITIONED_DATASETS
     ]
     as_of = max(days, default=None)
-    first = min(days, default=date.today())
+    first = min([*days, *_earliest_record_days(con, all_contracts)], default=date.today())
     # Due dates of the last complaints fall after the data ends: the calendar runs past it, to the end of a month,
     # so that a new day seldom changes the calendar (and rebuilds every model that counts working days).
     end = (as_of or first) + timedelta(days=CALENDAR_DAYS_AFTER_DATA)

@@ -353,6 +353,13 @@ MANIFEST: dict[str, Rejected | Rows] = {
         2, 1, {1: r("not_in_future")}, note="verified in 2027"
     ),
     "complaints/canonical/complaints_2026-09-10.json": Rows(1, 1, {}, note=DATED_BY_RECORDS),
+    "complaints/canonical/complaints_mistyped-year_2026-09-11.jsonl": Rows(
+        2,
+        1,
+        {1: r("not_long_before_file_day")},
+        note="2023 typed for 2026, three years before the file's day, is held; a record ten days before its file's "
+        "day (an export named by the day it was exported) loads",
+    ),
     "complaints/canonical/complaints_lapor-export.jsonl": Rows(
         1, 0, {1: r("superseded")}, note="the update export holds VER-1 with a later status change"
     ),

@@ -188,6 +188,61 @@ def test_a_corrected_monthly_export_restates_exactly_its_days(runs):
     assert _marts(home) == _marts(fresh)
 
 
+def test_an_export_named_by_the_day_it_was_exported_counts_in_its_records_periods(runs):
+    """A month of complaints named by the day it was exported (`complaints_july_2026-08-04.jsonl`) while
+    the queue and survey exports start in August: its records keep their own days and count in July's periods.
+    The calendar started a week before the first staged day, so July had no periods and its complaints dropped out
+    of every period mart without a word; it now starts at the earliest record."""
+    root, daily, _ = runs
+    august = date(2026, 8, 1)
+    baseline = root / "landing_august"
+    shutil.copytree(daily, baseline)
+    for source in ("queue", "survey"):
+        for path in [p for p in (baseline / source).rglob("*") if p.is_file()]:
+            if _day_of(path) < august:
+                path.unlink()
+    exported = root / "landing_exported"
+    shutil.copytree(baseline, exported)
+    complaints = exported / "complaints" / "canonical"
+    july = [p for p in complaints.glob("complaints_*.jsonl") if _day_of(p) < august]
+    # Exported on the last day, beside that day's own file: the data is as of the same day as the baseline's.
+    _concat(july, complaints / f"complaints_july_{START + timedelta(days=13):%Y-%m-%d}.jsonl", header=False)
+
+    run_everything(baseline, root / "home_august")
+    run_everything(exported, root / "home_exported")
+    july_complaints = (
+        "select sum(complaints_received) from marts.mart_complaint_period "
+        "where period_type = 'month' and period = '2026-07' and scope_type = 'unit'"
+    )
+    assert _rows(root / "home_exported", july_complaints) == _rows(root / "home_august", july_complaints) != [(None,)]
+    for table in (*FACTS, *(f"marts.{m}" for m in MARTS)):
+        every_column = f"select columns(lambda c: c <> 'source_file') from {table} order by all"
+        assert _rows(root / "home_exported", every_column) == _rows(root / "home_august", every_column), table
+
+
+def test_of_a_complaints_versions_in_two_days_exports_the_later_version_counts(small_landing, tmp_path):
+    """A complaint's versions in two day partitions (an export re-sent later with an older state): the version whose
+    last status change is latest counts (the contract's versionedBy: status_history), not the later day's file,
+    which made a closed complaint open again."""
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    folder = landing / "complaints" / "canonical"
+    source = folder / "complaints_2026-08-03.jsonl"
+    lines = source.read_text().splitlines()
+    newer = json.loads(lines[0])
+    assert newer["status_history"][-1]["status"] == "closed"
+    source.write_text("".join(line + "\n" for line in lines[1:]))
+    older = {**newer, "status_history": newer["status_history"][:1]}
+    (folder / "complaints_closed_2026-08-14.jsonl").write_text(json.dumps(newer) + "\n")
+    (folder / "complaints_resent_2026-08-20.jsonl").write_text(json.dumps(older) + "\n")
+    run_everything(landing, tmp_path / "home")
+    counted = (
+        "select current_status, closed_at is not null from core.fct_complaint "
+        f"where complaint_id = '{newer['complaint_id']}'"
+    )
+    assert _rows(tmp_path / "home", counted) == [("closed", True)]
+
+
 def test_a_source_whose_only_file_is_unreadable_is_listed(small_landing, tmp_path):
     landing = tmp_path / "landing"
     shutil.copytree(small_landing, landing)

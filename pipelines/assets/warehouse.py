@@ -305,7 +305,8 @@ model_assets = [sql_models_asset(models())]
             kinds={"duckdb", "python"},
             owners=OWNERS["core"],
             description="Working-day calendar (staging.calendar, pipelines/calendar.py): weekends, national "
-            "holidays and cuti bersama, from a week before the first landed day to the end of the month 120 days "
+            "holidays and cuti bersama, from a week before the first landed day or the earliest loaded record (an "
+            "export named by the day it was exported holds earlier days) to the end of the month 120 days "
             "after the last landed day (a new day seldom changes it).",
             automation_condition=EAGER,
         ),

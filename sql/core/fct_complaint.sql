@@ -35,10 +35,17 @@ params as (
 ),
 
 latest as (
-    -- A restated export for a later day replaces the complaint's earlier record.
+    -- Of a complaint's versions in several day partitions, the one whose last status change is latest (the complaints
+    -- contract's versionedBy: status_history), whichever day's export holds it; then a restated later day's export.
     select *
     from staging.complaints
-    qualify row_number() over (partition by complaint_id order by partition_key desc, source_row desc) = 1
+    qualify row_number() over (
+        partition by complaint_id
+        order by
+            list_max(list_transform(status_history, lambda s: s.at)) desc nulls last,
+            partition_key desc,
+            source_row desc
+    ) = 1
 ),
 
 milestones as (

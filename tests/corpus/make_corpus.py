@@ -647,3 +647,13 @@ put(
     jl([c("CFU-1", d, history=h(("received", f"{d}T09:00:00"), ("verified", "2027-02-02T09:00:00")))]),
 )
 put(C + "complaints_2026-09-10.json", jl([c("JSN-1", "2026-09-10")]))
+d = "2026-09-11"
+put(
+    C + f"complaints_mistyped-year_{d}.jsonl",
+    jl(
+        [
+            c("CMY-1", "2023-09-11", history=h(("received", "2023-09-11T09:00:00"))),  # 2023 typed for 2026
+            c("CMY-2", "2026-09-01", history=h(("received", "2026-09-01T09:00:00"))),  # exported ten days later
+        ]
+    ),
+)

@@ -44,6 +44,8 @@ def accounting_rows(lake: Path, datasets: tuple[str, ...] | None = None) -> pl.D
         "sha256": pl.String,
         "built_with": pl.String,
         "ingested_at": pl.Datetime("us", "UTC"),
+        "dated_by": pl.String,
+        "records_off_day": pl.Int64,
     }
     if not files:
         return pl.DataFrame(schema=schema)
@@ -52,16 +54,43 @@ def accounting_rows(lake: Path, datasets: tuple[str, ...] | None = None) -> pl.D
     return pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
 
 
+def _as_placed(sha: str | None, by_records: bool) -> str | None:
+    # A file moving from its name's day to its records' days restages the name's day too: the same content, placed
+    # otherwise.
+    return f"{sha} by records" if by_records and sha is not None else sha
+
+
 def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
-    """(dataset, partition key) -> {source file: sha256} as last ingested."""
+    """(dataset, partition key) -> {source file: sha256, and whether it was dated by its records} as last
+    ingested."""
     out: dict[tuple[str, str], dict[str, str]] = {}
-    for dataset, partition_key, source_file, sha in accounting.select(
-        "dataset", "partition_key", "source_file", "sha256"
+    for dataset, partition_key, source_file, sha, dated_by in accounting.select(
+        "dataset", "partition_key", "source_file", "sha256", "dated_by"
     ).iter_rows():
         if partition_key is None:
             continue  # files no partition could hold: see recorded_unassigned
-        out.setdefault((dataset, partition_key), {})[source_file] = sha
+        out.setdefault((dataset, partition_key), {})[source_file] = _as_placed(sha, dated_by == "records")
     return out
+
+
+def dated_by_records(accounting: pl.DataFrame) -> frozenset[str]:
+    """Files the planners and staging date by their records whatever their names say: those named by a day whose
+    records staging found on other days (dating.MARGIN_DAYS), and those dated so since."""
+    found = accounting.filter((pl.col("records_off_day") > 0) | (pl.col("dated_by") == "records"))
+    return frozenset(found.get_column("source_file").to_list())
+
+
+def found_off_day(lake: Path, staged: dict[str, list[str]]) -> list[str]:
+    """Files named by a day that staging (`staged`: dataset -> partition keys) found holding other days' records:
+    the next plan dates them by their records."""
+    files = [lake / "row_accounting" / dataset / f"{pk}.parquet" for dataset, keys in staged.items() for pk in keys]
+    files = [f for f in files if f.exists()]
+    if not files:
+        return []
+    schema = {"source_file": pl.String, "dated_by": pl.String, "records_off_day": pl.Int64}
+    rows = pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
+    found = rows.filter((pl.col("records_off_day") > 0) & (pl.col("dated_by") == "name"))
+    return sorted(set(found.get_column("source_file").to_list()))
 
 
 def built_with(accounting: pl.DataFrame) -> dict[tuple[str, str], str | None]:
@@ -127,14 +156,15 @@ def find_changes(landing: Path, lake: Path, cache: dict[str, str], build: Callab
     changes = Changes(reference=reference != recorded_reference(accounting), build=build(reference))
     changes.fingerprints[("reference", "reference")] = _fingerprint(reference)
     misplaced: dict[str, set[str]] = {}  # source -> its files that no day could hold
+    redate = dated_by_records(accounting)
     for source, dataset in SOURCE_DATASETS.items():
         landed: dict[str, dict[str, str]] = {}
         without_partition = set()
-        for item in scan(landing, source, DaysMemo(cache, changes.build)):
+        for item in scan(landing, source, DaysMemo(cache, changes.build), redate):
             if not item.days:
                 without_partition.add(item.relative)
                 continue
-            sha = hash_with_cache(item.location, item.relative, cache)
+            sha = _as_placed(hash_with_cache(item.location, item.relative, cache), item.dated_by_records)
             for day in item.days:
                 landed.setdefault(day.isoformat(), {})[item.relative] = sha
         seen = {pk for (d, pk) in done if d == dataset}

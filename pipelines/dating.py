@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,20 @@ from pipelines.profiles import Profile
 
 # Runs of digits and dashes in a file name: where its days are, whatever the profile's day format.
 _NUMBERS = re.compile(r"\d[\d-]*\d")
+# A record's local date may fall a day either side of the day its export is named for (exports cut at midnight,
+# time zones). Further off, the name's day is not its records' day: an export of several days named by the day it
+# was exported (`queue_U1_2026-07-31.csv` holding July). Staging counts such records (ingest: records_off_day), and
+# from then on the planners and staging date the file by its records (`file_days(by_records=True)`).
+MARGIN_DAYS = 1
+
+
+def reads_day_from_name(profile: Profile) -> bool:
+    """The profile takes a file's day from its name (not a constant day), and its records carry their own dates."""
+    return (
+        "partition_date" in profile.from_filename
+        and "partition_date" not in profile.constants
+        and not (profile.time_only and not profile.date_column)
+    )
 
 
 def name_day(path: str | Path, profile: Profile) -> date | None:
@@ -71,10 +85,11 @@ class DaysMemo:
 
 
 def file_days(
-    path: str | Path, relative: str, profile: Profile, memo: DaysMemo | None = None
+    path: str | Path, relative: str, profile: Profile, memo: DaysMemo | None = None, by_records: bool = False
 ) -> tuple[tuple[date, ...], bool]:
-    """(the file's days, whether they come from its records); LandingError/ProfileError when it has none."""
-    day = name_day(path, profile)
+    """(the file's days, whether they come from its records); LandingError/ProfileError when it has none.
+    `by_records`: a file named by a day whose records staging found on other days is dated by its records."""
+    day = None if by_records and reads_day_from_name(profile) else name_day(path, profile)
     if day is not None:
         return (day,), False
     if profile.time_only and not profile.date_column:
@@ -99,10 +114,14 @@ def _record_days(path: Path, stamp: str, relative: str, source: str, name: str) 
     from pipelines.parsing import record_days
     from pipelines.profiles import profile as profile_named
     from pipelines.reading import read_file
+    from pipelines.validation import file_span_days
 
     profile = profile_named(source, name)
     raw = read_file(path, profile)
     days = record_days(raw, profile)
+    span = file_span_days(contract(profile.dataset))
+    if days and span is not None:  # a mistyped year is no day of the file (validation quarantines it)
+        days = tuple(day for day in days if day >= days[-1] - timedelta(days=span))
     if not days:
         column = profile.date_column or contract(profile.dataset).partition_column
         if raw.frame.height == 0:

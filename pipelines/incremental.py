@@ -40,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.catalog import table_columns
+from pipelines.dating import MARGIN_DAYS
 from pipelines.lake import stamps as lake_stamps
 from pipelines.sql_models import SqlModel, grain_violations_sql, models
 
@@ -60,9 +61,8 @@ STATE = "staging.mutu_model_state"
 CHANGES = "staging.mutu_model_changes"
 SNAPSHOTS = "staging.mutu_lake_snapshot"
 GRAIN_RESULTS = "staging.mutu_grain_results"
-# A record's local date may fall a day either side of the day its export is named for (exports cut at midnight,
-# time zones): a changed partition changes rows of the days around it too.
-PARTITION_MARGIN_DAYS = 1
+# A changed partition changes rows of the days around it too (a record's date may fall beside its file's day).
+PARTITION_MARGIN_DAYS = MARGIN_DAYS
 # Code a model's rows depend on besides its SQL: the SQL functions it may call, and how it is built.
 MODEL_CODE = ("queueing.py", "incremental.py")
 EVERY_DAY = None  # a change not confined to days

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipelines import lake
 from pipelines.contracts import Contract, contract
+from pipelines.dating import MARGIN_DAYS, reads_day_from_name
 from pipelines.errors import MutuError
 from pipelines.failpoints import failpoint
 from pipelines.fast_read import read_csv_files, takes
@@ -25,7 +26,7 @@ from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
 from pipelines.reading import RawFile, read_file
 from pipelines.stage_timer import add_rows, stage
-from pipelines.validation import validate
+from pipelines.validation import file_span_days, validate
 
 ACCOUNTING_SCHEMA = {
     "dataset": pl.String,
@@ -40,6 +41,8 @@ ACCOUNTING_SCHEMA = {
     "rows_quarantined": pl.Int64,
     "ingested_at": pl.Datetime("us", "UTC"),
     "built_with": pl.String,  # planning.build_id: the staging inputs the partition was staged with
+    "dated_by": pl.String,  # name (its name's or the profile's day) or records (each record on its own day)
+    "records_off_day": pl.Int64,  # of a file dated by its name: records more than dating.MARGIN_DAYS from that day
 }
 QUARANTINE_SCHEMA = {
     "dataset": pl.String,
@@ -181,6 +184,7 @@ def _read_batch(
                     "profile": prof.name,
                     "file_status": "read",
                     "error": None,
+                    "dated_by": "records" if landed.dated_by_records else "name",
                 }
             )
             if landed.dated_by_records:
@@ -209,6 +213,9 @@ def _read_batch(
             batches = _parse_profile(members, prof, key, days, status)
         for batch in batches:
             add_rows("parse", batch.rows.height)
+            if reads_day_from_name(prof):
+                for relative, off in _records_off_day(batch.rows, spec, days).items():
+                    status[relative]["records_off_day"] = status[relative].get("records_off_day", 0) + off
             parsed.append(
                 batch.rows.with_columns(
                     pl.col("source_file").replace_strict(keys, return_dtype=pl.String).alias("partition_key")
@@ -236,6 +243,17 @@ def _read_batch(
         rows = _empty_rows(spec)
     columns = ["partition_key", *[c for c in rows.columns if c != "partition_key"]]
     return _ReadBatch(reads, rows.select(columns))
+
+
+def _records_off_day(rows: pl.DataFrame, spec: Contract, days: dict[str, date]) -> dict[str, int]:
+    """Per file named by a day: its records whose own date lies more than dating.MARGIN_DAYS from that day (a
+    mistyped year, which validation quarantines, aside)."""
+    gap = pl.col(spec.partition_column).dt.date() - pl.col("source_file").replace_strict(days, return_dtype=pl.Date)
+    off = gap.dt.total_days().abs() > MARGIN_DAYS
+    span = file_span_days(spec)
+    if span is not None:
+        off = off & (gap.dt.total_days() >= -span)
+    return dict(rows.group_by("source_file").agg(off.sum()).iter_rows())
 
 
 def _parse_profile(

@@ -60,9 +60,12 @@ def _visible(folder: str | Path, directories: bool) -> list[os.DirEntry]:
     return sorted(found, key=lambda e: e.name)
 
 
-def scan(landing: Path, source: str, memo: DaysMemo | None = None) -> list[LandedFile]:
+def scan(
+    landing: Path, source: str, memo: DaysMemo | None = None, redate: frozenset[str] = frozenset()
+) -> list[LandedFile]:
     """Every file of one source, with its partition; files that cannot be placed carry the reason. `memo` keeps
-    the days of files dated by their records across processes (the planners')."""
+    the days of files dated by their records across processes (the planners'); `redate` names the files dated by
+    their records whatever their names say (changes.dated_by_records)."""
     found = []
     root = landing / source
     if not root.is_dir():
@@ -90,7 +93,9 @@ def scan(landing: Path, source: str, memo: DaysMemo | None = None) -> list[Lande
                 )
                 continue
             try:
-                days, by_records = file_days(path, relative, profile(source, folder.name), memo)
+                days, by_records = file_days(
+                    path, relative, profile(source, folder.name), memo, by_records=relative in redate
+                )
                 found.append(LandedFile(source, folder.name, path, relative, days, dated_by_records=by_records))
             except MutuError as exc:
                 found.append(LandedFile(source, folder.name, path, relative, (), str(exc)))

@@ -135,11 +135,12 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
 
     from pipelines.assets.staging import daily_partitions
     from pipelines.assets.warehouse import STAGING_INPUTS, build_selection
+    from pipelines.changes import found_off_day
     from pipelines.contracts import contracts
     from pipelines.definitions import build_definitions
     from pipelines.jobs import REFERENCE_JOB, REVIEW_PACK_JOB, STAGING_JOB, WAREHOUSE_JOB
-    from pipelines.planning import make_plan
-    from pipelines.profiles import profiles
+    from pipelines.planning import Plan, make_plan
+    from pipelines.profiles import SOURCE_DATASETS, profiles
     from pipelines.resources import MutuResource
     from pipelines.sensors import staging_selection
     from pipelines.sql_models import models
@@ -153,18 +154,22 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
 
     # The plan the landing sensor and the nightly schedule make; file hashes are cached by (size, mtime) across runs.
     hash_cache_file, state_file = home / "landing_hashes.json", home / "run_state.json"
-    cache = _read_state(hash_cache_file)
-    plan = make_plan(
-        landing, paths.lake, pii_key(), cache, list(instance.get_dynamic_partitions(daily_partitions.name)), full=full
-    )
-    _write_state(hash_cache_file, cache)
+
+    def plan_now(full: bool) -> Plan:
+        cache = _read_state(hash_cache_file)
+        known = list(instance.get_dynamic_partitions(daily_partitions.name))
+        plan = make_plan(landing, paths.lake, pii_key(), cache, known, full=full)
+        _write_state(hash_cache_file, cache)
+        # Appended in the order the plan's ranges assumed (known partitions, then the new ones).
+        instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
+        return plan
+
+    plan = plan_now(full)
     if not any(plan.changes.landed.values()):
         raise LandingError(
             f"no landed file under {landing}/queue, /survey or /complaints could be placed on a day; "
             "check that the folders hold the exports and that their dates are readable"
         )
-    # Appended in the order the plan's ranges assumed (known partitions, then the new ones).
-    instance.add_dynamic_partitions(daily_partitions.name, plan.new_partitions)
     summary = plan.summary()
 
     def execute(job: str, what: str, tags: dict[str, str] | None = None, **options):
@@ -177,18 +182,29 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
     if plan.reference:
         progress.say("reference data: staging units, services, targets")
         execute(REFERENCE_JOB, "reference data run")
-    for number, run in enumerate(plan.runs, start=1):
-        days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
+
+    def stage(plan: Plan) -> None:
+        for number, run in enumerate(plan.runs, start=1):
+            days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
+            progress.say(
+                f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, "
+                f"{days} stale day(s) in {run.first}..{run.last}"
+            )
+            execute(STAGING_JOB, "staging run", tags=run.tags(), asset_selection=staging_selection(run.sources))
+
+    stage(plan)
+    staged = {SOURCE_DATASETS[source]: keys for source, keys in plan.stale.items()}
+    redated = found_off_day(paths.lake, staged) if plan.runs else []
+    if redated:
+        # Named by a day, holding other days' records (an export named by the day it was exported): the plan now
+        # dates them by their records, and their days are staged before anything is built. The sensor's next tick
+        # does the same.
+        summary["dated_by_records"] = redated
         progress.say(
-            f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, "
-            f"{days} stale day(s) in {run.first}..{run.last}"
+            f"staging: {len(redated)} file(s) named by a day hold records of other days "
+            f"({', '.join(redated[:3])}{', ...' if len(redated) > 3 else ''}): placing their records on their own days"
         )
-        execute(
-            STAGING_JOB,
-            "staging run",
-            tags=run.tags(),
-            asset_selection=staging_selection(run.sources),
-        )
+        stage(plan_now(False))
 
     state = _read_state(state_file)
     built = warehouse_fingerprint(paths.lake, weight_mode)

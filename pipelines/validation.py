@@ -159,6 +159,14 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
 DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations checks per partition
 
 
+def file_span_days(spec: Contract) -> int | None:
+    """How many days before its file's day a record may lie (the contract's rule not_long_before_file_day); None
+    when the contract has no such rule. Dating by records ignores days further back than that (dating.py): a
+    mistyped year stays on the file's first day, where the rule holds it."""
+    rule = next((r for r in rules_for(spec) if r.check and r.check.get("check") == "not_long_before_file_day"), None)
+    return int(rule.check["days"]) if rule else None
+
+
 def _future_rule(spec: Contract) -> RuleSpec | None:
     return next((r for r in rules_for(spec) if r.check and r.check.get("check") == "not_in_future"), None)
 

@@ -308,7 +308,8 @@ select dataset, source_file, any_value(profile) as profile,
        string_agg(distinct error, '; ') as error,
        sum(rows_in) as rows_in, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as rows_quarantined,
        min(try_cast(partition_key as date)) as first_day, max(try_cast(partition_key as date)) as last_day,
-       count(distinct partition_key) as days, any_value(sha256) as sha256, max(ingested_at) as ingested_at
+       count(distinct partition_key) as days, any_value(dated_by) as dated_by, any_value(sha256) as sha256,
+       max(ingested_at) as ingested_at
 from staging.audit_row_accounting
 group by dataset, source_file
 order by dataset, source_file

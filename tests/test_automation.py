@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from zoneinfo import ZoneInfo
 
 import duckdb
+import polars as pl
 import pytest
 from dagster import (
     AssetKey,
@@ -282,3 +283,42 @@ def test_a_failed_reference_run_does_not_stop_the_staging(copy):
     assert first.run_requests[0].run_key == key
     create_run_for_test(instance, job_name="reference", status=DagsterRunStatus.FAILURE, tags={"dagster/run_key": key})
     assert {r.job_name for r in _tick(instance, home, landing).run_requests} == {"staging"}
+
+
+BOTH_DAYS = ["2026-07-30..2026-08-03"]  # the two partitions of U1's export, next to each other
+
+
+def test_the_daemon_dates_an_export_named_by_its_export_day_by_its_records(copy):
+    """Two days of U1's tickets in one export named by the later day: the sensor stages the name's day; staging
+    finds records of another day there, and the next tick stages both days with the file dated by its records (as
+    `mutu run` does in one run); then nothing is left to do."""
+    home, landing, instance = copy
+    queue = landing / "queue" / "canonical"
+    first, second = queue / "queue_U1_2026-07-30.csv", queue / "queue_U1_2026-08-03.csv"
+    header, *earlier = first.read_text().splitlines()
+    later = second.read_text().splitlines()[1:]
+    first.unlink()
+    second.write_text("\n".join([header, *earlier, *later]) + "\n")
+    definitions = build_definitions(MutuResource(home=str(home), landing=str(landing)))
+
+    named = _tick(instance, home, landing)
+    assert [r[3] for r in _requested(named.run_requests) if r[0] == "staging/queue_tickets"] == BOTH_DAYS
+    _stage(definitions, instance, named)
+    assert _rows_of(home, "2026-08-03") == {("queue/canonical/queue_U1_2026-08-03.csv", "name", len(earlier))}
+
+    redated = _tick(instance, home, landing, named.cursor)
+    assert [r[3] for r in _requested(redated.run_requests) if r[0] == "staging/queue_tickets"] == BOTH_DAYS
+    _stage(definitions, instance, redated)
+    for day in ("2026-07-30", "2026-08-03"):
+        assert _rows_of(home, day) == {("queue/canonical/queue_U1_2026-08-03.csv", "records", None)}
+    assert _requested(_tick(instance, home, landing, redated.cursor).run_requests) == []
+
+
+def _rows_of(home, day: str) -> set[tuple]:
+    """(file, how it was dated, records off its named day) of U1's canonical queue files in a day's accounting."""
+    accounting = pl.read_parquet(home / "lake" / "row_accounting" / "queue_tickets" / f"{day}.parquet")
+    return {
+        (r["source_file"], r["dated_by"], r["records_off_day"])
+        for r in accounting.iter_rows(named=True)
+        if r["source_file"].startswith("queue/canonical/queue_U1")
+    }

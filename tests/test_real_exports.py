@@ -220,6 +220,44 @@ def test_an_export_named_by_the_day_it_was_exported_counts_in_its_records_period
         assert _rows(root / "home_exported", every_column) == _rows(root / "home_august", every_column), table
 
 
+def test_a_fortnight_of_tickets_named_by_its_export_day_loads_every_ticket_on_its_own_day(runs):
+    """`queue_<unit>_2026-08-04.csv` holding the unit's fortnight, named by the day it was exported. On the name's
+    day its tickets were key conflicts (ticket numbers restart every day): nearly all quarantined. Staging finds its
+    records on other days, and the run stages them again dated by their records, before the build: every fact and
+    mart equals the daily baseline. The file stays dated so (a later run stages nothing), and a corrected export
+    restates its days as a fresh build does."""
+    root, daily, _ = runs
+    landing, home = root / "landing_queue_export", root / "home_queue_export"
+    shutil.copytree(daily, landing)
+    queue = landing / "queue" / "canonical"
+    unit = sorted(p.name.split("_")[1] for p in queue.glob("queue_*.csv"))[0]
+    exported = f"queue_{unit}_{START + timedelta(days=13):%Y-%m-%d}.csv"
+    days = sorted(queue.glob(f"queue_{unit}_*.csv"))
+    _concat(days, queue / exported, header=True)
+
+    run_everything(landing, home)
+    assert json.loads((home / "run_stats.json").read_text())["plan"]["dated_by_records"] == [
+        f"queue/canonical/{exported}"
+    ]
+    assert _rows(home, f"select dated_by, days from audit.row_accounting where source_file like '%{exported}'") == [
+        ("records", len(days))
+    ]
+    for table in (*FACTS, *(f"marts.{m}" for m in MARTS)):
+        every_column = f"select columns(lambda c: c <> 'source_file') from {table} order by all"
+        assert _rows(home, every_column) == _rows(root / "home_daily", every_column), table
+
+    run_everything(landing, home)
+    plan = json.loads((home / "run_stats.json").read_text())["plan"]
+    assert set(plan["stale_partitions"].values()) == {0} and "dated_by_records" not in plan
+
+    header, *records = (queue / exported).read_text().splitlines()
+    dropped = f",{START + timedelta(days=3):%Y-%m-%d}T"
+    (queue / exported).write_text("\n".join([header, *(r for r in records if dropped not in r)]) + "\n")
+    run_everything(landing, home)
+    run_everything(landing, root / "home_queue_export_fresh")
+    assert _marts(home) == _marts(root / "home_queue_export_fresh")
+
+
 def test_of_a_complaints_versions_in_two_days_exports_the_later_version_counts(small_landing, tmp_path):
     """A complaint's versions in two day partitions (an export re-sent later with an older state): the version whose
     last status change is latest counts (the contract's versionedBy: status_history), not the later day's file,

@@ -36,6 +36,7 @@ from pipelines import lake
 from pipelines.assets.landing import landing_key
 from pipelines.assets.markdown import markdown
 from pipelines.assets.results import materialized
+from pipelines.changes import accounting_rows, dated_by_records
 from pipelines.contracts import contract
 from pipelines.freshness import MAX_SILENT_WORKDAYS, silent_units
 from pipelines.ingest import IngestReport, ingest_reference, ingest_source_partitions, record_unassigned
@@ -258,7 +259,9 @@ def staging_asset(source: str):
     )
     def _staging(context: AssetExecutionContext, mutu: MutuResource) -> MaterializeResult:
         key_bytes = mutu.pii_key()
-        files = scan(mutu.landing_dir, source)
+        # Dated as the plan dated them: a file named by a day whose records were found on other days, by its records.
+        redate = dated_by_records(accounting_rows(mutu.paths.lake, (dataset,)))
+        files = scan(mutu.landing_dir, source, redate=redate)
         landed = by_partition(files)
         # The run names the days this source stages (planning.STALE_TAG); one without files is skipped unless it
         # held files before, whose removal must empty it.

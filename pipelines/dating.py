@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,14 +114,11 @@ def _record_days(path: Path, stamp: str, relative: str, source: str, name: str) 
     from pipelines.parsing import record_days
     from pipelines.profiles import profile as profile_named
     from pipelines.reading import read_file
-    from pipelines.validation import file_span_days
+    from pipelines.validation import placeable_days
 
     profile = profile_named(source, name)
     raw = read_file(path, profile)
-    days = record_days(raw, profile)
-    span = file_span_days(contract(profile.dataset))
-    if days and span is not None:  # a mistyped year is no day of the file (validation quarantines it)
-        days = tuple(day for day in days if day >= days[-1] - timedelta(days=span))
+    days = placeable_days(contract(profile.dataset), record_days(raw, profile))
     if not days:
         column = profile.date_column or contract(profile.dataset).partition_column
         if raw.frame.height == 0:

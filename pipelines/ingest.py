@@ -26,7 +26,7 @@ from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
 from pipelines.reading import RawFile, read_file
 from pipelines.stage_timer import add_rows, stage
-from pipelines.validation import file_span_days, validate
+from pipelines.validation import file_span_days, run_day, validate
 
 ACCOUNTING_SCHEMA = {
     "dataset": pl.String,
@@ -147,11 +147,18 @@ def _parse_spanning(landed: LandedFile, prof: Profile, spec: Contract, key: byte
             parsed = parse_files([(raw, landed.path, landed.relative)], prof, key, landed.days[0])
     except MutuError as exc:
         return _SpanningFile(None, [], exc)
-    # A record whose date cannot be read (or that cannot be read at all) stays in the file's first day,
+    # A record whose date cannot be read (or that cannot be read at all) stays in the file's first day, and one
+    # dated on no day of the file (after the run, a mistyped year: validation.placeable_days) goes to its latest,
     # where it is quarantined with the rule it broke: every record has exactly one partition.
     unreadable = pl.col("violations").list.eval(pl.element().str.starts_with("unreadable:")).list.any()
     day = pl.when(unreadable).then(None).otherwise(pl.col(spec.partition_column).dt.date())
-    day = pl.when(day.is_in(list(landed.days))).then(day).otherwise(pl.lit(landed.days[0]))
+    day = (
+        pl.when(day.is_null())
+        .then(pl.lit(landed.days[0]))
+        .when(day.is_in(list(landed.days)))
+        .then(day)
+        .otherwise(pl.lit(landed.days[-1]))
+    )
     return _SpanningFile(parsed.rows.with_columns(day.alias(DAY)), parsed.drift[landed.relative])
 
 
@@ -247,12 +254,15 @@ def _read_batch(
 
 def _records_off_day(rows: pl.DataFrame, spec: Contract, days: dict[str, date]) -> dict[str, int]:
     """Per file named by a day: its records whose own date lies more than dating.MARGIN_DAYS from that day (a
-    mistyped year, which validation quarantines, aside)."""
-    gap = pl.col(spec.partition_column).dt.date() - pl.col("source_file").replace_strict(days, return_dtype=pl.Date)
-    off = gap.dt.total_days().abs() > MARGIN_DAYS
-    span = file_span_days(spec)
+    mistyped year either way, which validation quarantines, aside)."""
+    own = pl.col(spec.partition_column).dt.date()
+    gap = (own - pl.col("source_file").replace_strict(days, return_dtype=pl.Date)).dt.total_days()
+    off = gap.abs() > MARGIN_DAYS
+    span, today = file_span_days(spec), run_day(spec)
     if span is not None:
-        off = off & (gap.dt.total_days() >= -span)
+        off = off & (gap >= -span)
+    if today is not None:
+        off = off & (own <= today)
     return dict(rows.group_by("source_file").agg(off.sum()).iter_rows())
 
 

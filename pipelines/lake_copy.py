@@ -44,7 +44,7 @@ def refresh(con: duckdb.DuckDBPyConnection, lake: Path, table: str, name: str, s
     columns = table_columns(con, "staging", name)
     stale = [f for f in known if files.get(f) != known[f]]
     fresh = [f for f in files if known.get(f) != files[f]]
-    if not stale and not fresh and columns:
+    if not stale and not fresh and columns and set(schema) <= set(columns):
         return
     if fresh:
         added = [r[0] for r in _exec(con, f"describe {_read(lake, fresh)}")]
@@ -80,3 +80,19 @@ def refresh(con: duckdb.DuckDBPyConnection, lake: Path, table: str, name: str, s
             f"insert into {FILES} select ?, unnest(?::varchar[]), unnest(?::varchar[])",
             [table, fresh, [files[f] for f in fresh]],
         )
+    _add_missing_columns(con, name, schema)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, name: str, schema: dict) -> None:
+    """Columns the schema gained since a lake's files were written (accounting's dated_by): NULL in the copy, so
+    that a build on an older lake reads them as a newer one's."""
+    missing = {c: t for c, t in schema.items() if c not in table_columns(con, "staging", name)}
+    if not missing:
+        return
+    con.register("mutu_missing", pl.DataFrame(schema=missing))
+    try:
+        types = dict(_exec(con, "select column_name, column_type from (describe mutu_missing)"))
+    finally:
+        con.unregister("mutu_missing")
+    for column in missing:
+        _exec(con, f'alter table staging."{name}" add column "{column}" {types[column]}')

@@ -13,7 +13,7 @@ import, and its results land in audit.validation_results beside the row rules' a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
@@ -161,10 +161,27 @@ DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations che
 
 def file_span_days(spec: Contract) -> int | None:
     """How many days before its file's day a record may lie (the contract's rule not_long_before_file_day); None
-    when the contract has no such rule. Dating by records ignores days further back than that (dating.py): a
-    mistyped year stays on the file's first day, where the rule holds it."""
+    when the contract has no such rule."""
     rule = next((r for r in rules_for(spec) if r.check and r.check.get("check") == "not_long_before_file_day"), None)
     return int(rule.check["days"]) if rule else None
+
+
+def run_day(spec: Contract) -> date | None:
+    """Today on the clock the contract's not_in_future rule judges by (None without the rule)."""
+    future = _future_rule(spec)
+    return local_now(float(future.check["latest_utc_offset_hours"])).date() if future is not None else None
+
+
+def placeable_days(spec: Contract, days: tuple[date, ...]) -> tuple[date, ...]:
+    """The days a file dated by its records is placed on, of its records' `days` (sorted): none after the run and
+    none further than the not_long_before_file_day span before the latest of those. A record of another day (a
+    mistyped year, either way) goes to that latest day, where those two rules quarantine it (ingest.py)."""
+    today = run_day(spec)
+    kept = tuple(day for day in days if today is None or day <= today) or days
+    span = file_span_days(spec)
+    if kept and span is not None:
+        kept = tuple(day for day in kept if day >= kept[-1] - timedelta(days=span))
+    return kept
 
 
 def _future_rule(spec: Contract) -> RuleSpec | None:

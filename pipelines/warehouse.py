@@ -170,7 +170,7 @@ def _earliest_record_days(con: duckdb.DuckDBPyConnection, all_contracts: dict) -
     out = []
     for dataset in incremental.PARTITIONED_DATASETS:
         column = all_contracts[dataset].partition_column
-        earliest = _exec(con, f'select min(cast("{column}" as date)) from staging.{dataset}')[0][0]
+        earliest = _exec(con, f'select cast(min("{column}") as date) from staging.{dataset}')[0][0]
         out += [earliest] if earliest is not None else []
     return out
 

@@ -354,11 +354,19 @@ MANIFEST: dict[str, Rejected | Rows] = {
     ),
     "complaints/canonical/complaints_2026-09-10.json": Rows(1, 1, {}, note=DATED_BY_RECORDS),
     "complaints/canonical/complaints_mistyped-year_2026-09-11.jsonl": Rows(
+        4,
         2,
-        1,
-        {1: r("not_long_before_file_day")},
-        note="2023 typed for 2026, three years before the file's day, is held; a record ten days before its file's "
-        "day (an export named by the day it was exported) loads",
+        {1: r("not_long_before_file_day"), 4: r("not_long_before_file_day")},
+        note="records three and ten days before the file's day (an export named by the day it was exported): the "
+        "file is dated by its records, and they load; 2023 and 2024 typed for 2026, more than two years before its "
+        "latest record, are no days of it and are held on that day (2024-09-03 would load on its first day)",
+    ),
+    "complaints/canonical/complaints_future-typo_2026-09-14.jsonl": Rows(
+        3,
+        2,
+        {3: r("not_in_future")},
+        note="dated by its records (one eleven days before its name's day); 2062 typed for 2026 is no day of it: "
+        "held on its latest day, and the file stays on its real days",
     ),
     "complaints/canonical/complaints_lapor-export.jsonl": Rows(
         1, 0, {1: r("superseded")}, note="the update export holds VER-1 with a later status change"

@@ -80,3 +80,15 @@ def test_the_copy_follows_the_lake_file_by_file(tmp_path):
 def _fingerprint(path) -> str:
     status = path.stat()
     return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def test_a_column_the_schema_gained_reads_as_null_from_an_older_lake(tmp_path):
+    """A lake written before the accounting said how each file was dated (`dated_by`): the copy has the column,
+    NULL, so a build on it reads the audit tables as on a newer lake (the query failed on the missing column)."""
+    lake = tmp_path / "lake"
+    con = duckdb.connect()
+    con.execute("create schema staging")
+    _write(lake, "2026-07-01", [3])
+    refresh(con, lake, "row_accounting", "copied", SCHEMA)
+    refresh(con, lake, "row_accounting", "copied", {**SCHEMA, "dated_by": pl.String})
+    assert con.execute("select rows_in, dated_by from staging.copied").fetchall() == [(3, None)]

@@ -654,6 +654,20 @@ put(
         [
             c("CMY-1", "2023-09-11", history=h(("received", "2023-09-11T09:00:00"))),  # 2023 typed for 2026
             c("CMY-2", "2026-09-01", history=h(("received", "2026-09-01T09:00:00"))),  # exported ten days later
+            c("CMY-3", "2026-09-08", history=h(("received", "2026-09-08T09:00:00"))),
+            # 2024 typed for 2026: within two years of the file's first day, not of its latest
+            c("CMY-4", "2024-09-03", history=h(("received", "2024-09-03T09:00:00"))),
+        ]
+    ),
+)
+d = "2026-09-14"
+put(
+    C + f"complaints_future-typo_{d}.jsonl",
+    jl(
+        [
+            c("CFT-1", d, history=h(("received", f"{d}T09:00:00"))),
+            c("CFT-2", "2026-09-03", history=h(("received", "2026-09-03T09:00:00"))),  # exported eleven days later
+            c("CFT-3", "2062-09-14", history=h(("received", "2062-09-14T09:00:00"))),  # 2062 typed for 2026
         ]
     ),
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.atomic import file_stamp
-from pipelines.dating import DaysMemo
+from pipelines.dating import OFF_DAY_SHARE, DaysMemo
 from pipelines.landing import REFERENCE_DATASETS, file_sha256, scan
 from pipelines.profiles import SOURCE_DATASETS
 
@@ -45,6 +45,7 @@ def accounting_rows(lake: Path, datasets: tuple[str, ...] | None = None) -> pl.D
         "built_with": pl.String,
         "ingested_at": pl.Datetime("us", "UTC"),
         "dated_by": pl.String,
+        "rows_in": pl.Int64,
         "records_off_day": pl.Int64,
     }
     if not files:
@@ -74,10 +75,14 @@ def ingested(accounting: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
 
 
 def dated_by_records(accounting: pl.DataFrame) -> frozenset[str]:
-    """Files the planners and staging date by their records whatever their names say: those named by a day whose
-    records staging found on other days (dating.MARGIN_DAYS), and those dated so since."""
-    found = accounting.filter((pl.col("records_off_day") > 0) | (pl.col("dated_by") == "records"))
+    """Files the planners and staging date by their records whatever their names say: those named by a day most of
+    whose records staging found on other days (dating.MARGIN_DAYS, OFF_DAY_SHARE), and those dated so since."""
+    found = accounting.filter(_mostly_off_day() | (pl.col("dated_by") == "records"))
     return frozenset(found.get_column("source_file").to_list())
+
+
+def _mostly_off_day() -> pl.Expr:
+    return pl.col("records_off_day") > pl.col("rows_in") * OFF_DAY_SHARE
 
 
 def found_off_day(lake: Path, staged: dict[str, list[str]]) -> list[str]:
@@ -87,9 +92,9 @@ def found_off_day(lake: Path, staged: dict[str, list[str]]) -> list[str]:
     files = [f for f in files if f.exists()]
     if not files:
         return []
-    schema = {"source_file": pl.String, "dated_by": pl.String, "records_off_day": pl.Int64}
+    schema = {"source_file": pl.String, "dated_by": pl.String, "rows_in": pl.Int64, "records_off_day": pl.Int64}
     rows = pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
-    found = rows.filter((pl.col("records_off_day") > 0) & (pl.col("dated_by") == "name"))
+    found = rows.filter(_mostly_off_day() & (pl.col("dated_by") == "name"))
     return sorted(set(found.get_column("source_file").to_list()))
 
 

@@ -25,9 +25,12 @@ from pipelines.profiles import Profile
 _NUMBERS = re.compile(r"\d[\d-]*\d")
 # A record's local date may fall a day either side of the day its export is named for (exports cut at midnight,
 # time zones). Further off, the name's day is not its records' day: an export of several days named by the day it
-# was exported (`queue_U1_2026-07-31.csv` holding July). Staging counts such records (ingest: records_off_day), and
-# from then on the planners and staging date the file by its records (`file_days(by_records=True)`).
+# was exported (`queue_U1_2026-07-31.csv` holding July). Staging counts such records (ingest: records_off_day); a
+# file with more than this share of its records off its day is dated by its records from then on, by the planners
+# and staging alike (`file_days(by_records=True)`). A day's export with a few stray records (a late-synced answer,
+# a mistyped day) stays on its day, its records keeping their own dates.
 MARGIN_DAYS = 1
+OFF_DAY_SHARE = 0.5
 
 
 def reads_day_from_name(profile: Profile) -> bool:

@@ -183,11 +183,11 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         progress.say("reference data: staging units, services, targets")
         execute(REFERENCE_JOB, "reference data run")
 
-    def stage(plan: Plan) -> None:
+    def stage(plan: Plan, what: str = "staging run") -> None:
         for number, run in enumerate(plan.runs, start=1):
             days = sum(run.first <= k <= run.last for k in set().union(*(plan.stale[s] for s in run.sources)))
             progress.say(
-                f"staging run {number}/{len(plan.runs)}: {', '.join(run.sources)}, "
+                f"{what} {number}/{len(plan.runs)}: {', '.join(run.sources)}, "
                 f"{days} stale day(s) in {run.first}..{run.last}"
             )
             execute(STAGING_JOB, "staging run", tags=run.tags(), asset_selection=staging_selection(run.sources))
@@ -201,10 +201,10 @@ def _run_everything(landing: Path, home: Path, weight_mode: str, full: bool) -> 
         # does the same.
         summary["dated_by_records"] = redated
         progress.say(
-            f"staging: {len(redated)} file(s) named by a day hold records of other days "
+            f"staging: {len(redated)} file(s) named by a day hold mostly records of other days "
             f"({', '.join(redated[:3])}{', ...' if len(redated) > 3 else ''}): placing their records on their own days"
         )
-        stage(plan_now(False))
+        stage(plan_now(False), "staging again, those files by their records: run")
 
     state = _read_state(state_file)
     built = warehouse_fingerprint(paths.lake, weight_mode)

@@ -382,12 +382,16 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
     if not spec.unique_key:
         return exact, nothing, nothing
     key = ["partition_key", *spec.unique_key]
-    # A row without its key is judged by not_null on the key columns, not as a conflict.
+    # A row without its key is judged by not_null on the key columns, not as a conflict; nor is one without its day
+    # (a date that did not parse: quarantined for it), which a file dated by its records leaves on its first day,
+    # among that day's own keys (ticket numbers restart every day).
+    dated = [spec.partition_column] if spec.partition_column in rows.columns else []
     keyed = rows.filter(
-        ~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in key)).to_series()
+        ~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in [*key, *dated])).to_series()
     )
     counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-    joined = rows.select(*key, readable.alias("__readable")).join(counts, on=key, how="left", maintain_order="left")
+    is_dated = pl.all_horizontal(readable, *(pl.col(c).is_not_null() for c in dated)).alias("__readable")
+    joined = rows.select(*key, is_dated).join(counts, on=key, how="left", maintain_order="left")
     conflict = joined["n"].is_not_null() & joined["__readable"] & ~exact
     if spec.versioned_by is None or not conflict.any():
         return exact, conflict, nothing

@@ -201,7 +201,8 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, paths: Paths, weight_mode: s
         if Path(relative).parts[1] in incremental.PARTITIONED_DATASETS
     ]
     as_of = max(days, default=None)
-    first = min([*days, *_earliest_record_days(con, all_contracts)], default=date.today())
+    # From the records (a partition whose file moved to its records' days stays, empty), else the staged days.
+    first = min(_earliest_record_days(con, all_contracts), default=min(days, default=date.today()))
     # Due dates of the last complaints fall after the data ends: the calendar runs past it, to the end of a month,
     # so that a new day seldom changes the calendar (and rebuilds every model that counts working days).
     end = (as_of or first) + timedelta(days=CALENDAR_DAYS_AFTER_DATA)

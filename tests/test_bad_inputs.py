@@ -354,19 +354,29 @@ MANIFEST: dict[str, Rejected | Rows] = {
     ),
     "complaints/canonical/complaints_2026-09-10.json": Rows(1, 1, {}, note=DATED_BY_RECORDS),
     "complaints/canonical/complaints_mistyped-year_2026-09-11.jsonl": Rows(
-        4,
-        2,
+        5,
+        3,
         {1: r("not_long_before_file_day"), 4: r("not_long_before_file_day")},
-        note="records three and ten days before the file's day (an export named by the day it was exported): the "
-        "file is dated by its records, and they load; 2023 and 2024 typed for 2026, more than two years before its "
-        "latest record, are no days of it and are held on that day (2024-09-03 would load on its first day)",
+        note="most records days before the file's day (an export named by the day it was exported): the file is "
+        "dated by its records, and they load; 2023 and 2024 typed for 2026, more than two years before its latest "
+        "record, are no days of it and are held on that day (2024-09-03 would load on its first day)",
     ),
     "complaints/canonical/complaints_future-typo_2026-09-14.jsonl": Rows(
         3,
         2,
         {3: r("not_in_future")},
-        note="dated by its records (one eleven days before its name's day); 2062 typed for 2026 is no day of it: "
-        "held on its latest day, and the file stays on its real days",
+        note="dated by its records (days before its name's day); 2062 typed for 2026 is no day of it: held on its "
+        "latest day, and the file stays on its real days",
+    ),
+    "queue/canonical/queue_U1_exported_2026-09-24.csv": Rows(
+        4,
+        3,
+        {4: r("type:issued_at")},
+        note="dated by its records; the record whose day cannot be read waits on the first day, where FN-1 of that "
+        "day loads: no key conflict with a record that has no day (both were held)",
+    ),
+    "complaints/canonical/complaints_stray_2026-09-15.jsonl": Rows(
+        3, 3, {}, note="one record of eleven days before, synced late: the file stays on its name's day"
     ),
     "complaints/canonical/complaints_lapor-export.jsonl": Rows(
         1, 0, {1: r("superseded")}, note="the update export holds VER-1 with a later status change"
@@ -647,6 +657,9 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-16"): 2,  # OVL-2 is in the 17th's export too: counted once
         ("U1", "2026-09-17"): 1,
         ("U2", "2026-09-15"): 2,  # vendor words in other cases
+        ("U1", "2026-09-19"): 1,  # three days exported on the 24th, each on its own day
+        ("U1", "2026-09-20"): 1,
+        ("U1", "2026-09-21"): 1,
     }  # future tickets (2027-03-01) are quarantined
     survey_loaded = _rows(
         con,
@@ -669,6 +682,22 @@ def test_loaded_complaints_reach_core(con):
     assert _rows(con, "select current_status from core.fct_complaint where complaint_id = 'VER-1'") == [("verified",)]
     assert {"MAL-1", "NST-1", "ARR-5", "HIS-7", "DUP-1", "DUP-3", "BAD-8", "CBM-1", "CBM-2", "UST-2", "CFS-2"} <= ids
     assert not ids & {"DUP-2", "BAD-1", "HIS-1", "HIS-2", "HIS-3", "HIS-4", "LAT-1", "KEY-1", "CFU-1", "UST-1", "CFS-1"}
+
+
+def test_a_days_export_with_a_stray_record_stays_on_its_day_and_a_multi_day_one_moves(con):
+    """Named by a day: a file most of whose records lie on other days is dated by its records (each on its own
+    day, the file's accounting says `records`); one with a record synced late stays on its name's day."""
+    placed = _rows(
+        con,
+        "select source_file, dated_by, first_day, last_day from audit.row_accounting where source_file like "
+        "'complaints/canonical/complaints_%_2026-09-1_.jsonl' and (source_file like '%stray%' or source_file like "
+        "'%mistyped%') order by source_file",
+    )
+    spans = {name.split("_")[1]: (dated_by, str(first), str(last)) for name, dated_by, first, last in placed}
+    assert spans == {
+        "mistyped-year": ("records", "2026-09-01", "2026-09-08"),
+        "stray": ("name", "2026-09-15", "2026-09-15"),
+    }
 
 
 def test_bom_does_not_stick_to_the_first_column(con):

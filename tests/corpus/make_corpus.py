@@ -65,6 +65,20 @@ def csv(header, rows, nl="\n", end=True):
 
 # ---------------------------------------------------------------- queue / canonical
 Q = "queue/canonical/"
+# Three days of tickets named by the day after (the day it was exported), ticket numbers restarting every day; the
+# last line's time is unreadable, and its record stays on the file's first day, beside that day's own FN-1.
+put(
+    Q + "queue_U1_exported_2026-09-24.csv",
+    csv(
+        QH,
+        [
+            q("FN-1", "2026-09-19"),
+            q("FN-1", "2026-09-20"),
+            q("FN-1", "2026-09-21"),
+            q("FN-1", "2026-09-20").replace("2026-09-20T08:00:00", "kemarin", 1),
+        ],
+    ),
+)
 d = "2026-09-01"
 put(
     Q + f"queue_U1_bom_{d}.csv",
@@ -657,6 +671,7 @@ put(
             c("CMY-3", "2026-09-08", history=h(("received", "2026-09-08T09:00:00"))),
             # 2024 typed for 2026: within two years of the file's first day, not of its latest
             c("CMY-4", "2024-09-03", history=h(("received", "2024-09-03T09:00:00"))),
+            c("CMY-5", "2026-09-05", history=h(("received", "2026-09-05T09:00:00"))),
         ]
     ),
 )
@@ -665,9 +680,20 @@ put(
     C + f"complaints_future-typo_{d}.jsonl",
     jl(
         [
-            c("CFT-1", d, history=h(("received", f"{d}T09:00:00"))),
             c("CFT-2", "2026-09-03", history=h(("received", "2026-09-03T09:00:00"))),  # exported eleven days later
+            c("CFT-4", "2026-09-05", history=h(("received", "2026-09-05T09:00:00"))),
             c("CFT-3", "2062-09-14", history=h(("received", "2062-09-14T09:00:00"))),  # 2062 typed for 2026
+        ]
+    ),
+)
+d = "2026-09-15"
+put(
+    C + f"complaints_stray_{d}.jsonl",
+    jl(
+        [
+            c("CST-1", d, history=h(("received", f"{d}T09:00:00"))),
+            c("CST-2", d, t="10:00:00", history=h(("received", f"{d}T10:00:00"))),
+            c("CST-3", "2026-09-04", history=h(("received", "2026-09-04T09:00:00"))),  # synced late
         ]
     ),
 )

@@ -127,13 +127,13 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
                 )
             )
     if spec.unique_key:
-        # Keys are unique within a daily partition (ticket numbers restart every day); a later
-        # partition restating a key replaces it in core.
-        key = ["partition_key", *spec.unique_key]
+        # Keys are unique within a daily partition, on each record's own day (ticket numbers restart every day, and
+        # a day's export may repeat the evening before); a later partition restating a key replaces it in core.
+        key = record_key(spec)
         rules.append(
             RuleSpec(
                 "unique_key",
-                f"one row per {', '.join(key)}",
+                f"one row per {', '.join(key).replace(RECORD_DAY, f'day of {spec.partition_column}')}",
                 "great_expectations",
                 "ExpectCompoundColumnsToBeUnique",
                 {"column_list": key},
@@ -157,6 +157,12 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
 
 
 DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations checks per partition
+RECORD_DAY = "__record_day"  # a record's own local date (of its partition column), while it is validated
+
+
+def record_key(spec: Contract) -> list[str]:
+    """What tells a partition's records apart: the contract's unique key, on the record's own day."""
+    return ["partition_key", *([RECORD_DAY] if spec.partition_column else []), *spec.unique_key]
 
 
 def file_span_days(spec: Contract) -> int | None:
@@ -200,7 +206,8 @@ def dataset_rules(spec: Contract) -> list[RuleSpec]:
         rules.append(
             RuleSpec(
                 f"{DATASET}unique_key",
-                f"the loaded rows of a partition have one row per {', '.join(spec.unique_key)}",
+                f"the loaded rows of a partition have one row per {', '.join(spec.unique_key)}"
+                + (f" on a day of {spec.partition_column}" if spec.partition_column else ""),
                 "great_expectations",
                 "ExpectColumnValuesToBeBetween",
                 {"column": "loaded_duplicate_keys", "min_value": 0, "max_value": 0},
@@ -249,7 +256,9 @@ def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) ->
     """One row per partition (every key in `keys`, loaded rows or not): the figures the dataset rules judge."""
     figures = [pl.len().alias("rows_loaded")]
     if spec.unique_key:
-        key = pl.struct(spec.unique_key)
+        key = pl.struct(
+            [*spec.unique_key, *([pl.col(spec.partition_column).dt.date()] if spec.partition_column else [])]
+        )
         figures.append((pl.len() - key.n_unique()).alias("loaded_duplicate_keys"))
     future = _future_rule(spec)
     if future is not None:
@@ -381,17 +390,15 @@ def _duplicates(rows: pl.DataFrame, spec: Contract) -> tuple[pl.Series, pl.Serie
     nothing = pl.Series([False] * rows.height, dtype=pl.Boolean)
     if not spec.unique_key:
         return exact, nothing, nothing
-    key = ["partition_key", *spec.unique_key]
+    key = record_key(spec)
     # A row without its key is judged by not_null on the key columns, not as a conflict; nor is one without its day
     # (a date that did not parse: quarantined for it), which a file dated by its records leaves on its first day,
-    # among that day's own keys (ticket numbers restart every day).
-    dated = [spec.partition_column] if spec.partition_column in rows.columns else []
+    # among that day's own keys.
     keyed = rows.filter(
-        ~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in [*key, *dated])).to_series()
+        ~exact & rows.select(readable & pl.all_horizontal(pl.col(k).is_not_null() for k in key)).to_series()
     )
     counts = keyed.group_by(key).agg(pl.len().alias("n")).filter(pl.col("n") > 1)
-    is_dated = pl.all_horizontal(readable, *(pl.col(c).is_not_null() for c in dated)).alias("__readable")
-    joined = rows.select(*key, is_dated).join(counts, on=key, how="left", maintain_order="left")
+    joined = rows.select(*key, readable.alias("__readable")).join(counts, on=key, how="left", maintain_order="left")
     conflict = joined["n"].is_not_null() & joined["__readable"] & ~exact
     if spec.versioned_by is None or not conflict.any():
         return exact, conflict, nothing
@@ -458,6 +465,8 @@ def _as_referenced(rows: pl.DataFrame, units: pl.DataFrame, services: pl.DataFra
 def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: pl.DataFrame) -> Validated:
     """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition."""
     rows = _as_referenced(rows.with_row_index("__rid"), units, services)
+    if spec.partition_column:
+        rows = rows.with_columns(pl.col(spec.partition_column).dt.date().alias(RECORD_DAY))
     marks: dict[str, pl.Series] = {}
     # Before the next step: an unreadable value still tells rows apart.
     exact, conflict, superseded = _duplicates(rows, spec)
@@ -504,7 +513,7 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
         hit = pl.any_horizontal([pl.col(f"__m{i}") for i in quarantining])
         extended = pl.concat_list([pl.col("violations"), extra])
         marked = row_rules.violations_where(marked, "__rid", hit, extended, pl.col("violations"))
-    marked = marked.drop("__rid", *flags.columns)
+    marked = marked.drop("__rid", RECORD_DAY, *flags.columns, strict=False)
     return Validated(
         rows=marked, results=_results(flagged, names, spec, parsed_ok), figures=partition_figures(marked, spec)
     )

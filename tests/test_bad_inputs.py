@@ -368,6 +368,14 @@ MANIFEST: dict[str, Rejected | Rows] = {
         note="dated by its records (days before its name's day); 2062 typed for 2026 is no day of it: held on its "
         "latest day, and the file stays on its real days",
     ),
+    "queue/canonical/queue_U1_evening_2026-09-22.csv": Rows(2, 2, {}),
+    "queue/canonical/queue_U1_evening_2026-09-23.csv": Rows(
+        3,
+        3,
+        {},
+        in_core=2,
+        note="EV-2 of the 22nd repeated before the 23rd's own EV-2: keys are per day, no conflict; counted once",
+    ),
     "queue/canonical/queue_U1_exported_2026-09-24.csv": Rows(
         4,
         3,
@@ -657,6 +665,8 @@ def test_loaded_corpus_rows_reach_the_marts(con):
         ("U1", "2026-09-16"): 2,  # OVL-2 is in the 17th's export too: counted once
         ("U1", "2026-09-17"): 1,
         ("U2", "2026-09-15"): 2,  # vendor words in other cases
+        ("U1", "2026-09-22"): 2,  # EV-2 in the 23rd's export too: counted once
+        ("U1", "2026-09-23"): 2,
         ("U1", "2026-09-19"): 1,  # three days exported on the 24th, each on its own day
         ("U1", "2026-09-20"): 1,
         ("U1", "2026-09-21"): 1,

@@ -120,7 +120,10 @@ def _apply(
     elif kind == "exact_duplicate":
         return [row, {**row, "_order": row["_order"] + 1}]
     elif kind == "conflicting_duplicate":
-        keep = {spec.id_column, "_day", "_order"} | ({spec.unit_column} if spec.unit_column else set())
+        # The same record of the same day with other content: its times stay (a neighbour's times would make it
+        # another day's record, which a day's export may repeat, and no conflict: keys are per day).
+        keep = {spec.id_column, "_day", "_order", *spec.timestamp_columns}
+        keep |= {spec.unit_column} if spec.unit_column else set()
         changed = {k: v for k, v in donor.items() if k not in keep}
         if all(row[k] == v for k, v in changed.items()):
             changed[spec.service_column or spec.id_column] = _pick(rng, UNKNOWN_SERVICES)

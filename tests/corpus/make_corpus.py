@@ -65,6 +65,14 @@ def csv(header, rows, nl="\n", end=True):
 
 # ---------------------------------------------------------------- queue / canonical
 Q = "queue/canonical/"
+# The evening before repeated at the top of the next day's export, whose own ticket numbers restart and recur.
+put(Q + "queue_U1_evening_2026-09-22.csv", csv(QH, [q("EV-1", "2026-09-22"), q("EV-2", "2026-09-22", iss="08:01:00")]))
+put(
+    Q + "queue_U1_evening_2026-09-23.csv",
+    csv(
+        QH, [q("EV-2", "2026-09-22", iss="08:01:00"), q("EV-1", "2026-09-23"), q("EV-2", "2026-09-23", iss="08:01:00")]
+    ),
+)
 # Three days of tickets named by the day after (the day it was exported), ticket numbers restarting every day; the
 # last line's time is unreadable, and its record stays on the file's first day, beside that day's own FN-1.
 put(

@@ -36,7 +36,12 @@ def accounting_rows(lake: Path, datasets: tuple[str, ...] | None = None) -> pl.D
     """Which file each partition was built from, with its hash, build id and when (every row of the lake's
     accounting, or of `datasets` only)."""
     folders = [lake / "row_accounting" / d for d in datasets] if datasets is not None else [lake / "row_accounting"]
-    files = [f for folder in folders for f in folder.glob("*.parquet" if datasets is not None else "*/*.parquet")]
+    return _read_accounting(
+        [f for folder in folders for f in folder.glob("*.parquet" if datasets is not None else "*/*.parquet")]
+    )
+
+
+def _read_accounting(files: list[Path]) -> pl.DataFrame:
     schema = {
         "dataset": pl.String,
         "partition_key": pl.String,
@@ -89,11 +94,7 @@ def found_off_day(lake: Path, staged: dict[str, list[str]]) -> list[str]:
     """Files named by a day that staging (`staged`: dataset -> partition keys) found holding other days' records:
     the next plan dates them by their records."""
     files = [lake / "row_accounting" / dataset / f"{pk}.parquet" for dataset, keys in staged.items() for pk in keys]
-    files = [f for f in files if f.exists()]
-    if not files:
-        return []
-    schema = {"source_file": pl.String, "dated_by": pl.String, "rows_in": pl.Int64, "records_off_day": pl.Int64}
-    rows = pl.scan_parquet(files, schema=schema, missing_columns="insert", extra_columns="ignore").collect()
+    rows = _read_accounting([f for f in files if f.exists()])
     found = rows.filter(_mostly_off_day() & (pl.col("dated_by") == "name"))
     return sorted(set(found.get_column("source_file").to_list()))
 

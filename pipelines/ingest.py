@@ -26,7 +26,7 @@ from pipelines.pii import scrub_raw_line
 from pipelines.profiles import Profile, profile
 from pipelines.reading import RawFile, read_file
 from pipelines.stage_timer import add_rows, stage
-from pipelines.validation import file_span_days, run_day, validate
+from pipelines.validation import file_span_days, record_day, run_day, validate
 
 ACCOUNTING_SCHEMA = {
     "dataset": pl.String,
@@ -151,7 +151,7 @@ def _parse_spanning(landed: LandedFile, prof: Profile, spec: Contract, key: byte
     # dated on no day of the file (after the run, a mistyped year: validation.placeable_days) goes to its latest,
     # where it is quarantined with the rule it broke: every record has exactly one partition.
     unreadable = pl.col("violations").list.eval(pl.element().str.starts_with("unreadable:")).list.any()
-    day = pl.when(unreadable).then(None).otherwise(pl.col(spec.partition_column).dt.date())
+    day = pl.when(unreadable).then(None).otherwise(record_day(spec))
     day = (
         pl.when(day.is_null())
         .then(pl.lit(landed.days[0]))
@@ -255,7 +255,7 @@ def _read_batch(
 def _records_off_day(rows: pl.DataFrame, spec: Contract, days: dict[str, date]) -> dict[str, int]:
     """Per file named by a day: its records whose own date lies more than dating.MARGIN_DAYS from that day (a
     mistyped year either way, which validation quarantines, aside)."""
-    own = pl.col(spec.partition_column).dt.date()
+    own = record_day(spec)
     gap = (own - pl.col("source_file").replace_strict(days, return_dtype=pl.Date)).dt.total_days()
     off = gap.abs() > MARGIN_DAYS
     span, today = file_span_days(spec), run_day(spec)

@@ -133,7 +133,7 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
         rules.append(
             RuleSpec(
                 "unique_key",
-                f"one row per {', '.join(key).replace(RECORD_DAY, f'day of {spec.partition_column}')}",
+                f"one row per {', '.join(f'day of {spec.partition_column}' if k == RECORD_DAY else k for k in key)}",
                 "great_expectations",
                 "ExpectCompoundColumnsToBeUnique",
                 {"column_list": key},
@@ -158,6 +158,11 @@ def rules_for(spec: Contract) -> list[RuleSpec]:
 
 DATASET = "dataset:"  # prefix of the dataset-level rules Great Expectations checks per partition
 RECORD_DAY = "__record_day"  # a record's own local date (of its partition column), while it is validated
+
+
+def record_day(spec: Contract) -> pl.Expr:
+    """A record's own local date: the date of the contract's partition column."""
+    return pl.col(spec.partition_column).dt.date()
 
 
 def record_key(spec: Contract) -> list[str]:
@@ -256,9 +261,7 @@ def _partition_summary(loaded: pl.DataFrame, keys: pl.Series, spec: Contract) ->
     """One row per partition (every key in `keys`, loaded rows or not): the figures the dataset rules judge."""
     figures = [pl.len().alias("rows_loaded")]
     if spec.unique_key:
-        key = pl.struct(
-            [*spec.unique_key, *([pl.col(spec.partition_column).dt.date()] if spec.partition_column else [])]
-        )
+        key = pl.struct([*spec.unique_key, *([record_day(spec)] if spec.partition_column else [])])
         figures.append((pl.len() - key.n_unique()).alias("loaded_duplicate_keys"))
     future = _future_rule(spec)
     if future is not None:
@@ -466,7 +469,7 @@ def validate(rows: pl.DataFrame, spec: Contract, units: pl.DataFrame, services: 
     """Mark rows of one or more partitions; rows carry `partition_key`, and keys are unique per partition."""
     rows = _as_referenced(rows.with_row_index("__rid"), units, services)
     if spec.partition_column:
-        rows = rows.with_columns(pl.col(spec.partition_column).dt.date().alias(RECORD_DAY))
+        rows = rows.with_columns(record_day(spec).alias(RECORD_DAY))
     marks: dict[str, pl.Series] = {}
     # Before the next step: an unreadable value still tells rows apart.
     exact, conflict, superseded = _duplicates(rows, spec)
